@@ -1,0 +1,7 @@
+"""`python -m songbird_gui` starts the window, like `songbird-gui`."""
+
+import sys
+
+from songbird_gui.app import main
+
+sys.exit(main())

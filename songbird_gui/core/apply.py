@@ -1,0 +1,123 @@
+"""Writing a plan's additions to the target service: create, add in batches, verify.
+
+Before writing, the target is read again, so a track that arrived since the plan was made is
+not added twice (and a re-run adds nothing). A batch the service refuses is split in halves
+until the bad track is found alone; the rest still land. After writing, the target is read
+once more and the report says what is really there, not what was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.errors import Cancelled, PermanentError, ServiceError
+from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.service import MusicService
+from songbird_gui.core.types import Playlist, Track
+
+T = TypeVar("T")
+
+
+@dataclass
+class ApplyReport:
+    """What an apply did; `landed` is read back from the service, not assumed."""
+
+    playlist: Playlist | None = None
+    created: bool = False
+    planned: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # target id → reason
+    landed: list[str] = field(default_factory=list)  # planned ids present after the write
+    already_there: list[str] = field(default_factory=list)  # planned ids present before it
+    cancelled: bool = False
+    warning: str = ""
+
+    @property
+    def added(self) -> int:
+        return len([i for i in self.landed if i not in set(self.already_there)])
+
+
+class PlanWriter:
+    """Writes additions to one service under its bucket and retry policy."""
+
+    def __init__(
+        self,
+        service: MusicService,
+        policy: RetryPolicy,
+        bucket: TokenBucket,
+        cancel: CancelToken,
+        stats: RequestStats | None = None,
+    ) -> None:
+        self.service = service
+        self.policy = policy
+        self.bucket = bucket
+        self.cancel = cancel
+        self.stats = stats or RequestStats()
+
+    def _call(self, request: Callable[[], T], cancel: CancelToken | None = None) -> T:
+        return self.policy.call(request, self.bucket, cancel or self.cancel, self.stats)
+
+    def write(
+        self,
+        target: Playlist | None,
+        name: str,
+        ids: Sequence[str],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> ApplyReport:
+        report = ApplyReport(planned=list(ids))
+        try:
+            if target is None:
+                if not ids:
+                    return report
+                target = self.service.create_playlist(name, "Synced by Songbird")
+                report.created = True
+            report.playlist = target
+            before = {t.id for t in self._tracks(target)}
+            report.already_there = [i for i in ids if i in before]
+            to_send = [i for i in ids if i not in before]
+            cap = self.service.limits.playlist_cap
+            if cap is not None and len(before) + len(to_send) > cap:
+                room = max(cap - len(before), 0)
+                report.warning = (
+                    f"the playlist can hold {cap} tracks: {len(to_send) - room} were left out"
+                )
+                for track_id in to_send[room:]:
+                    report.failed[track_id] = f"over the service's {cap}-track limit"
+                to_send = to_send[:room]
+            size = self.service.limits.add_batch_size
+            for start in range(0, len(to_send), size):
+                if self.cancel.cancelled:
+                    raise Cancelled()
+                self._add(target, to_send[start : start + size], report)
+                if on_progress:
+                    on_progress(min(start + size, len(to_send)), len(to_send))
+        except Cancelled:
+            report.cancelled = True
+        if report.playlist is not None:
+            # Read back even after Stop (the read is not cancellable): the report must say
+            # what really landed.
+            after = {t.id for t in self._tracks(report.playlist, CancelToken())}
+            report.landed = [i for i in ids if i in after]
+        return report
+
+    def _tracks(self, playlist: Playlist, cancel: CancelToken | None = None) -> list[Track]:
+        return self._call(lambda: self.service.playlist_tracks(playlist), cancel)
+
+    def _add(self, target: Playlist, batch: Sequence[str], report: ApplyReport) -> None:
+        try:
+            self._call(lambda: self.service.add_tracks(target, batch))
+            report.sent.extend(batch)
+        except PermanentError as error:
+            if len(batch) == 1:
+                report.failed[batch[0]] = str(error)
+                return
+            middle = len(batch) // 2
+            self._add(target, batch[:middle], report)
+            self._add(target, batch[middle:], report)
+        except ServiceError as error:
+            for track_id in batch:
+                report.failed[track_id] = str(error)

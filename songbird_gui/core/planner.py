@@ -1,0 +1,124 @@
+"""Sync planning: what each source entry needs before any search, and what to add after.
+
+The plan reads the source and the target once. An entry is not searched when the target
+already holds it (by a remembered match, or because a track there scores as the same
+recording), when an earlier decision stands, or when it cannot be synced at all. What is left
+is searched; `additions` then turns the results into the ids to add, in source order, each
+once, none that the target already holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from songbird_gui.core.normalize import parse_title
+from songbird_gui.core.scoring import Matcher
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import (
+    Decision,
+    EntryState,
+    MatchResult,
+    PlanEntry,
+    Playlist,
+    ServiceId,
+    SyncPlan,
+    Track,
+)
+
+
+def find_target_playlist(source: Playlist, candidates: Iterable[Playlist]) -> Playlist | None:
+    """The target playlist a source playlist syncs into: Liked to Liked, else the same name."""
+    wanted = source.name.strip().casefold()
+    for playlist in candidates:
+        if source.is_liked and playlist.is_liked:
+            return playlist
+        if (
+            not source.is_liked
+            and not playlist.is_liked
+            and playlist.name.strip().casefold() == wanted
+        ):
+            return playlist
+    return None
+
+
+class _TargetIndex:
+    """The target playlist's tracks, indexed by folded base title for cheap look-ups."""
+
+    def __init__(self, tracks: Sequence[Track], matcher: Matcher) -> None:
+        self.ids = frozenset(t.id for t in tracks if t.id)
+        self._matcher = matcher
+        self._by_title: dict[str, list[Track]] = defaultdict(list)
+        for track in tracks:
+            if track.id:
+                self._by_title[parse_title(track.title).base].append(track)
+
+    def holding(self, source: Track) -> MatchResult | None:
+        """A confident match for `source` among the target's own tracks, or None."""
+        same_title = self._by_title.get(parse_title(source.title).base)
+        if not same_title:
+            return None
+        result = self._matcher.decide(source, same_title)
+        return result if result.decision is Decision.ACCEPT else None
+
+
+def plan_sync(
+    source: Playlist,
+    source_tracks: Sequence[Track],
+    target_service: ServiceId,
+    target: Playlist | None,
+    target_tracks: Sequence[Track],
+    store: MatchStore,
+    matcher: Matcher,
+) -> SyncPlan:
+    index = _TargetIndex(target_tracks, matcher)
+    entries: list[PlanEntry] = []
+    seen: set[str] = set()
+    for position, track in enumerate(source_tracks, start=1):
+        reason = track.unsyncable_reason
+        if reason:
+            entries.append(PlanEntry(position, track, EntryState.UNSYNCABLE, reason=reason))
+            continue
+        if track.key in seen:
+            entries.append(
+                PlanEntry(
+                    position, track, EntryState.DUPLICATE, reason="listed twice in the source"
+                )
+            )
+            continue
+        seen.add(track.key)
+        remembered = store.recall(track, target_service)
+        if remembered and remembered.best and remembered.best.track.id in index.ids:
+            entries.append(PlanEntry(position, track, EntryState.PRESENT, remembered))
+        elif remembered:
+            entries.append(PlanEntry(position, track, EntryState.REMEMBERED, remembered))
+        elif held := index.holding(track):
+            entries.append(PlanEntry(position, track, EntryState.PRESENT, held))
+        else:
+            entries.append(PlanEntry(position, track, EntryState.SEARCH))
+    name = target.name if target else source.name
+    return SyncPlan(source, target_service, name, target, tuple(entries), index.ids)
+
+
+def additions(
+    plan: SyncPlan, results: Mapping[int, MatchResult], present: Iterable[str] = ()
+) -> list[str]:
+    """Target ids to add, in source order, without duplicates or ids the target holds.
+
+    `results` maps entry positions to the match results of this run (searches and the
+    person's decisions); remembered results in the plan count where `results` has none.
+    Only accepted matches are added: review and not-found entries are not.
+    """
+    held = set(plan.target_ids) | set(present)
+    ids: list[str] = []
+    for entry in plan.entries:
+        if entry.state not in (EntryState.SEARCH, EntryState.REMEMBERED):
+            continue
+        result = results.get(entry.position, entry.result)
+        if result is None or result.decision is not Decision.ACCEPT or result.best is None:
+            continue
+        target_id = result.best.track.id
+        if target_id and target_id not in held:
+            held.add(target_id)
+            ids.append(target_id)
+    return ids

@@ -1,0 +1,276 @@
+"""Scoring of search results against a source track, and the three-band decision.
+
+A score is a weighted mean of named parts (title, artists, album, duration, version, kind,
+ISRC), each in [0, 1], so the review view can say why a candidate scored what it did. Evidence
+that one side lacks (no album on a video, no ISRC) is left out rather than counted against.
+Two rules sit on top of the mean, because no weight expresses them: a version that disagrees
+(live against studio) or a duration far off caps the score below the accept band, whatever
+else agrees; and an equal ISRC on both sides is near-proof of the same recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from songbird_gui.core.normalize import (
+    SOFT_VERSIONS,
+    ParsedTitle,
+    clean_artist,
+    fold,
+    parse_title,
+    script_of,
+    split_artists,
+    strip_prefix,
+)
+from songbird_gui.core.settings import MatchThresholds
+from songbird_gui.core.types import Candidate, Decision, MatchResult, ScorePart, Track, TrackKind
+
+# Weights of the parts; a part missing on either side drops out of the mean.
+WEIGHTS = {
+    "title": 0.40,
+    "artists": 0.25,
+    "duration": 0.20,
+    "version": 0.10,
+    "album": 0.05,
+    "kind": 0.05,
+    "isrc": 0.15,
+}
+
+# How much each result kind is worth: the official song first, then its video, then uploads.
+KIND_VALUE = {
+    TrackKind.SONG: 1.0,
+    TrackKind.MUSIC_VIDEO: 0.75,
+    TrackKind.UPLOAD: 0.35,
+}
+
+DURATION_TOLERANCE_S = 2.0  # remasters and encodings differ by a second or two
+DURATION_ZERO_S = 12.0  # past tolerance + this, the duration part is 0
+# Music videos carry intros and outros; they get this much more slack before the penalty.
+VIDEO_EXTRA_TOLERANCE_S = 10.0
+# A version disagreement or a duration this far off cannot be auto-accepted.
+CAP_MISMATCH = 0.70
+CAP_DURATION_S = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """A track with its title and artists parsed once, for repeated comparisons."""
+
+    track: Track
+    title: ParsedTitle
+    artists: tuple[str, ...]  # folded, including featured artists found in the title
+
+    @classmethod
+    def of(cls, track: Track) -> _Side:
+        title = parse_title(track.title)
+        names: list[str] = []
+        for artist in track.artists:
+            for name in split_artists(artist) or (artist,):
+                folded = clean_artist(name)
+                if folded and folded not in names:
+                    names.append(folded)
+        for name in title.featured:
+            if name not in names:
+                names.append(name)
+        return cls(track, title, tuple(names))
+
+
+def _text_similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
+
+
+def _title_part(source: _Side, cand: _Side) -> ScorePart:
+    src = source.title.base
+    options = [cand.title.base]
+    # "Artist - Title" videos: compare without the head when the head is one of the artists.
+    if cand.title.prefix and any(
+        _text_similarity(cand.title.prefix, a) >= 0.8 for a in source.artists
+    ):
+        options.append(strip_prefix(cand.title))
+    # A title that carries its own artists ("Title - Artist", channel uploads) still matches.
+    value = max(_text_similarity(src, o) for o in options)
+    if value < 1.0 and src and any(o.startswith(src + " ") for o in options):
+        value = max(value, 0.9)
+    note = f"title {value:.2f}"
+    if script_of(source.track.title) != script_of(cand.track.title):
+        note += " (other script)"
+    return ScorePart("title", value, WEIGHTS["title"], note)
+
+
+def _artists_part(source: _Side, cand: _Side) -> ScorePart:
+    if not source.artists or not cand.artists:
+        return ScorePart("artists", 0.0, 0.0, "artists unknown")
+    # Artists may also appear in the candidate's title ("Artist - Title" by an uploader).
+    cand_names = list(cand.artists)
+    if cand.title.prefix:
+        cand_names.extend(clean_artist(n) for n in split_artists(cand.title.prefix))
+    cand_text = " ".join(cand_names) + " " + cand.title.base
+
+    def found(name: str) -> float:
+        best = max(_text_similarity(name, c) for c in cand_names)
+        if best < 0.9 and len(name) >= 3 and f" {name} " in f" {cand_text} ":
+            best = 0.9
+        return best
+
+    primary = found(source.artists[0])
+    others = [found(a) for a in source.artists[1:]]
+    coverage = sum(others) / len(others) if others else primary
+    # The candidate's own main artist should be one of ours, or it is someone else's song.
+    reverse = max(_text_similarity(cand.artists[0], s) for s in source.artists)
+    value = 0.6 * max(primary, reverse * 0.95) + 0.25 * coverage + 0.15 * reverse
+    return ScorePart("artists", value, WEIGHTS["artists"], f"artists {value:.2f}")
+
+
+def _duration_part(source: Track, cand: Track) -> ScorePart:
+    if not source.duration_ms or not cand.duration_ms:
+        return ScorePart("duration", 0.0, 0.0, "duration unknown")
+    diff_s = (cand.duration_ms - source.duration_ms) / 1000.0
+    tolerance = DURATION_TOLERANCE_S
+    if cand.kind is TrackKind.MUSIC_VIDEO and diff_s > 0:
+        tolerance += VIDEO_EXTRA_TOLERANCE_S
+    over = max(0.0, abs(diff_s) - tolerance)
+    value = max(0.0, 1.0 - over / DURATION_ZERO_S)
+    sign = "+" if diff_s > 0 else "−"
+    note = "duration =" if abs(diff_s) < 1 else f"duration {sign}{abs(diff_s):.0f} s"
+    return ScorePart("duration", value, WEIGHTS["duration"], note)
+
+
+def _version_part(source: _Side, cand: _Side) -> ScorePart:
+    src, other = source.title.versions, cand.title.versions
+    hard = (src ^ other) - SOFT_VERSIONS
+    soft = (src ^ other) & SOFT_VERSIONS
+    if hard:
+
+        def name(tags: frozenset[str]) -> str:
+            return "/".join(sorted(tags - SOFT_VERSIONS)) or "studio"
+
+        return ScorePart("version", 0.0, WEIGHTS["version"], f"{name(src)} ≠ {name(other)}")
+    if "remix" in src and "remix" in other:
+        # Two remixes are the same only when the remixer is: "Kuur Remix" ≠ "Syence Remix".
+        detail = _text_similarity(source.title.version_detail, cand.title.version_detail)
+        if detail < 0.75:
+            return ScorePart("version", 0.0, WEIGHTS["version"], "another remix")
+    if soft:
+        return ScorePart(
+            "version", 0.8, WEIGHTS["version"], "/".join(sorted(soft)) + " on one side"
+        )
+    return ScorePart("version", 1.0, WEIGHTS["version"], "same version")
+
+
+def _album_part(source: Track, cand: Track) -> ScorePart:
+    if not source.album or not cand.album:
+        return ScorePart("album", 0.0, 0.0, "")
+    a, b = parse_title(source.album).base, parse_title(cand.album).base
+    value = max(_text_similarity(a, b), fuzz.partial_ratio(a, b) / 100.0 * 0.9)
+    return ScorePart("album", value, WEIGHTS["album"], f"album {value:.2f}")
+
+
+def _kind_part(cand: Track) -> ScorePart:
+    value = KIND_VALUE.get(cand.kind, 0.0)
+    return ScorePart("kind", value, WEIGHTS["kind"], str(cand.kind))
+
+
+def _isrc_part(source: Track, cand: Track) -> ScorePart | None:
+    if not source.isrc or not cand.isrc:
+        return None
+    same = source.isrc.upper() == cand.isrc.upper()
+    return ScorePart(
+        "isrc", 1.0 if same else 0.0, WEIGHTS["isrc"], "same ISRC" if same else "other ISRC"
+    )
+
+
+class Matcher:
+    """Scores candidates for a source track and decides: accept, review or not found."""
+
+    def __init__(self, thresholds: MatchThresholds | None = None) -> None:
+        self.thresholds = thresholds or MatchThresholds()
+
+    def score(self, source: Track, candidate: Track) -> Candidate:
+        return self._score(_Side.of(source), _Side.of(candidate))
+
+    def _score(self, source: _Side, cand: _Side) -> Candidate:
+        parts = [
+            _title_part(source, cand),
+            _artists_part(source, cand),
+            _duration_part(source.track, cand.track),
+            _version_part(source, cand),
+            _album_part(source.track, cand.track),
+            _kind_part(cand.track),
+        ]
+        isrc = _isrc_part(source.track, cand.track)
+        if isrc:
+            parts.append(isrc)
+        total_weight = sum(p.weight for p in parts)
+        score = sum(p.value * p.weight for p in parts) / total_weight if total_weight else 0.0
+        if isrc and isrc.value == 1.0:
+            score = max(score, 0.95)
+        # Uploads are never taken without a person's look: anyone can title one anything.
+        capped = (
+            parts[3].value == 0.0
+            or _far_off(source.track, cand.track)
+            or cand.track.kind is TrackKind.UPLOAD
+        )
+        if capped:
+            score = min(score, CAP_MISMATCH)
+        return Candidate(cand.track, round(score, 4), tuple(p for p in parts if p.weight or p.note))
+
+    def rank(self, source: Track, results: Iterable[Track]) -> list[Candidate]:
+        """Score every result once (by id) and sort best first; ties keep search order."""
+        side = _Side.of(source)
+        seen: set[str | None] = set()
+        scored: list[Candidate] = []
+        for result in results:
+            if result.id in seen or result.unsyncable_reason:
+                continue
+            seen.add(result.id)
+            scored.append(self._score(side, _Side.of(result)))
+        scored.sort(key=lambda c: -c.score)
+        return scored
+
+    def decide(self, source: Track, results: Sequence[Track], searches: int = 0) -> MatchResult:
+        ranked = self.rank(source, results)
+        kept = tuple(ranked[: self.thresholds.candidates_kept])
+        if not ranked or ranked[0].score < self.thresholds.review:
+            return MatchResult(source, Decision.NOT_FOUND, None, kept, searches)
+        best = ranked[0]
+        decision = Decision.REVIEW
+        if best.score >= self.thresholds.accept and not self._ambiguous(best, ranked[1:]):
+            decision = Decision.ACCEPT
+        return MatchResult(source, decision, best, kept, searches)
+
+    def _ambiguous(self, best: Candidate, others: Sequence[Candidate]) -> bool:
+        """Another recording scores as well as the best: a person should choose."""
+        for other in others:
+            if other.score < best.score - self.thresholds.ambiguity_margin:
+                return False
+            if not _same_recording(best.track, other.track):
+                return True
+        return False
+
+
+def _far_off(source: Track, cand: Track) -> bool:
+    if not source.duration_ms or not cand.duration_ms:
+        return False
+    diff_s = abs(cand.duration_ms - source.duration_ms) / 1000.0
+    allowed = CAP_DURATION_S + (
+        VIDEO_EXTRA_TOLERANCE_S if cand.kind is TrackKind.MUSIC_VIDEO else 0
+    )
+    return diff_s > allowed
+
+
+def _same_recording(a: Track, b: Track) -> bool:
+    """Two results that are one recording in two guises (song and its video, a compilation)."""
+    if a.isrc and b.isrc and a.isrc == b.isrc:
+        return True
+    if a.kind is not b.kind and TrackKind.UPLOAD not in (a.kind, b.kind):
+        return True  # the song and its official video: picking either is right
+    if a.duration_ms and b.duration_ms and abs(a.duration_ms - b.duration_ms) > 3000:
+        return False
+    return parse_title(a.title).base == parse_title(b.title).base and fold(
+        " ".join(a.artists)
+    ) == fold(" ".join(b.artists))

@@ -1,0 +1,237 @@
+"""Domain types shared by every layer: tracks, playlists, candidates, match results, plans.
+
+All of them are frozen dataclasses or enums so that they can cross threads freely: a worker
+thread builds a `MatchResult` and hands it to the GUI thread without copying or locking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ServiceId(StrEnum):
+    """The music services Songbird syncs between."""
+
+    SPOTIFY = "spotify"
+    YTMUSIC = "ytmusic"
+
+    @property
+    def display_name(self) -> str:
+        return {ServiceId.SPOTIFY: "Spotify", ServiceId.YTMUSIC: "YouTube Music"}[self]
+
+
+class TrackKind(StrEnum):
+    """What a playlist entry or search result really is.
+
+    Only songs, music videos and uploads can be synced; the rest are shown with a reason.
+    """
+
+    SONG = "song"
+    MUSIC_VIDEO = "music video"
+    UPLOAD = "upload"
+    EPISODE = "episode"
+    LOCAL_FILE = "local file"
+    UNAVAILABLE = "unavailable"
+
+
+_UNSYNCABLE_REASONS = {
+    TrackKind.EPISODE: "podcast episode: only music is synced",
+    TrackKind.LOCAL_FILE: "local file: it exists only on the owner's device",
+    TrackKind.UNAVAILABLE: "removed or unavailable on the service",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """One recording as a service knows it."""
+
+    service: ServiceId
+    id: str | None
+    title: str
+    artists: tuple[str, ...] = ()
+    album: str | None = None
+    duration_ms: int | None = None
+    isrc: str | None = None
+    explicit: bool = False
+    kind: TrackKind = TrackKind.SONG
+
+    @property
+    def key(self) -> str:
+        """A string that identifies the track across services, for stores and dicts."""
+        return f"{self.service}:{self.id}"
+
+    @property
+    def unsyncable_reason(self) -> str | None:
+        """Why this entry cannot be synced, or None when it can."""
+        if self.kind in _UNSYNCABLE_REASONS:
+            return _UNSYNCABLE_REASONS[self.kind]
+        if not self.id:
+            return "the service gives no id for this entry"
+        if not self.title.strip():
+            return "the entry has no title"
+        return None
+
+    @property
+    def duration_text(self) -> str:
+        if self.duration_ms is None:
+            return ""
+        seconds = round(self.duration_ms / 1000)
+        return f"{seconds // 60}:{seconds % 60:02d}"
+
+    def describe(self) -> str:
+        """A one-line description for tables and logs: title · artists · duration · kind."""
+        parts = [self.title or "(no title)", ", ".join(self.artists) or "(no artist)"]
+        if self.duration_ms is not None:
+            parts.append(self.duration_text)
+        if self.kind is not TrackKind.SONG:
+            parts.append(str(self.kind))
+        return " · ".join(parts)
+
+
+class PlaylistKind(StrEnum):
+    NORMAL = "playlist"
+    LIKED = "liked"
+
+
+LIKED_PLAYLIST_ID = "liked"
+
+
+@dataclass(frozen=True, slots=True)
+class Playlist:
+    """A playlist, or a person's liked songs (kind LIKED, id `LIKED_PLAYLIST_ID`)."""
+
+    service: ServiceId
+    id: str
+    name: str
+    owner: str = ""
+    track_count: int | None = None
+    kind: PlaylistKind = PlaylistKind.NORMAL
+
+    @property
+    def is_liked(self) -> bool:
+        return self.kind is PlaylistKind.LIKED
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One named piece of evidence in a score, so the UI can explain a decision.
+
+    `value` is the similarity in [0, 1]; `weight` how much it counts. A part with weight 0
+    only explains (e.g. a penalty applied as a cap rather than a weighted term).
+    """
+
+    name: str
+    value: float
+    weight: float
+    note: str = ""
+
+    def explain(self) -> str:
+        return self.note or f"{self.name} {self.value:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A search result scored against the source track."""
+
+    track: Track
+    score: float
+    parts: tuple[ScorePart, ...] = ()
+
+    def explain(self) -> str:
+        return " · ".join(part.explain() for part in self.parts)
+
+
+class Decision(StrEnum):
+    """The matcher's verdict for one source track."""
+
+    ACCEPT = "accept"
+    REVIEW = "review"
+    NOT_FOUND = "not found"
+    SKIPPED = "skipped"  # a person chose to leave the track out
+
+
+class MatchOrigin(StrEnum):
+    """Where a decision came from; the UI and the report say so."""
+
+    SCORED = "scored"
+    REMEMBERED = "remembered"
+    PERSON = "person"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The outcome of matching one source track on the target service."""
+
+    source: Track
+    decision: Decision
+    best: Candidate | None = None
+    candidates: tuple[Candidate, ...] = ()
+    searches: int = 0
+    origin: MatchOrigin = MatchOrigin.SCORED
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """One search request on a service; `kind` is the adapter's own (a filter, a syntax)."""
+
+    text: str
+    kind: str = ""
+
+
+class TrackStatus(StrEnum):
+    """The per-track status a person watches in the table."""
+
+    QUEUED = "queued"
+    SEARCHING = "searching"
+    WAITING = "waiting"
+    MATCHED = "matched"
+    REVIEW = "needs review"
+    NOT_FOUND = "not found"
+    FAILED = "failed"
+    PRESENT = "already there"
+    UNSYNCABLE = "not syncable"
+    ADDED = "added"
+    SKIPPED = "skipped"
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (TrackStatus.QUEUED, TrackStatus.SEARCHING, TrackStatus.WAITING)
+
+
+class EntryState(StrEnum):
+    """What the planner decided for one source entry before any search."""
+
+    PRESENT = "present"  # the target already holds it (by id or by a remembered match)
+    REMEMBERED = "remembered"  # an earlier decision stands (see `PlanEntry.result`)
+    SEARCH = "search"  # must be searched on the target
+    UNSYNCABLE = "unsyncable"  # episode, local file, removed track…
+    DUPLICATE = "duplicate"  # the source lists it twice; the first one counts
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    position: int
+    source: Track
+    state: EntryState
+    result: MatchResult | None = None  # for PRESENT and REMEMBERED entries
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    """What a sync of one playlist will do, before any search or write."""
+
+    source: Playlist
+    target_service: ServiceId
+    target_name: str
+    target: Playlist | None  # None: the target playlist will be created
+    entries: tuple[PlanEntry, ...]
+    target_ids: frozenset[str] = field(default_factory=frozenset)  # ids the target holds now
+
+    def count(self, state: EntryState) -> int:
+        return sum(1 for entry in self.entries if entry.state is state)
+
+    @property
+    def to_search(self) -> tuple[PlanEntry, ...]:
+        return tuple(e for e in self.entries if e.state is EntryState.SEARCH)

@@ -1,0 +1,377 @@
+"""One sync run, from reading the playlists to writing the targets: `SyncSession`.
+
+The session lives on the thread that created it (the GUI thread in the window, the main
+thread in the CLI) and keeps the authoritative list of rows, one per source entry. Its three
+phases each run on its own `QThreadPool`, and each reports back through queued signals:
+
+    plan()   read source and target, plan every playlist       -> planned
+    search() one MatchJob per entry to search, throttled       -> track*, progress, searchFinished
+    apply()  write each plan's accepted matches to its target  -> applyProgress, applied
+
+`stop()` cancels within a moment: queued jobs are dropped from the pool, jobs waiting for a
+token wake and quit, and `searchFinished(True)` is emitted at once. Searches in flight finish
+their one request and report nothing. `shutdown()` then drains the pool; the owner calls it
+before the session (and the receivers of its signals) go away.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from songbird_gui.core.apply import ApplyReport, PlanWriter
+from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.planner import additions, find_target_playlist, plan_sync
+from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.scoring import Matcher
+from songbird_gui.core.service import MusicService
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import (
+    Candidate,
+    Decision,
+    EntryState,
+    MatchOrigin,
+    MatchResult,
+    PlanEntry,
+    Playlist,
+    ServiceId,
+    SyncPlan,
+    TrackStatus,
+)
+from songbird_gui.engine.jobs import MatchJob, MatchSignals, SearchContext, TaskJob, TaskSignals
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    """The long-lived parts a session works with, built once by the composition root."""
+
+    services: dict[ServiceId, MusicService]
+    buckets: dict[ServiceId, TokenBucket]
+    store: MatchStore
+    matcher: Matcher
+    policy: RetryPolicy
+    workers: int
+
+
+@dataclass
+class Row:
+    """One source entry as the person sees it; changed only on the session's thread."""
+
+    plan_index: int
+    entry: PlanEntry
+    status: TrackStatus
+    result: MatchResult | None = None
+    reason: str = ""
+    waiting_until: float = 0.0
+
+
+_STATUS_OF_DECISION = {
+    Decision.ACCEPT: TrackStatus.MATCHED,
+    Decision.REVIEW: TrackStatus.REVIEW,
+    Decision.NOT_FOUND: TrackStatus.NOT_FOUND,
+    Decision.SKIPPED: TrackStatus.SKIPPED,
+}
+
+
+@dataclass
+class SessionFigures:
+    """Counts for the summary line, the status bar and the benchmarks."""
+
+    search_stats: RequestStats = field(default_factory=RequestStats)
+    io_stats: RequestStats = field(default_factory=RequestStats)
+    started_at: float = field(default_factory=time.monotonic)
+    search_started_at: float = 0.0
+    search_ended_at: float = 0.0
+
+
+class SyncSession(QObject):
+    """Signals:
+    planned(): `rows` and `plans` are ready.
+    trackStarted(int row), trackWaiting(int row, float until), trackMatched(int row, object
+    MatchResult), trackFailed(int row, str reason): one search's progress.
+    progress(int done, int total): searches finished so far.
+    searchFinished(bool stopped): every search ended, or Stop was pressed.
+    applyProgress(int done, int total): tracks written so far, over all plans.
+    applied(object list[ApplyReport]): the writes ended (or were stopped).
+    failed(str): a phase could not run (network down, playlist gone); a sentence to show.
+    """
+
+    planned = Signal()
+    trackStarted = Signal(int)
+    trackWaiting = Signal(int, float)
+    trackMatched = Signal(int, object)
+    trackFailed = Signal(int, str)
+    progress = Signal(int, int)
+    searchFinished = Signal(bool)
+    applyProgress = Signal(int, int)
+    applied = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        context: SyncContext,
+        source: ServiceId,
+        target: ServiceId,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.source = source
+        self.target = target
+        self.rows: list[Row] = []
+        self.plans: list[SyncPlan] = []
+        self.reports: list[ApplyReport] = []
+        self.figures = SessionFigures()
+        self.cancel = CancelToken()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max(1, context.workers))
+        self._match_signals = MatchSignals(self)
+        self._match_signals.started.connect(self._on_started)
+        self._match_signals.waiting.connect(self._on_waiting)
+        self._match_signals.matched.connect(self._on_matched)
+        self._match_signals.failed.connect(self._on_failed)
+        self._searching = False
+        self._search_done = 0
+        self._search_total = 0
+
+    # -- phase 1: plan ----------------------------------------------------------------------
+
+    def plan(self, playlists: Sequence[Playlist]) -> None:
+        """Read the chosen source playlists and the target, and plan each sync."""
+        chosen = list(playlists)
+        self._run_task(lambda: self._make_plans(chosen), self._on_planned)
+
+    def _call(self, service: ServiceId, request: Callable[[], T]) -> T:
+        return self.context.policy.call(
+            request, self.context.buckets[service], self.cancel, self.figures.io_stats
+        )
+
+    def _make_plans(self, playlists: list[Playlist]) -> list[SyncPlan]:
+        source = self.context.services[self.source]
+        target = self.context.services[self.target]
+        target_playlists = self._call(self.target, target.list_playlists)
+        plans = []
+        for playlist in playlists:
+            tracks = self._call(self.source, lambda p=playlist: source.playlist_tracks(p))
+            existing = find_target_playlist(playlist, target_playlists)
+            held = (
+                self._call(self.target, lambda e=existing: target.playlist_tracks(e))
+                if existing
+                else []
+            )
+            plans.append(
+                plan_sync(
+                    playlist,
+                    tracks,
+                    self.target,
+                    existing,
+                    held,
+                    self.context.store,
+                    self.context.matcher,
+                )
+            )
+        return plans
+
+    @Slot(object)
+    def _on_planned(self, plans: list[SyncPlan]) -> None:
+        self.plans = plans
+        self.rows = [
+            _row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries
+        ]
+        self.planned.emit()
+
+    # -- phase 2: search --------------------------------------------------------------------
+
+    def search(self) -> None:
+        """Search the target for every queued row; `searchFinished` tells when it ended."""
+        context = SearchContext(
+            service=self.context.services[self.target],
+            matcher=self.context.matcher,
+            policy=self.context.policy,
+            bucket=self.context.buckets[self.target],
+            cancel=self.cancel,
+            stats=self.figures.search_stats,
+            store=self.context.store,
+        )
+        queued = [i for i, row in enumerate(self.rows) if row.status is TrackStatus.QUEUED]
+        self._search_total = len(queued)
+        self._search_done = 0
+        self._searching = True
+        self.figures.search_started_at = time.monotonic()
+        self.progress.emit(0, self._search_total)
+        if not queued:
+            self._finish_search(stopped=False)
+            return
+        for row in queued:
+            job = MatchJob(row, self.rows[row].entry.source, context, self._match_signals)
+            self._pool.start(job)
+
+    @Slot(int)
+    def _on_started(self, row: int) -> None:
+        if self._searching:
+            self.rows[row].status = TrackStatus.SEARCHING
+            self.trackStarted.emit(row)
+
+    @Slot(int, float)
+    def _on_waiting(self, row: int, until: float) -> None:
+        if self._searching:
+            self.rows[row].status = TrackStatus.WAITING
+            self.rows[row].waiting_until = until
+            self.trackWaiting.emit(row, until)
+
+    @Slot(int, object)
+    def _on_matched(self, row: int, result: MatchResult) -> None:
+        if not self._searching:
+            return
+        self.rows[row].result = result
+        self.rows[row].status = _STATUS_OF_DECISION[result.decision]
+        self.trackMatched.emit(row, result)
+        self._count_search()
+
+    @Slot(int, str)
+    def _on_failed(self, row: int, reason: str) -> None:
+        if not self._searching:
+            return
+        self.rows[row].status = TrackStatus.FAILED
+        self.rows[row].reason = reason
+        self.trackFailed.emit(row, reason)
+        self._count_search()
+
+    def _count_search(self) -> None:
+        self._search_done += 1
+        self.progress.emit(self._search_done, self._search_total)
+        if self._search_done >= self._search_total:
+            self._finish_search(stopped=False)
+
+    def _finish_search(self, stopped: bool) -> None:
+        if not self._searching:
+            return
+        self._searching = False
+        self.figures.search_ended_at = time.monotonic()
+        if stopped:
+            for row in self.rows:
+                if row.status in (TrackStatus.QUEUED, TrackStatus.SEARCHING, TrackStatus.WAITING):
+                    row.status = TrackStatus.SKIPPED
+                    row.reason = "stopped before it was searched"
+        self.searchFinished.emit(stopped)
+
+    # -- the person's decisions -------------------------------------------------------------
+
+    def choose(self, row: int, candidate: Candidate) -> None:
+        """The person picked `candidate` for `row`: remembered, and added on apply."""
+        current = self.rows[row]
+        candidates = current.result.candidates if current.result else (candidate,)
+        result = MatchResult(
+            current.entry.source, Decision.ACCEPT, candidate, candidates, 0, MatchOrigin.PERSON
+        )
+        self.context.store.remember(result, self.target, by_person=True)
+        current.result = result
+        current.status = TrackStatus.MATCHED
+        current.reason = ""
+
+    def skip(self, row: int) -> None:
+        current = self.rows[row]
+        candidates = current.result.candidates if current.result else ()
+        result = MatchResult(
+            current.entry.source, Decision.SKIPPED, None, candidates, 0, MatchOrigin.PERSON
+        )
+        self.context.store.remember(result, self.target, by_person=True)
+        current.result = result
+        current.status = TrackStatus.SKIPPED
+
+    # -- phase 3: apply ---------------------------------------------------------------------
+
+    def planned_additions(self) -> list[list[str]]:
+        """For each plan, the target ids an apply would add now, in source order."""
+        results: list[dict[int, MatchResult]] = [{} for _ in self.plans]
+        for row in self.rows:
+            if row.result is not None:
+                results[row.plan_index][row.entry.position] = row.result
+        return [additions(plan, results[i]) for i, plan in enumerate(self.plans)]
+
+    def apply(self) -> None:
+        """Write every plan's accepted matches; `applied` carries the reports."""
+        todo = list(zip(self.plans, self.planned_additions(), strict=True))
+        total = sum(len(ids) for _, ids in todo)
+        writer = PlanWriter(
+            self.context.services[self.target],
+            self.context.policy,
+            self.context.buckets[self.target],
+            self.cancel,
+            self.figures.io_stats,
+        )
+
+        progress_signals = TaskSignals(self)
+        progress_signals.done.connect(lambda pair: self.applyProgress.emit(*pair))
+
+        def write_all() -> list[ApplyReport]:
+            reports: list[ApplyReport] = []
+            written = 0
+            for plan, ids in todo:
+                if self.cancel.cancelled:
+                    break
+
+                def progress(done: int, _total: int, base: int = written) -> None:
+                    progress_signals.done.emit((base + done, total))
+
+                reports.append(writer.write(plan.target, plan.target_name, ids, progress))
+                written += len(ids)
+            return reports
+
+        self._run_task(write_all, self._on_applied)
+
+    @Slot(object)
+    def _on_applied(self, reports: list[ApplyReport]) -> None:
+        self.reports = reports
+        landed = [set(r.landed) for r in reports]
+        for row in self.rows:
+            best = row.result.best if row.result else None
+            if row.status is not TrackStatus.MATCHED or best is None:
+                continue
+            if row.plan_index < len(landed) and best.track.id in landed[row.plan_index]:
+                row.status = TrackStatus.ADDED
+        self.applied.emit(reports)
+
+    # -- stopping ---------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Cancel whatever runs: within a moment, nothing more is searched or written."""
+        self.cancel.cancel()
+        self._pool.clear()
+        self._finish_search(stopped=True)
+
+    def shutdown(self) -> None:
+        """Stop and wait for the pool's threads to end; call before the receivers die."""
+        self.stop()
+        self._pool.waitForDone()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _run_task(self, task: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        signals = TaskSignals(self)
+        signals.done.connect(on_done)
+        signals.failed.connect(self.failed)
+        signals.done.connect(signals.deleteLater)
+        signals.failed.connect(signals.deleteLater)
+        self._pool.start(TaskJob(task, signals))
+
+
+def _row_for(plan_index: int, entry: PlanEntry) -> Row:
+    if entry.state is EntryState.SEARCH:
+        return Row(plan_index, entry, TrackStatus.QUEUED)
+    if entry.state is EntryState.PRESENT:
+        return Row(plan_index, entry, TrackStatus.PRESENT, entry.result)
+    if entry.state is EntryState.UNSYNCABLE:
+        return Row(plan_index, entry, TrackStatus.UNSYNCABLE, reason=entry.reason)
+    if entry.state is EntryState.DUPLICATE:
+        return Row(plan_index, entry, TrackStatus.SKIPPED, reason=entry.reason)
+    result = entry.result
+    status = _STATUS_OF_DECISION[result.decision] if result else TrackStatus.QUEUED
+    return Row(plan_index, entry, status, result)

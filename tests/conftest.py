@@ -1,0 +1,39 @@
+"""Test-wide set-up: no display, and every user folder redirected into a temporary one.
+
+Songbird finds its folders through platformdirs, which honours the XDG variables on Linux, so
+pointing them at a temporary folder keeps the tests away from the real user's settings, store
+and demo state (and from each other).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    for variable, folder in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        (home / folder).mkdir(parents=True)
+        monkeypatch.setenv(variable, str(home / folder))
+    return home
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The read-only ../shared folder beside the checkout (CI always has it)."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: it holds the recorded responses and eval cases")
+    return SHARED

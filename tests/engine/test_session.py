@@ -1,0 +1,185 @@
+"""The sync session end to end on the demo services: plan, search, apply, stop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from songbird_gui.app import build_context
+from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import ServiceId, TrackStatus
+from songbird_gui.engine.session import SyncSession
+from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
+from tests.demo_catalogue import small_catalogue
+
+FINAL = {s for s in TrackStatus if s.is_final}
+
+
+# Quick retries: the tests inject faults and should not sit through real backoffs.
+QUICK_RETRY = RetrySettings(max_attempts=8, base_delay_s=0.001, max_delay_s=0.01)
+
+
+def make_session(
+    tmp_path: Path, catalogue: dict, server: DemoServerConfig, settings: Settings | None = None
+):
+    settings = settings or Settings(
+        workers=4,
+        spotify=RateSettings(rate=200, burst=20),
+        ytmusic=RateSettings(rate=200, burst=20),
+        retry=QUICK_RETRY,
+    )
+    config = DemoConfig(
+        spotify=server, ytmusic=server, state_dir=tmp_path / "demo", catalogue=catalogue
+    )
+    services = demo_services(config)
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    context = build_context(settings, paths, services, MatchStore(tmp_path / "store.sqlite3"))
+    session = SyncSession(context, ServiceId.SPOTIFY, ServiceId.YTMUSIC)
+    return session, services
+
+
+def run_to_end(qtbot, session: SyncSession, playlist_names: list[str], apply: bool = True) -> None:
+    source = session.context.services[session.source]
+    chosen = [p for p in source.list_playlists() if p.name in playlist_names]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan(chosen)
+    with qtbot.waitSignal(session.searchFinished, timeout=30_000):
+        session.search()
+    if apply:
+        with qtbot.waitSignal(session.applied, timeout=30_000):
+            session.apply()
+
+
+@pytest.fixture
+def fast_server() -> DemoServerConfig:
+    return DemoServerConfig(latency_s=0.005, limit=500, burst=50, seed=1)
+
+
+def test_first_sync_adds_exactly_the_confident_matches(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    session, services = make_session(tmp_path, catalogue, fast_server)
+    run_to_end(qtbot, session, ["Evening"])
+
+    statuses = {row.entry.source.id: row.status for row in session.rows}
+    assert set(statuses.values()) <= FINAL
+    assert statuses["sp1"] is TrackStatus.ADDED
+    assert statuses["sp2"] is TrackStatus.ADDED  # Cyrillic title matched in its own script
+    assert statuses["sp3"] is TrackStatus.ADDED  # featured artist moved out of the title
+    assert statuses["sp4"] is not TrackStatus.ADDED  # only a live version exists there
+    assert statuses["sp5"] is TrackStatus.NOT_FOUND
+    assert statuses["sp6"] is TrackStatus.UNSYNCABLE
+
+    target = services[ServiceId.YTMUSIC]
+    created = [p for p in target.list_playlists() if p.name == "Evening"]
+    assert len(created) == 1
+    assert [t.id for t in target.playlist_tracks(created[0])] == ["yt1", "yt2", "yt3"]
+    session.shutdown()
+    session.context.store.close()
+
+
+def test_second_sync_searches_nothing_and_adds_nothing(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    first, _ = make_session(tmp_path, catalogue, fast_server)
+    run_to_end(qtbot, first, ["Evening"])
+    first.shutdown()
+    first.context.store.close()
+
+    second, services = make_session(tmp_path, catalogue, fast_server)
+    run_to_end(qtbot, second, ["Evening"])
+    assert second.figures.search_stats.requests == 0
+    assert sum(report.added for report in second.reports) == 0
+    target = services[ServiceId.YTMUSIC]
+    evening = [p for p in target.list_playlists() if p.name == "Evening"]
+    assert len(evening) == 1  # not created twice
+    assert [t.id for t in target.playlist_tracks(evening[0])] == ["yt1", "yt2", "yt3"]
+    statuses = {row.entry.source.id: row.status for row in second.rows}
+    assert statuses["sp1"] is TrackStatus.PRESENT
+    second.shutdown()
+    second.context.store.close()
+
+
+def test_transient_faults_are_retried_and_every_track_ends(qtbot, tmp_path):
+    flaky = DemoServerConfig(latency_s=0.002, limit=500, burst=50, fault_rate=0.3, seed=7)
+    session, _ = make_session(tmp_path, small_catalogue(extra_spotify=30), flaky)
+    run_to_end(qtbot, session, ["Evening"], apply=False)
+    assert all(row.status in FINAL for row in session.rows)
+    assert session.figures.search_stats.retries > 0
+    matched = [r for r in session.rows if r.entry.source.id.startswith("spx")]
+    assert all(r.status is TrackStatus.MATCHED for r in matched)
+    session.shutdown()
+    session.context.store.close()
+
+
+def test_a_dead_service_fails_each_track_with_a_reason(qtbot, tmp_path):
+    dead = DemoServerConfig(latency_s=0.001, limit=500, burst=50, fault_rate=1.0, seed=3)
+    catalogue = small_catalogue()
+    session, _ = make_session(
+        tmp_path, catalogue, fast := DemoServerConfig(latency_s=0.001, limit=500, burst=50)
+    )
+    # Planning works (source and target readable); then the target dies for the searches.
+    source = session.context.services[ServiceId.SPOTIFY]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan([p for p in source.list_playlists() if p.name == "Evening"])
+    target = session.context.services[ServiceId.YTMUSIC]
+    target.server.config = dead
+    session.context.policy.settings = RetrySettings(max_attempts=2, base_delay_s=0.001)
+    with qtbot.waitSignal(session.searchFinished, timeout=10_000):
+        session.search()
+    failed = [r for r in session.rows if r.status is TrackStatus.FAILED]
+    assert len(failed) == 5
+    assert all("503" in r.reason for r in failed)
+    assert fast.fault_rate == 0.0
+    session.shutdown()
+    session.context.store.close()
+
+
+def test_a_429_pauses_and_the_run_still_completes(qtbot, tmp_path):
+    # The client is told a rate far above what the server allows: the server answers 429 and
+    # the client must pause and retry until every track has its answer.
+    strict = DemoServerConfig(latency_s=0.001, limit=20, burst=2, seed=5)
+    settings = Settings(
+        workers=4, spotify=RateSettings(60, 6), ytmusic=RateSettings(60, 6), retry=QUICK_RETRY
+    )
+    session, services = make_session(tmp_path, small_catalogue(extra_spotify=6), strict, settings)
+    run_to_end(qtbot, session, ["Evening"], apply=False)
+    assert services[ServiceId.YTMUSIC].server.counters.rate_limited > 0
+    assert session.figures.search_stats.rate_limited > 0
+    assert all(row.status in FINAL for row in session.rows)
+    assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
+    session.shutdown()
+    session.context.store.close()
+
+
+def test_stop_ends_the_search_at_once_and_nothing_more_arrives(qtbot, tmp_path):
+    slow = DemoServerConfig(latency_s=0.05, limit=4, burst=1, seed=2)
+    settings = Settings(
+        workers=4, spotify=RateSettings(4, 1, headroom=0), ytmusic=RateSettings(4, 1, headroom=0)
+    )
+    session, services = make_session(tmp_path, small_catalogue(extra_spotify=40), slow, settings)
+    source = session.context.services[ServiceId.SPOTIFY]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan([p for p in source.list_playlists() if p.name == "Evening"])
+    session.search()
+    qtbot.waitUntil(
+        lambda: any(r.status is TrackStatus.MATCHED for r in session.rows), timeout=10_000
+    )
+
+    late: list[int] = []
+    session.trackMatched.connect(lambda row, _result: late.append(row))
+    with qtbot.waitSignal(session.searchFinished, timeout=1) as finished:
+        session.stop()  # emits searchFinished(True) before it returns
+    assert finished.args == [True]
+    session.shutdown()  # drains the pool: the searches in flight end
+    requests_after_drain = services[ServiceId.YTMUSIC].server.counters.searches
+    QCoreApplication.processEvents()
+    qtbot.wait(300)
+    assert late == []
+    assert services[ServiceId.YTMUSIC].server.counters.searches == requests_after_drain
+    assert requests_after_drain < 45  # most of the 45 queued searches were never made
+    statuses = {row.status for row in session.rows}
+    assert TrackStatus.SEARCHING not in statuses and TrackStatus.QUEUED not in statuses
+    session.context.store.close()
