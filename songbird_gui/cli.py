@@ -352,7 +352,8 @@ class SyncCommand:
             print(line, file=self.out)
         print(
             f"{f['considered']} tracks: {f['matched']} matched, "
-            f"{f['already_there']} already there, {f['review']} need review, {f['not_found']} not found, {f['failed']} failed, "
+            f"{f['already_there']} already there, {f['review']} need review, "
+            f"{f['not_found']} not found, {f['failed']} failed, "
             f"{f['not_syncable']} not syncable; {f['added']} added; {f['search_requests']} "
             f"searches, {f['rate_limited']} rate-limited, {f['elapsed_s']} s",
             file=self.out,
