@@ -14,7 +14,7 @@ from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
-from songbird_gui.core.types import Decision, MatchResult, Track
+from songbird_gui.core.types import Decision, MatchResult, SearchQuery, Track
 
 
 def find_match(
@@ -33,7 +33,11 @@ def find_match(
     results: list[Track] = []
     result = MatchResult(track, Decision.NOT_FOUND)
     for searches, query in enumerate(service.search_queries(track), start=1):
-        found = policy.call(lambda q=query: service.search(q), bucket, cancel, stats, on_pause)
+
+        def search(q: SearchQuery = query) -> list[Track]:
+            return service.search(q)
+
+        found = policy.call(search, bucket, cancel, stats, on_pause)
         results.extend(r for r in found if r.id not in rejected)
         result = matcher.decide(track, results, searches)
         if result.decision is Decision.ACCEPT:

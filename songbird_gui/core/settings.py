@@ -67,7 +67,9 @@ class Settings:
         return self.spotify if service is ServiceId.SPOTIFY else self.ytmusic
 
     def with_rate(self, service: ServiceId, rate: RateSettings) -> Settings:
-        return replace(self, **{str(service): rate})
+        if service is ServiceId.SPOTIFY:
+            return replace(self, spotify=rate)
+        return replace(self, ytmusic=rate)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
@@ -41,6 +41,7 @@ from songbird_gui.core.types import (
     Playlist,
     ServiceId,
     SyncPlan,
+    Track,
     TrackStatus,
 )
 from songbird_gui.engine.jobs import MatchJob, MatchSignals, SearchContext, TaskJob, TaskSignals
@@ -101,6 +102,7 @@ class SyncSession(QObject):
     applyProgress(int done, int total): tracks written so far, over all plans.
     applied(object list[ApplyReport]): the writes ended (or were stopped).
     failed(str): a phase could not run (network down, playlist gone); a sentence to show.
+    handSearched(int row, object candidates): the answer to `search_by_hand`.
     """
 
     planned = Signal()
@@ -113,6 +115,7 @@ class SyncSession(QObject):
     applyProgress = Signal(int, int)
     applied = Signal(object)
     failed = Signal(str)
+    handSearched = Signal(int, object)  # row, tuple[Candidate, ...] found by the person's words
 
     def __init__(
         self,
@@ -275,6 +278,37 @@ class SyncSession(QObject):
         current.result = result
         current.status = TrackStatus.MATCHED
         current.reason = ""
+
+    def reject(self, row: int, candidate: Candidate) -> None:
+        """Never propose `candidate` for `row` again; the next best takes its place."""
+        current = self.rows[row]
+        self.context.store.reject(current.entry.source, candidate.track)
+        if current.result is None:
+            return
+        remaining = tuple(c for c in current.result.candidates if c.track.id != candidate.track.id)
+        best = current.result.best
+        if best is not None and best.track.id == candidate.track.id:
+            best = remaining[0] if remaining else None
+        decision = Decision.REVIEW if best else Decision.NOT_FOUND
+        current.result = MatchResult(
+            current.entry.source, decision, best, remaining, 0, MatchOrigin.PERSON
+        )
+        current.status = _STATUS_OF_DECISION[decision]
+
+    def search_by_hand(self, row: int, text: str) -> None:
+        """Search the target with the person's own words; `handSearched` brings the answer."""
+        source = self.rows[row].entry.source
+        service = self.context.services[self.target]
+        rejected = self.context.store.rejected_ids(source, self.target)
+
+        def search() -> tuple[Candidate, ...]:
+            found: list[Track] = []
+            for query in service.search_queries(replace(source, title=text, artists=())):
+                found.extend(self._call(self.target, lambda q=query: service.search(q)))
+            kept = [t for t in found if t.id not in rejected]
+            return tuple(self.context.matcher.rank(source, kept))
+
+        self._run_task(search, lambda candidates: self.handSearched.emit(row, candidates))
 
     def skip(self, row: int) -> None:
         current = self.rows[row]

@@ -1,24 +1,52 @@
-"""Starting the window: the QApplication, the composition, the event loop."""
+"""Starting the window: the QApplication, the composition of its parts, the event loop."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
+
+from songbird_gui import __version__
+from songbird_gui.app import build_context, build_demo_services
+from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.service import MusicService
+from songbird_gui.core.settings import Settings, SettingsFile
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import ServiceId
+from songbird_gui.engine.session import SyncContext
+from songbird_gui.ui.main_window import MainWindow
+
+
+def create_window(
+    paths: AppPaths | None = None, services: dict[ServiceId, MusicService] | None = None
+) -> MainWindow:
+    """Build the window, on the demo library unless `services` are given."""
+    paths = paths or AppPaths.default()
+    demo = services is None
+    services = services or build_demo_services(paths)
+    store = MatchStore(paths.match_store)
+
+    def make_context(settings: Settings) -> SyncContext:
+        return build_context(settings, paths, services, store)
+
+    window = MainWindow(SettingsFile(paths.settings_file), make_context, demo=demo)
+    window.destroyed.connect(store.close)
+    return window
 
 
 def run_window(argv: Sequence[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    from songbird_gui import __version__
-
+    QCoreApplication.setOrganizationName("Songbird")
+    QCoreApplication.setApplicationName("songbird")
+    QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(list(argv))
-    window = QMainWindow()
-    window.setWindowTitle(f"Songbird {__version__}")
-    label = QLabel(
-        "Demo library — connect your accounts to sync your own playlists.\n\n"
-        "The window is on its way; meanwhile `songbird sync --demo --all` runs a whole sync."
-    )
-    label.setMargin(24)
-    window.setCentralWidget(label)
-    window.resize(720, 480)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    window = create_window()
     window.show()
-    return int(app.exec())
+    code = app.exec()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(run_window(sys.argv))

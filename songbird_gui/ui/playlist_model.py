@@ -1,0 +1,126 @@
+"""The left pane's model: the source service's playlists, each with a checkbox and its target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from songbird_gui.core.planner import find_target_playlist
+from songbird_gui.core.types import Playlist
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Playlist", "Tracks", "Owner", "Goes to")
+NAME, TRACKS, OWNER, TARGET = range(len(COLUMNS))
+
+
+class PlaylistModel(QAbstractTableModel):
+    """Signals: checkedChanged(): the set of ticked playlists changed."""
+
+    checkedChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._playlists: list[Playlist] = []
+        self._targets: list[Playlist | None] = []
+        self._checked: set[str] = set()
+
+    def set_playlists(
+        self,
+        playlists: Sequence[Playlist],
+        targets: Sequence[Playlist],
+        checked: Iterable[str] = (),
+    ) -> None:
+        self.beginResetModel()
+        self._playlists = list(playlists)
+        self._targets = [find_target_playlist(p, targets) for p in self._playlists]
+        ids = {p.id for p in self._playlists}
+        self._checked = {i for i in checked if i in ids}
+        self.endResetModel()
+        self.checkedChanged.emit()
+
+    def checked(self) -> list[Playlist]:
+        return [p for p in self._playlists if p.id in self._checked]
+
+    def checked_ids(self) -> list[str]:
+        return [p.id for p in self.checked()]
+
+    def set_checked(self, playlist_id: str, checked: bool) -> None:
+        for row, playlist in enumerate(self._playlists):
+            if playlist.id == playlist_id:
+                self.setData(
+                    self.index(row, NAME),
+                    Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked,
+                    Qt.ItemDataRole.CheckStateRole,
+                )
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._playlists)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == NAME:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        playlist = self._playlists[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and column == NAME:
+            checked = playlist.id in self._checked
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == NAME:
+                return playlist.name
+            if column == TRACKS:
+                return "" if playlist.track_count is None else str(playlist.track_count)
+            if column == OWNER:
+                return playlist.owner
+            if column == TARGET:
+                target = self._targets[index.row()]
+                return target.name if target else f"{playlist.name} (new)"
+        if role == Qt.ItemDataRole.ToolTipRole and column == TARGET:
+            target = self._targets[index.row()]
+            if target is None:
+                return "A new playlist will be created"
+            return "Only the missing tracks will be added to this existing playlist"
+        if role == Qt.ItemDataRole.FontRole and column == NAME and playlist.is_liked:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != NAME:
+            return False
+        playlist_id = self._playlists[index.row()].id
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self._checked.add(playlist_id)
+        else:
+            self._checked.discard(playlist_id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.checkedChanged.emit()
+        return True

@@ -1,0 +1,201 @@
+"""The per-track status table: `TrackTableModel` over a session's rows, and its filter proxy.
+
+The session's signals arrive per track, up to hundreds a second. The model does not forward
+each one: it marks the row dirty and, once per frame, emits one `dataChanged` per contiguous
+range of dirty rows. It never resets itself for an update, so selection, scroll position and
+the proxy's state survive a whole sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+
+from songbird_gui.core.types import TrackStatus
+from songbird_gui.engine.session import Row
+from songbird_gui.ui.status_icons import StatusIcons
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("#", "Title", "Artists", "Album", "Duration", "Status", "Score", "Match", "Reason")
+POSITION, TITLE, ARTISTS, ALBUM, DURATION, STATUS, SCORE, MATCH, REASON = range(len(COLUMNS))
+
+# Where the row's status comes from for sorting: final states after the ones in progress.
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+FRAME_MS = 33  # coalescing period: one flush per frame at 30 fps
+
+
+class TrackTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: Sequence[Row] = ()
+        self._dirty: set[int] = set()
+        self._icons = StatusIcons()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FRAME_MS)
+        self._flush_timer.timeout.connect(self.flush)
+        self.flushes = 0  # dataChanged emissions, for tests and benchmarks
+
+    # -- feeding ---------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show a new session's rows (the one reset: a new sync, not an update)."""
+        self.beginResetModel()
+        self._rows = rows
+        self._dirty.clear()
+        self.endResetModel()
+
+    def row_changed(self, row: int) -> None:
+        """A row's status or result changed; shown at the next frame."""
+        self._dirty.add(row)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def rows_changed(self) -> None:
+        """Many rows changed at once (a bulk decision): repaint them all in one go."""
+        if self._rows:
+            self._dirty.update(range(len(self._rows)))
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._dirty:
+            return
+        rows = sorted(r for r in self._dirty if r < len(self._rows))
+        self._dirty.clear()
+        last_column = len(COLUMNS) - 1
+        start = previous = rows[0] if rows else 0
+        for row in [*rows[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            self.dataChanged.emit(self.index(start, 0), self.index(previous, last_column))
+            self.flushes += 1
+            if row is not None:
+                start = previous = row
+
+    # -- the model -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
+            return self._icons.icon(row.status)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == SCORE and row.result and row.result.best:
+                return row.result.best.explain()
+            if column in (REASON, STATUS) and row.reason:
+                return row.reason
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (POSITION, DURATION, SCORE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROW_ROLE:
+            return index.row()
+        if role == STATUS_ROLE:
+            return row.status
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        return None
+
+    def _display(self, row: Row, column: int) -> str:
+        track = row.entry.source
+        best = row.result.best if row.result else None
+        if column == POSITION:
+            return str(row.entry.position)
+        if column == TITLE:
+            return track.title
+        if column == ARTISTS:
+            return ", ".join(track.artists)
+        if column == ALBUM:
+            return track.album or ""
+        if column == DURATION:
+            return track.duration_text
+        if column == STATUS:
+            return str(row.status)
+        if column == SCORE:
+            return f"{best.score:.2f}" if best and best.score else ""
+        if column == MATCH:
+            return best.track.describe() if best and best.track.title else ""
+        if column == REASON:
+            return row.reason
+        return ""
+
+    def _sort_key(self, row: Row, column: int) -> Any:
+        if column == POSITION:
+            return (row.plan_index, row.entry.position)
+        if column == DURATION:
+            return row.entry.source.duration_ms or 0
+        if column == SCORE:
+            best = row.result.best if row.result else None
+            return best.score if best else -1.0
+        if column == STATUS:
+            return list(TrackStatus).index(row.status)
+        return self._display(row, column).casefold()
+
+
+class TrackFilterProxy(QSortFilterProxyModel):
+    """Filters rows by status and by words in title, artists, album or match."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._statuses: frozenset[TrackStatus] | None = None
+        self._words: list[str] = []
+        self.setSortRole(SORT_ROLE)
+
+    def set_statuses(self, statuses: frozenset[TrackStatus] | None) -> None:
+        self.beginFilterChange()
+        self._statuses = statuses
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = text.casefold().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, TrackTableModel):
+            return True
+        row = model.row_at(source_row)
+        if self._statuses is not None and row.status not in self._statuses:
+            return False
+        if not self._words:
+            return True
+        track = row.entry.source
+        best = row.result.best if row.result else None
+        haystack = " ".join(
+            [track.title, *track.artists, track.album or "", best.track.describe() if best else ""]
+        ).casefold()
+        return all(word in haystack for word in self._words)
