@@ -39,8 +39,14 @@ from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
 from songbird_gui.ui.settings_dialog import SettingsDialog
 from songbird_gui.ui.track_model import (
+    ALBUM,
+    ARTISTS,
+    DURATION,
+    MATCH,
+    PLAYLIST,
     POSITION,
     ROW_ROLE,
+    SCORE,
     STATUS,
     TITLE,
     TrackFilterProxy,
@@ -85,6 +91,8 @@ class MainWindow(QMainWindow):
         self.playlists: dict[ServiceId, list[Playlist]] = {}
         self._rate_sample: tuple[float, int] = (time.monotonic(), 0)
         self._rate = 0.0
+        self._searching = False
+        self._remembered_checks: list[str] = []
 
         self._build_actions()
         self._build_widgets()
@@ -222,8 +230,18 @@ class MainWindow(QMainWindow):
         self.track_view.verticalHeader().setDefaultSectionSize(22)
         header = self.track_view.horizontalHeader()
         header.setStretchLastSection(True)
-        header.resizeSection(TITLE, 220)
-        header.resizeSection(STATUS, 120)
+        for column, width in (
+            (POSITION, 44),
+            (PLAYLIST, 120),
+            (TITLE, 220),
+            (ARTISTS, 150),
+            (ALBUM, 150),
+            (DURATION, 64),
+            (STATUS, 120),
+            (SCORE, 52),
+            (MATCH, 300),
+        ):
+            header.resizeSection(column, width)
         self.track_view.selectionModel().currentRowChanged.connect(self._on_track_selected)
         filters = QHBoxLayout()
         show_label = QLabel("Sho&w")
@@ -296,6 +314,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+            self.main_splitter.setSizes([360, 920])
+            self.right_splitter.setSizes([500, 260])
         for key, widget in (
             ("window/state", self),
             ("window/main-splitter", self.main_splitter),
@@ -306,9 +326,8 @@ class MainWindow(QMainWindow):
                 widget.restoreState(value)
         direction = int(s.value("sync/direction", 0) or 0)
         self.direction.setCurrentIndex(direction if 0 <= direction < len(DIRECTIONS) else 0)
-        self._remembered_checks = (
-            [str(i) for i in (s.value("sync/checked") or [])] if s.value("sync/checked") else []
-        )
+        checked = s.value("sync/checked")
+        self._remembered_checks = [str(i) for i in checked] if isinstance(checked, list) else []
 
     def _save_state(self) -> None:
         s = self.qsettings
@@ -385,7 +404,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_planned(self) -> None:
         assert self.session is not None
-        self.track_model.set_rows(self.session.rows)
+        self.track_model.set_rows(self.session.rows, [p.source.name for p in self.session.plans])
         self._rate_sample = (time.monotonic(), 0)
         self.status_timer.start()
         self.session.search()
@@ -456,7 +475,7 @@ class MainWindow(QMainWindow):
         return Counter(row.status for row in self.session.rows) if self.session else Counter()
 
     def _busy(self) -> bool:
-        return getattr(self, "_searching", False)
+        return self._searching
 
     def _update_actions(self) -> None:
         busy = self._busy()

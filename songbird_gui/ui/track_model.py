@@ -27,8 +27,12 @@ from songbird_gui.ui.status_icons import StatusIcons
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("#", "Title", "Artists", "Album", "Duration", "Status", "Score", "Match", "Reason")
-POSITION, TITLE, ARTISTS, ALBUM, DURATION, STATUS, SCORE, MATCH, REASON = range(len(COLUMNS))
+COLUMNS = (
+    "#", "Playlist", "Title", "Artists", "Album", "Duration", "Status", "Score", "Match", "Reason"
+)  # fmt: skip
+(POSITION, PLAYLIST, TITLE, ARTISTS, ALBUM, DURATION, STATUS, SCORE, MATCH, REASON) = range(
+    len(COLUMNS)
+)
 
 # Where the row's status comes from for sorting: final states after the ones in progress.
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -42,6 +46,7 @@ class TrackTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: Sequence[Row] = ()
+        self._playlists: Sequence[str] = ()
         self._dirty: set[int] = set()
         self._icons = StatusIcons()
         self._flush_timer = QTimer(self)
@@ -52,10 +57,14 @@ class TrackTableModel(QAbstractTableModel):
 
     # -- feeding ---------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show a new session's rows (the one reset: a new sync, not an update)."""
+    def set_rows(self, rows: Sequence[Row], playlists: Sequence[str] = ()) -> None:
+        """Show a new session's rows (the one reset: a new sync, not an update).
+
+        `playlists` names the source playlist of each plan index.
+        """
         self.beginResetModel()
         self._rows = rows
+        self._playlists = playlists
         self._dirty.clear()
         self.endResetModel()
 
@@ -134,6 +143,9 @@ class TrackTableModel(QAbstractTableModel):
         best = row.result.best if row.result else None
         if column == POSITION:
             return str(row.entry.position)
+        if column == PLAYLIST:
+            index = row.plan_index
+            return self._playlists[index] if index < len(self._playlists) else ""
         if column == TITLE:
             return track.title
         if column == ARTISTS:
