@@ -52,6 +52,7 @@ from songbird_gui.ui.track_model import (
     TrackFilterProxy,
     TrackTableModel,
 )
+from songbird_gui.ui.track_view import TrackTableView
 
 DIRECTIONS = (
     (ServiceId.SPOTIFY, ServiceId.YTMUSIC),
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._rate = 0.0
         self._searching = False
         self._remembered_checks: list[str] = []
+        self._progress_value = (0, 0)
 
         self._build_actions()
         self._build_widgets()
@@ -219,7 +221,7 @@ class MainWindow(QMainWindow):
             lambda i: self.track_proxy.set_statuses(STATUS_FILTERS[i][1])
         )
         self.track_search.textChanged.connect(self.track_proxy.set_text)
-        self.track_view = QTableView()
+        self.track_view = TrackTableView()
         self.track_view.setModel(self.track_proxy)
         self.track_view.setAccessibleName("Tracks")
         self.track_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -406,13 +408,15 @@ class MainWindow(QMainWindow):
         assert self.session is not None
         self.track_model.set_rows(self.session.rows, [p.source.name for p in self.session.plans])
         self._rate_sample = (time.monotonic(), 0)
+        self._progress_value = (0, 0)
         self.status_timer.start()
         self.session.search()
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done if total else 1)
+        # Only noted here: the status timer paints it a few times a second. A progress bar
+        # repaints on every setValue, which at hundreds of answers a second stalls the loop.
+        self._progress_value = (done, total)
 
     @Slot(bool)
     def _on_search_finished(self, stopped: bool) -> None:
@@ -461,8 +465,10 @@ class MainWindow(QMainWindow):
         if now - then >= 1.0:
             self._rate = (requests - before) / (now - then)
             self._rate_sample = (now, requests)
-        done = sum(1 for row in session.rows if row.status.is_final)
-        text = f"Searching {done}/{len(session.rows)} · {self._rate:.1f} req/s"
+        done, total = self._progress_value
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done if total else 1)
+        text = f"Searching {done}/{total} · {self._rate:.1f} req/s"
         paused = self.context.buckets[self.target].paused_until
         if paused:
             text += (

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QTimer,
+    Signal,
 )
 
 from songbird_gui.core.types import TrackStatus
@@ -43,6 +45,10 @@ FRAME_MS = 33  # coalescing period: one flush per frame at 30 fps
 
 
 class TrackTableModel(QAbstractTableModel):
+    """Signals: flushed(): a batch of row changes was just announced."""
+
+    flushed = Signal()
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: Sequence[Row] = ()
@@ -95,6 +101,7 @@ class TrackTableModel(QAbstractTableModel):
             self.flushes += 1
             if row is not None:
                 start = previous = row
+        self.flushed.emit()
 
     # -- the model -------------------------------------------------------------------------
 
@@ -113,6 +120,13 @@ class TrackTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
+        # The view asks for every role of a cell at once. Answering in one Python call, not
+        # one per role, matters: each call from Qt must take the GIL, which busy search
+        # workers hold, and a repaint of the table takes hundreds of them.
+        for role_data in roleDataSpan:
+            role_data.setData(self.data(index, role_data.role()))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -178,13 +192,40 @@ class TrackTableModel(QAbstractTableModel):
 
 
 class TrackFilterProxy(QSortFilterProxyModel):
-    """Filters rows by status and by words in title, artists, album or match."""
+    """Filters rows by status and by words in title, artists, album or match.
+
+    Qt's dynamic sorting and filtering re-evaluates rows on every `dataChanged`; during a
+    sync that means the whole table, many times a second, and the window stutters. Instead
+    the proxy re-filters and re-sorts on its own, at most twice a second while changes arrive,
+    and only when a filter or a sort order could move rows at all.
+    """
+
+    REFRESH_MS = 500
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._statuses: frozenset[TrackStatus] | None = None
         self._words: list[str] = []
         self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(False)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(self.REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.invalidate)
+
+    def source_rows_changed(self) -> None:
+        """Rows of the source changed: refresh soon if that may hide, show or move rows."""
+        moves_rows = self.sortColumn() not in (-1, POSITION)
+        if (
+            self._statuses is not None or self._words or moves_rows
+        ) and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
+        # Forward in one call (see TrackTableModel.multiData); Qt's proxy would ask per role.
+        source = self.sourceModel()
+        if source is not None:
+            source.multiData(self.mapToSource(index), roleDataSpan)
 
     def set_statuses(self, statuses: frozenset[TrackStatus] | None) -> None:
         self.beginFilterChange()
@@ -195,6 +236,11 @@ class TrackFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         self._words = text.casefold().split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        super().setSourceModel(model)
+        if isinstance(model, TrackTableModel):
+            model.flushed.connect(self.source_rows_changed)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
