@@ -36,6 +36,7 @@ WEIGHTS = {
     "version": 0.10,
     "album": 0.05,
     "kind": 0.05,
+    "explicit": 0.03,
     "isrc": 0.15,
 }
 
@@ -92,10 +93,12 @@ def _title_part(source: _Side, cand: _Side) -> ScorePart:
         _text_similarity(cand.title.prefix, a) >= 0.8 for a in source.artists
     ):
         options.append(strip_prefix(cand.title))
-    # A title that carries its own artists ("Title - Artist", channel uploads) still matches.
     value = max(_text_similarity(src, o) for o in options)
-    if value < 1.0 and src and any(o.startswith(src + " ") for o in options):
-        value = max(value, 0.9)
+    # "Title - Artist" (uploads): what follows the title is one of the artists, not more title.
+    for option in options:
+        rest = option[len(src) :].strip() if src and option.startswith(src + " ") else ""
+        if rest and any(_text_similarity(rest, a) >= 0.85 for a in source.artists):
+            value = max(value, 0.95)
     note = f"title {value:.2f}"
     if script_of(source.track.title) != script_of(cand.track.title):
         note += " (other script)"
@@ -170,6 +173,15 @@ def _album_part(source: Track, cand: Track) -> ScorePart:
     return ScorePart("album", value, WEIGHTS["album"], f"album {value:.2f}")
 
 
+def _explicit_part(source: Track, cand: Track) -> ScorePart:
+    # Both services flag explicit lyrics reliably; it tells an explicit song from its clean
+    # twin, which is otherwise the same title, artist and length.
+    same = source.explicit == cand.explicit
+    return ScorePart(
+        "explicit", 1.0 if same else 0.0, WEIGHTS["explicit"], "" if same else "explicit ≠ clean"
+    )
+
+
 def _kind_part(cand: Track) -> ScorePart:
     value = KIND_VALUE.get(cand.kind, 0.0)
     return ScorePart("kind", value, WEIGHTS["kind"], str(cand.kind))
@@ -201,6 +213,7 @@ class Matcher:
             _version_part(source, cand),
             _album_part(source.track, cand.track),
             _kind_part(cand.track),
+            _explicit_part(source.track, cand.track),
         ]
         isrc = _isrc_part(source.track, cand.track)
         if isrc:
