@@ -21,8 +21,12 @@ from typing import Any, TextIO
 
 from songbird_gui import __version__
 from songbird_gui.app import build_context, build_demo_services
+from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import ServiceError
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.retry import RetryPolicy
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
 from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
@@ -156,7 +160,7 @@ class Command:
             settings = settings.with_rate(target, fixed)
         return settings.validated()
 
-    def _services(self) -> dict[ServiceId, Any]:
+    def _services(self) -> dict[ServiceId, MusicService]:
         if not self.args.demo:
             raise CliError(
                 "no account is connected: use --demo for the demo library, or connect your "
@@ -188,12 +192,19 @@ class Command:
             return self.list_playlists()
         return SyncCommand(self).run()
 
-    def list_playlists(self) -> int:
-        service = self._services()[self.args.service]
+    def read_playlists(self, service: MusicService) -> list[Playlist]:
+        """The service's playlists, with the usual throttle and retries."""
+        settings = self.settings.rate_for(service.service_id)
+        bucket = TokenBucket(settings.rate, settings.burst, headroom=settings.headroom)
         try:
-            playlists = service.list_playlists()
+            return RetryPolicy(self.settings.retry).call(
+                service.list_playlists, bucket, CancelToken()
+            )
         except ServiceError as error:
             raise CliError(f"could not read the playlists: {error}", EXIT_SERVICE) from error
+
+    def list_playlists(self) -> int:
+        playlists = self.read_playlists(self._services()[self.args.service])
         if self.args.json:
             rows = [
                 {
@@ -232,11 +243,7 @@ class SyncCommand:
 
         app = QCoreApplication.instance() or QCoreApplication([])
         services = self.command._services()
-        source_service = services[self.args.source]
-        try:
-            chosen = self._choose(source_service.list_playlists())
-        except ServiceError as error:
-            raise CliError(f"could not read the playlists: {error}", EXIT_SERVICE) from error
+        chosen = self._choose(self.command.read_playlists(services[self.args.source]))
         context = build_context(self.command.settings, self.command.paths, services)
         session = SyncSession(context, self.args.source, self.args.target)
         self.session = session

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         self.playlist_view.setAccessibleName("Playlists")
         self.playlist_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.playlist_view.verticalHeader().hide()
+        self.playlist_view.setWordWrap(False)
         self.playlist_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
             "QLabel#demo-banner { background: #fff3c4; color: #3e2f00; padding: 6px 10px;"
             " border: 1px solid #e6c85a; border-radius: 4px; }"
         )
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.banner.setVisible(self.demo)
         layout.addWidget(self.banner)
         layout.addWidget(self.main_splitter)

@@ -12,6 +12,7 @@ from songbird_gui.core.settings import RateSettings, RetrySettings, Settings, Se
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
 from songbird_gui.ui.launch import create_window
+from songbird_gui.ui.main_window import DEMO_BANNER
 from tests.demo_catalogue import small_catalogue
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -128,3 +129,37 @@ def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(window.session.rows), timeout=10_000)
     window.close()  # mid-sync: must stop and drain, no crash, no hang
     assert window.session is None
+
+
+def test_first_run_opens_on_the_demo_library_with_a_banner(qtbot):
+    window = create_window()  # the user's folders are empty temporary ones (conftest)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.banner.isVisible()
+    assert window.banner.text() == DEMO_BANNER
+    qtbot.waitUntil(lambda: window.playlist_model.rowCount() == 9, timeout=10_000)
+    names = [window.playlist_model.index(r, 0).data() for r in range(9)]
+    assert names[0] == "Liked Songs" and "Road Trip" in names
+    # "Road Trip" exists on both sides: it goes to the existing one; the others are new.
+    targets = {
+        window.playlist_model.index(r, 0).data(): window.playlist_model.index(r, 3).data()
+        for r in range(9)
+    }
+    assert targets["Road Trip"] == "Road Trip"
+    assert targets["Gym Mix"] == "Gym Mix (new)"
+    save(window, "first-run.png")
+    window.close()
+
+
+def test_choices_and_layout_persist(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    tick(window, "Evening")
+    window.resize(780, 520)
+    window.close()
+
+    again, _ = make_window(qtbot, tmp_path, fast)
+    again.qsettings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    again._restore_state()
+    again._fill_playlists()
+    assert [p.name for p in again.playlist_model.checked()] == ["Evening"]
+    assert (again.width(), again.height()) == (780, 520)
