@@ -163,3 +163,54 @@ def test_choices_and_layout_persist(qtbot, tmp_path, fast):
     again._fill_playlists()
     assert [p.name for p in again.playlist_model.checked()] == ["Evening"]
     assert (again.width(), again.height()) == (780, 520)
+
+
+def test_report_export_lists_what_was_not_added(qtbot, tmp_path, fast):
+    import csv
+    import json
+
+    from songbird_gui.ui.apply_dialog import ApplyDialog
+
+    window, _ = make_window(qtbot, tmp_path, fast)
+    tick(window, "Evening")
+    window.sync_action.trigger()
+    with qtbot.waitSignal(window.session.searchFinished, timeout=20_000):
+        pass
+    dialog = ApplyDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(window.session.applied, timeout=20_000):
+        dialog.write_button.click()
+    dialog.export_to(tmp_path / "report.csv", "csv")
+    dialog.export_to(tmp_path / "report.json", "json")
+    with (tmp_path / "report.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    by_title = {r["title"]: r for r in rows}
+    assert by_title["Harbor Lights"]["status"] == "needs review"
+    assert by_title["Only Here"]["status"] == "not found"
+    assert by_title["Episode 12: On Tour"]["reason"].startswith("podcast episode")
+    assert "Paper Lanterns" not in by_title  # it was added
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == [
+        {**r, "position": int(r["position"]), "score": float(r["score"]) if r["score"] else None}
+        for r in rows
+    ]
+
+
+def test_settings_dialog_saves_one_settings_object(qtbot, tmp_path, fast):
+    from songbird_gui.ui.settings_dialog import SettingsDialog
+
+    window, _ = make_window(qtbot, tmp_path, fast)
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.workers.setValue(3)
+    dialog.ytmusic.rate.setValue(7.5)
+    dialog.ytmusic.adaptive.setChecked(False)
+    dialog.accept_at.setValue(0.9)
+    chosen = dialog.result_settings()
+    window.settings_file.save(chosen)
+    loaded = window.settings_file.load()
+    assert (loaded.workers, loaded.ytmusic.rate, loaded.ytmusic.adaptive, loaded.match.accept) == (
+        3,
+        7.5,
+        False,
+        0.9,
+    )
