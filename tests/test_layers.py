@@ -1,0 +1,51 @@
+"""The four layers import only the layers before them: core < services < engine < ui."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "songbird_gui"
+ORDER = ["core", "services", "engine", "ui"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_each_layer_imports_only_the_layers_before_it():
+    wrong = []
+    for rank, layer in enumerate(ORDER):
+        later = ORDER[rank + 1 :]
+        for path in (PACKAGE / layer).rglob("*.py"):
+            for name in imported_modules(path):
+                parts = name.split(".")
+                if parts[0] == "songbird_gui" and len(parts) > 1 and parts[1] in later:
+                    wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+                if layer in ("core", "services") and parts[0] == "PySide6":
+                    wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+                if layer == "engine" and name.startswith(("PySide6.QtWidgets", "PySide6.QtGui")):
+                    wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert wrong == []
+
+
+def test_core_and_services_import_without_qt():
+    # Run in a fresh interpreter where PySide6 cannot be imported at all.
+    modules = sorted(
+        f"songbird_gui.{p.parent.name}.{p.stem}"
+        for layer in ("core", "services")
+        for p in (PACKAGE / layer).glob("*.py")
+        if p.stem != "__init__"
+    )
+    code = "import sys; sys.modules['PySide6'] = None\n" + "".join(f"import {m}\n" for m in modules)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
