@@ -16,6 +16,10 @@ from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RetrySettings, Settings, SettingsFile
 from songbird_gui.services.demo import load_catalogue
 
+# The CLI makes a QCoreApplication when none exists; in this process the other tests need a
+# QApplication, so one is made first (pytest-qt's qapp), and the CLI runs under it.
+pytestmark = pytest.mark.usefixtures("qapp")
+
 FAST = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000", "--rate", "2000"]
 
 
