@@ -56,8 +56,38 @@ def build_demo_services(
     return dict(demo_services(config))
 
 
-def main() -> int:
-    """`songbird-gui` and `python -m songbird_gui`: start the window."""
+def main(argv: list[str] | None = None) -> int:
+    """`songbird-gui` and `python -m songbird_gui`: start the window (or a maintenance task)."""
+    import argparse
+
+    from songbird_gui import __version__
+
+    parser = argparse.ArgumentParser(prog="songbird-gui", description="Songbird's window.")
+    parser.add_argument("--version", action="version", version=f"songbird-gui {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="run a tiny demo sync offscreen and exit"
+    )
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Songbird to the desktop's applications (Linux, for this user)",
+    )
+    parser.add_argument("--uninstall-desktop-entry", action="store_true", help="remove it again")
+    args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from songbird_gui.ui.self_test import run_self_test
+
+        return run_self_test()
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from songbird_gui import desktop_entry
+
+        if args.install_desktop_entry:
+            for path in desktop_entry.install():
+                print(f"wrote {path}")
+        else:
+            for path in desktop_entry.uninstall():
+                print(f"removed {path}")
+        return 0
     from songbird_gui.ui.launch import run_window
 
-    return run_window(sys.argv)
+    return run_window([sys.argv[0], *qt_args])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from songbird_gui import __version__
+from songbird_gui import __version__, resources_path
 from songbird_gui.app import build_context, build_demo_services
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.service import MusicService
@@ -17,6 +18,13 @@ from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.session import SyncContext
 from songbird_gui.ui.main_window import MainWindow
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon.addFile(str(resources_path() / "icons" / f"songbird-{size}.png"), QSize(size, size))
+    return icon
 
 
 def create_window(
@@ -32,6 +40,7 @@ def create_window(
         return build_context(settings, paths, services, store)
 
     window = MainWindow(SettingsFile(paths.settings_file), make_context, demo=demo)
+    window.setWindowIcon(app_icon())
     window.destroyed.connect(store.close)
     return window
 
@@ -41,6 +50,8 @@ def run_window(argv: Sequence[str]) -> int:
     QCoreApplication.setApplicationName("songbird")
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(list(argv))
+    QApplication.setDesktopFileName("io.github.songbird.Songbird")
+    QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     window = create_window()
     window.show()

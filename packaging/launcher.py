@@ -1,0 +1,7 @@
+"""The frozen bundle's entry point: the same as `songbird-gui`."""
+
+import sys
+
+from songbird_gui.app import main
+
+sys.exit(main())

@@ -1,0 +1,93 @@
+"""`songbird-gui --self-test`: the window, offscreen, runs a tiny demo sync and exits.
+
+It checks what a fresh build or install needs: Qt starts, the resources (demo catalogue,
+icons) are found, the pool's threads report back, and a sync completes. It works in a
+temporary folder, never in the person's own data. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PLAYLIST = "World Sounds"
+TIMEOUT_S = 60.0
+
+
+def run_self_test() -> int:
+    started = time.time()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from songbird_gui.app import build_demo_services
+    from songbird_gui.core.paths import AppPaths
+    from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
+    from songbird_gui.services.demo import DemoConfig, DemoServerConfig
+    from songbird_gui.ui.launch import create_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    workdir = Path(tempfile.mkdtemp(prefix="songbird-self-test-"))
+    paths = AppPaths(workdir / "config", workdir / "data", workdir / "log")
+    SettingsFile(paths.settings_file).save(
+        Settings(workers=4, spotify=RateSettings(500, 50), ytmusic=RateSettings(500, 50))
+    )
+    instant = DemoServerConfig(latency_s=0.0, limit=1000, burst=100)
+    services = build_demo_services(paths, DemoConfig(spotify=instant, ytmusic=instant))
+    window = create_window(paths, services)
+    window.qsettings = QSettings(str(workdir / "ui.ini"), QSettings.Format.IniFormat)
+    window.show()
+    shown_at = time.time()
+    report: dict[str, object] = {"ok": False, "shown_at": shown_at, "startup_s": shown_at - started}
+
+    def finish(ok: bool, reason: str = "") -> None:
+        report["ok"] = ok
+        if reason:
+            report["reason"] = reason
+        window.close()
+        QCoreApplication.exit(0 if ok else 1)
+
+    def start_sync() -> None:
+        model = window.playlist_model
+        rows = [r for r in range(model.rowCount()) if model.index(r, 0).data() == PLAYLIST]
+        if not rows:
+            finish(False, f"the demo playlist {PLAYLIST!r} was not listed")
+            return
+        model.setData(
+            model.index(rows[0], 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+        )
+        window.sync_action.trigger()
+        session = window.session
+        if session is None:
+            finish(False, "Sync did not start")
+            return
+        session.searchFinished.connect(lambda _stopped: session.apply())
+        session.applied.connect(lambda reports: on_applied(session, reports))
+        session.failed.connect(lambda message: finish(False, message))
+
+    def on_applied(session: object, reports: list) -> None:
+        rows = getattr(session, "rows", [])
+        report["tracks"] = len(rows)
+        report["final"] = sum(1 for r in rows if r.status.is_final)
+        report["added"] = sum(r.added for r in reports)
+        ok = bool(rows) and report["final"] == len(rows) and int(report["added"]) > 0
+        finish(ok, "" if ok else "the sync did not complete")
+
+    def wait_for_playlists() -> None:
+        if window.playlist_model.rowCount():
+            start_sync()
+        elif time.time() - started > TIMEOUT_S:
+            finish(False, "the playlists were not read in time")
+        else:
+            QTimer.singleShot(20, wait_for_playlists)
+
+    QTimer.singleShot(0, wait_for_playlists)
+    QTimer.singleShot(int(TIMEOUT_S * 1000), lambda: finish(False, "timed out"))
+    code = app.exec()
+    report["elapsed_s"] = round(time.time() - started, 3)
+    print(json.dumps(report))
+    return int(code)
