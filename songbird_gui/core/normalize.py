@@ -69,7 +69,6 @@ _CHANNEL_SUFFIX_RE = re.compile(
     r"\s*(?:-\s*topic|vevo|official(?:\s*(?:channel|artist channel|music))?|tv|music)$",
     re.IGNORECASE,
 )
-_PUNCT_RE = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -93,7 +92,9 @@ def fold(text: str) -> str:
             base_is_latin = ch < "\u0250"
         kept.append(ch)
     text = unicodedata.normalize("NFC", "".join(kept))
-    text = _PUNCT_RE.sub(" ", text).replace("_", " ")
+    # Punctuation and symbols become spaces; marks stay (a Hebrew point or a Devanagari vowel
+    # sign is part of its word, which `\W` would split apart).
+    text = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
