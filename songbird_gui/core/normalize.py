@@ -179,7 +179,8 @@ def parse_title(title: str) -> ParsedTitle:
     if inline:
         featured.extend(split_artists(inline.group(1)))
         text = text[: inline.start()]
-    versions.update(version_tags(text))
+    # Version words count only in a bracketed or dashed segment: in the title itself they are
+    # the song's name ("Live Forever", "Remix to Ignition"), not another recording.
     return ParsedTitle(
         base=fold(text),
         featured=tuple(fold(a) for a in featured if fold(a)),

@@ -153,10 +153,10 @@ def _version_part(source: _Side, cand: _Side) -> ScorePart:
             return "/".join(sorted(tags - SOFT_VERSIONS)) or "studio"
 
         return ScorePart("version", 0.0, WEIGHTS["version"], f"{name(src)} ≠ {name(other)}")
-    if "remix" in src and "remix" in other:
+    details = (source.title.version_detail, cand.title.version_detail)
+    if "remix" in src and "remix" in other and all(details):
         # Two remixes are the same only when the remixer is: "Kuur Remix" ≠ "Syence Remix".
-        detail = _text_similarity(source.title.version_detail, cand.title.version_detail)
-        if detail < 0.75:
+        if _text_similarity(*details) < 0.75:
             return ScorePart("version", 0.0, WEIGHTS["version"], "another remix")
     if soft:
         return ScorePart(
