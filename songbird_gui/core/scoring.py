@@ -153,11 +153,11 @@ def _version_part(source: _Side, cand: _Side) -> ScorePart:
             return "/".join(sorted(tags - SOFT_VERSIONS)) or "studio"
 
         return ScorePart("version", 0.0, WEIGHTS["version"], f"{name(src)} ≠ {name(other)}")
+    # Two remixes are the same only when the remixer is: "Kuur Remix" ≠ "Syence Remix".
     details = (source.title.version_detail, cand.title.version_detail)
-    if "remix" in src and "remix" in other and all(details):
-        # Two remixes are the same only when the remixer is: "Kuur Remix" ≠ "Syence Remix".
-        if _text_similarity(*details) < 0.75:
-            return ScorePart("version", 0.0, WEIGHTS["version"], "another remix")
+    both_remixes = "remix" in src and "remix" in other and all(details)
+    if both_remixes and _text_similarity(*details) < 0.75:
+        return ScorePart("version", 0.0, WEIGHTS["version"], "another remix")
     if soft:
         return ScorePart(
             "version", 0.8, WEIGHTS["version"], "/".join(sorted(soft)) + " on one side"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -88,6 +89,9 @@ def run_self_test() -> int:
     QTimer.singleShot(0, wait_for_playlists)
     QTimer.singleShot(int(TIMEOUT_S * 1000), lambda: finish(False, "timed out"))
     code = app.exec()
+    window.deleteLater()
+    QCoreApplication.processEvents()
+    shutil.rmtree(workdir, ignore_errors=True)
     report["elapsed_s"] = round(time.time() - started, 3)
     print(json.dumps(report))
     return int(code)
