@@ -29,6 +29,7 @@ from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
 from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
+from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 
 EXIT_OK = 0
@@ -131,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (args.playlist or args.all or args.liked):
             parser.error("say what to sync: --playlist NAME, --all or --liked")
     paths = AppPaths.default()
+    setup_logging(paths)
     try:
         return Command(args, paths).run()
     except CliError as error:

@@ -8,6 +8,7 @@ jitter, which spreads the retries of many workers instead of sending them in ste
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.settings import RetrySettings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,11 +83,13 @@ class RetryPolicy:
                         f"the service asked us to wait {retry_after:.0f} s; try again later"
                     ) from error
                 bucket.on_rate_limited(retry_after)
+                log.info("rate-limited (Retry-After %s): every request waits", retry_after)
                 attempt = self._next_attempt(attempt, error)
                 stats.add(retries=1)
                 continue
             except TransientError as error:
                 attempt = self._next_attempt(attempt, error)
+                log.info("retrying after a transient failure: %s", error)
                 stats.add(retries=1)
                 if cancel.wait(self.backoff(attempt)):
                     raise Cancelled() from error

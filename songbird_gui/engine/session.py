@@ -16,6 +16,7 @@ before the session (and the receivers of its signals) go away.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,7 @@ from songbird_gui.core.types import (
 from songbird_gui.engine.jobs import MatchJob, MatchSignals, SearchContext, TaskJob, TaskSignals
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,11 @@ class SyncSession(QObject):
     @Slot(object)
     def _on_planned(self, plans: list[SyncPlan]) -> None:
         self.plans = plans
+        log.info(
+            "planned %d playlist(s) %s -> %s: %d entries, %d to search",
+            len(plans), self.source, self.target,
+            sum(len(p.entries) for p in plans), sum(len(p.to_search) for p in plans),
+        )  # fmt: skip
         self.rows = [
             _row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries
         ]
@@ -242,6 +249,7 @@ class SyncSession(QObject):
     def _on_failed(self, row: int, reason: str) -> None:
         if not self._searching:
             return
+        log.warning("search failed for %s: %s", self.rows[row].entry.source.key, reason)
         self.rows[row].status = TrackStatus.FAILED
         self.rows[row].reason = reason
         self.trackFailed.emit(row, reason)
@@ -258,6 +266,13 @@ class SyncSession(QObject):
             return
         self._searching = False
         self.figures.search_ended_at = time.monotonic()
+        stats = self.figures.search_stats
+        log.info(
+            "search %s after %.1f s: %d requests, %d retries, %d rate-limited",
+            "stopped" if stopped else "finished",
+            self.figures.search_ended_at - self.figures.search_started_at,
+            stats.requests, stats.retries, stats.rate_limited,
+        )  # fmt: skip
         if stopped:
             for row in self.rows:
                 if row.status in (TrackStatus.QUEUED, TrackStatus.SEARCHING, TrackStatus.WAITING):
@@ -364,6 +379,13 @@ class SyncSession(QObject):
     @Slot(object)
     def _on_applied(self, reports: list[ApplyReport]) -> None:
         self.reports = reports
+        for report in reports:
+            name = report.playlist.name if report.playlist else "(not created)"
+            log.info(
+                "applied to %s: %d planned, %d added, %d failed%s",
+                name, len(report.planned), report.added, len(report.failed),
+                " (stopped)" if report.cancelled else "",
+            )  # fmt: skip
         landed = [set(r.landed) for r in reports]
         for row in self.rows:
             best = row.result.best if row.result else None

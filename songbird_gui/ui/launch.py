@@ -17,6 +17,7 @@ from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.session import SyncContext
+from songbird_gui.logging_setup import setup_logging
 from songbird_gui.ui.main_window import MainWindow
 
 
@@ -39,7 +40,7 @@ def create_window(
     def make_context(settings: Settings) -> SyncContext:
         return build_context(settings, paths, services, store)
 
-    window = MainWindow(SettingsFile(paths.settings_file), make_context, demo=demo)
+    window = MainWindow(SettingsFile(paths.settings_file), make_context, demo=demo, paths=paths)
     window.setWindowIcon(app_icon())
     window.destroyed.connect(store.close)
     return window
@@ -53,6 +54,7 @@ def run_window(argv: Sequence[str]) -> int:
     QApplication.setDesktopFileName("io.github.songbird.Songbird")
     QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    setup_logging(AppPaths.default())
     window = create_window()
     window.show()
     code = app.exec()

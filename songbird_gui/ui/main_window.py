@@ -7,12 +7,24 @@ session, and shuts the session down (pool cleared and drained) before it closes.
 
 from __future__ import annotations
 
+import json
+import platform
 import time
 from collections import Counter
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import PySide6
+from PySide6.QtCore import (
+    QByteArray,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Slot,
+    qVersion,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,10 +43,13 @@ from PySide6.QtWidgets import (
 )
 
 from songbird_gui import __version__
+from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.redact import redact
 from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.types import Candidate, Playlist, ServiceId, TrackStatus
 from songbird_gui.engine.library import PlaylistLoader
 from songbird_gui.engine.session import SyncContext, SyncSession
+from songbird_gui.logging_setup import log_file, recent_lines
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
@@ -80,6 +95,7 @@ class MainWindow(QMainWindow):
         make_context: Callable[[Settings], SyncContext],
         demo: bool,
         qsettings: QSettings | None = None,
+        paths: AppPaths | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Songbird")
@@ -88,6 +104,7 @@ class MainWindow(QMainWindow):
         self.make_context = make_context
         self.context = make_context(self.settings)
         self.demo = demo
+        self.paths = paths or AppPaths.default()
         self.qsettings = qsettings or QSettings()
         self.session: SyncSession | None = None
         self.playlists: dict[ServiceId, list[Playlist]] = {}
@@ -146,6 +163,15 @@ class MainWindow(QMainWindow):
             "A&ccounts…", "Ctrl+Shift+A", "Connect Spotify and YouTube Music", self.open_accounts
         )
         self.about_action = self._action("Abo&ut", "F1", "About Songbird", self.open_about)
+        self.log_folder_action = self._action(
+            "Open &log folder", "Ctrl+Shift+L", "Show the log files", self.open_log_folder
+        )
+        self.diagnostics_action = self._action(
+            "Copy &diagnostics",
+            "Ctrl+Shift+D",
+            "Copy version, settings and recent log lines (no secrets) for a bug report",
+            self.copy_diagnostics,
+        )
         self.quit_action = self._action(
             "&Quit", QKeySequence.StandardKey.Quit, "Close Songbird", self.close
         )
@@ -170,6 +196,9 @@ class MainWindow(QMainWindow):
         tools.addAction(self.settings_action)
         tools.addAction(self.accounts_action)
         help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.log_folder_action)
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_widgets(self) -> None:
@@ -610,6 +639,30 @@ class MainWindow(QMainWindow):
             "YouTube Music.</p><p>Searches run many at once, never faster than each service "
             "allows; uncertain matches wait for you; every decision is remembered.</p>",
         )
+
+    def open_log_folder(self) -> None:
+        folder = self.paths.log_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def diagnostics(self) -> str:
+        """What a bug report needs, with every secret redacted."""
+        lines = [
+            f"Songbird {__version__}",
+            f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {PySide6.__version__}",
+            f"{platform.platform()}",
+            f"Library: {'demo' if self.demo else 'connected accounts'}",
+            f"Settings: {json.dumps(self.settings.to_dict(), sort_keys=True)}",
+            f"Log: {log_file(self.paths)}",
+            "",
+            "Recent log lines:",
+            *recent_lines(self.paths),
+        ]
+        return redact("\n".join(lines))
+
+    def copy_diagnostics(self) -> None:
+        QGuiApplication.clipboard().setText(self.diagnostics())
+        self.status_label.setText("Diagnostics copied to the clipboard (no secrets in them).")
 
     # -- closing ----------------------------------------------------------------------------
 

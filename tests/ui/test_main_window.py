@@ -214,3 +214,22 @@ def test_settings_dialog_saves_one_settings_object(qtbot, tmp_path, fast):
         False,
         0.9,
     )
+
+
+def test_copy_diagnostics_has_what_a_bug_report_needs_and_no_secret(qtbot, tmp_path, fast):
+    from PySide6.QtGui import QGuiApplication
+
+    from songbird_gui import __version__
+
+    window, _ = make_window(qtbot, tmp_path, fast)
+    window.paths.log_dir.mkdir(parents=True, exist_ok=True)
+    (window.paths.log_dir / "songbird.log").write_text(
+        "2026-11-28 INFO planned 1 playlist(s)\n"
+        "2026-11-28 WARNING refresh failed: Authorization: Bearer BQD4x9secretTOKEN\n",
+        encoding="utf-8",
+    )
+    window.diagnostics_action.trigger()
+    copied = QGuiApplication.clipboard().text()
+    assert f"Songbird {__version__}" in copied
+    assert "planned 1 playlist(s)" in copied
+    assert "BQD4x9secretTOKEN" not in copied
