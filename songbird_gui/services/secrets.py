@@ -1,0 +1,98 @@
+"""Account secrets in the operating system's keyring, and nowhere else.
+
+Tokens, cookies and browser headers go to the keyring under the service name "songbird".
+Where no usable keyring exists (a headless box without a Secret Service, say), `SecretStore`
+says so (`persistent` is False) and keeps the secrets in memory for this run only; it never
+falls back to a file. The Spotify token cache goes through the same store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from typing import Any
+
+import keyring
+import keyring.backends.fail
+from keyring.errors import KeyringError
+from spotipy.cache_handler import CacheHandler
+
+SERVICE_NAME = "songbird"
+SPOTIFY_TOKEN = "spotify-token"
+SPOTIFY_CLIENT_ID = "spotify-client-id"
+YTMUSIC_AUTH = "ytmusic-auth"
+
+
+def keyring_usable() -> bool:
+    backend = keyring.get_keyring()
+    if isinstance(backend, keyring.backends.fail.Keyring):
+        return False
+    inner = getattr(backend, "backends", None)  # the chainer: usable if it chains anything
+    return bool(inner) if inner is not None else backend.priority > 0
+
+
+class SecretStore:
+    """Get, set and delete secrets by key; thread-safe."""
+
+    def __init__(self) -> None:
+        self._memory: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.persistent = keyring_usable()
+
+    @property
+    def explanation(self) -> str:
+        if self.persistent:
+            return "Your accounts are kept in the system keyring."
+        return (
+            "No system keyring is available, so your accounts are kept for this session "
+            "only and you will be asked to connect again next time. Songbird never writes "
+            "them to a file."
+        )
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            if not self.persistent:
+                return self._memory.get(key)
+            try:
+                return keyring.get_password(SERVICE_NAME, key)
+            except KeyringError:
+                self.persistent = False
+                return self._memory.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        with self._lock:
+            if self.persistent:
+                try:
+                    keyring.set_password(SERVICE_NAME, key, value)
+                    return
+                except KeyringError:
+                    self.persistent = False  # locked or broken: keep it for this run instead
+            self._memory[key] = value
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._memory.pop(key, None)
+            if self.persistent:
+                with contextlib.suppress(KeyringError):  # nothing stored under that key
+                    keyring.delete_password(SERVICE_NAME, key)
+
+
+class KeyringCacheHandler(CacheHandler):  # type: ignore[misc]
+    """spotipy's token cache, kept in the `SecretStore` instead of a .cache file."""
+
+    def __init__(self, store: SecretStore) -> None:
+        self.store = store
+
+    def get_cached_token(self) -> dict[str, Any] | None:
+        text = self.store.get(SPOTIFY_TOKEN)
+        if not text:
+            return None
+        try:
+            token = json.loads(text)
+        except ValueError:
+            return None
+        return token if isinstance(token, dict) else None
+
+    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        self.store.set(SPOTIFY_TOKEN, json.dumps(token_info))

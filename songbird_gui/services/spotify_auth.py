@@ -1,0 +1,148 @@
+"""Spotify login: Authorization Code with PKCE and a one-shot loopback listener.
+
+Each person registers their own Spotify app (Songbird ships no client ID) with the redirect
+URI `http://127.0.0.1:<port>/callback`. `LoopbackListener` serves that address on the
+loopback interface only, accepts exactly one callback whose `state` matches, refuses anything
+else, and gives up after a timeout. `SpotifyLogin` ties it to spotipy's PKCE flow; the token
+lands in the keyring through `KeyringCacheHandler` and is refreshed silently by spotipy.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import spotipy
+
+from songbird_gui.services.secrets import KeyringCacheHandler
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_PORT = 8765
+SCOPES = " ".join(
+    [
+        "playlist-read-private",
+        "playlist-read-collaborative",
+        "playlist-modify-private",
+        "playlist-modify-public",
+        "user-library-read",
+        "user-library-modify",
+    ]
+)
+
+_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>Songbird</title>"
+    "<body style='font-family:sans-serif;margin:3em'><h2>{}</h2><p>{}</p></body>"
+)
+
+
+def redirect_uri(port: int) -> str:
+    return f"http://{LOOPBACK}:{port}/callback"
+
+
+class LoopbackListener:
+    """Waits for one OAuth redirect on 127.0.0.1; `wait()` returns its `code`."""
+
+    def __init__(self, state: str, port: int = 0) -> None:
+        self.state = state
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self.code: str | None = None
+        self.error: str | None = None
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, title, text = listener._answer(self.path)
+                body = _PAGE.format(title, text).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # the query holds the code: never print it
+
+        self._server = HTTPServer((LOOPBACK, port), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _answer(self, path: str) -> tuple[int, str, str]:
+        url = urllib.parse.urlsplit(path)
+        if url.path != "/callback":
+            return 404, "Not found", "This address only receives Spotify's answer."
+        query = urllib.parse.parse_qs(url.query)
+        with self._lock:
+            if self._done.is_set():
+                return 409, "Already connected", "This login link was used already."
+            if query.get("state", [""])[0] != self.state:
+                return 400, "Refused", "This answer does not belong to the login Songbird started."
+            if "error" in query:
+                self.error = query["error"][0]
+                self._done.set()
+                return 200, "Not connected", "Spotify said no: you can close this window."
+            code = query.get("code", [""])[0]
+            if not code:
+                return 400, "Refused", "The answer carries no code."
+            self.code = code
+            self._done.set()
+        return 200, "Connected", "Songbird is connected to Spotify. You can close this window."
+
+    def wait(self, timeout: float) -> str:
+        """The code, once the browser comes back; raises TimeoutError or PermissionError."""
+        try:
+            if not self._done.wait(timeout):
+                raise TimeoutError("no answer from Spotify in time: try connecting again")
+            if self.error or not self.code:
+                raise PermissionError(f"Spotify refused the connection ({self.error})")
+            return self.code
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class SpotifyLogin:
+    """One login attempt: the URL to open, then the code exchange."""
+
+    def __init__(
+        self, client_id: str, cache: KeyringCacheHandler, port: int = DEFAULT_PORT
+    ) -> None:
+        self.state = secrets.token_urlsafe(24)
+        self.listener = LoopbackListener(self.state, port)
+        self.auth = spotify_auth_manager(client_id, cache, self.listener.port)
+
+    def authorize_url(self) -> str:
+        url: str = self.auth.get_authorize_url(state=self.state)
+        return url
+
+    def finish(self, timeout: float = 300.0) -> spotipy.Spotify:
+        code = self.listener.wait(timeout)
+        self.auth.get_access_token(code=code, check_cache=False)  # saved to the keyring
+        return spotipy.Spotify(auth_manager=self.auth, retries=0, requests_timeout=20)
+
+
+def spotify_auth_manager(
+    client_id: str, cache: KeyringCacheHandler, port: int
+) -> spotipy.SpotifyPKCE:
+    return spotipy.SpotifyPKCE(
+        client_id=client_id,
+        redirect_uri=redirect_uri(port),
+        scope=SCOPES,
+        cache_handler=cache,
+        open_browser=False,
+    )
+
+
+def spotify_client(
+    client_id: str, cache: KeyringCacheHandler, port: int = DEFAULT_PORT
+) -> spotipy.Spotify:
+    """A client on the token already in the keyring (refreshed by spotipy when it expires)."""
+    auth = spotify_auth_manager(client_id, cache, port)
+    return spotipy.Spotify(auth_manager=auth, retries=0, requests_timeout=20)
