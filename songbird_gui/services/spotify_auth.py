@@ -51,6 +51,7 @@ class LoopbackListener:
         self._lock = threading.Lock()
         self.code: str | None = None
         self.error: str | None = None
+        self._closed = False
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -103,7 +104,18 @@ class LoopbackListener:
         finally:
             self.close()
 
+    def cancel(self) -> None:
+        """Give up waiting (the person closed the dialog): `wait` returns at once."""
+        with self._lock:
+            if not self._done.is_set():
+                self.error = "cancelled"
+                self._done.set()
+
     def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
         self._server.shutdown()
         self._server.server_close()
 

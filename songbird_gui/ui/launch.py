@@ -18,6 +18,7 @@ from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.session import SyncContext
 from songbird_gui.logging_setup import setup_logging
+from songbird_gui.services.accounts import Accounts
 from songbird_gui.ui.main_window import MainWindow
 
 
@@ -29,18 +30,37 @@ def app_icon() -> QIcon:
 
 
 def create_window(
-    paths: AppPaths | None = None, services: dict[ServiceId, MusicService] | None = None
+    paths: AppPaths | None = None,
+    services: dict[ServiceId, MusicService] | None = None,
+    accounts: Accounts | None = None,
 ) -> MainWindow:
-    """Build the window, on the demo library unless `services` are given."""
+    """Build the window: on `services` if given, else on the connected accounts when both
+    are, else on the demo library."""
     paths = paths or AppPaths.default()
-    demo = services is None
-    services = services or build_demo_services(paths)
+    resolved = paths
     store = MatchStore(paths.match_store)
+    demo_services: dict[ServiceId, MusicService] = {}
 
-    def make_context(settings: Settings) -> SyncContext:
-        return build_context(settings, paths, services, store)
+    def choose_services() -> tuple[dict[ServiceId, MusicService], bool]:
+        if services is not None:
+            return services, False
+        real = accounts.services() if accounts is not None else None
+        if real is not None:
+            return real, False
+        if not demo_services:
+            demo_services.update(build_demo_services(resolved))
+        return demo_services, True
 
-    window = MainWindow(SettingsFile(paths.settings_file), make_context, demo=demo, paths=paths)
+    def make_context(settings: Settings, chosen: dict[ServiceId, MusicService]) -> SyncContext:
+        return build_context(settings, resolved, chosen, store)
+
+    window = MainWindow(
+        SettingsFile(paths.settings_file),
+        make_context,
+        choose_services,
+        paths=paths,
+        accounts=accounts,
+    )
     window.setWindowIcon(app_icon())
     window.destroyed.connect(store.close)
     return window
@@ -55,7 +75,7 @@ def run_window(argv: Sequence[str]) -> int:
     QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     setup_logging(AppPaths.default())
-    window = create_window()
+    window = create_window(accounts=Accounts())
     window.show()
     code = app.exec()
     return int(code)

@@ -45,11 +45,14 @@ from PySide6.QtWidgets import (
 from songbird_gui import __version__
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.redact import redact
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.types import Candidate, Playlist, ServiceId, TrackStatus
 from songbird_gui.engine.library import PlaylistLoader
 from songbird_gui.engine.session import SyncContext, SyncSession
 from songbird_gui.logging_setup import log_file, recent_lines
+from songbird_gui.services.accounts import Accounts
+from songbird_gui.ui.accounts_dialog import AccountsDialog
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
@@ -92,18 +95,21 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         settings_file: SettingsFile,
-        make_context: Callable[[Settings], SyncContext],
-        demo: bool,
+        make_context: Callable[[Settings, dict[ServiceId, MusicService]], SyncContext],
+        choose_services: Callable[[], tuple[dict[ServiceId, MusicService], bool]],
         qsettings: QSettings | None = None,
         paths: AppPaths | None = None,
+        accounts: Accounts | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Songbird")
         self.settings_file = settings_file
         self.settings = settings_file.load()
         self.make_context = make_context
-        self.context = make_context(self.settings)
-        self.demo = demo
+        self.choose_services = choose_services
+        self.accounts = accounts
+        self.services, self.demo = choose_services()
+        self.context = make_context(self.settings, self.services)
         self.paths = paths or AppPaths.default()
         self.qsettings = qsettings or QSettings()
         self.session: SyncSession | None = None
@@ -619,17 +625,30 @@ class MainWindow(QMainWindow):
             self.settings = dialog.result_settings()
             self.settings_file.save(self.settings)
             self._end_session()
-            self.context = self.make_context(self.settings)
+            self.context = self.make_context(self.settings, self.services)
+            self.loader.context = self.context
             self.status_label.setText("Settings saved; they apply from the next sync.")
 
     def open_accounts(self) -> None:
-        QMessageBox.information(
-            self,
-            "Accounts",
-            "Connecting Spotify and YouTube Music accounts comes with the next release.\n\n"
-            "Until then Songbird runs on its demo library, with everything else working as it "
-            "will with your own playlists.",
-        )
+        if self.accounts is None:
+            QMessageBox.information(self, "Accounts", "This window runs on fixed services.")
+            return
+        dialog = AccountsDialog(self.accounts, self)
+        dialog.changed.connect(self._on_accounts_changed)
+        dialog.exec()
+
+    def _on_accounts_changed(self) -> None:
+        """Both accounts connected: sync real playlists; otherwise stay on the demo."""
+        if self._busy():
+            return
+        self._end_session()
+        self.services, self.demo = self.choose_services()
+        self.context = self.make_context(self.settings, self.services)
+        self.loader.context = self.context
+        self.banner.setVisible(self.demo)
+        self.review_pane.set_can_open_links(not self.demo)
+        self.track_model.set_rows([])
+        self.reload_playlists()
 
     def open_about(self) -> None:
         QMessageBox.about(

@@ -246,6 +246,10 @@ class ReviewPane(QWidget):
             self.table.setFocus()
         self._update_buttons()
 
+    def set_can_open_links(self, can: bool) -> None:
+        self._can_open_links = can
+        self._update_buttons()
+
     def current_candidate(self) -> Candidate | None:
         index = self.table.currentIndex()
         return self.model.candidate(index.row()) if index.isValid() else None

@@ -78,10 +78,11 @@ def child_startup(workdir: Path) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from songbird_gui.services.accounts import Accounts
     from songbird_gui.ui.launch import create_window
 
     app = QApplication([])
-    window = create_window()
+    window = create_window(accounts=Accounts())  # as songbird-gui does: keyring, then demo
     window.show()
 
     def shown() -> None:

@@ -110,7 +110,7 @@ def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
     window.settings = Settings(
         workers=4, spotify=RateSettings(5, 1, headroom=0), ytmusic=RateSettings(5, 1, headroom=0)
     )
-    window.context = window.make_context(window.settings)
+    window.context = window.make_context(window.settings, window.services)
     tick(window, "Evening")
     window.sync_action.trigger()
     qtbot.waitUntil(
