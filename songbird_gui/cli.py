@@ -30,6 +30,7 @@ from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
 from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
 from songbird_gui.logging_setup import setup_logging
+from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 
 EXIT_OK = 0
@@ -164,11 +165,14 @@ class Command:
 
     def _services(self) -> dict[ServiceId, MusicService]:
         if not self.args.demo:
-            raise CliError(
-                "no account is connected: use --demo for the demo library, or connect your "
-                "accounts in the window (songbird-gui)",
-                EXIT_NO_ACCOUNT,
-            )
+            real = Accounts().services()
+            if real is None:
+                raise CliError(
+                    "Spotify and YouTube Music are not both connected: connect them in the "
+                    "window (songbird-gui, Accounts), or use --demo for the demo library",
+                    EXIT_NO_ACCOUNT,
+                )
+            return real
         config = DemoConfig()
         server_overrides: dict[str, Any] = {}
         if self.args.demo_latency_ms is not None:
