@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import Cancelled, PermanentError, ServiceError
+from songbird_gui.core.errors import AuthExpired, Cancelled, PermanentError, ServiceError
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import MusicService
@@ -73,15 +73,18 @@ class PlanWriter:
             if target is None:
                 if not ids:
                     return report
-                target = self.service.create_playlist(name, "Synced by Songbird")
+                service = self.service
+                target = self._call(lambda: service.create_playlist(name, "Synced by Songbird"))
                 report.created = True
             report.playlist = target
-            before = {t.id for t in self._tracks(target)}
+            entries = self._tracks(target)
+            before = {t.id for t in entries}
             report.already_there = [i for i in ids if i in before]
             to_send = [i for i in ids if i not in before]
             cap = self.service.limits.playlist_cap
-            if cap is not None and len(before) + len(to_send) > cap:
-                room = max(cap - len(before), 0)
+            # The cap counts entries, duplicates and removed tracks included, not distinct ids.
+            if cap is not None and len(entries) + len(to_send) > cap:
+                room = max(cap - len(entries), 0)
                 report.warning = (
                     f"the playlist can hold {cap} tracks: {len(to_send) - room} were left out"
                 )
@@ -92,7 +95,14 @@ class PlanWriter:
             for start in range(0, len(to_send), size):
                 if self.cancel.cancelled:
                     raise Cancelled()
-                self._add(target, to_send[start : start + size], report)
+                try:
+                    self._add(target, to_send[start : start + size], report)
+                except AuthExpired as error:
+                    # Every later batch would fail alike: stop, and say what to do.
+                    for track_id in to_send[start:]:
+                        report.failed[track_id] = str(error)
+                    report.warning = str(error)
+                    break
                 if on_progress:
                     on_progress(min(start + size, len(to_send)), len(to_send))
         except Cancelled:
@@ -111,6 +121,8 @@ class PlanWriter:
         try:
             self._call(lambda: self.service.add_tracks(target, batch))
             report.sent.extend(batch)
+        except AuthExpired:
+            raise
         except PermanentError as error:
             if len(batch) == 1:
                 report.failed[batch[0]] = str(error)

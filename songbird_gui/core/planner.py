@@ -90,10 +90,12 @@ def plan_sync(
         remembered = store.recall(track, target_service)
         if remembered and remembered.best and remembered.best.track.id in index.ids:
             entries.append(PlanEntry(position, track, EntryState.PRESENT, remembered))
+        elif held := index.holding(track):
+            # The target holds the song already (under another id than a remembered match,
+            # or since an earlier "not found"): adding the remembered one would duplicate it.
+            entries.append(PlanEntry(position, track, EntryState.PRESENT, held))
         elif remembered:
             entries.append(PlanEntry(position, track, EntryState.REMEMBERED, remembered))
-        elif held := index.holding(track):
-            entries.append(PlanEntry(position, track, EntryState.PRESENT, held))
         else:
             entries.append(PlanEntry(position, track, EntryState.SEARCH))
     name = target.name if target else source.name

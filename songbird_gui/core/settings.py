@@ -8,7 +8,8 @@ JSON in the user config directory (`SettingsFile`): they hold no secret, ever.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+import math
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,44 +77,60 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        """Build settings from stored JSON, keeping defaults for anything missing or bad."""
-        defaults = cls()
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            default = getattr(defaults, f.name)
-            raw = data.get(f.name)
-            if raw is None:
-                continue
-            if hasattr(default, "__dataclass_fields__") and isinstance(raw, dict):
-                known = {k: v for k, v in raw.items() if k in default.__dataclass_fields__}
-                try:
-                    values[f.name] = replace(default, **known)
-                except TypeError:
-                    continue
-            elif isinstance(raw, type(default)):
-                values[f.name] = raw
-        return replace(defaults, **values).validated()
+        """Build settings from stored JSON, keeping the default for anything missing or bad."""
+        merged: Settings = _merge(cls(), data)
+        return merged.validated()
 
     def validated(self) -> Settings:
         """Clamp values into sane ranges so a hand-edited file cannot wedge the app."""
 
         def clamp_rate(r: RateSettings) -> RateSettings:
+            burst = min(max(int(r.burst), 1), 1000)
             return replace(
                 r,
                 rate=min(max(float(r.rate), 0.1), 1000.0),
-                burst=min(max(int(r.burst), 1), 1000),
-                headroom=min(max(float(r.headroom), 0.0), max(int(r.burst) - 1, 0)),
+                burst=burst,
+                headroom=min(max(float(r.headroom), 0.0), burst - 1),
             )
 
         accept = min(max(self.match.accept, 0.0), 1.0)
         review = min(max(self.match.review, 0.0), accept)
+        retry = self.retry
+        retry = replace(
+            retry,
+            max_attempts=min(max(retry.max_attempts, 1), 20),
+            base_delay_s=min(max(retry.base_delay_s, 0.0), 60.0),
+            max_delay_s=min(max(retry.max_delay_s, 0.0), 600.0),
+        )
         return replace(
             self,
+            retry=retry,
             workers=min(max(int(self.workers), 1), 64),
             spotify=clamp_rate(self.spotify),
             ytmusic=clamp_rate(self.ytmusic),
             match=replace(self.match, accept=accept, review=review),
         )
+
+
+def _merge(default: Any, raw: Any) -> Any:
+    """`default` with the values of `raw` that have the right type, recursively."""
+    if is_dataclass(default) and not isinstance(default, type):
+        if not isinstance(raw, dict):
+            return default
+        values = {
+            f.name: _merge(getattr(default, f.name), raw[f.name])
+            for f in fields(default)
+            if f.name in raw
+        }
+        return replace(default, **values)
+    if isinstance(default, bool):
+        return raw if isinstance(raw, bool) else default
+    if isinstance(default, float):
+        ok = isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
+        return float(raw) if ok else default
+    if isinstance(default, int):
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) else default
+    return raw if isinstance(raw, type(default)) else default
 
 
 class SettingsFile:
