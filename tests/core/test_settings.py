@@ -1,0 +1,185 @@
+"""Settings: declared once with defaults, clamped on load, stored as JSON without secrets."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from songbird_gui.core.settings import (
+    MatchThresholds,
+    RateSettings,
+    RetrySettings,
+    Settings,
+    SettingsFile,
+)
+from songbird_gui.core.types import ServiceId
+
+DEFAULTS = Settings()
+
+
+def test_defaults_are_sane() -> None:
+    assert DEFAULTS.validated() == DEFAULTS
+    assert DEFAULTS.rate_for(ServiceId.SPOTIFY) is DEFAULTS.spotify
+    assert DEFAULTS.rate_for(ServiceId.YTMUSIC).adaptive  # YouTube Music publishes no limit
+    assert DEFAULTS.match.review < DEFAULTS.match.accept
+
+
+def test_with_rate_replaces_one_service() -> None:
+    slow = RateSettings(rate=1.0, burst=1)
+    changed = DEFAULTS.with_rate(ServiceId.YTMUSIC, slow)
+    assert changed.ytmusic == slow
+    assert changed.spotify == DEFAULTS.spotify
+
+
+def test_from_dict_reads_known_values() -> None:
+    loaded = Settings.from_dict(
+        {"workers": 4, "spotify": {"rate": 3.5, "burst": 7}, "match": {"accept": 0.9}}
+    )
+    assert loaded.workers == 4
+    assert (loaded.spotify.rate, loaded.spotify.burst) == (3.5, 7)
+    assert loaded.spotify.headroom == DEFAULTS.spotify.headroom  # missing: default kept
+    assert loaded.match.accept == 0.9
+    assert loaded.match.review == DEFAULTS.match.review
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"workers": "many"},
+        {"workers": 2.5},
+        {"workers": None},
+        {"spotify": "fast"},
+        {"spotify": ["rate", 3]},
+        {"spotify": {"no_such_field": 1}},
+        {"match": 0.9},
+        {"unknown_section": {"x": 1}},
+    ],
+)
+def test_from_dict_keeps_defaults_for_junk(data: dict[str, Any]) -> None:
+    assert Settings.from_dict(data) == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"spotify": {"rate": "fast"}},
+        {"ytmusic": {"burst": "lots"}},
+        {"match": {"accept": "high"}},
+        {"retry": {"max_attempts": "x"}},
+        {"retry": {"base_delay_s": [1]}},
+    ],
+    ids=["rate-str", "burst-str", "accept-str", "max_attempts-str", "base_delay-list"],
+)
+def test_from_dict_keeps_defaults_for_junk_inside_a_section(data: dict[str, Any]) -> None:
+    """A hand-edited value of the wrong type must not crash the app nor reach the engine."""
+    loaded = Settings.from_dict(data)
+    (section,) = data
+    (name,) = data[section]
+    assert getattr(getattr(loaded, section), name) == getattr(getattr(DEFAULTS, section), name)
+
+
+def test_validated_clamps_out_of_range_values() -> None:
+    wild = Settings(
+        workers=0,
+        spotify=RateSettings(rate=0.0, burst=0, headroom=-3.0),
+        ytmusic=RateSettings(rate=1e9, burst=10**6, headroom=0.0),
+        match=MatchThresholds(accept=1.5, review=2.0),
+    ).validated()
+    assert wild.workers == 1
+    assert (wild.spotify.rate, wild.spotify.burst, wild.spotify.headroom) == (0.1, 1, 0.0)
+    assert (wild.ytmusic.rate, wild.ytmusic.burst) == (1000.0, 1000)
+    assert wild.match.accept == 1.0
+    assert wild.match.review == 1.0  # never above accept
+    assert Settings(workers=500).validated().workers == 64
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    workers=st.integers(-100, 1000),
+    rate=st.floats(-10.0, 1e6, allow_nan=False),
+    burst=st.integers(-10, 10**5),
+    headroom=st.floats(-10.0, 1e5, allow_nan=False),
+    accept=st.floats(-1.0, 2.0, allow_nan=False),
+    review=st.floats(-1.0, 2.0, allow_nan=False),
+)
+def test_validated_always_gives_usable_settings(
+    workers: int, rate: float, burst: int, headroom: float, accept: float, review: float
+) -> None:
+    raw = RateSettings(rate=rate, burst=burst, headroom=headroom)
+    valid = Settings(
+        workers=workers,
+        spotify=raw,
+        ytmusic=raw,
+        match=MatchThresholds(accept=accept, review=review),
+    ).validated()
+    assert 1 <= valid.workers <= 64
+    for r in (valid.spotify, valid.ytmusic):
+        assert 0.1 <= r.rate <= 1000.0
+        assert 1 <= r.burst <= 1000
+        # headroom leaves at least one permit of the (clamped) burst
+        assert 0.0 <= r.headroom <= r.burst - 1
+    assert 0.0 <= valid.match.review <= valid.match.accept <= 1.0
+    assert valid.validated() == valid
+
+
+def test_settings_file_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "songbird" / "settings.json"
+    changed = Settings(
+        workers=3,
+        spotify=RateSettings(rate=2.5, burst=4, headroom=0.5),
+        ytmusic=RateSettings(rate=1.0, burst=2, adaptive=False),
+        match=MatchThresholds(accept=0.9, review=0.6, ambiguity_margin=0.02, candidates_kept=3),
+        retry=RetrySettings(max_attempts=2, base_delay_s=1.0),
+    )
+    SettingsFile(path).save(changed)
+    assert SettingsFile(path).load() == changed
+    assert json.loads(path.read_text(encoding="utf-8"))["workers"] == 3
+    assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp file left
+
+
+def test_missing_or_damaged_file_gives_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert SettingsFile(path).load() == DEFAULTS
+    path.write_text("{ not json", encoding="utf-8")
+    assert SettingsFile(path).load() == DEFAULTS
+    path.write_text("[1, 2, 3]", encoding="utf-8")
+    assert SettingsFile(path).load() == DEFAULTS
+
+
+def test_a_hand_edited_file_with_a_bad_value_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    data = DEFAULTS.to_dict()
+    data["workers"] = 2
+    data["spotify"]["rate"] = "fast"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = SettingsFile(path).load()
+    assert loaded.workers == 2
+    assert loaded.spotify.rate == DEFAULTS.spotify.rate
+
+
+_SECRET = re.compile(
+    r"token|secret|password|passwd|cookie|credential|auth|api_?key|client_id", re.IGNORECASE
+)
+
+
+def _keys(data: Any) -> list[str]:
+    if isinstance(data, dict):
+        return [k for k, v in data.items() for k in (k, *_keys(v))]
+    return []
+
+
+def test_settings_hold_no_secret_like_keys(tmp_path: Path) -> None:
+    keys = _keys(DEFAULTS.to_dict())
+    assert "rate" in keys and "accept" in keys  # the walk does reach the sections
+    assert [k for k in keys if _SECRET.search(k)] == []
+    path = tmp_path / "settings.json"
+    SettingsFile(path).save(DEFAULTS)
+    stored = _keys(json.loads(path.read_text(encoding="utf-8")))
+    assert [k for k in stored if _SECRET.search(k)] == []
