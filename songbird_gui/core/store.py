@@ -207,14 +207,18 @@ class MatchStore:
         """Never propose `target` for `source` again; drops a standing match to it."""
         with self._lock:
             self._db.execute("BEGIN")
-            self._db.execute(
-                "INSERT OR REPLACE INTO rejections VALUES (?,?,?,?)",
-                (source.key, str(target.service), target.id, self._clock()),
-            )
-            self._db.execute(
-                "DELETE FROM decisions WHERE source_key=? AND target_service=? AND target_id=?",
-                (source.key, str(target.service), target.id),
-            )
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO rejections VALUES (?,?,?,?)",
+                    (source.key, str(target.service), target.id, self._clock()),
+                )
+                self._db.execute(
+                    "DELETE FROM decisions WHERE source_key=? AND target_service=? AND target_id=?",
+                    (source.key, str(target.service), target.id),
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._db.execute("COMMIT")
 
     def forget(self, source: Track, target_service: ServiceId) -> None:
