@@ -120,7 +120,7 @@ class DemoServer:
             p["id"]: {**p, "tracks": list(p["tracks"])} for p in side["playlists"]
         }
         self._liked: list[str] = list(side["liked"])
-        self._index = _SearchIndex(self._tracks.values())
+        self._index: _SearchIndex | None = None  # built at the first search, off the GUI thread
         self._load_state()
 
     # -- the request boundary --------------------------------------------------------------
@@ -175,6 +175,8 @@ class DemoServer:
     def search(self, text: str, kind: str) -> list[dict[str, Any]]:
         def handler() -> list[dict[str, Any]]:
             self.counters.searches += 1
+            if self._index is None:
+                self._index = _SearchIndex(self._tracks.values())
             return self._index.search(text, kind)
 
         return self._request("search", handler)

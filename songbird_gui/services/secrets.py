@@ -3,20 +3,18 @@
 Tokens, cookies and browser headers go to the keyring under the service name "songbird".
 Where no usable keyring exists (a headless box without a Secret Service, say), `SecretStore`
 says so (`persistent` is False) and keeps the secrets in memory for this run only; it never
-falls back to a file. The Spotify token cache goes through the same store.
+falls back to a file. Spotify's token cache goes through the same store
+(`spotify_auth.KeyringCacheHandler`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
-from typing import Any
 
 import keyring
 import keyring.backends.fail
 from keyring.errors import KeyringError
-from spotipy.cache_handler import CacheHandler
 
 SERVICE_NAME = "songbird"
 SPOTIFY_TOKEN = "spotify-token"
@@ -76,23 +74,3 @@ class SecretStore:
             if self.persistent:
                 with contextlib.suppress(KeyringError):  # nothing stored under that key
                     keyring.delete_password(SERVICE_NAME, key)
-
-
-class KeyringCacheHandler(CacheHandler):  # type: ignore[misc]
-    """spotipy's token cache, kept in the `SecretStore` instead of a .cache file."""
-
-    def __init__(self, store: SecretStore) -> None:
-        self.store = store
-
-    def get_cached_token(self) -> dict[str, Any] | None:
-        text = self.store.get(SPOTIFY_TOKEN)
-        if not text:
-            return None
-        try:
-            token = json.loads(text)
-        except ValueError:
-            return None
-        return token if isinstance(token, dict) else None
-
-    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
-        self.store.set(SPOTIFY_TOKEN, json.dumps(token_info))

@@ -9,6 +9,7 @@ lands in the keyring through `KeyringCacheHandler` and is refreshed silently by 
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import urllib.parse
@@ -16,8 +17,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import spotipy
+from spotipy.cache_handler import CacheHandler
 
-from songbird_gui.services.secrets import KeyringCacheHandler
+from songbird_gui.services.secrets import SPOTIFY_TOKEN, SecretStore
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -36,6 +38,26 @@ _PAGE = (
     "<!doctype html><meta charset=utf-8><title>Songbird</title>"
     "<body style='font-family:sans-serif;margin:3em'><h2>{}</h2><p>{}</p></body>"
 )
+
+
+class KeyringCacheHandler(CacheHandler):  # type: ignore[misc]
+    """spotipy's token cache, kept in the `SecretStore` instead of a .cache file."""
+
+    def __init__(self, store: SecretStore) -> None:
+        self.store = store
+
+    def get_cached_token(self) -> dict[str, Any] | None:
+        text = self.store.get(SPOTIFY_TOKEN)
+        if not text:
+            return None
+        try:
+            token = json.loads(text)
+        except ValueError:
+            return None
+        return token if isinstance(token, dict) else None
+
+    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        self.store.set(SPOTIFY_TOKEN, json.dumps(token_info))
 
 
 def redirect_uri(port: int) -> str:

@@ -52,7 +52,6 @@ from songbird_gui.engine.library import PlaylistLoader
 from songbird_gui.engine.session import SyncContext, SyncSession
 from songbird_gui.logging_setup import log_file, recent_lines
 from songbird_gui.services.accounts import Accounts
-from songbird_gui.ui.accounts_dialog import AccountsDialog
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
@@ -633,6 +632,8 @@ class MainWindow(QMainWindow):
         if self.accounts is None:
             QMessageBox.information(self, "Accounts", "This window runs on fixed services.")
             return
+        from songbird_gui.ui.accounts_dialog import AccountsDialog  # brings the service libraries
+
         dialog = AccountsDialog(self.accounts, self)
         dialog.changed.connect(self._on_accounts_changed)
         dialog.exec()

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -16,6 +15,7 @@ from PySide6.QtCore import (
 
 from songbird_gui.core.planner import find_target_playlist
 from songbird_gui.core.types import Playlist
+from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,8 +23,10 @@ COLUMNS = ("Playlist", "Tracks", "Owner", "Goes to")
 NAME, TRACKS, OWNER, TARGET = range(len(COLUMNS))
 
 
-class PlaylistModel(QAbstractTableModel):
+class PlaylistModel(FlatTableModel):
     """Signals: checkedChanged(): the set of ticked playlists changed."""
+
+    COLUMNS = COLUMNS
 
     checkedChanged = Signal()
 
@@ -63,18 +65,8 @@ class PlaylistModel(QAbstractTableModel):
                     Qt.ItemDataRole.CheckStateRole,
                 )
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._playlists)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._playlists)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

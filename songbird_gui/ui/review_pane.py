@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.types import Candidate, ServiceId, Track
 from songbird_gui.engine.session import Row
+from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -49,7 +49,9 @@ def web_url(track: Track) -> QUrl:
     return QUrl(f"https://music.youtube.com/watch?v={track.id}")
 
 
-class CandidateModel(QAbstractTableModel):
+class CandidateModel(FlatTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source: Track | None = None
@@ -64,18 +66,8 @@ class CandidateModel(QAbstractTableModel):
     def candidate(self, row: int) -> Candidate | None:
         return self._candidates[row] if 0 <= row < len(self._candidates) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._candidates)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._candidates)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

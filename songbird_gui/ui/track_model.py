@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,6 +25,7 @@ from PySide6.QtCore import (
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.engine.session import Row
 from songbird_gui.ui.status_icons import StatusIcons
+from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -44,8 +44,10 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 FRAME_MS = 33  # coalescing period: one flush per frame at 30 fps
 
 
-class TrackTableModel(QAbstractTableModel):
+class TrackTableModel(FlatTableModel):
     """Signals: flushed(): a batch of row changes was just announced."""
+
+    COLUMNS = COLUMNS
 
     flushed = Signal()
 
@@ -105,18 +107,8 @@ class TrackTableModel(QAbstractTableModel):
 
     # -- the model -------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]

@@ -8,45 +8,16 @@ import urllib.error
 import urllib.request
 
 import keyring
-import keyring.backend
 import keyring.backends.fail
 import pytest
 
-from songbird_gui.services.secrets import (
-    SERVICE_NAME,
-    SPOTIFY_TOKEN,
+from songbird_gui.services.secrets import SERVICE_NAME, SPOTIFY_TOKEN, SecretStore
+from songbird_gui.services.spotify_auth import (
+    LOOPBACK,
     KeyringCacheHandler,
-    SecretStore,
+    LoopbackListener,
+    SpotifyLogin,
 )
-from songbird_gui.services.spotify_auth import LOOPBACK, LoopbackListener, SpotifyLogin
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring backend for tests: the keyring API for real, the storage in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture
-def test_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_secrets_round_trip_through_the_keyring(test_keyring):

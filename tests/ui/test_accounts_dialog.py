@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import keyring
-import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from songbird_gui.core.paths import AppPaths
@@ -12,11 +10,11 @@ from songbird_gui.core.types import ServiceId
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
-from songbird_gui.services.secrets import KeyringCacheHandler, SecretStore
+from songbird_gui.services.secrets import SecretStore
+from songbird_gui.services.spotify_auth import KeyringCacheHandler
 from songbird_gui.ui.accounts_dialog import AccountsDialog
 from songbird_gui.ui.launch import create_window
 from tests.demo_catalogue import small_catalogue
-from tests.services.test_accounts import MemoryKeyring
 
 COOKIE = "SAPISID=cookieSECRET123; __Secure-3PAPISID=cookieSECRET123"
 HEADERS = f"""accept: */*
@@ -28,15 +26,6 @@ x-origin: https://music.youtube.com
 """
 TOKEN = {"access_token": "accessSECRET789", "refresh_token": "refreshSECRET000", "expires_at": 9e9}
 SECRETS = ["cookieSECRET123", "hashSECRET456", "accessSECRET789", "refreshSECRET000"]
-
-
-@pytest.fixture
-def test_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_youtube_music_headers_are_checked_on_the_spot(qtbot, test_keyring):
