@@ -199,8 +199,14 @@ class SyncSession(QObject):
 
     # -- phase 2: search --------------------------------------------------------------------
 
+    def _new_phase(self) -> None:
+        """A Stop ends the phase it was pressed in, not the ones the person starts after it."""
+        if self.cancel.cancelled:
+            self.cancel = CancelToken()
+
     def search(self) -> None:
         """Search the target for every queued row; `searchFinished` tells when it ended."""
+        self._new_phase()
         context = SearchContext(
             service=self.context.services[self.target],
             matcher=self.context.matcher,
@@ -347,6 +353,7 @@ class SyncSession(QObject):
 
     def apply(self) -> None:
         """Write every plan's accepted matches; `applied` carries the reports."""
+        self._new_phase()
         todo = list(zip(self.plans, self.planned_additions(), strict=True))
         total = sum(len(ids) for _, ids in todo)
         writer = PlanWriter(

@@ -443,6 +443,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_planned(self) -> None:
         assert self.session is not None
+        if not self._searching:  # Stop was pressed while the playlists were read
+            self.status_label.setText("Stopped before searching.")
+            self.progress.hide()
+            return
         self.track_model.set_rows(self.session.rows, [p.source.name for p in self.session.plans])
         self._rate_sample = (time.monotonic(), 0)
         self._progress_value = (0, 0)
@@ -480,11 +484,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_session_failed(self, message: str) -> None:
+        stopped = not self._searching
         self._searching = False
         self.status_timer.stop()
         self.progress.hide()
         self._update_actions()
-        self.status_label.setText(f"Could not sync: {message}")
+        self.status_label.setText("Stopped." if stopped else f"Could not sync: {message}")
 
     def stop(self) -> None:
         if self.session is not None and self._busy():

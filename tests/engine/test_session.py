@@ -183,3 +183,31 @@ def test_stop_ends_the_search_at_once_and_nothing_more_arrives(qtbot, tmp_path):
     statuses = {row.status for row in session.rows}
     assert TrackStatus.SEARCHING not in statuses and TrackStatus.QUEUED not in statuses
     session.context.store.close()
+
+
+def test_apply_after_a_stopped_search_writes_what_was_found(qtbot, tmp_path):
+    slow = DemoServerConfig(latency_s=0.02, limit=20, burst=2, seed=2)
+    settings = Settings(
+        workers=2,
+        spotify=RateSettings(20, 2, headroom=0),
+        ytmusic=RateSettings(20, 2, headroom=0),
+        retry=QUICK_RETRY,
+    )
+    session, services = make_session(tmp_path, small_catalogue(extra_spotify=40), slow, settings)
+    source = session.context.services[ServiceId.SPOTIFY]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan([p for p in source.list_playlists() if p.name == "Evening"])
+    session.search()
+    qtbot.waitUntil(
+        lambda: sum(r.status is TrackStatus.MATCHED for r in session.rows) >= 3, timeout=10_000
+    )
+    session.stop()
+    matched = {r.result.best.track.id for r in session.rows if r.status is TrackStatus.MATCHED}
+    with qtbot.waitSignal(session.applied, timeout=10_000):
+        session.apply()
+    (report,) = session.reports
+    assert report.created and not report.cancelled
+    assert set(report.landed) == matched  # read back from the service after writing
+    assert services[ServiceId.YTMUSIC].server.counters.by_endpoint["add_items"] >= 1
+    session.shutdown()
+    session.context.store.close()
