@@ -9,6 +9,7 @@ once, none that the target already holds.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -96,6 +97,10 @@ def plan_sync(
             entries.append(PlanEntry(position, track, EntryState.PRESENT, held))
         elif remembered:
             entries.append(PlanEntry(position, track, EntryState.REMEMBERED, remembered))
+        elif failure := store.failure(track, target_service):
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(failure.retry_at))
+            reason = f"{failure.reason} (searched again after {when})"
+            entries.append(PlanEntry(position, track, EntryState.FAILED, reason=reason))
         else:
             entries.append(PlanEntry(position, track, EntryState.SEARCH))
     name = target.name if target else source.name

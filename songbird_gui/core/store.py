@@ -3,8 +3,9 @@ of an unchanged playlist needs no search at all.
 
 One row per (source track, target service): the matched target track (or "not found",
 "skipped", "needs review" with its candidates), the score, who decided (the matcher or the
-person) and when. Rejections ("never this candidate for this track") live in their own table
-and are honoured by every later search. The database runs in WAL mode and every write is one
+person) and when. Failed searches are kept apart, with their reason and when to try again.
+Rejections ("never this candidate for this track") live in their own table and are honoured
+by every later search. The database runs in WAL mode and every write is one
 transaction, so a crash at any point leaves it consistent.
 """
 
@@ -15,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,15 @@ CREATE TABLE IF NOT EXISTS decisions (
     candidates     TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (source_key, target_service)
 );
+CREATE TABLE IF NOT EXISTS failures (
+    source_key     TEXT NOT NULL,
+    target_service TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    attempts       INTEGER NOT NULL,
+    failed_at      REAL NOT NULL,
+    retry_at       REAL NOT NULL,
+    PRIMARY KEY (source_key, target_service)
+);
 CREATE TABLE IF NOT EXISTS rejections (
     source_key     TEXT NOT NULL,
     target_service TEXT NOT NULL,
@@ -55,6 +66,16 @@ CREATE TABLE IF NOT EXISTS rejections (
 
 # How long a "not found" stands before the next sync searches again: catalogues grow.
 NOT_FOUND_RETRY_S = 7 * 24 * 3600.0
+# A search the service refused outright (400, 404) is tried again after this; one that failed
+# for a passing reason (network, 5xx, retries used up) at the very next sync.
+PERMANENT_FAILURE_RETRY_S = 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFailure:
+    reason: str
+    attempts: int
+    retry_at: float
 
 
 def track_to_dict(track: Track) -> dict[str, Any]:
@@ -160,6 +181,29 @@ class MatchStore:
             best = Candidate(Track(target_service, target_id, ""), float(score or 0.0), ())
         return MatchResult(source, decision, best, candidates, 0, MatchOrigin.REMEMBERED)
 
+    def failure(self, source: Track, target_service: ServiceId) -> StoredFailure | None:
+        """A failure that still stands (its retry time is still to come), or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT reason, attempts, retry_at FROM failures "
+                "WHERE source_key=? AND target_service=? AND retry_at>?",
+                (source.key, str(target_service), self._clock()),
+            ).fetchone()
+        return StoredFailure(row[0], int(row[1]), float(row[2])) if row else None
+
+    def record_failure(
+        self, source: Track, target_service: ServiceId, reason: str, permanent: bool
+    ) -> None:
+        now = self._clock()
+        retry_at = now + (PERMANENT_FAILURE_RETRY_S if permanent else 0.0)
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO failures VALUES (?,?,?,1,?,?) ON CONFLICT (source_key, "
+                "target_service) DO UPDATE SET reason=excluded.reason, attempts=attempts+1, "
+                "failed_at=excluded.failed_at, retry_at=excluded.retry_at",
+                (source.key, str(target_service), reason, now, retry_at),
+            )
+
     def rejected_ids(self, source: Track, target_service: ServiceId) -> frozenset[str]:
         with self._lock:
             rows = self._db.execute(
@@ -187,6 +231,10 @@ class MatchStore:
         )
         origin = MatchOrigin.PERSON if by_person else MatchOrigin.SCORED
         with self._lock:
+            self._db.execute(
+                "DELETE FROM failures WHERE source_key=? AND target_service=?",
+                (result.source.key, str(target_service)),
+            )
             self._db.execute(
                 "INSERT OR REPLACE INTO decisions (source_key, target_service, decision, target_id,"
                 " score, origin, decided_at, retry_at, candidates) VALUES (?,?,?,?,?,?,?,?,?)",

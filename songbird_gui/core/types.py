@@ -207,6 +207,7 @@ class EntryState(StrEnum):
     SEARCH = "search"  # must be searched on the target
     UNSYNCABLE = "unsyncable"  # episode, local file, removed track…
     DUPLICATE = "duplicate"  # the source lists it twice; the first one counts
+    FAILED = "failed earlier"  # the service refused its search; tried again later
 
 
 @dataclass(frozen=True, slots=True)

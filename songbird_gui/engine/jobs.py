@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import Cancelled, ServiceError
+from songbird_gui.core.errors import AuthExpired, Cancelled, PermanentError, ServiceError
 from songbird_gui.core.matching import find_match
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
@@ -83,6 +83,8 @@ class MatchJob(QRunnable):
         except Cancelled:
             return
         except ServiceError as error:
+            permanent = isinstance(error, PermanentError) and not isinstance(error, AuthExpired)
+            ctx.store.record_failure(self.track, ctx.service.service_id, str(error), permanent)
             self.signals.failed.emit(self.row, str(error))
             return
         except Exception as error:  # a bug must cost one track, not the whole run

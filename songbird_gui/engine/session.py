@@ -435,6 +435,8 @@ def _row_for(plan_index: int, entry: PlanEntry) -> Row:
         return Row(plan_index, entry, TrackStatus.UNSYNCABLE, reason=entry.reason)
     if entry.state is EntryState.DUPLICATE:
         return Row(plan_index, entry, TrackStatus.SKIPPED, reason=entry.reason)
+    if entry.state is EntryState.FAILED:
+        return Row(plan_index, entry, TrackStatus.FAILED, reason=entry.reason)
     result = entry.result
     status = _STATUS_OF_DECISION[result.decision] if result else TrackStatus.QUEUED
     return Row(plan_index, entry, status, result)

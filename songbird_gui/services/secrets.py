@@ -23,11 +23,15 @@ YTMUSIC_AUTH = "ytmusic-auth"
 
 
 def keyring_usable() -> bool:
+    """False for the fail keyring, a chainer that chains nothing, and the null keyring."""
     backend = keyring.get_keyring()
     if isinstance(backend, keyring.backends.fail.Keyring):
         return False
-    inner = getattr(backend, "backends", None)  # the chainer: usable if it chains anything
-    return bool(inner) if inner is not None else backend.priority > 0
+    try:
+        inner = getattr(backend, "backends", None)  # the chainer: usable if it chains anything
+        return bool(inner) if inner is not None else float(backend.priority) > 0
+    except Exception:  # a backend whose viability check itself fails is not usable
+        return False
 
 
 class SecretStore:
@@ -36,7 +40,12 @@ class SecretStore:
     def __init__(self) -> None:
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
-        self.persistent = keyring_usable()
+        self._persistent = keyring_usable()
+
+    @property
+    def persistent(self) -> bool:
+        """True while secrets go to the system keyring; False: memory, for this run only."""
+        return self._persistent
 
     @property
     def explanation(self) -> str:
@@ -50,27 +59,27 @@ class SecretStore:
 
     def get(self, key: str) -> str | None:
         with self._lock:
-            if not self.persistent:
+            if not self._persistent:
                 return self._memory.get(key)
             try:
                 return keyring.get_password(SERVICE_NAME, key)
             except KeyringError:
-                self.persistent = False
+                self._persistent = False
                 return self._memory.get(key)
 
     def set(self, key: str, value: str) -> None:
         with self._lock:
-            if self.persistent:
+            if self._persistent:
                 try:
                     keyring.set_password(SERVICE_NAME, key, value)
                     return
                 except KeyringError:
-                    self.persistent = False  # locked or broken: keep it for this run instead
+                    self._persistent = False  # locked or broken: keep it for this run instead
             self._memory[key] = value
 
     def delete(self, key: str) -> None:
         with self._lock:
             self._memory.pop(key, None)
-            if self.persistent:
+            if self._persistent:
                 with contextlib.suppress(KeyringError):  # nothing stored under that key
                     keyring.delete_password(SERVICE_NAME, key)

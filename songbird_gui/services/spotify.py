@@ -3,9 +3,10 @@
 It follows Spotify's 2026 Web API: playlist entries come from `playlist_items` (the /items
 endpoint; /tracks is gone) and carry the track under `item` (older answers: `track`);
 playlists are created with `current_user_playlist_create` (POST /me/playlists); a search
-returns at most 10 results. Entries that cannot be synced — removed tracks (no id, empty
-name, duration 0), local files, podcast episodes, null items — become tracks of the matching
-kind, so the window shows them with a reason instead of failing.
+returns at most 10 results; saving to Liked Songs goes through /me/library, at most 40 URIs a
+request. Entries that cannot be synced — removed tracks (no id, empty name, duration 0), local
+files, podcast episodes, null items — become tracks of the matching kind, so the window shows
+them with a reason instead of failing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from songbird_gui.core.errors import (
     ServiceError,
     TransientError,
 )
-from songbird_gui.core.normalize import parse_title
+from songbird_gui.core.normalize import SOFT_VERSIONS, clean_artist, fold, parse_title
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
@@ -39,37 +40,70 @@ from songbird_gui.core.types import (
 T = TypeVar("T")
 SEARCH_LIMIT = 10  # Spotify's 2026 maximum per search request
 PAGE_LIMIT = 50
+LIBRARY_BATCH = 40  # PUT /me/library takes at most 40 URIs
+NOT_OWNED = (
+    "Spotify lets apps read only the playlists you own or collaborate on; "
+    "this one belongs to someone else."
+)
 
 
-def translate_errors(request: Callable[[], T]) -> T:
-    """Run one spotipy call, turning its failures into core errors with readable messages."""
+def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> T:
+    """Run one spotipy call, turning its failures into core errors with readable messages.
+
+    `forbidden` is the sentence to show for a 403, when the caller knows what it means there.
+    """
     try:
         return request()
     except spotipy.SpotifyException as error:
-        status = error.http_status
-        if status == 429:
-            retry_after = _retry_after(error.headers)
-            raise RateLimited("Spotify asked us to slow down", retry_after) from error
-        if status == 401:
-            raise AuthExpired("the Spotify session has expired: please reconnect") from error
-        if status is not None and status >= 500:
-            raise TransientError(f"Spotify failed ({status}); trying again") from error
-        reason = (error.msg or "").split(":", 2)[-1].strip() or "request refused"
-        raise PermanentError(f"Spotify refused the request ({status}): {reason}") from error
+        raise _from_status(
+            error.http_status, _reason(error.msg), error.headers, forbidden
+        ) from error
+    except spotipy.SpotifyOauthError as error:
+        # Refreshing the token failed, or there is no token (spotify_auth never prompts).
+        # The token endpoint's status is on the HTTPError spotipy was handling.
+        context = error.__context__
+        response = context.response if isinstance(context, requests.HTTPError) else None
+        status = response.status_code if response is not None else None
+        if status is not None and (status == 429 or status >= 500):
+            raise TransientError(f"Spotify's login service failed ({status}).") from error
+        raise AuthExpired(
+            "Spotify no longer accepts the saved login. Connect Spotify again."
+        ) from error
     except (requests.ConnectionError, requests.Timeout) as error:
-        raise TransientError("Spotify could not be reached") from error
+        raise TransientError("Spotify could not be reached.") from error
     except requests.RequestException as error:
-        raise TransientError(f"the request to Spotify failed: {type(error).__name__}") from error
+        raise TransientError(f"The request to Spotify failed ({type(error).__name__}).") from error
     except ServiceError:
         raise
     except (ValueError, KeyError, TypeError) as error:
-        raise TransientError("Spotify sent an answer that could not be read") from error
+        raise TransientError("Spotify sent an answer that could not be read.") from error
+
+
+def _from_status(
+    status: int | None, reason: str, headers: Any, forbidden: str | None
+) -> ServiceError:
+    if status == 429:
+        return RateLimited("Spotify asked Songbird to slow down.", _retry_after(headers))
+    if status == 401:
+        return AuthExpired("The Spotify login has expired. Connect Spotify again.")
+    if status is not None and status >= 500:
+        return TransientError(f"Spotify had a problem answering ({status}).")
+    if status == 403 and forbidden:
+        return PermanentError(forbidden)
+    return PermanentError(f"Spotify refused the request ({status}): {reason}")
+
+
+def _reason(msg: str | None) -> str:
+    """Spotify's own words from a SpotifyException message ("<url>:\\n <message>")."""
+    text = (msg or "").rsplit(":\n", 1)[-1].strip()
+    text = text[:200] or "no reason given"
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _retry_after(headers: Any) -> float | None:
     try:
         value = (headers or {}).get("Retry-After")
-        return float(value) if value is not None else None
+        return max(float(value), 0.0) if value is not None else None
     except (TypeError, ValueError):
         return None
 
@@ -107,7 +141,7 @@ def track_from_spotify(item: Any, is_local: bool = False) -> Track:
         artists=artists,
         album=str(album.get("name")) if album and album.get("name") else None,
         duration_ms=int(duration) if isinstance(duration, int | float) and duration > 0 else None,
-        isrc=str(external["isrc"]) if external.get("isrc") else None,
+        isrc=str(external["isrc"]).upper() if external.get("isrc") else None,
         explicit=bool(item.get("explicit")),
         kind=kind,
     )
@@ -117,12 +151,18 @@ def entry_to_track(entry: Any) -> Track:
     """A playlist or saved-tracks entry: the 2026 `item`, or the older `track`."""
     if not isinstance(entry, dict):
         return track_from_spotify(None)
-    item = entry.get("item", entry.get("track"))
+    item = entry.get("item") or entry.get("track")
     return track_from_spotify(item, bool(entry.get("is_local")))
 
 
-def _field(text: str) -> str:
-    return text.replace('"', " ").strip()
+def version_words(title: str) -> str:
+    """The version tags of a title that name another recording ("live", "remix"), as words.
+
+    Soft tags (a remaster is the same performance) and the catch-all "other version" are left
+    out: as search words they would only hide the plain recording.
+    """
+    tags = parse_title(title).versions - SOFT_VERSIONS - {"other version"}
+    return " ".join(sorted(tags))
 
 
 class SpotifyService:
@@ -137,13 +177,15 @@ class SpotifyService:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _pages(self, first: Callable[[], Any]) -> Iterator[dict[str, Any]]:
-        page = translate_errors(first)
+    def _pages(
+        self, first: Callable[[], Any], forbidden: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        page = translate_errors(first, forbidden)
         while isinstance(page, dict):
             yield from page.get("items") or ()
             if not page.get("next"):
                 return
-            page = translate_errors(partial(self.client.next, page))
+            page = translate_errors(partial(self.client.next, page), forbidden)
 
     def _me(self) -> dict[str, Any]:
         if self._user is None:
@@ -181,24 +223,29 @@ class SpotifyService:
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
         if playlist.is_liked:
-            first = lambda: self.client.current_user_saved_tracks(limit=PAGE_LIMIT)  # noqa: E731
+            pages = self._pages(lambda: self.client.current_user_saved_tracks(limit=PAGE_LIMIT))
         else:
-            first = lambda: self.client.playlist_items(playlist.id, limit=100)  # noqa: E731
-        return [entry_to_track(entry) for entry in self._pages(first)]
+            pages = self._pages(
+                lambda: self.client.playlist_items(playlist.id, limit=100), NOT_OWNED
+            )
+        return [entry_to_track(entry) for entry in pages]
 
     # -- searching -------------------------------------------------------------------------
 
     def search_queries(self, track: Track) -> list[SearchQuery]:
-        parsed = parse_title(track.title)
-        title = _field(parsed.base or track.title)
-        versions = " ".join(sorted(parsed.versions))
-        if track.artists:
-            artist = _field(track.artists[0])
-            field = f'track:"{title}" artist:"{artist}" {versions}'.strip()
-            free = f"{title} {versions} {artist}".strip()
-        else:  # the person's own words: no field to fill
-            field, free = f'track:"{title}" {versions}'.strip(), title
-        return [SearchQuery(field, "field"), SearchQuery(" ".join(free.split()), "free")]
+        """A field query (title and first artist) first, then the same words as free text.
+
+        Without an artist (a hand search: the person's own words) only the free text is
+        sent: a `track:` field would demand that every word be in the title.
+        """
+        title = parse_title(track.title).base or fold(track.title)
+        versions = version_words(track.title)
+        artist = clean_artist(track.artists[0]) if track.artists else ""
+        free = " ".join(w for w in (title, versions, artist) if w)
+        if not artist or not title:
+            return [SearchQuery(free, "free")] if free else []
+        field = f'track:"{title}" artist:"{artist}" {versions}'.strip()
+        return [SearchQuery(field, "field"), SearchQuery(free, "free")]
 
     def search(self, query: SearchQuery) -> list[Track]:
         answer = translate_errors(
@@ -217,7 +264,7 @@ class SpotifyService:
             )
         )
         if not isinstance(created, dict) or not created.get("id"):
-            raise PermanentError("Spotify did not create the playlist")
+            raise PermanentError("Spotify did not create the playlist.")
         owner = created.get("owner") or {}
         return Playlist(
             ServiceId.SPOTIFY,
@@ -229,10 +276,14 @@ class SpotifyService:
 
     def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
         if len(track_ids) > self.limits.add_batch_size:
-            raise PermanentError("too many tracks for one request")
-        ids = list(track_ids)
+            raise PermanentError(
+                f"Spotify takes at most {self.limits.add_batch_size} tracks in one request."
+            )
+        uris = [f"spotify:track:{i}" for i in track_ids]
         if playlist.is_liked:
-            translate_errors(lambda: self.client.current_user_saved_tracks_add(ids))
+            # Saving is idempotent: if a later chunk fails, re-sending the whole batch is safe.
+            for start in range(0, len(uris), LIBRARY_BATCH):
+                chunk = uris[start : start + LIBRARY_BATCH]
+                translate_errors(partial(self.client.current_user_saved_tracks_add, chunk))
             return
-        uris = [f"spotify:track:{i}" for i in ids]
         translate_errors(lambda: self.client.playlist_add_items(playlist.id, uris))

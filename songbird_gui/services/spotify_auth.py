@@ -5,6 +5,12 @@ URI `http://127.0.0.1:<port>/callback`. `LoopbackListener` serves that address o
 loopback interface only, accepts exactly one callback whose `state` matches, refuses anything
 else, and gives up after a timeout. `SpotifyLogin` ties it to spotipy's PKCE flow; the token
 lands in the keyring through `KeyringCacheHandler` and is refreshed silently by spotipy.
+
+Two spotipy defaults do not suit a GUI with a pool of workers, and `spotify_client` changes
+them: without a token spotipy asks for the redirect URL on stdin (here: an error the adapter
+reports as "connect again"), and its own retrying session turns a 429 into "Max Retries"
+without Retry-After, and a 503 into a 429 (here: a plain session, so the adapter sees the real
+status and Songbird's retry policy decides).
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ import json
 import secrets
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import requests
 import spotipy
 from spotipy.cache_handler import CacheHandler
 
@@ -23,6 +30,7 @@ from songbird_gui.services.secrets import SPOTIFY_TOKEN, SecretStore
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
+REQUEST_TIMEOUT_S = 20
 SCOPES = " ".join(
     [
         "playlist-read-private",
@@ -77,6 +85,8 @@ class LoopbackListener:
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = 10  # a connection that sends nothing is dropped, not kept open
+
             def do_GET(self) -> None:
                 status, title, text = listener._answer(self.path)
                 body = _PAGE.format(title, text).encode()
@@ -89,7 +99,8 @@ class LoopbackListener:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the query holds the code: never print it
 
-        self._server = HTTPServer((LOOPBACK, port), Handler)
+        # One thread per connection: a stalled connection cannot hold up the real callback.
+        self._server = ThreadingHTTPServer((LOOPBACK, port), Handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -159,24 +170,55 @@ class SpotifyLogin:
     def finish(self, timeout: float = 300.0) -> spotipy.Spotify:
         code = self.listener.wait(timeout)
         self.auth.get_access_token(code=code, check_cache=False)  # saved to the keyring
-        return spotipy.Spotify(auth_manager=self.auth, retries=0, requests_timeout=20)
+        return _client(self.auth)
+
+
+class SongbirdPKCE(spotipy.SpotifyPKCE):  # type: ignore[misc]
+    """spotipy's PKCE manager, made safe for a pool of workers and a GUI.
+
+    One worker at a time gets the token: Spotify may rotate the refresh token on each refresh,
+    so workers refreshing together would race with the same one. And with no usable token it
+    raises `SpotifyOauthError` (the adapter's AuthExpired) instead of reading stdin.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._token_lock = threading.Lock()
+
+    def get_access_token(self, code: str | None = None, check_cache: bool = True) -> Any:
+        with self._token_lock:
+            return super().get_access_token(code=code, check_cache=check_cache)
+
+    def get_authorization_code(self, response: str | None = None) -> Any:
+        if response:
+            return super().get_authorization_code(response)
+        raise spotipy.SpotifyOauthError(
+            "Spotify is not connected, or its login no longer covers what Songbird needs.",
+            error="not_connected",
+        )
 
 
 def spotify_auth_manager(
-    client_id: str, cache: KeyringCacheHandler, port: int
-) -> spotipy.SpotifyPKCE:
-    return spotipy.SpotifyPKCE(
+    client_id: str, cache_handler: KeyringCacheHandler, redirect_port: int
+) -> SongbirdPKCE:
+    return SongbirdPKCE(
         client_id=client_id,
-        redirect_uri=redirect_uri(port),
+        redirect_uri=redirect_uri(redirect_port),
         scope=SCOPES,
-        cache_handler=cache,
+        cache_handler=cache_handler,
         open_browser=False,
     )
 
 
+def _client(auth: SongbirdPKCE) -> spotipy.Spotify:
+    # A session of our own: spotipy then retries nothing and every status reaches the adapter.
+    return spotipy.Spotify(
+        auth_manager=auth, requests_session=requests.Session(), requests_timeout=REQUEST_TIMEOUT_S
+    )
+
+
 def spotify_client(
-    client_id: str, cache: KeyringCacheHandler, port: int = DEFAULT_PORT
+    client_id: str, cache_handler: KeyringCacheHandler, redirect_port: int = DEFAULT_PORT
 ) -> spotipy.Spotify:
     """A client on the token already in the keyring (refreshed by spotipy when it expires)."""
-    auth = spotify_auth_manager(client_id, cache, port)
-    return spotipy.Spotify(auth_manager=auth, retries=0, requests_timeout=20)
+    return _client(spotify_auth_manager(client_id, cache_handler, redirect_port))

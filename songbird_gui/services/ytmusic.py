@@ -3,13 +3,20 @@
 The client must use language "en": ytmusicapi 1.12 recognises a filtered search's result
 shelf by its English title and returns nothing for some other languages. Results are sorted
 into kinds, because the same recording appears as the official song (an "ATV" track), its
-official music video ("OMV") and fans' uploads ("UGC"); the matcher prefers them in that order.
-Liked Music is the playlist "LM"; liking a song is how a track is "added" to it.
+official music video ("OMV") and other videos, fans' uploads ("UGC") among them; the matcher
+prefers them in that order. Liked Music is the playlist "LM"; liking a song is how a track is
+"added" to it.
+
+ytmusicapi reads the body of an error answer before it looks at the status, so a 429 or 5xx
+with an HTML body (or a JSON body without a message) surfaces as a parse error that carries
+no status. The adapter therefore notes the status and Retry-After of each answer on the
+client's session (per thread) and sorts failures by that.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
@@ -24,7 +31,7 @@ from songbird_gui.core.errors import (
     ServiceError,
     TransientError,
 )
-from songbird_gui.core.normalize import parse_title
+from songbird_gui.core.normalize import SOFT_VERSIONS, clean_artist, fold, parse_title
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
@@ -38,48 +45,65 @@ from songbird_gui.core.types import (
 
 T = TypeVar("T")
 LIKED_MUSIC = "LM"
+EPISODES_FOR_LATER = "SE"  # a library entry of podcast episodes, never music to sync
 SEARCH_LIMIT = 20
 _STATUS_RE = re.compile(r"HTTP (\d{3})")
+_SYNCABLE = (TrackKind.SONG, TrackKind.MUSIC_VIDEO, TrackKind.UPLOAD)
 
+# Every other video type (UGC, OFFICIAL_SOURCE_MUSIC, PRIVATELY_OWNED_TRACK, …) is an upload.
 _VIDEO_KINDS = {
     "MUSIC_VIDEO_TYPE_ATV": TrackKind.SONG,  # the official audio track ("Topic" channel)
     "MUSIC_VIDEO_TYPE_OMV": TrackKind.MUSIC_VIDEO,
-    "MUSIC_VIDEO_TYPE_OFFICIAL_SOURCE_MUSIC": TrackKind.MUSIC_VIDEO,
-    "MUSIC_VIDEO_TYPE_UGC": TrackKind.UPLOAD,
-    "MUSIC_VIDEO_TYPE_PRIVATELY_OWNED_TRACK": TrackKind.UPLOAD,
     "MUSIC_VIDEO_TYPE_PODCAST_EPISODE": TrackKind.EPISODE,
 }
 
 
-def translate_errors(request: Callable[[], T]) -> T:
-    """Run one ytmusicapi call, turning its failures into core errors."""
+class _LastAnswer(threading.local):
+    """The status and Retry-After of the last HTTP answer seen by this thread."""
+
+    status: int | None = None
+    retry_after: float | None = None
+
+
+def _retry_after(value: str | None) -> float | None:
     try:
-        return request()
-    except YTMusicServerError as error:
-        match = _STATUS_RE.search(str(error))
-        status = int(match.group(1)) if match else None
-        if status == 429:
-            raise RateLimited("YouTube Music asked us to slow down", None) from error
-        if status in (401, 403):
-            raise AuthExpired("the YouTube Music session has expired: please reconnect") from error
-        if status is None or status >= 500:
-            raise TransientError("YouTube Music failed; trying again") from error
-        raise PermanentError(f"YouTube Music refused the request ({status})") from error
-    except YTMusicUserError as error:
-        raise PermanentError(f"YouTube Music: {error}") from error
-    except YTMusicError as error:
-        raise TransientError(f"YouTube Music: {error}") from error
-    except (requests.ConnectionError, requests.Timeout) as error:
-        raise TransientError("YouTube Music could not be reached") from error
-    except requests.RequestException as error:
-        raise TransientError(
-            f"the request to YouTube Music failed: {type(error).__name__}"
-        ) from error
-    except ServiceError:
-        raise
-    except (ValueError, KeyError, TypeError, IndexError) as error:
-        # ytmusicapi parses YouTube's page structure; a changed page breaks its parser.
-        raise TransientError("YouTube Music sent an answer that could not be read") from error
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare enough to fall back to the default pause
+
+
+def _error_text(error: Exception) -> str:
+    """Google's own message from a ytmusicapi error (its second line), as a sentence."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = (lines[1] if len(lines) > 1 else lines[0] if lines else "")[:200]
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
+def _from_status(status: int, retry_after: float | None, detail: str) -> ServiceError:
+    if status == 429:
+        return RateLimited("YouTube Music asked Songbird to slow down.", retry_after)
+    if status in (401, 403):
+        # An expired or signed-out browser session answers 401, or 403 "The caller does not
+        # have permission" (ytmusicapi issue #136); either way the headers must be pasted again.
+        return AuthExpired(
+            "YouTube Music no longer accepts the saved login. Connect YouTube Music again."
+        )
+    if status >= 500:
+        return TransientError(f"YouTube Music had a problem answering ({status}).")
+    return PermanentError(f"YouTube Music refused the request ({status}). {detail}".strip())
+
+
+def kind_of(item: dict[str, Any]) -> TrackKind:
+    result_type = item.get("resultType")
+    if result_type in ("episode", "podcast"):
+        return TrackKind.EPISODE
+    if result_type == "song":
+        return TrackKind.SONG
+    video_type = item.get("videoType")
+    if video_type is None:
+        # Playlist entries without a video type, and results that are not videos, are songs.
+        return TrackKind.UPLOAD if result_type == "video" else TrackKind.SONG
+    return _VIDEO_KINDS.get(str(video_type), TrackKind.UPLOAD)
 
 
 def _seconds(item: dict[str, Any]) -> int | None:
@@ -93,18 +117,6 @@ def _seconds(item: dict[str, Any]) -> int | None:
             seconds = seconds * 60 + int(part)
         return seconds
     return None
-
-
-def kind_of(item: dict[str, Any]) -> TrackKind:
-    result_type = item.get("resultType")
-    if result_type in ("episode", "podcast"):
-        return TrackKind.EPISODE
-    if result_type == "song":
-        return TrackKind.SONG
-    kind = _VIDEO_KINDS.get(str(item.get("videoType")))
-    if kind is not None:
-        return kind
-    return TrackKind.UPLOAD if result_type == "video" else TrackKind.SONG
 
 
 def track_from_ytmusic(item: Any) -> Track:
@@ -141,12 +153,56 @@ class YTMusicService:
 
     def __init__(self, client: YTMusic) -> None:
         self.client = client
+        self._last = _LastAnswer()
+        # ytmusicapi keeps its requests.Session as `_session` (the one passed to YTMusic or its
+        # own); a response hook is how the status of a failed answer survives its parser.
+        session = getattr(client, "_session", None)
+        if isinstance(session, requests.Session):
+            session.hooks["response"].append(self._note_answer)
+
+    def _note_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._last.status = response.status_code
+        self._last.retry_after = _retry_after(response.headers.get("Retry-After"))
+
+    def _call(self, request: Callable[[], T]) -> T:
+        """Run one ytmusicapi call, turning its failures into core errors."""
+        self._last.status = None
+        try:
+            return request()
+        except YTMusicUserError as error:
+            if "authentication" in str(error).lower():
+                raise AuthExpired("YouTube Music is not connected. Connect it first.") from error
+            raise PermanentError(f"YouTube Music: {_error_text(error)}") from error
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise TransientError("YouTube Music could not be reached.") from error
+        except requests.RequestException as error:
+            raise TransientError(
+                f"The request to YouTube Music failed ({type(error).__name__})."
+            ) from error
+        except ServiceError:
+            raise
+        except (YTMusicError, ValueError, KeyError, TypeError, IndexError) as error:
+            match = _STATUS_RE.search(str(error)) if isinstance(error, YTMusicError) else None
+            status = int(match.group(1)) if match else self._last.status
+            if status is not None and status >= 400:
+                raise _from_status(status, self._last.retry_after, _error_text(error)) from error
+            if isinstance(error, YTMusicServerError):
+                # A 200 that asks for a dialog in the web app (YTMusicGatedError) and the like.
+                raise PermanentError(f"YouTube Music: {_error_text(error)}") from error
+            # ytmusicapi parses YouTube's page structure; a changed page breaks its parser, and
+            # a signed-out session answers 200 with a page that lacks the library.
+            raise TransientError(
+                "YouTube Music sent an answer that could not be read. If this keeps "
+                "happening, connect YouTube Music again."
+            ) from error
 
     def _remote_id(self, playlist: Playlist) -> str:
         return LIKED_MUSIC if playlist.is_liked else playlist.id
 
+    # -- reading ---------------------------------------------------------------------------
+
     def list_playlists(self) -> list[Playlist]:
-        rows = translate_errors(lambda: self.client.get_library_playlists(limit=None)) or []
+        rows = self._call(lambda: self.client.get_library_playlists(limit=None)) or []
         liked = Playlist(
             ServiceId.YTMUSIC, LIKED_PLAYLIST_ID, "Liked Music", "", None, PlaylistKind.LIKED
         )
@@ -155,10 +211,9 @@ class YTMusicService:
             if (
                 not isinstance(row, dict)
                 or not row.get("playlistId")
-                or row["playlistId"] == LIKED_MUSIC
+                or row["playlistId"] in (LIKED_MUSIC, EPISODES_FOR_LATER)
             ):
                 continue
-            count = row.get("count")
             authors = row.get("author") or []
             owner = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
             playlists.append(
@@ -167,63 +222,71 @@ class YTMusicService:
                     str(row["playlistId"]),
                     str(row.get("title") or "(no name)"),
                     str(owner),
-                    _count(count),
+                    _count(row.get("count")),
                 )
             )
         return playlists
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
-        answer = translate_errors(
-            lambda: self.client.get_playlist(self._remote_id(playlist), limit=None)
-        )
+        remote_id = self._remote_id(playlist)
+        answer = self._call(lambda: self.client.get_playlist(remote_id, limit=None))
         entries = (answer or {}).get("tracks") or []
         return [track_from_ytmusic(entry) for entry in entries]
 
+    # -- searching -------------------------------------------------------------------------
+
     def search_queries(self, track: Track) -> list[SearchQuery]:
+        """The same words twice: the songs filter first, then the videos filter."""
         parsed = parse_title(track.title)
-        words = " ".join([parsed.base or track.title, *sorted(parsed.versions), *track.artists[:2]])
-        text = " ".join(words.split())
+        versions = parsed.versions - SOFT_VERSIONS - {"other version"}
+        artists = [clean_artist(a) for a in track.artists[:2]]
+        words = [parsed.base or fold(track.title), *sorted(versions), *artists]
+        text = " ".join(" ".join(words).split())
+        if not text:
+            return []
         return [SearchQuery(text, "songs"), SearchQuery(text, "videos")]
 
     def search(self, query: SearchQuery) -> list[Track]:
         search_filter: Literal["songs", "videos"] | None = (
             "videos" if query.kind == "videos" else "songs" if query.kind == "songs" else None
         )
-        rows = translate_errors(
+        rows = self._call(
             lambda: self.client.search(query.text, filter=search_filter, limit=SEARCH_LIMIT)
         )
         tracks = [track_from_ytmusic(row) for row in rows or ()]
-        return [
-            t
-            for t in tracks
-            if t.id and t.kind in (TrackKind.SONG, TrackKind.MUSIC_VIDEO, TrackKind.UPLOAD)
-        ]
+        return [t for t in tracks if t.id and t.kind in _SYNCABLE]
+
+    # -- writing ---------------------------------------------------------------------------
 
     def create_playlist(self, name: str, description: str) -> Playlist:
-        answer = translate_errors(
+        answer = self._call(
             lambda: self.client.create_playlist(name, description, privacy_status="PRIVATE")
         )
         if not isinstance(answer, str) or not answer:
-            raise PermanentError("YouTube Music did not create the playlist")
+            raise PermanentError("YouTube Music did not create the playlist.")
         return Playlist(ServiceId.YTMUSIC, answer, name, "", 0)
 
     def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
         ids = list(track_ids)
         if playlist.is_liked:
+            # One request per song: YouTube Music has no batch "like". Liking is idempotent,
+            # so a batch re-sent after a failure half-way does no harm.
             for video_id in ids:
 
                 def like(v: str = video_id) -> object:
                     return self.client.rate_song(v, LikeStatus.LIKE)
 
-                translate_errors(like)
+                self._call(like)
             return
-        answer = translate_errors(
+        answer = self._call(
             lambda: self.client.add_playlist_items(playlist.id, ids, duplicates=False)
         )
         status = answer.get("status") if isinstance(answer, dict) else None
         if not isinstance(status, str) or "SUCCEEDED" not in status:
             # One bad video fails the whole batch; the writer splits it to find that one.
-            raise PermanentError(f"YouTube Music refused to add {len(ids)} track(s) ({status})")
+            raise PermanentError(
+                f"YouTube Music did not add {len(ids)} track(s) ({status or 'no status'})."
+            )
 
 
 def _count(value: Any) -> int | None:

@@ -198,3 +198,26 @@ def test_damaged_candidates_are_dropped_not_fatal(store: MatchStore, tmp_path: P
     assert recalled.candidates == ()
     assert recalled.best.track.id == "yt-song"
     assert recalled.best.score == 0.98
+
+
+def test_a_refused_search_waits_a_day_and_a_passing_failure_none(tmp_path) -> None:
+    from songbird_gui.core.store import PERMANENT_FAILURE_RETRY_S
+    from songbird_gui.core.types import ServiceId, Track
+
+    clock = [1_000.0]
+    store = MatchStore(tmp_path / "s.sqlite3", clock=lambda: clock[0])
+    refused = Track(ServiceId.SPOTIFY, "sp-refused", "A", ("X",))
+    flaky = Track(ServiceId.SPOTIFY, "sp-flaky", "B", ("Y",))
+    store.record_failure(
+        refused, ServiceId.YTMUSIC, "YouTube Music refused the request (400)", True
+    )
+    store.record_failure(flaky, ServiceId.YTMUSIC, "YouTube Music could not be reached", False)
+    standing = store.failure(refused, ServiceId.YTMUSIC)
+    assert standing is not None and standing.reason.endswith("(400)") and standing.attempts == 1
+    assert store.failure(flaky, ServiceId.YTMUSIC) is None  # searched again at the next sync
+    clock[0] += PERMANENT_FAILURE_RETRY_S + 1
+    assert store.failure(refused, ServiceId.YTMUSIC) is None
+    store.record_failure(refused, ServiceId.YTMUSIC, "refused again", True)
+    again = store.failure(refused, ServiceId.YTMUSIC)
+    assert again is not None and again.attempts == 2
+    store.close()

@@ -211,3 +211,29 @@ def test_apply_after_a_stopped_search_writes_what_was_found(qtbot, tmp_path):
     assert services[ServiceId.YTMUSIC].server.counters.by_endpoint["add_items"] >= 1
     session.shutdown()
     session.context.store.close()
+
+
+def test_a_refused_search_is_remembered_and_not_repeated_at_once(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    first, services = make_session(tmp_path, catalogue, fast_server)
+    # The target refuses every search (a 400): each track fails with the service's words.
+    services[ServiceId.YTMUSIC].search = _refuse
+    run_to_end(qtbot, first, ["Evening"], apply=False)
+    failed = [r for r in first.rows if r.status is TrackStatus.FAILED]
+    assert len(failed) == 5 and all("refused" in r.reason for r in failed)
+    first.shutdown()
+    first.context.store.close()
+
+    second, _ = make_session(tmp_path, catalogue, fast_server)
+    run_to_end(qtbot, second, ["Evening"], apply=False)
+    assert second.figures.search_stats.requests == 0
+    reasons = [r.reason for r in second.rows if r.status is TrackStatus.FAILED]
+    assert len(reasons) == 5 and all("searched again after" in r for r in reasons)
+    second.shutdown()
+    second.context.store.close()
+
+
+def _refuse(query):
+    from songbird_gui.core.errors import PermanentError
+
+    raise PermanentError("the demo service refused the request: bad query")
