@@ -280,7 +280,17 @@ class SyncCommand:
         def on_applied(_reports: object) -> None:
             finish(EXIT_INTERRUPTED if session.cancel.cancelled else EXIT_OK)
 
+        def on_expired(message: str) -> None:
+            self.progress.clear()
+            print(
+                f"songbird: {message}. Connect again in the window (songbird-gui, Accounts), "
+                "then run the same command: what was found so far is remembered.",
+                file=sys.stderr,
+            )
+            finish(EXIT_SERVICE)
+
         session.failed.connect(on_failed)
+        session.sessionExpired.connect(on_expired)
         session.planned.connect(on_planned)
         session.progress.connect(lambda done, total: self.progress.show(done, total, session))
         session.searchFinished.connect(on_search_finished)

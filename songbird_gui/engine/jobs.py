@@ -36,6 +36,7 @@ class MatchSignals(QObject):
     waiting = Signal(int, float)  # row, clock time (time.monotonic) the pause ends
     matched = Signal(int, object)  # row, MatchResult
     failed = Signal(int, str)  # row, a sentence for the person
+    expired = Signal(int, str)  # row, the service's session ended: reconnect, then resume
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +83,11 @@ class MatchJob(QRunnable):
             ctx.store.remember(result, ctx.service.service_id)
         except Cancelled:
             return
+        except AuthExpired as error:
+            self.signals.expired.emit(self.row, str(error))
+            return
         except ServiceError as error:
-            permanent = isinstance(error, PermanentError) and not isinstance(error, AuthExpired)
+            permanent = isinstance(error, PermanentError)
             ctx.store.record_failure(self.track, ctx.service.service_id, str(error), permanent)
             self.signals.failed.emit(self.row, str(error))
             return

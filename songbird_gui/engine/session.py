@@ -105,6 +105,8 @@ class SyncSession(QObject):
     applied(object list[ApplyReport]): the writes ended (or were stopped).
     failed(str): a phase could not run (network down, playlist gone); a sentence to show.
     handSearched(int row, object candidates): the answer to `search_by_hand`.
+    sessionExpired(str message): the target service's session ended; the search paused, every
+    unsearched track is queued again, and `resume()` (after reconnecting) goes on from there.
     """
 
     planned = Signal()
@@ -118,6 +120,7 @@ class SyncSession(QObject):
     applied = Signal(object)
     failed = Signal(str)
     handSearched = Signal(int, object)  # row, tuple[Candidate, ...] found by the person's words
+    sessionExpired = Signal(str)  # the target's login ended mid-run; the search is paused
 
     def __init__(
         self,
@@ -142,7 +145,10 @@ class SyncSession(QObject):
         self._match_signals.waiting.connect(self._on_waiting)
         self._match_signals.matched.connect(self._on_matched)
         self._match_signals.failed.connect(self._on_failed)
+        self._match_signals.expired.connect(self._on_expired)
         self._searching = False
+        self._paused = False  # the session expired: answers still in flight are kept
+        self._active: set[int] = set()  # rows of the current search still to answer
         self._search_done = 0
         self._search_total = 0
 
@@ -217,6 +223,7 @@ class SyncSession(QObject):
             store=self.context.store,
         )
         queued = [i for i, row in enumerate(self.rows) if row.status is TrackStatus.QUEUED]
+        self._active = set(queued)
         self._search_total = len(queued)
         self._search_done = 0
         self._searching = True
@@ -244,24 +251,68 @@ class SyncSession(QObject):
 
     @Slot(int, object)
     def _on_matched(self, row: int, result: MatchResult) -> None:
-        if not self._searching:
+        if not (self._searching or self._paused):
             return
         self.rows[row].result = result
         self.rows[row].status = _STATUS_OF_DECISION[result.decision]
         self.trackMatched.emit(row, result)
-        self._count_search()
+        self._count_search(row)
+
+    @Slot(int, str)
+    def _on_expired(self, row: int, message: str) -> None:
+        """Pause: stop scheduling, keep what was found, queue the rest again."""
+        if not self._searching:
+            return
+        log.warning("session expired on %s: %s", self.target, message)
+        self._paused = True
+        self.cancel.cancel()
+        self._pool.clear()
+        self._searching = False
+        for candidate in self.rows:
+            if candidate.status in (TrackStatus.SEARCHING, TrackStatus.WAITING):
+                candidate.status = TrackStatus.QUEUED
+        self.rows[row].status = TrackStatus.QUEUED
+        self.sessionExpired.emit(message)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def resume(self, context: SyncContext | None = None) -> None:
+        """Go on after reconnecting (with the new services, if given): queued rows only.
+
+        A search that was in flight at the pause and succeeded is in the store already; it
+        is taken from there, so no track is searched twice.
+        """
+        self._pool.waitForDone()
+        self._paused = False
+        if context is not None:
+            self.context = context
+        for row in self.rows:
+            if row.status is TrackStatus.QUEUED:
+                remembered = self.context.store.recall(row.entry.source, self.target)
+                if remembered is not None:
+                    row.result = remembered
+                    row.status = _STATUS_OF_DECISION[remembered.decision]
+        self.search()
 
     @Slot(int, str)
     def _on_failed(self, row: int, reason: str) -> None:
+        if self._paused:
+            self.rows[row].status = TrackStatus.QUEUED  # failed for the expired login: again
+            return
         if not self._searching:
             return
         log.warning("search failed for %s: %s", self.rows[row].entry.source.key, reason)
         self.rows[row].status = TrackStatus.FAILED
         self.rows[row].reason = reason
         self.trackFailed.emit(row, reason)
-        self._count_search()
+        self._count_search(row)
 
-    def _count_search(self) -> None:
+    def _count_search(self, row: int) -> None:
+        if not self._searching or row not in self._active:
+            return  # an answer from before a pause: shown, but not this search's to count
+        self._active.discard(row)
         self._search_done += 1
         self.progress.emit(self._search_done, self._search_total)
         if self._search_done >= self._search_total:

@@ -102,7 +102,9 @@ class LoopbackListener:
         # One thread per connection: a stalled connection cannot hold up the real callback.
         self._server = ThreadingHTTPServer((LOOPBACK, port), Handler)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )  # the interval is how long close() may wait for the loop to notice
         self._thread.start()
 
     def _answer(self, path: str) -> tuple[int, str, str]:

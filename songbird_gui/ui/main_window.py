@@ -416,6 +416,9 @@ class MainWindow(QMainWindow):
     # -- sync -----------------------------------------------------------------------------
 
     def start_sync(self) -> None:
+        if self.session is not None and self.session.paused and not self._busy():
+            self._resume()
+            return
         chosen = self.playlist_model.checked()
         if not chosen or self._busy():
             return
@@ -430,6 +433,7 @@ class MainWindow(QMainWindow):
         session.searchFinished.connect(self._on_search_finished)
         session.handSearched.connect(self.review_pane.show_candidates)
         session.failed.connect(self._on_session_failed)
+        session.sessionExpired.connect(self._on_session_expired)
         self.session = session
         self.track_model.set_rows([])
         self.review_pane.show_row(None, None)
@@ -491,6 +495,31 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.status_label.setText("Stopped." if stopped else f"Could not sync: {message}")
 
+    @Slot(str)
+    def _on_session_expired(self, message: str) -> None:
+        self._searching = False
+        self.status_timer.stop()
+        self.progress.hide()
+        self.track_model.rows_changed()
+        self._update_actions()
+        self.status_label.setText(
+            f"Paused: {message}. Reconnect in Accounts (Ctrl+Shift+A), then press Sync "
+            "(Ctrl+R) to go on where it stopped."
+        )
+
+    def _resume(self) -> None:
+        """After reconnecting: the new services, the same session, only what is left."""
+        assert self.session is not None
+        self.services, self.demo = self.choose_services()
+        self.context = self.make_context(self.settings, self.services)
+        self.loader.context = self.context
+        self._searching = True
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status_timer.start()
+        self._update_actions()
+        self.session.resume(self.context)
+
     def stop(self) -> None:
         if self.session is not None and self._busy():
             self.session.stop()
@@ -528,7 +557,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         busy = self._busy()
         has_rows = bool(self.session and self.session.rows)
-        self.sync_action.setEnabled(not busy and bool(self.playlist_model.checked()))
+        paused = bool(self.session and self.session.paused)
+        self.sync_action.setEnabled(not busy and (paused or bool(self.playlist_model.checked())))
         self.stop_action.setEnabled(busy)
         self.review_action.setEnabled(has_rows)
         self.apply_action.setEnabled(has_rows and not busy)
@@ -645,8 +675,8 @@ class MainWindow(QMainWindow):
 
     def _on_accounts_changed(self) -> None:
         """Both accounts connected: sync real playlists; otherwise stay on the demo."""
-        if self._busy():
-            return
+        if self._busy() or (self.session is not None and self.session.paused):
+            return  # a paused sync picks the new login up when it resumes
         self._end_session()
         self.services, self.demo = self.choose_services()
         self.context = self.make_context(self.settings, self.services)

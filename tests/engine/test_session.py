@@ -237,3 +237,49 @@ def _refuse(query):
     from songbird_gui.core.errors import PermanentError
 
     raise PermanentError("the demo service refused the request: bad query")
+
+
+def test_an_expired_session_pauses_and_resumes_without_searching_a_track_twice(qtbot, tmp_path):
+    from collections import Counter
+
+    from songbird_gui.core.errors import AuthExpired
+
+    server = DemoServerConfig(latency_s=0.005, limit=500, burst=50, seed=4)
+    settings = Settings(
+        workers=2, spotify=RateSettings(200, 20), ytmusic=RateSettings(200, 20), retry=QUICK_RETRY
+    )
+    session, services = make_session(tmp_path, small_catalogue(extra_spotify=30), server, settings)
+    target = services[ServiceId.YTMUSIC]
+    real_search = target.search
+    searched: Counter[tuple[str, str]] = Counter()
+    expired = {"now": False}
+
+    def search(query):
+        if expired["now"]:
+            raise AuthExpired("the YouTube Music session has expired: please reconnect")
+        searched[(query.text, query.kind)] += 1
+        if sum(searched.values()) == 12:
+            expired["now"] = True  # the login ends in the middle of the run
+        return real_search(query)
+
+    target.search = search
+    source = session.context.services[ServiceId.SPOTIFY]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan([p for p in source.list_playlists() if p.name == "Evening"])
+    with qtbot.waitSignal(session.sessionExpired, timeout=10_000) as paused:
+        session.search()
+    assert "reconnect" in paused.args[0]
+    qtbot.wait(100)
+    statuses = Counter(row.status for row in session.rows)
+    assert statuses[TrackStatus.QUEUED] > 0 and statuses[TrackStatus.FAILED] == 0
+
+    expired["now"] = False  # the person reconnected
+    with qtbot.waitSignal(session.searchFinished, timeout=10_000) as finished:
+        session.resume()
+    assert finished.args == [False]
+    assert all(row.status.is_final for row in session.rows)
+    assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
+    # Every search (a track's query of one kind) was answered once: none was made twice.
+    assert max(searched.values()) == 1
+    session.shutdown()
+    session.context.store.close()

@@ -233,3 +233,38 @@ def test_copy_diagnostics_has_what_a_bug_report_needs_and_no_secret(qtbot, tmp_p
     assert f"Songbird {__version__}" in copied
     assert "planned 1 playlist(s)" in copied
     assert "BQD4x9secretTOKEN" not in copied
+
+
+def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_path, fast):
+    from songbird_gui.core.errors import AuthExpired
+
+    window, services = make_window(qtbot, tmp_path, fast, extra=30)
+    target = services[ServiceId.YTMUSIC]
+    real_search = target.search
+    calls = {"n": 0, "expired": False}
+
+    def search(query):
+        calls["n"] += 1
+        if calls["n"] == 10:
+            calls["expired"] = True
+        if calls["expired"]:
+            raise AuthExpired("the YouTube Music session has expired: please reconnect")
+        return real_search(query)
+
+    target.search = search
+    tick(window, "Evening")
+    window.sync_action.trigger()
+    with qtbot.waitSignal(window.session.sessionExpired, timeout=20_000):
+        pass
+    assert "Paused" in window.status_label.text() and "Accounts" in window.status_label.text()
+    assert window.sync_action.isEnabled()
+    save(window, "main-window-paused.png")
+
+    calls["expired"] = False  # reconnected
+    session = window.session
+    window.sync_action.trigger()
+    assert window.session is session  # the same sync goes on
+    with qtbot.waitSignal(session.searchFinished, timeout=20_000):
+        pass
+    assert all(row.status.is_final for row in session.rows)
+    assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
