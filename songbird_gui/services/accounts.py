@@ -9,7 +9,10 @@ at once, in words, rather than as a failed sync later.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.types import ServiceId
@@ -17,10 +20,13 @@ from songbird_gui.services.secrets import (
     SPOTIFY_CLIENT_ID,
     SPOTIFY_TOKEN,
     YTMUSIC_AUTH,
+    YTMUSIC_OAUTH,
     SecretStore,
 )
 
 if TYPE_CHECKING:
+    import requests
+
     from songbird_gui.services.spotify_auth import SpotifyLogin
 
 # spotipy and ytmusicapi take a third of a second to import: they are imported only when an
@@ -48,6 +54,78 @@ def parse_ytmusic_headers(raw: str) -> str:
         ) from error
 
 
+def _google(request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """One call to Google's OAuth endpoints; its refusals become PermissionError."""
+    from ytmusicapi.exceptions import YTMusicError
+
+    try:
+        return request()
+    except YTMusicError as error:
+        raise PermissionError(str(error).split(". ")[0]) from error
+    except ValueError as error:  # not JSON: not Google's answer
+        raise PermissionError("Google's answer could not be read") from error
+
+
+class YTMusicOAuthLogin:
+    """Google's device flow with the person's own OAuth client (ID and secret).
+
+    `user_code` and `verification_url` are shown to the person, who enters the code on that
+    page; `finish` polls until Google says yes, then keeps the token in the keyring.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        store: SecretStore,
+        session: requests.Session | None = None,
+    ) -> None:
+        from ytmusicapi.auth.oauth import OAuthCredentials
+
+        self.client_id, self.client_secret = client_id.strip(), client_secret.strip()
+        self.store = store
+        self.credentials = OAuthCredentials(self.client_id, self.client_secret, session)
+        self._code: dict[str, Any] = _google(lambda: dict(self.credentials.get_code()))
+        if "device_code" not in self._code:
+            raise PermissionError(f"Google refused the client: {self._code.get('error', '?')}")
+        self._stop = threading.Event()
+
+    @property
+    def user_code(self) -> str:
+        return str(self._code.get("user_code", ""))
+
+    @property
+    def verification_url(self) -> str:
+        return str(self._code.get("verification_url", "https://www.google.com/device"))
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def finish(self, timeout: float = 300.0) -> None:
+        interval = float(self._code.get("interval", 5))
+        device_code = str(self._code["device_code"])
+
+        def poll() -> dict[str, Any]:
+            return dict(self.credentials.token_from_code(device_code))
+
+        deadline = time.monotonic() + min(timeout, float(self._code.get("expires_in", timeout)))
+        while time.monotonic() < deadline:
+            token = _google(poll)
+            if "access_token" in token:
+                token["expires_at"] = int(time.time()) + int(token.get("expires_in", 3600))
+                saved = {"client_id": self.client_id, "client_secret": self.client_secret}
+                self.store.set(YTMUSIC_OAUTH, json.dumps({**saved, "token": token}))
+                return
+            error = token.get("error")
+            if error == "slow_down":
+                interval += 5
+            elif error != "authorization_pending":
+                raise PermissionError(f"Google refused the sign-in ({error})")
+            if self._stop.wait(interval):
+                raise PermissionError("the sign-in was cancelled")
+        raise TimeoutError("the code was not entered in time: try again")
+
+
 class Accounts:
     """What is connected, and the adapters for it."""
 
@@ -57,7 +135,7 @@ class Accounts:
     def connected(self, service: ServiceId) -> bool:
         if service is ServiceId.SPOTIFY:
             return bool(self.store.get(SPOTIFY_CLIENT_ID) and self.store.get(SPOTIFY_TOKEN))
-        return bool(self.store.get(YTMUSIC_AUTH))
+        return bool(self.store.get(YTMUSIC_AUTH) or self.store.get(YTMUSIC_OAUTH))
 
     def services(self) -> dict[ServiceId, MusicService] | None:
         """Both real services when both are connected, else None (use the demo library)."""
@@ -71,11 +149,26 @@ class Accounts:
 
         client_id = self.store.get(SPOTIFY_CLIENT_ID) or ""
         cache = KeyringCacheHandler(self.store)
-        headers = json.loads(self.store.get(YTMUSIC_AUTH) or "{}")
         return {
             ServiceId.SPOTIFY: SpotifyService(spotify_client(client_id, cache)),
-            ServiceId.YTMUSIC: YTMusicService(YTMusic(auth=headers, language="en")),
+            ServiceId.YTMUSIC: YTMusicService(self._ytmusic_client(YTMusic)),
         }
+
+    def _ytmusic_client(self, ytmusic: Any) -> Any:
+        oauth = self.store.get(YTMUSIC_OAUTH)
+        if oauth:
+            from ytmusicapi.auth.oauth import OAuthCredentials
+
+            saved = json.loads(oauth)
+            credentials = OAuthCredentials(saved["client_id"], saved["client_secret"])
+            return ytmusic(auth=saved["token"], oauth_credentials=credentials, language="en")
+        headers = json.loads(self.store.get(YTMUSIC_AUTH) or "{}")
+        return ytmusic(auth=headers, language="en")
+
+    def start_ytmusic_oauth(self, client_id: str, client_secret: str) -> YTMusicOAuthLogin:
+        if not client_id.strip() or not client_secret.strip():
+            raise ValueError("both the OAuth client ID and its secret are needed")
+        return YTMusicOAuthLogin(client_id, client_secret, self.store)
 
     def start_spotify_login(self, client_id: str) -> SpotifyLogin:
         from songbird_gui.services.spotify_auth import KeyringCacheHandler, SpotifyLogin
@@ -95,3 +188,4 @@ class Accounts:
             self.store.delete(SPOTIFY_CLIENT_ID)
         else:
             self.store.delete(YTMUSIC_AUTH)
+            self.store.delete(YTMUSIC_OAUTH)

@@ -19,7 +19,8 @@ from keyring.errors import KeyringError
 SERVICE_NAME = "songbird"
 SPOTIFY_TOKEN = "spotify-token"
 SPOTIFY_CLIENT_ID = "spotify-client-id"
-YTMUSIC_AUTH = "ytmusic-auth"
+YTMUSIC_AUTH = "ytmusic-auth"  # browser headers
+YTMUSIC_OAUTH = "ytmusic-oauth"  # the person's OAuth client and its token
 
 
 def keyring_usable() -> bool:

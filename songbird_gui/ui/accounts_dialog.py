@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.jobs import TaskJob, TaskSignals
-from songbird_gui.services.accounts import Accounts, HeadersError
+from songbird_gui.services.accounts import Accounts, HeadersError, YTMusicOAuthLogin
 from songbird_gui.services.spotify_auth import DEFAULT_PORT, SpotifyLogin, redirect_uri
 
 SPOTIFY_STEPS = f"""<ol>
@@ -48,6 +48,10 @@ YTMUSIC_STEPS = """<ol>
 <code>X-Goog-AuthUser</code>; Songbird checks at once.</li>
 </ol>"""
 
+YTMUSIC_OAUTH_STEPS = """<p><b>Or</b> sign in with your own Google OAuth client: in the Google
+Cloud console create an OAuth client of type <i>TVs and Limited Input devices</i> with the
+YouTube Data API enabled, and enter its ID and secret.</p>"""
+
 
 class AccountsDialog(QDialog):
     """Signals: changed(): an account was connected or disconnected."""
@@ -61,6 +65,7 @@ class AccountsDialog(QDialog):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._login: SpotifyLogin | None = None
+        self._oauth: YTMusicOAuthLogin | None = None
 
         # Spotify
         self.client_id = QLineEdit()
@@ -102,10 +107,22 @@ class AccountsDialog(QDialog):
         yt_buttons.addWidget(self.ytmusic_save)
         yt_buttons.addWidget(self.ytmusic_disconnect)
         yt_buttons.addStretch()
+        self.oauth_id = QLineEdit()
+        self.oauth_secret = QLineEdit()
+        self.oauth_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.oauth_sign_in = QPushButton("Sign &in with Google")
+        oauth_steps = QLabel(YTMUSIC_OAUTH_STEPS)
+        oauth_steps.setWordWrap(True)
+        oauth_form = QFormLayout()
+        oauth_form.addRow("OAuth client ID", self.oauth_id)
+        oauth_form.addRow("Client secret", self.oauth_secret)
         yt_layout = QVBoxLayout(ytmusic)
         yt_layout.addWidget(yt_steps)
         yt_layout.addWidget(self.headers)
         yt_layout.addLayout(yt_buttons)
+        yt_layout.addWidget(oauth_steps)
+        yt_layout.addLayout(oauth_form)
+        yt_layout.addWidget(self.oauth_sign_in)
         yt_layout.addWidget(self.ytmusic_state)
 
         self.tabs = QTabWidget()
@@ -124,6 +141,7 @@ class AccountsDialog(QDialog):
         self.spotify_disconnect.clicked.connect(lambda: self._disconnect(ServiceId.SPOTIFY))
         self.ytmusic_save.clicked.connect(self.save_ytmusic)
         self.ytmusic_disconnect.clicked.connect(lambda: self._disconnect(ServiceId.YTMUSIC))
+        self.oauth_sign_in.clicked.connect(self.sign_in_ytmusic)
         self.resize(640, 560)
         self._show_states()
 
@@ -175,6 +193,39 @@ class AccountsDialog(QDialog):
         self._show_states()
         self.changed.emit()
 
+    def sign_in_ytmusic(self) -> None:
+        try:
+            login = self.accounts.start_ytmusic_oauth(
+                self.oauth_id.text(), self.oauth_secret.text()
+            )
+        except (ValueError, PermissionError, OSError) as error:
+            self.ytmusic_state.setText(f"Cannot sign in: {error}.")
+            return
+        except Exception as error:  # the OAuth client or the network said no
+            self.ytmusic_state.setText(f"Cannot sign in: {error}")
+            return
+        self._oauth = login
+        self.oauth_sign_in.setEnabled(False)
+        self.ytmusic_state.setText(
+            f"On {login.verification_url} enter the code {login.user_code} (it opens now)."
+        )
+        QDesktopServices.openUrl(QUrl(login.verification_url))
+        signals = TaskSignals(self)
+        signals.done.connect(self._ytmusic_signed_in)
+        signals.failed.connect(self._ytmusic_sign_in_failed)
+        self._pool.start(TaskJob(lambda: login.finish(timeout=600.0), signals))
+
+    def _ytmusic_signed_in(self, _result: object) -> None:
+        self.oauth_sign_in.setEnabled(True)
+        self.oauth_secret.clear()
+        self.ytmusic_state.setText("Connected to YouTube Music.")
+        self._show_states()
+        self.changed.emit()
+
+    def _ytmusic_sign_in_failed(self, message: str) -> None:
+        self.oauth_sign_in.setEnabled(True)
+        self.ytmusic_state.setText(f"Not connected: {message}")
+
     def _disconnect(self, service: ServiceId) -> None:
         self.accounts.disconnect(service)
         label = self.spotify_state if service is ServiceId.SPOTIFY else self.ytmusic_state
@@ -185,6 +236,8 @@ class AccountsDialog(QDialog):
     def done(self, result: int) -> None:
         if self._login is not None:
             self._login.listener.cancel()
+        if self._oauth is not None:
+            self._oauth.cancel()
         self._pool.clear()
         self._pool.waitForDone()
         super().done(result)

@@ -243,7 +243,6 @@ def main() -> int:
     print(
         f"memory with a 10,000-row table: {rss['rss_mb']:.0f} MB RSS; "
         f"target <= 250 MB ({rss['rss_mb'] / 250:.2f} of it)"
-        f"target <= 250 MB ({rss['rss_mb'] / 250:.2f} of it)"
     )
     print(
         json.dumps(

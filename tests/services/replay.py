@@ -13,6 +13,8 @@ import json
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +32,15 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@cache
+def _manifest() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((RECORDED / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
 def recorded(name: str) -> Answer:
     """The recorded file `name` with the status and headers its manifest says to serve."""
-    manifest = json.loads((RECORDED / "manifest.json").read_text(encoding="utf-8"))
-    entry = next(f for f in manifest["files"] if f["file"] == name)
+    entry = next(f for f in _manifest()["files"] if f["file"] == name)
     headers = {k: str(v) for k, v in (entry.get("response_headers") or {}).items() if k != "Date"}
     return Answer(int(entry.get("status") or 200), (RECORDED / name).read_bytes(), headers)
 
@@ -65,12 +72,7 @@ class Replay(BaseAdapter):
         response.url = request.url or ""
         response.request = request
         response._content = answer.body
-        response.reason = {
-            200: "OK",
-            201: "Created",
-            404: "Not Found",
-            429: "Too Many Requests",
-        }.get(answer.status, "Status")
+        response.reason = HTTPStatus(answer.status).phrase
         response.headers.update({"Content-Type": "application/json", **answer.headers})
         response.encoding = "utf-8"
         return response

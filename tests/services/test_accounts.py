@@ -1,33 +1,14 @@
-"""Secrets in the keyring (through the keyring API, with a test backend) and the Spotify
-login's loopback listener, over real sockets on 127.0.0.1."""
+"""Connecting accounts: the Spotify token cache in the keyring, the PKCE login address, and
+YouTube Music's device sign-in with one's own OAuth client. (The keyring store and the
+loopback listener have their own tests: test_secrets.py, test_loopback.py.)"""
 
 from __future__ import annotations
 
-import threading
-import urllib.error
-import urllib.request
-
-import keyring
-import keyring.backends.fail
-import pytest
-
 from songbird_gui.services.secrets import SERVICE_NAME, SPOTIFY_TOKEN, SecretStore
 from songbird_gui.services.spotify_auth import (
-    LOOPBACK,
     KeyringCacheHandler,
-    LoopbackListener,
     SpotifyLogin,
 )
-
-
-def test_secrets_round_trip_through_the_keyring(test_keyring):
-    store = SecretStore()
-    assert store.persistent
-    store.set("ytmusic-auth", '{"cookie": "SAPISID=abc"}')
-    assert test_keyring.values[(SERVICE_NAME, "ytmusic-auth")] == '{"cookie": "SAPISID=abc"}'
-    assert SecretStore().get("ytmusic-auth") == '{"cookie": "SAPISID=abc"}'  # survives a restart
-    store.delete("ytmusic-auth")
-    assert store.get("ytmusic-auth") is None
 
 
 def test_spotify_token_cache_lives_in_the_keyring(test_keyring):
@@ -37,55 +18,6 @@ def test_spotify_token_cache_lives_in_the_keyring(test_keyring):
     cache.save_token_to_cache(token)
     assert KeyringCacheHandler(SecretStore()).get_cached_token() == token
     assert (SERVICE_NAME, SPOTIFY_TOKEN) in test_keyring.values
-
-
-def test_without_a_keyring_secrets_stay_in_memory_and_it_says_so():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    try:
-        store = SecretStore()
-        assert not store.persistent
-        assert "this session only" in store.explanation
-        store.set("spotify-token", "t")
-        assert store.get("spotify-token") == "t"
-        assert SecretStore().get("spotify-token") is None  # gone with the run
-    finally:
-        keyring.set_keyring(previous)
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def test_listener_accepts_one_callback_with_the_right_state():
-    listener = LoopbackListener("expected-state")
-    base = f"http://{LOOPBACK}:{listener.port}/callback"
-    assert listener._server.server_address[0] == "127.0.0.1"  # loopback only
-    status, _ = get(f"{base}?code=abc&state=wrong-state")
-    assert status == 400  # a wrong state is refused
-    status, page = get(f"{base}?code=abc&state=expected-state")
-    assert status == 200 and "connected" in page.lower()
-    assert listener.wait(1) == "abc"
-    with pytest.raises(urllib.error.URLError):  # closed after the one callback
-        urllib.request.urlopen(f"{base}?code=again&state=expected-state", timeout=2)
-
-
-def test_listener_refuses_a_second_callback_while_open():
-    listener = LoopbackListener("s")
-    base = f"http://{LOOPBACK}:{listener.port}/callback"
-    assert get(f"{base}?code=first&state=s")[0] == 200
-    assert get(f"{base}?code=second&state=s")[0] == 409
-    assert listener.wait(1) == "first"
-
-
-def test_listener_times_out():
-    listener = LoopbackListener("s")
-    with pytest.raises(TimeoutError):
-        listener.wait(0.2)
 
 
 def test_login_url_uses_pkce_and_a_loopback_redirect(test_keyring):
@@ -100,8 +32,42 @@ def test_login_url_uses_pkce_and_a_loopback_redirect(test_keyring):
         login.listener.close()
 
 
-def test_listener_threads_do_not_leak():
-    before = threading.active_count()
-    for _ in range(3):
-        LoopbackListener("s").close()
-    assert threading.active_count() <= before + 1
+def test_youtube_music_oauth_device_flow_with_ones_own_client(test_keyring):
+    # Google's device-flow answers as its documentation gives them (none was recorded): a
+    # code, then "authorization_pending" until the person enters it, then the token.
+    from ytmusicapi import YTMusic
+
+    from songbird_gui.core.types import ServiceId
+    from songbird_gui.services.accounts import Accounts, YTMusicOAuthLogin
+    from tests.services.replay import made_up, session
+
+    s, replay = session(
+        {
+            ("POST", "www.youtube.com/o/oauth2/device/code"): [
+                made_up({"device_code": "dev-1", "user_code": "ABCD-EFGH", "expires_in": 1800,
+                         "interval": 0, "verification_url": "https://www.google.com/device"})
+            ],
+            ("POST", "oauth2.googleapis.com/token"): [
+                made_up({"error": "authorization_pending"}, status=428),
+                made_up({"access_token": "ya29.tokenSECRET", "expires_in": 3599,
+                         "refresh_token": "1//refreshSECRET", "scope": "https://www.googleapis.com/auth/youtube",
+                         "token_type": "Bearer"}),
+            ],
+        }
+    )  # fmt: skip
+    store = SecretStore()
+    login = YTMusicOAuthLogin("my-client.apps.googleusercontent.com", "my-secret", store, s)
+    assert (login.user_code, login.verification_url) == (
+        "ABCD-EFGH",
+        "https://www.google.com/device",
+    )
+    login.finish(timeout=5)
+    assert len(replay.sent) == 3  # the code, one pending poll, the token
+    accounts = Accounts(store)
+    assert accounts.connected(ServiceId.YTMUSIC)
+    saved = test_keyring.values[(SERVICE_NAME, "ytmusic-oauth")]
+    assert "1//refreshSECRET" in saved and "my-secret" in saved
+    client = accounts._ytmusic_client(YTMusic)  # the real library takes the saved token
+    assert str(client.auth_type).endswith("OAUTH_CUSTOM_CLIENT")
+    accounts.disconnect(ServiceId.YTMUSIC)
+    assert not accounts.connected(ServiceId.YTMUSIC)

@@ -254,17 +254,16 @@ def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_pa
     target.search = search
     tick(window, "Evening")
     window.sync_action.trigger()
-    with qtbot.waitSignal(window.session.sessionExpired, timeout=20_000):
-        pass
+    qtbot.waitUntil(lambda: window.session.paused, timeout=20_000)
+    qtbot.wait(50)
     assert "Paused" in window.status_label.text() and "Accounts" in window.status_label.text()
     assert window.sync_action.isEnabled()
     save(window, "main-window-paused.png")
 
     calls["expired"] = False  # reconnected
     session = window.session
-    window.sync_action.trigger()
-    assert window.session is session  # the same sync goes on
     with qtbot.waitSignal(session.searchFinished, timeout=20_000):
-        pass
+        window.sync_action.trigger()
+    assert window.session is session  # the same sync went on
     assert all(row.status.is_final for row in session.rows)
     assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
