@@ -364,15 +364,8 @@ class SyncCommand:
     def _print_summary(self) -> None:
         f = self.figures()
         for report in self.session.reports:
-            if report.playlist is None:
-                continue
-            verb = "created" if report.created else "updated"
-            line = f"{report.playlist.name}: {verb}, {report.added} added"
-            if report.failed:
-                line += f", {len(report.failed)} failed"
-            if report.warning:
-                line += f" ({report.warning})"
-            print(line, file=self.out)
+            if report.playlist is not None:
+                print(f"{report.playlist.name}: {report.outcome()}", file=self.out)
         print(
             f"{f['considered']} tracks: {f['matched']} matched, "
             f"{f['already_there']} already there, {f['review']} need review, "

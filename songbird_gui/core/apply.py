@@ -40,6 +40,15 @@ class ApplyReport:
     def added(self) -> int:
         return len([i for i in self.landed if i not in set(self.already_there)])
 
+    def outcome(self) -> str:
+        """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
+        text = f"{'created' if self.created else 'updated'}, {self.added} added"
+        if self.failed:
+            text += f", {len(self.failed)} failed"
+        if self.warning:
+            text += f" ({self.warning})"
+        return text
+
 
 class PlanWriter:
     """Writes additions to one service under its bucket and retry policy."""

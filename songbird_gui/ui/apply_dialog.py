@@ -178,15 +178,9 @@ class ApplyDialog(QDialog):
         self.progress.hide()
         lines = ["<h3>What landed</h3><ul>"]
         for report in reports:
-            if report.playlist is None:
-                continue
-            verb = "created" if report.created else "updated"
-            line = f"<li><b>{_html(report.playlist.name)}</b> ({verb}): {report.added} added"
-            if report.failed:
-                line += f", {len(report.failed)} failed"
-            if report.warning:
-                line += f" — {_html(report.warning)}"
-            lines.append(line + "</li>")
+            if report.playlist is not None:
+                name, outcome = _html(report.playlist.name), _html(report.outcome())
+                lines.append(f"<li><b>{name}</b>: {outcome}</li>")
         lines.append("</ul>")
         if any(r.cancelled for r in reports):
             lines.append(
