@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, TextIO
 
 from songbird_gui import __version__
@@ -109,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print JSON")
     add_demo_options(listing)
 
+    evaluation = commands.add_parser(
+        "eval-matches", help="judge the matcher on labelled searches (../shared/eval format)"
+    )
+    evaluation.add_argument("file", type=Path, help="a JSON file of labelled cases")
+    evaluation.add_argument("--json", action="store_true", help="end with one JSON line")
+
     sync = commands.add_parser("sync", help="sync playlists from one service to the other")
     sync.add_argument("--from", dest="source", type=_service, default=ServiceId.SPOTIFY)
     sync.add_argument("--to", dest="target", type=_service, default=ServiceId.YTMUSIC)
@@ -196,7 +203,24 @@ class Command:
     def run(self) -> int:
         if self.args.command == "playlists":
             return self.list_playlists()
+        if self.args.command == "eval-matches":
+            return self.eval_matches()
         return SyncCommand(self).run()
+
+    def eval_matches(self) -> int:
+        from songbird_gui.core.scoring import Matcher
+        from songbird_gui.match_eval import evaluate, report
+
+        try:
+            tally = evaluate(self.args.file, Matcher(self.settings.match))
+        except OSError as error:
+            raise CliError(f"cannot read {self.args.file}: {error.strerror}", EXIT_USAGE) from error
+        except (ValueError, KeyError, TypeError) as error:
+            raise CliError(
+                f"{self.args.file} is not a file of cases: {error}", EXIT_USAGE
+            ) from error
+        report(tally, self.out, self.args.json)
+        return EXIT_OK
 
     def read_playlists(self, service: MusicService) -> list[Playlist]:
         """The service's playlists, with the usual throttle and retries."""

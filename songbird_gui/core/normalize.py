@@ -33,7 +33,8 @@ _VERSION_PATTERNS: tuple[tuple[str, str], ...] = (
     # "(Fleesh Version)", "(Dub Mix)": someone else's take, unless it names the original.
     (
         r"\b(?!album\b|original\b|single\b|radio\b|explicit\b|clean\b|full\b|short\b|main\b"
-        r"|lp\b|studio\b|extended\b|club\b|vip\b|12\b)\w+\s+(?:version|mix)\b",
+        r"|lp\b|studio\b|extended\b|club\b|vip\b|12\b|acoustic\b|live\b|instrumental\b"
+        r"|karaoke\b|orchestral\b|demo\b|remix\b|cover\b|edit\b)\w+\s+(?:version|mix)\b",
         "other version",
     ),
 )

@@ -54,6 +54,9 @@ VIDEO_EXTRA_TOLERANCE_S = 10.0
 # A version disagreement or a duration this far off cannot be auto-accepted.
 CAP_MISMATCH = 0.70
 CAP_DURATION_S = 20.0
+TITLE_FLOOR = 0.5  # below this title similarity (same script, no equal ISRC): not this song
+TITLE_WORDS_DIFFER = 0.85  # the most a title with another word in it can score
+UPLOAD_DURATION_TOLERANCE_MS = 2500
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,50 @@ def _text_similarity(a: str, b: str) -> float:
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
 
 
+# Words an upload's title may carry besides the song's title, its artist and its album.
+GENERIC_TITLE_WORDS = frozenset(
+    [
+        "official",
+        "soundtrack",
+        "ost",
+        "original",
+        "audio",
+        "video",
+        "music",
+        "lyrics",
+        "lyric",
+        "hd",
+        "hq",
+        "full",
+        "song",
+        "theme",
+        "from",
+        "the",
+        "and",
+        "game",
+    ]
+)
+
+
+def _title_with_only_known_words(source: _Side, cand: _Side) -> bool:
+    """The candidate's title is the source title plus words naming only its artist, its
+    album or nothing ("Gris Soundtrack - Incipit", "Chris Jones - Long After You're Gone")."""
+    wanted = source.title.base.split()
+    words = cand.title.base.split()
+    if not wanted:
+        return False
+    for start in range(len(words) - len(wanted) + 1):
+        if words[start : start + len(wanted)] == wanted:
+            extra = words[:start] + words[start + len(wanted) :]
+            known = set(GENERIC_TITLE_WORDS)
+            for artist in source.artists:
+                known.update(artist.split())
+            if source.track.album:
+                known.update(fold(source.track.album).split())
+            return all(word in known for word in extra)
+    return False
+
+
 def _title_part(source: _Side, cand: _Side) -> ScorePart:
     src = source.title.base
     options = [cand.title.base]
@@ -99,6 +146,12 @@ def _title_part(source: _Side, cand: _Side) -> ScorePart:
         rest = option[len(src) :].strip() if src and option.startswith(src + " ") else ""
         if rest and any(_text_similarity(rest, a) >= 0.85 for a in source.artists):
             value = max(value, 0.95)
+    if value < 0.95 and _title_with_only_known_words(source, cand):
+        value = 0.95
+    # A word that differs makes another song more often than a typo does ("Harbour Lights"
+    # and "Harbour Nights"): such a title can still be shown, never taken unasked.
+    if value < 0.95 and all(sorted(o.split()) != sorted(src.split()) for o in options):
+        value = min(value, TITLE_WORDS_DIFFER)
     note = f"title {value:.2f}"
     if script_of(source.track.title) != script_of(cand.track.title):
         note += " (other script)"
@@ -220,16 +273,30 @@ class Matcher:
             parts.append(isrc)
         total_weight = sum(p.weight for p in parts)
         score = sum(p.value * p.weight for p in parts) / total_weight if total_weight else 0.0
-        if isrc and isrc.value == 1.0:
+        same_isrc = bool(isrc and isrc.value == 1.0)
+        if same_isrc:
             score = max(score, 0.95)
-        # Uploads are never taken without a person's look: anyone can title one anything.
-        capped = (
-            parts[3].value == 0.0
-            or _far_off(source.track, cand.track)
-            or cand.track.kind is TrackKind.UPLOAD
-        )
-        if capped:
+        title, version = parts[0], parts[3]
+        cap = ""
+        if version.value == 0.0:
+            cap = "another version"
+        elif _far_off(source.track, cand.track):
+            cap = "length far off"
+        elif title.value < TITLE_FLOOR and not same_isrc and "other script" not in title.note:
+            # A different title is a different song, whoever sings it and however long it is.
+            score = min(score, self.thresholds.review - 0.05)
+        elif title.value <= TITLE_WORDS_DIFFER and not same_isrc:
+            cap = "the title differs"
+        elif cand.track.kind is TrackKind.UPLOAD:
+            if _upload_is_the_song(source, cand, title):
+                # Anyone can title an upload anything: one is taken only when its title holds
+                # nothing but the song, its artist and its album, and its length agrees.
+                score = max(score, self.thresholds.accept)
+            else:
+                cap = "an upload"
+        if cap:
             score = min(score, CAP_MISMATCH)
+            parts.append(ScorePart("cap", 0.0, 0.0, f"not taken without a look: {cap}"))
         return Candidate(cand.track, round(score, 4), tuple(p for p in parts if p.weight or p.note))
 
     def rank(self, source: Track, results: Iterable[Track]) -> list[Candidate]:
@@ -252,7 +319,18 @@ class Matcher:
             return MatchResult(source, Decision.NOT_FOUND, None, kept, searches)
         best = ranked[0]
         decision = Decision.REVIEW
-        if best.score >= self.thresholds.accept and not self._ambiguous(best, ranked[1:]):
+        # An upload is taken only when nothing official came close: else a person chooses.
+        official_close = best.track.kind is TrackKind.UPLOAD and any(
+            c.track.kind is not TrackKind.UPLOAD
+            and c.score >= self.thresholds.review
+            and not any(p.name == "cap" for p in c.parts)
+            for c in ranked
+        )
+        if (
+            best.score >= self.thresholds.accept
+            and not official_close
+            and not self._ambiguous(best, ranked[1:])
+        ):
             decision = Decision.ACCEPT
         return MatchResult(source, decision, best, kept, searches)
 
@@ -264,6 +342,14 @@ class Matcher:
             if not _same_recording(best.track, other.track):
                 return True
         return False
+
+
+def _upload_is_the_song(source: _Side, cand: _Side, title: ScorePart) -> bool:
+    if title.value < 0.95 or not _title_with_only_known_words(source, cand):
+        return False
+    if not source.track.duration_ms or not cand.track.duration_ms:
+        return False
+    return abs(cand.track.duration_ms - source.track.duration_ms) <= UPLOAD_DURATION_TOLERANCE_MS
 
 
 def _far_off(source: Track, cand: Track) -> bool:
@@ -284,6 +370,10 @@ def _same_recording(a: Track, b: Track) -> bool:
         return True  # the song and its official video: picking either is right
     if a.duration_ms and b.duration_ms and abs(a.duration_ms - b.duration_ms) > 3000:
         return False
-    return parse_title(a.title).base == parse_title(b.title).base and fold(
-        " ".join(a.artists)
-    ) == fold(" ".join(b.artists))
+    # Two uploads that both passed as the song (their titles hold nothing else) and last as
+    # long are the same recording under two channels and two ways of writing the title.
+    if a.kind is TrackKind.UPLOAD and b.kind is TrackKind.UPLOAD:
+        return bool(a.duration_ms and b.duration_ms)
+    if parse_title(a.title).base != parse_title(b.title).base:
+        return False
+    return fold(" ".join(a.artists)) == fold(" ".join(b.artists))

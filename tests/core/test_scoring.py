@@ -180,19 +180,28 @@ def test_a_music_video_alone_is_accepted(matcher: Matcher) -> None:
 
 @settings(max_examples=100, deadline=None, database=None)
 @given(title=_titles, artists=st.lists(st.text(min_size=1), min_size=1, max_size=2))
-def test_an_upload_is_never_auto_accepted(title: str, artists: list[str]) -> None:
+def test_an_upload_never_wins_over_the_official_song(title: str, artists: list[str]) -> None:
     source = Track(SP, "s", title, tuple(artists), "Album", 200_000, "USRC17607839")
-    upload = result(source, kind=TrackKind.UPLOAD)
-    decided = Matcher().decide(source, [upload])
-    assert decided.decision is not Decision.ACCEPT
+    upload = result(source, id="upload", kind=TrackKind.UPLOAD)
+    song = result(source, id="song", isrc=None)
+    decided = Matcher().decide(source, [upload, song])
+    assert decided.best is not None and decided.best.track.id == "song"
 
 
-def test_an_upload_of_a_song_goes_to_review(matcher: Matcher) -> None:
-    upload = result(RHAPSODY, album=None, kind=TrackKind.UPLOAD)
-    decided = matcher.decide(RHAPSODY, [upload])
+def test_an_upload_is_taken_only_when_it_can_be_nothing_else(matcher: Matcher) -> None:
+    # Nothing official in the results: an upload titled with the song and its artist only,
+    # as long as the song, is the best copy there is.
+    plain = result(RHAPSODY, title="Queen - Bohemian Rhapsody (Lyrics)", artists=("LyricsHub",),
+                   album=None, kind=TrackKind.UPLOAD)  # fmt: skip
+    assert matcher.decide(RHAPSODY, [plain]).decision is Decision.ACCEPT
+    # Words that are not the song's, its artist's or its album's: a person looks first.
+    other_words = dataclasses.replace(plain, title="Bohemian Rhapsody - Cat Edition Meme")
+    assert matcher.decide(RHAPSODY, [other_words]).decision is Decision.REVIEW
+    # Five seconds off: another cut, or another recording.
+    off = dataclasses.replace(plain, duration_ms=RHAPSODY.duration_ms + 5_000)
+    decided = matcher.decide(RHAPSODY, [off])
     assert decided.decision is Decision.REVIEW
-    assert decided.best is not None
-    assert "upload" in decided.best.explain()
+    assert decided.best is not None and "upload" in decided.best.explain()
 
 
 def test_unsyncable_results_are_never_proposed(matcher: Matcher) -> None:

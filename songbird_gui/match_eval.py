@@ -1,0 +1,111 @@
+"""`songbird eval-matches`: the matcher judged on real searches labelled by hand.
+
+Each case runs the path of a real sync: the Spotify track through the Spotify adapter's
+conversion, every YouTube Music result through the YouTube Music adapter's, then the matcher
+with the settings' thresholds. The figures are those of ../shared/eval/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from songbird_gui.core.scoring import Matcher
+from songbird_gui.core.types import Decision, MatchResult
+from songbird_gui.services.spotify import track_from_spotify
+from songbird_gui.services.ytmusic import track_from_ytmusic
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    with_answer: int = 0
+    top1_right: int = 0
+    accepted_wrong: int = 0
+    none_cases_accepted: int = 0
+    review: int = 0
+    review_with_answer: int = 0
+    review_shows_answer: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        def share(part: int, whole: int) -> float:
+            return round(part / whole, 4) if whole else 1.0
+
+        return {
+            "cases": self.cases,
+            "top1": share(self.top1_right, self.with_answer),
+            "accepted_wrong": self.accepted_wrong,
+            "accepted_when_none": self.none_cases_accepted,
+            "review_share": share(self.review, self.cases),
+            "found_in_review": share(self.review_shows_answer, self.review_with_answer),
+        }
+
+
+def judge(case: dict[str, Any], matcher: Matcher, tally: Tally) -> None:
+    source = track_from_spotify(case["source"])
+    results = [track_from_ytmusic(c) for c in case.get("candidates") or ()]
+    result: MatchResult = matcher.decide(source, results, 1)
+    ranked = matcher.rank(source, results)
+    correct, acceptable = set(case.get("correct") or ()), set(case.get("acceptable") or ())
+    right = correct or acceptable  # the best must be official when an official one exists
+    anything_right = correct | acceptable
+    top = ranked[0].track.id if ranked else None
+    chosen = result.best.track.id if result.best else None
+    tally.cases += 1
+    if right:
+        tally.with_answer += 1
+        tally.top1_right += top in right
+    accepted = result.decision is Decision.ACCEPT
+    wrong = accepted and chosen not in anything_right
+    tally.accepted_wrong += wrong
+    tally.none_cases_accepted += accepted and not anything_right
+    shown_right = any(c.track.id in anything_right for c in result.candidates)
+    if result.decision is Decision.REVIEW:
+        tally.review += 1
+        if anything_right:
+            tally.review_with_answer += 1
+            tally.review_shows_answer += shown_right
+    if accepted:
+        verdict = "WRONG" if wrong else "right"
+    elif result.decision is Decision.REVIEW:
+        verdict = (
+            "answer shown"
+            if shown_right
+            else ("nothing right" if not anything_right else "ANSWER MISSING")
+        )
+    else:
+        verdict = "right" if not anything_right else "missed"
+    best = result.best
+    described = f"{best.track.describe()} {best.score:.2f} [{best.explain()}]" if best else "-"
+    tally.lines.append(
+        f"{case.get('id', '?'):<6} {result.decision!s:<9} {verdict:<14} "
+        f"{source.describe()}  =>  {described}"
+    )
+
+
+def evaluate(path: Path, matcher: Matcher) -> Tally:
+    cases = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(cases, list):
+        raise ValueError("the file holds no list of cases")
+    tally = Tally()
+    for case in cases:
+        if isinstance(case, dict) and not case.get("unsure"):
+            judge(case, matcher, tally)
+    return tally
+
+
+def report(tally: Tally, out: TextIO, as_json: bool) -> None:
+    for line in tally.lines:
+        print(line, file=out)
+    figures = tally.figures()
+    print(
+        f"{figures['cases']} cases: top1 {figures['top1']:.3f}, accepted wrong "
+        f"{figures['accepted_wrong']}, accepted when none {figures['accepted_when_none']}, "
+        f"review {figures['review_share']:.3f}, found in review {figures['found_in_review']:.3f}",
+        file=out,
+    )
+    if as_json:
+        print(json.dumps(figures), file=out)
