@@ -36,6 +36,7 @@ from songbird_gui.core.types import (
     Track,
     TrackKind,
 )
+from songbird_gui.services.fields import names_of, text_or_none
 
 T = TypeVar("T")
 SEARCH_LIMIT = 10  # Spotify's 2026 maximum per search request
@@ -113,15 +114,11 @@ def track_from_spotify(item: Any, is_local: bool = False) -> Track:
     if not isinstance(item, dict):
         return Track(ServiceId.SPOTIFY, None, "", kind=TrackKind.UNAVAILABLE)
     title = str(item.get("name") or "")
-    artists = tuple(
-        str(a.get("name"))
-        for a in item.get("artists") or ()
-        if isinstance(a, dict) and a.get("name")
-    )
+    artists = names_of(item.get("artists"))
     album = item.get("album") if isinstance(item.get("album"), dict) else None
     show = item.get("show") if isinstance(item.get("show"), dict) else None
     duration = item.get("duration_ms")
-    track_id = item.get("id") or None
+    track_id = text_or_none(item.get("id"))
     if item.get("type") == "episode":
         kind = TrackKind.EPISODE
         artists = artists or ((str(show.get("publisher") or show.get("name")),) if show else ())

@@ -42,6 +42,7 @@ from songbird_gui.core.types import (
     Track,
     TrackKind,
 )
+from songbird_gui.services.fields import names_of, text_or_none
 
 T = TypeVar("T")
 LIKED_MUSIC = "LM"
@@ -130,13 +131,9 @@ def track_from_ytmusic(item: Any) -> Track:
     seconds = _seconds(item)
     return Track(
         service=ServiceId.YTMUSIC,
-        id=item.get("videoId") or None,
+        id=text_or_none(item.get("videoId")),
         title=str(item.get("title") or ""),
-        artists=tuple(
-            str(a["name"])
-            for a in item.get("artists") or ()
-            if isinstance(a, dict) and a.get("name")
-        ),
+        artists=names_of(item.get("artists")),
         album=str(album["name"]) if album and album.get("name") else None,
         duration_ms=seconds * 1000 if seconds else None,
         isrc=None,  # YouTube Music does not say
