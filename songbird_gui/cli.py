@@ -492,3 +492,7 @@ class ProgressLine:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
             self._shown = False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, Cancelled, PermanentError, ServiceError
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import MusicService
-from songbird_gui.core.types import Playlist, Track
+from songbird_gui.core.types import Playlist, ServiceId, Track
 
 T = TypeVar("T")
 
@@ -35,6 +35,7 @@ class ApplyReport:
     already_there: list[str] = field(default_factory=list)  # planned ids present before it
     cancelled: bool = False
     warning: str = ""
+    recovered: list[str] = field(default_factory=list)  # landed in an interrupted earlier run
 
     @property
     def added(self) -> int:
@@ -50,6 +51,18 @@ class ApplyReport:
         return text
 
 
+class WriteJournal(Protocol):
+    """Where writes are planned before each batch and confirmed after (the match store)."""
+
+    def journal_planned(self, service: ServiceId, playlist_id: str, ids: Sequence[str]) -> int: ...
+
+    def journal_confirmed(self, batch_id: int) -> None: ...
+
+    def journal_unconfirmed(self, service: ServiceId, playlist_id: str) -> list[str]: ...
+
+    def journal_settle(self, service: ServiceId, playlist_id: str) -> None: ...
+
+
 class PlanWriter:
     """Writes additions to one service under its bucket and retry policy."""
 
@@ -60,12 +73,14 @@ class PlanWriter:
         bucket: TokenBucket,
         cancel: CancelToken,
         stats: RequestStats | None = None,
+        journal: WriteJournal | None = None,
     ) -> None:
         self.service = service
         self.policy = policy
         self.bucket = bucket
         self.cancel = cancel
         self.stats = stats or RequestStats()
+        self.journal = journal
 
     def _call(self, request: Callable[[], T], cancel: CancelToken | None = None) -> T:
         return self.policy.call(request, self.bucket, cancel or self.cancel, self.stats)
@@ -88,6 +103,12 @@ class PlanWriter:
             report.playlist = target
             entries = self._tracks(target)
             before = {t.id for t in entries}
+            if self.journal is not None:
+                # Batches an earlier run sent but never confirmed (it was killed): what of
+                # them landed is in `before` now and is not sent again.
+                interrupted = self.journal.journal_unconfirmed(self.service.service_id, target.id)
+                report.recovered = [i for i in interrupted if i in before]
+                self.journal.journal_settle(self.service.service_id, target.id)
             report.already_there = [i for i in ids if i in before]
             to_send = [i for i in ids if i not in before]
             cap = self.service.limits.playlist_cap
@@ -127,9 +148,13 @@ class PlanWriter:
         return self._call(lambda: self.service.playlist_tracks(playlist), cancel)
 
     def _add(self, target: Playlist, batch: Sequence[str], report: ApplyReport) -> None:
+        journal = self.journal
+        entry = journal.journal_planned(self.service.service_id, target.id, batch) if journal else 0
         try:
             self._call(lambda: self.service.add_tracks(target, batch))
             report.sent.extend(batch)
+            if journal is not None:
+                journal.journal_confirmed(entry)
         except AuthExpired:
             raise
         except PermanentError as error:

@@ -15,7 +15,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,14 @@ CREATE TABLE IF NOT EXISTS failures (
     failed_at      REAL NOT NULL,
     retry_at       REAL NOT NULL,
     PRIMARY KEY (source_key, target_service)
+);
+CREATE TABLE IF NOT EXISTS journal (
+    batch_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    target_service TEXT NOT NULL,
+    playlist_id    TEXT NOT NULL,
+    track_ids      TEXT NOT NULL,
+    planned_at     REAL NOT NULL,
+    confirmed_at   REAL
 );
 CREATE TABLE IF NOT EXISTS rejections (
     source_key     TEXT NOT NULL,
@@ -202,6 +210,42 @@ class MatchStore:
                 "target_service) DO UPDATE SET reason=excluded.reason, attempts=attempts+1, "
                 "failed_at=excluded.failed_at, retry_at=excluded.retry_at",
                 (source.key, str(target_service), reason, now, retry_at),
+            )
+
+    # -- the write journal: planned before each batch, confirmed after ------------------------
+
+    def journal_planned(self, service: ServiceId, playlist_id: str, ids: Sequence[str]) -> int:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO journal (target_service, playlist_id, track_ids, planned_at) "
+                "VALUES (?,?,?,?)",
+                (str(service), playlist_id, json.dumps(list(ids)), self._clock()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def journal_confirmed(self, batch_id: int) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE journal SET confirmed_at=? WHERE batch_id=?", (self._clock(), batch_id)
+            )
+
+    def journal_unconfirmed(self, service: ServiceId, playlist_id: str) -> list[str]:
+        """Ids of batches planned but never confirmed (a crash or a kill in the middle)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT track_ids FROM journal WHERE target_service=? AND playlist_id=? "
+                "AND confirmed_at IS NULL",
+                (str(service), playlist_id),
+            ).fetchall()
+        return [track_id for (ids,) in rows for track_id in json.loads(ids)]
+
+    def journal_settle(self, service: ServiceId, playlist_id: str) -> None:
+        """The target was read back: interrupted batches are accounted for."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE journal SET confirmed_at=? WHERE target_service=? AND playlist_id=? "
+                "AND confirmed_at IS NULL",
+                (self._clock(), str(service), playlist_id),
             )
 
     def rejected_ids(self, source: Track, target_service: ServiceId) -> frozenset[str]:

@@ -413,6 +413,7 @@ class SyncSession(QObject):
             self.context.buckets[self.target],
             self.cancel,
             self.figures.io_stats,
+            journal=self.context.store,
         )
 
         progress_signals = TaskSignals(self)

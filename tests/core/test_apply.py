@@ -230,3 +230,25 @@ def test_stop_between_batches_reports_what_landed(
     assert report.cancelled
     assert report.landed == ids(2)  # read back even after Stop
     assert service.ids_in(target) == ids(2)
+
+
+def test_the_journal_plans_before_and_confirms_after_each_batch(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken, tmp_path
+) -> None:
+    from songbird_gui.core.store import MatchStore
+
+    store = MatchStore(tmp_path / "store.sqlite3")
+    service = FakeService(catalogue(6), limits=ServiceLimits(add_batch_size=3))
+    target = service.make_playlist("Road Trip")
+    # A run killed after its batch reached the service but before it was confirmed:
+    store.journal_planned(service.service_id, target.id, ["y0", "y1", "y2"])
+    service.add_tracks(target, ["y0", "y1", "y2"])
+    assert store.journal_unconfirmed(service.service_id, target.id) == ["y0", "y1", "y2"]
+
+    w = PlanWriter(service, fast_policy, fast_bucket, cancel, journal=store)
+    report = w.write(target, "Road Trip", ids(6))
+    assert report.recovered == ["y0", "y1", "y2"]  # found there, not sent again
+    assert report.sent == ["y3", "y4", "y5"]
+    assert service.ids_in(target) == ids(6)
+    assert store.journal_unconfirmed(service.service_id, target.id) == []
+    store.close()
