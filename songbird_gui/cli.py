@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from songbird_gui import __version__
-from songbird_gui.app import build_context, build_demo_services
+from songbird_gui.app import build_buckets, build_context, build_demo_services
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import ServiceError
 from songbird_gui.core.paths import AppPaths
@@ -222,19 +222,20 @@ class Command:
         report(tally, self.out, self.args.json)
         return EXIT_OK
 
-    def read_playlists(self, service: MusicService) -> list[Playlist]:
-        """The service's playlists, with the usual throttle and retries."""
-        settings = self.settings.rate_for(service.service_id)
-        bucket = TokenBucket(settings.rate, settings.burst, headroom=settings.headroom)
+    def read_playlists(
+        self, service: MusicService, policy: RetryPolicy, bucket: TokenBucket
+    ) -> list[Playlist]:
+        """The service's playlists, under the run's throttle and retries."""
         try:
-            return RetryPolicy(self.settings.retry).call(
-                service.list_playlists, bucket, CancelToken()
-            )
+            return policy.call(service.list_playlists, bucket, CancelToken())
         except ServiceError as error:
             raise CliError(f"could not read the playlists: {error}", EXIT_SERVICE) from error
 
     def list_playlists(self) -> int:
-        playlists = self.read_playlists(self._services()[self.args.service])
+        service_id = self.args.service
+        bucket = build_buckets(self.settings)[service_id]
+        policy = RetryPolicy(self.settings.retry)
+        playlists = self.read_playlists(self._services()[service_id], policy, bucket)
         if self.args.json:
             rows = [
                 {
@@ -273,8 +274,18 @@ class SyncCommand:
 
         app = QCoreApplication.instance() or QCoreApplication([])
         services = self.command._services()
-        chosen = self._choose(self.command.read_playlists(services[self.args.source]))
+        # One context for the whole run: the playlists are read under the same buckets as
+        # the searches and writes that follow.
         context = build_context(self.command.settings, self.command.paths, services)
+        source = self.args.source
+        try:
+            playlists = self.command.read_playlists(
+                services[source], context.policy, context.buckets[source]
+            )
+            chosen = self._choose(playlists)
+        except CliError:
+            context.store.close()
+            raise
         session = SyncSession(context, self.args.source, self.args.target)
         self.session = session
 

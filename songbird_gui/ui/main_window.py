@@ -510,9 +510,7 @@ class MainWindow(QMainWindow):
     def _resume(self) -> None:
         """After reconnecting: the new services, the same session, only what is left."""
         assert self.session is not None
-        self.services, self.demo = self.choose_services()
-        self.context = self.make_context(self.settings, self.services)
-        self.loader.context = self.context
+        self._rebuild_context(choose_services=True)
         self._searching = True
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -653,14 +651,20 @@ class MainWindow(QMainWindow):
         self.track_model.rows_changed()
         self._update_actions()
 
+    def _rebuild_context(self, choose_services: bool) -> None:
+        """A new engine context from the settings (and the services, after a login change)."""
+        if choose_services:
+            self.services, self.demo = self.choose_services()
+        self.context = self.make_context(self.settings, self.services)
+        self.loader.context = self.context
+
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
             self.settings = dialog.result_settings()
             self.settings_file.save(self.settings)
             self._end_session()
-            self.context = self.make_context(self.settings, self.services)
-            self.loader.context = self.context
+            self._rebuild_context(choose_services=False)
             self.status_label.setText("Settings saved; they apply from the next sync.")
 
     def open_accounts(self) -> None:
@@ -678,9 +682,7 @@ class MainWindow(QMainWindow):
         if self._busy() or (self.session is not None and self.session.paused):
             return  # a paused sync picks the new login up when it resumes
         self._end_session()
-        self.services, self.demo = self.choose_services()
-        self.context = self.make_context(self.settings, self.services)
-        self.loader.context = self.context
+        self._rebuild_context(choose_services=True)
         self.banner.setVisible(self.demo)
         self.review_pane.set_can_open_links(not self.demo)
         self.track_model.set_rows([])
