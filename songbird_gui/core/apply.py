@@ -4,6 +4,11 @@ Before writing, the target is read again, so a track that arrived since the plan
 not added twice (and a re-run adds nothing). A batch the service refuses is split in halves
 until the bad track is found alone; the rest still land. After writing, the target is read
 once more and the report says what is really there, not what was sent.
+
+A request whose answer is lost (a reset, a timeout, a garbled body) may still have been
+carried out, so a retry first looks: a creation looks for the playlist it may have made, a
+batch re-reads the playlist and sends only what is not there yet. A failure that ends one
+playlist's write (it was deleted, the login expired) goes into its report, in words.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import AuthExpired, Cancelled, PermanentError, ServiceError
+from songbird_gui.core.errors import (
+    AuthExpired,
+    Cancelled,
+    NotFound,
+    PermanentError,
+    ServiceError,
+)
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import MusicService
@@ -97,52 +108,100 @@ class PlanWriter:
             if target is None:
                 if not ids:
                     return report
-                service = self.service
-                target = self._call(lambda: service.create_playlist(name, "Synced by Songbird"))
+                target = self._create(name)
                 report.created = True
             report.playlist = target
-            entries = self._tracks(target)
-            before = {t.id for t in entries}
-            if self.journal is not None:
-                # Batches an earlier run sent but never confirmed (it was killed): what of
-                # them landed is in `before` now and is not sent again.
-                interrupted = self.journal.journal_unconfirmed(self.service.service_id, target.id)
-                report.recovered = [i for i in interrupted if i in before]
-                self.journal.journal_settle(self.service.service_id, target.id)
-            report.already_there = [i for i in ids if i in before]
-            to_send = [i for i in ids if i not in before]
-            cap = self.service.limits.playlist_cap
-            # The cap counts entries, duplicates and removed tracks included, not distinct ids.
-            if cap is not None and len(entries) + len(to_send) > cap:
-                room = max(cap - len(entries), 0)
-                report.warning = (
-                    f"the playlist can hold {cap} tracks: {len(to_send) - room} were left out"
-                )
-                for track_id in to_send[room:]:
-                    report.failed[track_id] = f"over the service's {cap}-track limit"
-                to_send = to_send[:room]
-            size = self.service.limits.add_batch_size
-            for start in range(0, len(to_send), size):
-                if self.cancel.cancelled:
-                    raise Cancelled()
-                try:
-                    self._add(target, to_send[start : start + size], report)
-                except AuthExpired as error:
-                    # Every later batch would fail alike: stop, and say what to do.
-                    for track_id in to_send[start:]:
-                        report.failed[track_id] = str(error)
-                    report.warning = str(error)
-                    break
-                if on_progress:
-                    on_progress(min(start + size, len(to_send)), len(to_send))
+            self._write_into(target, ids, report, on_progress)
         except Cancelled:
             report.cancelled = True
+        except NotFound:
+            where = self.service.service_id.display_name
+            self._fail_unsent(
+                ids,
+                report,
+                f"“{name}” is no longer on {where}: it was deleted after Songbird read it. "
+                "Nothing more was added; sync again to create it anew.",
+            )
+            return report
+        except ServiceError as error:
+            self._fail_unsent(ids, report, str(error))
         if report.playlist is not None:
-            # Read back even after Stop (the read is not cancellable): the report must say
-            # what really landed.
-            after = {t.id for t in self._tracks(report.playlist, CancelToken())}
-            report.landed = [i for i in ids if i in after]
+            self._read_back(report.playlist, ids, report)
         return report
+
+    def _create(self, name: str) -> Playlist:
+        """Create the playlist once, even when the first answer is lost and the call retried."""
+        service = self.service
+        asked = False
+
+        def create() -> Playlist:
+            nonlocal asked
+            if asked:
+                for playlist in service.list_playlists():
+                    if not playlist.is_liked and playlist.name == name:
+                        return playlist  # the lost answer's playlist: made all the same
+            asked = True
+            return service.create_playlist(name, "Synced by Songbird")
+
+        return self._call(create)
+
+    def _write_into(
+        self,
+        target: Playlist,
+        ids: Sequence[str],
+        report: ApplyReport,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> None:
+        entries = self._tracks(target)
+        before = {t.id for t in entries}
+        if self.journal is not None:
+            # Batches an earlier run sent but never confirmed (it was killed): what of
+            # them landed is in `before` now and is not sent again.
+            interrupted = self.journal.journal_unconfirmed(self.service.service_id, target.id)
+            report.recovered = [i for i in interrupted if i in before]
+            self.journal.journal_settle(self.service.service_id, target.id)
+        report.already_there = [i for i in ids if i in before]
+        to_send = [i for i in ids if i not in before]
+        cap = self.service.limits.playlist_cap
+        # The cap counts entries, duplicates and removed tracks included, not distinct ids.
+        # Nothing to send is nothing left out, even in a playlist already over the cap.
+        if cap is not None and to_send and len(entries) + len(to_send) > cap:
+            room = max(cap - len(entries), 0)
+            report.warning = (
+                f"the playlist can hold {cap} tracks: {len(to_send) - room} were left out"
+            )
+            for track_id in to_send[room:]:
+                report.failed[track_id] = f"over the service's {cap}-track limit"
+            to_send = to_send[:room]
+        size = self.service.limits.add_batch_size
+        for start in range(0, len(to_send), size):
+            if self.cancel.cancelled:
+                raise Cancelled()
+            self._add(target, to_send[start : start + size], report)
+            if on_progress:
+                on_progress(min(start + size, len(to_send)), len(to_send))
+
+    @staticmethod
+    def _fail_unsent(ids: Sequence[str], report: ApplyReport, reason: str) -> None:
+        """Every id not sent (nor failed already) fails for `reason`, which the report says."""
+        sent = set(report.sent) | set(report.already_there)
+        for track_id in ids:
+            if track_id not in sent:
+                report.failed.setdefault(track_id, reason)
+        report.warning = reason
+
+    def _read_back(self, playlist: Playlist, ids: Sequence[str], report: ApplyReport) -> None:
+        """What of `ids` is in the playlist now. Not cancellable: the report must be true."""
+        try:
+            after = {t.id for t in self._tracks(playlist, CancelToken())}
+        except ServiceError as error:
+            sent = set(report.sent) | set(report.already_there)
+            report.landed = [i for i in ids if i in sent]
+            report.warning = report.warning or (
+                f"the playlist could not be read back ({error}); the counts are what was sent"
+            )
+            return
+        report.landed = [i for i in ids if i in after]
 
     def _tracks(self, playlist: Playlist, cancel: CancelToken | None = None) -> list[Track]:
         return self._call(lambda: self.service.playlist_tracks(playlist), cancel)
@@ -150,13 +209,28 @@ class PlanWriter:
     def _add(self, target: Playlist, batch: Sequence[str], report: ApplyReport) -> None:
         journal = self.journal
         entry = journal.journal_planned(self.service.service_id, target.id, batch) if journal else 0
+        service = self.service
+        asked = False
+
+        def send() -> None:
+            nonlocal asked
+            todo = list(batch)
+            if asked:
+                # The last attempt's answer was lost, not necessarily its effect.
+                held = {t.id for t in service.playlist_tracks(target)}
+                todo = [i for i in batch if i not in held]
+                if not todo:
+                    return
+            asked = True
+            service.add_tracks(target, todo)
+
         try:
-            self._call(lambda: self.service.add_tracks(target, batch))
+            self._call(send)
             report.sent.extend(batch)
             if journal is not None:
                 journal.journal_confirmed(entry)
-        except AuthExpired:
-            raise
+        except (AuthExpired, NotFound):
+            raise  # every later batch would fail alike: the whole write ends, in words
         except PermanentError as error:
             if len(batch) == 1:
                 report.failed[batch[0]] = str(error)

@@ -28,6 +28,10 @@ class PermanentError(ServiceError):
     """Retrying will not help: a bad request, a missing playlist, no permission."""
 
 
+class NotFound(PermanentError):
+    """The playlist (or track) is not there any more: deleted, or never the person's."""
+
+
 class AuthExpired(PermanentError):
     """The account's session is no longer valid; the person must reconnect."""
 

@@ -287,7 +287,10 @@ class SyncSession(QObject):
         self._pool.waitForDone()
         self._paused = False
         if context is not None:
-            self.context = context
+            # The services' rate limits count requests, not logins: the new login goes on
+            # with the buckets the old one drew from, or a fresh bucket's burst would come
+            # straight after the last second's requests.
+            self.context = replace(context, buckets=self.context.buckets)
         for row in self.rows:
             if row.status is TrackStatus.QUEUED:
                 remembered = self.context.store.recall(row.entry.source, self.target)
@@ -445,13 +448,18 @@ class SyncSession(QObject):
                 name, len(report.planned), report.added, len(report.failed),
                 " (stopped)" if report.cancelled else "",
             )  # fmt: skip
-        landed = [set(r.landed) for r in reports]
         for row in self.rows:
             best = row.result.best if row.result else None
             if row.status is not TrackStatus.MATCHED or best is None:
                 continue
-            if row.plan_index < len(landed) and best.track.id in landed[row.plan_index]:
+            if row.plan_index >= len(reports):
+                continue  # stopped before this playlist was written
+            report = reports[row.plan_index]
+            if best.track.id in report.landed:
                 row.status = TrackStatus.ADDED
+            elif best.track.id in report.failed:
+                row.status = TrackStatus.FAILED
+                row.reason = report.failed[best.track.id]
         self.applied.emit(reports)
 
     # -- stopping ---------------------------------------------------------------------------

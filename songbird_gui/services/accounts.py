@@ -155,15 +155,22 @@ class Accounts:
         }
 
     def _ytmusic_client(self, ytmusic: Any) -> Any:
+        from songbird_gui.services.http_session import http_session
+
         oauth = self.store.get(YTMUSIC_OAUTH)
         if oauth:
             from ytmusicapi.auth.oauth import OAuthCredentials
 
             saved = json.loads(oauth)
             credentials = OAuthCredentials(saved["client_id"], saved["client_secret"])
-            return ytmusic(auth=saved["token"], oauth_credentials=credentials, language="en")
+            return ytmusic(
+                auth=saved["token"],
+                oauth_credentials=credentials,
+                language="en",
+                requests_session=http_session(),
+            )
         headers = json.loads(self.store.get(YTMUSIC_AUTH) or "{}")
-        return ytmusic(auth=headers, language="en")
+        return ytmusic(auth=headers, language="en", requests_session=http_session())
 
     def start_ytmusic_oauth(self, client_id: str, client_secret: str) -> YTMusicOAuthLogin:
         if not client_id.strip() or not client_secret.strip():

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from songbird_gui import resources_path
 from songbird_gui.core.atomic import write_text_atomically
-from songbird_gui.core.errors import PermanentError, RateLimited, TransientError
+from songbird_gui.core.errors import NotFound, PermanentError, RateLimited, TransientError
 from songbird_gui.core.normalize import fold, parse_title
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.service import ServiceLimits
@@ -371,6 +371,8 @@ def _translate(request: Callable[[], T]) -> T:
             ) from error
         if error.status >= 500:
             raise TransientError(f"the demo service failed ({error.status}): {error}") from error
+        if error.status == 404:
+            raise NotFound(f"the demo service has no such thing: {error}") from error
         raise PermanentError(f"the demo service refused the request: {error}") from error
 
 

@@ -20,6 +20,7 @@ import spotipy
 
 from songbird_gui.core.errors import (
     AuthExpired,
+    NotFound,
     PermanentError,
     RateLimited,
     ServiceError,
@@ -91,7 +92,22 @@ def _from_status(
         return TransientError(f"Spotify had a problem answering ({status}).")
     if status == 403 and forbidden:
         return PermanentError(forbidden)
+    if status == 404:
+        return NotFound(f"Spotify has no such playlist or track any more: {reason}")
     return PermanentError(f"Spotify refused the request ({status}): {reason}")
+
+
+def read_answer(request: Callable[[], Any], forbidden: str | None = None) -> dict[str, Any]:
+    """A read whose answer must be a JSON object.
+
+    spotipy answers None when a 200's body is not JSON (cut short, or garbled on the way);
+    read as "no items", that would make a whole playlist look empty and every track look
+    missing, so it is a transient failure instead.
+    """
+    answer = translate_errors(request, forbidden)
+    if not isinstance(answer, dict):
+        raise TransientError("Spotify sent an answer that could not be read.")
+    return answer
 
 
 def _reason(msg: str | None) -> str:
@@ -177,16 +193,16 @@ class SpotifyService:
     def _pages(
         self, first: Callable[[], Any], forbidden: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        page = translate_errors(first, forbidden)
-        while isinstance(page, dict):
+        page = read_answer(first, forbidden)
+        while True:
             yield from page.get("items") or ()
             if not page.get("next"):
                 return
-            page = translate_errors(partial(self.client.next, page), forbidden)
+            page = read_answer(partial(self.client.next, page), forbidden)
 
     def _me(self) -> dict[str, Any]:
         if self._user is None:
-            self._user = translate_errors(self.client.me) or {}
+            self._user = read_answer(self.client.me)
         return self._user
 
     def list_playlists(self) -> list[Playlist]:
@@ -245,10 +261,10 @@ class SpotifyService:
         return [SearchQuery(field, "field"), SearchQuery(free, "free")]
 
     def search(self, query: SearchQuery) -> list[Track]:
-        answer = translate_errors(
+        answer = read_answer(
             lambda: self.client.search(query.text, limit=SEARCH_LIMIT, type="track")
         )
-        items = ((answer or {}).get("tracks") or {}).get("items") or ()
+        items = (answer.get("tracks") or {}).get("items") or ()
         tracks = [track_from_spotify(item) for item in items]
         return [t for t in tracks if t.kind is TrackKind.SONG]
 
@@ -261,7 +277,8 @@ class SpotifyService:
             )
         )
         if not isinstance(created, dict) or not created.get("id"):
-            raise PermanentError("Spotify did not create the playlist.")
+            # It may have been created all the same: the writer looks before it asks again.
+            raise TransientError("Spotify's answer to creating the playlist could not be read.")
         owner = created.get("owner") or {}
         return Playlist(
             ServiceId.SPOTIFY,

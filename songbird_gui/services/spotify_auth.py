@@ -22,15 +22,14 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import requests
 import spotipy
 from spotipy.cache_handler import CacheHandler
 
+from songbird_gui.services.http_session import REQUEST_TIMEOUT_S, http_session
 from songbird_gui.services.secrets import SPOTIFY_TOKEN, SecretStore
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
-REQUEST_TIMEOUT_S = 20
 SCOPES = " ".join(
     [
         "playlist-read-private",
@@ -215,7 +214,7 @@ def spotify_auth_manager(
 def _client(auth: SongbirdPKCE) -> spotipy.Spotify:
     # A session of our own: spotipy then retries nothing and every status reaches the adapter.
     return spotipy.Spotify(
-        auth_manager=auth, requests_session=requests.Session(), requests_timeout=REQUEST_TIMEOUT_S
+        auth_manager=auth, requests_session=http_session(), requests_timeout=REQUEST_TIMEOUT_S
     )
 
 

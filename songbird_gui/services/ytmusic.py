@@ -26,6 +26,7 @@ from ytmusicapi.exceptions import YTMusicError, YTMusicServerError, YTMusicUserE
 
 from songbird_gui.core.errors import (
     AuthExpired,
+    NotFound,
     PermanentError,
     RateLimited,
     ServiceError,
@@ -91,6 +92,8 @@ def _from_status(status: int, retry_after: float | None, detail: str) -> Service
         )
     if status >= 500:
         return TransientError(f"YouTube Music had a problem answering ({status}).")
+    if status == 404:
+        return NotFound(f"YouTube Music has no such playlist any more. {detail}".strip())
     return PermanentError(f"YouTube Music refused the request ({status}). {detail}".strip())
 
 

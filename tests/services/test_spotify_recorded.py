@@ -12,7 +12,13 @@ import pytest
 import requests
 import spotipy
 
-from songbird_gui.core.errors import AuthExpired, PermanentError, RateLimited, TransientError
+from songbird_gui.core.errors import (
+    AuthExpired,
+    NotFound,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
     Playlist,
@@ -231,13 +237,14 @@ def test_adding_to_liked_songs_saves_to_the_library_in_chunks_of_40():
     assert sent[0][0] == "spotify:track:" + ids[0]
 
 
-def test_a_missing_playlist_is_a_permanent_error(shared_dir):
+def test_a_missing_playlist_is_not_found(shared_dir):
     spotify, _ = service({("GET", f"{API}/playlists/0000000000000000000000/items"): [
         recorded("spotify/error_404_not_found_2026-03.json")]})  # fmt: skip
-    with pytest.raises(PermanentError) as raised:
+    with pytest.raises(NotFound) as raised:
         spotify.playlist_tracks(playlist("0000000000000000000000"))
-    assert str(raised.value) == "Spotify refused the request (404): Resource not found."
-    assert not isinstance(raised.value, AuthExpired)
+    message = "Spotify has no such playlist or track any more: Resource not found."
+    assert str(raised.value) == message
+    assert isinstance(raised.value, PermanentError) and not isinstance(raised.value, AuthExpired)
 
 
 def test_429_carries_retry_after(shared_dir):
