@@ -1,0 +1,417 @@
+"""Whole syncs through the real spotipy and ytmusicapi against the fault server.
+
+Each test starts a `FaultServer` on 127.0.0.1, points real clients at it, and runs the
+session the window and the CLI run: plan, search on the thread pool, apply. The server
+injects the faults people meet — 429 with and without Retry-After, 500/502/503, answers past
+the client's timeout, reset connections, bodies cut short or garbled, writes whose answer is
+lost after they landed, a batch refused for one of its tracks, a login that ends mid-run, a
+playlist deleted between plan and apply — and the tests check what the person would see:
+every track in a final status, the target holding each found track once, Retry-After
+honoured, the configured rate never exceeded. Each test's figures go to the summary printed
+at the end of the run (conftest.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import spotipy
+from ytmusicapi import YTMusic
+
+from songbird_gui.app import build_context
+from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import ServiceId, TrackStatus
+from songbird_gui.engine.library import PlaylistLoader
+from songbird_gui.engine.session import SyncContext, SyncSession
+from songbird_gui.services.spotify import SpotifyService
+from songbird_gui.services.ytmusic import YTMusicService
+from tests.reliability.fake_apis import (
+    SPOTIFY_HOST,
+    YTMUSIC_HOST,
+    FakeSpotify,
+    FakeYouTubeMusic,
+    Song,
+)
+from tests.reliability.fault_server import (
+    Fault,
+    FaultKind,
+    FaultServer,
+    Logged,
+    loopback_session,
+)
+
+pytestmark = pytest.mark.slow
+
+TIMEOUT_S = 0.5  # the clients' timeout; a "slow" answer comes after SLOW_S
+SLOW_S = 1.0
+RATE = 30.0  # requests per second each service may take: the bound the server checks
+BURST = 4
+SETTINGS = Settings(
+    workers=4,
+    spotify=RateSettings(rate=RATE, burst=BURST),
+    ytmusic=RateSettings(rate=RATE, burst=BURST),
+    retry=RetrySettings(max_attempts=6, base_delay_s=0.05, max_delay_s=0.5),
+)
+FINAL = {s for s in TrackStatus if s.is_final}
+
+# Distinct words, so that no title's words are all inside another's search.
+# fmt: off
+_ADJECTIVES = [
+    "amber", "bitter", "cobalt", "dusty", "electric", "faded", "gentle", "hollow", "icy", "jade",
+    "kind", "lunar", "molten", "narrow", "opal", "pale", "quiet", "rusty", "silver", "tidal",
+    "umber", "velvet", "wild", "xenial", "young", "zesty", "brave", "crimson", "distant", "early",
+    "frozen", "golden", "hidden", "indigo", "jolly", "lonely", "misty", "nimble", "olive",
+    "proud", "sunken", "tender",
+]
+_NOUNS = [
+    "harbor", "lantern", "meadow", "orchard", "prairie", "quarry", "river", "summit", "thicket",
+    "valley", "willow", "canyon", "delta", "estuary", "fjord", "glacier", "grotto", "island",
+    "jetty", "kettle", "lagoon", "marsh", "nebula", "oasis", "pebble", "quill", "reef", "savanna",
+    "tundra", "upland", "vortex", "wharf", "yarrow", "zephyr", "anchor", "beacon", "compass",
+    "dune", "ember", "forest", "garden",
+]
+_FIRST = [
+    "Ada", "Bram", "Cleo", "Dov", "Edda", "Finn", "Gala", "Hugo", "Ines", "Jory", "Kaia", "Lev",
+    "Mira", "Nils", "Oona", "Pax", "Quin", "Rhea", "Sol", "Tove", "Ugo", "Vera", "Wim", "Xeni",
+    "Yara", "Zeno", "Alma", "Birk", "Cora", "Dag", "Elin", "Fern", "Gus", "Hedda", "Ivo", "Juno",
+    "Kit", "Lumi", "Mads", "Nova",
+]
+_LAST = [
+    "Arden", "Brisk", "Calloway", "Dunmore", "Everly", "Fairweather", "Grayling", "Holloway",
+    "Ibsen", "Jansen", "Kestrel", "Lindqvist", "Marlowe", "Nyberg", "Osgood", "Pemberton",
+    "Quayle", "Rydell", "Stroud", "Thorne", "Ulric", "Vance", "Whitlow", "Yardley", "Zeller",
+    "Ashby", "Blythe", "Crane", "Dalby", "Ellery", "Fenwick", "Garrow", "Hartley", "Ingram",
+    "Jessop", "Kimble", "Lowry", "Mercer", "Norcross", "Oakes",
+]
+# fmt: on
+
+
+def catalogue(count: int) -> tuple[list[Song], list[Song]]:
+    """`count` Spotify songs and their YouTube Music twins (a second off, as happens)."""
+    spotify, ytmusic = [], []
+    for i in range(count):
+        title = f"{_ADJECTIVES[i].title()} {_NOUNS[i].title()}"
+        artist = f"{_FIRST[i]} {_LAST[i]}"
+        spotify.append(Song(f"sp{i:020d}", title, artist, f"{title} EP", 180 + i))
+        ytmusic.append(Song(f"yt{i:09d}", title, artist, f"{title} EP", 181 + i))
+    return spotify, ytmusic
+
+
+def browser_auth(session: str) -> dict[str, str]:
+    return {
+        "cookie": f"__Secure-3PAPISID={session}",
+        "authorization": "SAPISIDHASH 0_x",
+        "x-goog-authuser": "0",
+    }
+
+
+def real_services(server: FaultServer, token: str, session: str) -> dict:
+    """The real adapters over the real libraries, their requests sent to `server`."""
+    spotify = spotipy.Spotify(
+        auth=token,
+        requests_session=loopback_session(server, TIMEOUT_S),
+        requests_timeout=TIMEOUT_S,
+    )
+    ytmusic = YTMusic(
+        auth=browser_auth(session),
+        language="en",
+        requests_session=loopback_session(server, TIMEOUT_S),
+    )
+    return {ServiceId.SPOTIFY: SpotifyService(spotify), ServiceId.YTMUSIC: YTMusicService(ytmusic)}
+
+
+def context_for(services: dict, tmp_path: Path) -> SyncContext:
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    return build_context(SETTINGS, paths, services, MatchStore(tmp_path / "store.sqlite3"))
+
+
+@pytest.fixture
+def sessions() -> Iterator[list[SyncSession]]:
+    made: list[SyncSession] = []
+    yield made
+    for session in made:
+        session.shutdown()
+
+
+def start(qtbot, sessions, context: SyncContext, source: ServiceId, name: str) -> SyncSession:
+    target = ServiceId.YTMUSIC if source is ServiceId.SPOTIFY else ServiceId.SPOTIFY
+    session = SyncSession(context, source, target)
+    sessions.append(session)
+    failures: list[str] = []
+    session.failed.connect(failures.append)
+    loader = PlaylistLoader(context)  # as the window reads them: retried, throttled
+    with qtbot.waitSignal(loader.loaded, timeout=30_000) as loaded:
+        loader.load()
+    loader.shutdown()
+    chosen = [p for p in loaded.args[0][source] if p.name == name]
+    with qtbot.waitSignal(session.planned, timeout=30_000):
+        session.plan(chosen)
+    assert not failures, failures
+    return session
+
+
+def search_and_apply(qtbot, session: SyncSession) -> None:
+    with qtbot.waitSignal(session.searchFinished, timeout=60_000):
+        session.search()
+    with qtbot.waitSignal(session.applied, timeout=60_000):
+        session.apply()
+
+
+# -- what every test checks on the server's log ---------------------------------------------
+
+
+def max_in_window(log: list[Logged], window_s: float = 1.0) -> int:
+    """The most requests that arrived within any `window_s` seconds."""
+    times = sorted(r.at for r in log)
+    most, start_index = 0, 0
+    for end_index, at in enumerate(times):
+        while at - times[start_index] > window_s:
+            start_index += 1
+        most = max(most, end_index - start_index + 1)
+    return most
+
+
+def retry_after_breaches(log: list[Logged], in_flight: int = SETTINGS.workers - 1) -> list[str]:
+    """Requests to the same service that arrived while a Retry-After was running.
+
+    Until the client has read the 429, each of its other workers may already have taken a
+    permit and sent one request; those `in_flight` are allowed. Any more is a breach.
+    """
+    breaches = []
+    for limited in (r for r in log if r.fault is FaultKind.RATE_LIMITED):
+        during = [
+            other
+            for other in log
+            if other.host == limited.host and limited.at < other.at < limited.at + 1.0 - 0.02
+        ]
+        breaches += [
+            f"{other.label} {other.at - limited.at:.3f} s after a 429"
+            for other in during[in_flight:]
+        ]
+    return breaches
+
+
+def figures(server: FaultServer, session: SyncSession) -> dict:
+    statuses = Counter(row.status.value for row in session.rows)
+    stats = [session.figures.search_stats, session.figures.io_stats]
+    return {
+        "requests": len(server.log),
+        "client_requests": sum(s.requests for s in stats),
+        "retries": sum(s.retries for s in stats),
+        "429s": sum(1 for r in server.log if r.status == 429),
+        "faults": server.fired(),
+        "statuses": dict(sorted(statuses.items())),
+        "max_req_per_s": {
+            host: max_in_window(server.requests_to(host)) for host in (SPOTIFY_HOST, YTMUSIC_HOST)
+        },
+    }
+
+
+def assert_rate_kept(server: FaultServer) -> None:
+    for host in (SPOTIFY_HOST, YTMUSIC_HOST):
+        assert max_in_window(server.requests_to(host)) <= RATE + BURST, host
+    assert retry_after_breaches(server.log) == []
+
+
+def searches_of(server: FaultServer, host: str) -> list[Logged]:
+    label = "GET /v1/search" if host == SPOTIFY_HOST else "POST /youtubei/v1/search"
+    return server.requests_to(host, label)
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+SEARCH_FAULTS = [
+    FaultKind.RATE_LIMITED,
+    FaultKind.ERROR_500,
+    FaultKind.RATE_LIMITED_BARE,
+    FaultKind.ERROR_502,
+    FaultKind.SLOW,
+    FaultKind.ERROR_503,
+    FaultKind.RESET,
+    FaultKind.TRUNCATED,
+    FaultKind.MALFORMED,
+    FaultKind.RATE_LIMITED,
+]
+
+
+def search_faults(label: str, spread: int = 3) -> list[Fault]:
+    """Every kind of fault, one every `spread` searches (`after`: matching requests let by)."""
+    return [Fault(kind, label, after=spread * (i + 1)) for i, kind in enumerate(SEARCH_FAULTS)]
+
+
+def test_spotify_to_youtube_music_under_every_fault(qtbot, tmp_path, sessions, fault_figures):
+    sp_songs, yt_songs = catalogue(40)
+    yt_songs = yt_songs[:36]  # the last four are not on YouTube Music
+    spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
+    spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
+    ytmusic.refused.add(yt_songs[7].id)  # found, but its add is refused (one of a batch)
+    faults = [
+        *search_faults(r"POST /youtubei/v1/search"),
+        Fault(FaultKind.ERROR_503, r"GET /v1/playlists/\w+/items"),  # the source read
+        Fault(FaultKind.RESET, r"GET /v1/me/playlists"),
+        Fault(FaultKind.SLOW, r"playlist/create", lands=True),  # created; the answer too late
+        Fault(FaultKind.RESET, r"browse/edit_playlist", lands=True),  # added; answer lost
+        Fault(FaultKind.TRUNCATED, r"browse/edit_playlist", after=1, lands=True),
+    ]
+    with FaultServer(spotify, ytmusic, faults, slow_s=SLOW_S) as server:
+        context = context_for(real_services(server, "token-1", "session-1"), tmp_path)
+        session = start(qtbot, sessions, context, ServiceId.SPOTIFY, "Road Trip")
+        search_and_apply(qtbot, session)
+        fault_figures["spotify → youtube music, every fault"] = figures(server, session)
+
+    statuses = {row.entry.source.id: row.status for row in session.rows}
+    assert set(statuses.values()) <= FINAL
+    expected = {s.id: TrackStatus.ADDED for s in sp_songs[:36]}
+    expected.update({s.id: TrackStatus.NOT_FOUND for s in sp_songs[36:]})
+    expected[sp_songs[7].id] = TrackStatus.FAILED
+    assert statuses == expected, [(r.status, r.reason) for r in session.rows]
+    refused_row = next(r for r in session.rows if r.entry.source.id == sp_songs[7].id)
+    assert "did not add" in refused_row.reason
+
+    # Created once, although its answer came too late; each found track in it once, in order.
+    created = [p for p in ytmusic.playlists.values() if p.name == "Road Trip"]
+    assert len(created) == 1
+    wanted = [s.id for i, s in enumerate(yt_songs) if i != 7]
+    assert created[0].entries == wanted
+    assert session.reports[0].outcome() == "created, 35 added, 1 failed"
+    assert [f.fired for f in faults] == [f.times for f in faults], server.fired()
+    assert_rate_kept(server)
+
+
+def test_youtube_music_to_spotify_keeps_what_the_target_holds(
+    qtbot, tmp_path, sessions, fault_figures
+):
+    sp_songs, yt_songs = catalogue(30)
+    spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
+    ytmusic.add_playlist("Night Drive", [s.id for s in yt_songs])
+    # Spotify holds five of them already (two listed twice, as people's playlists do).
+    held = [s.id for s in sp_songs[:5]] + [sp_songs[0].id, sp_songs[3].id]
+    target = spotify.add_playlist("Night Drive", held)
+    spotify.refused.add(sp_songs[20].id)
+    faults = [
+        *search_faults(r"GET /v1/search", spread=2),
+        Fault(FaultKind.MALFORMED, r"GET /v1/playlists/\w+/items"),  # the target read
+        Fault(FaultKind.ERROR_502, r"POST /youtubei/v1/browse"),  # the source read
+        Fault(FaultKind.RESET, r"POST /v1/playlists/\w+/items", lands=True),
+        Fault(FaultKind.SLOW, r"POST /v1/playlists/\w+/items", after=1, lands=True),
+    ]
+    with FaultServer(spotify, ytmusic, faults, slow_s=SLOW_S) as server:
+        context = context_for(real_services(server, "token-1", "session-1"), tmp_path)
+        session = start(qtbot, sessions, context, ServiceId.YTMUSIC, "Night Drive")
+        search_and_apply(qtbot, session)
+        fault_figures["youtube music → spotify, every fault"] = figures(server, session)
+
+    statuses = Counter(row.status for row in session.rows)
+    assert set(statuses) <= FINAL
+    assert statuses == {TrackStatus.PRESENT: 5, TrackStatus.ADDED: 24, TrackStatus.FAILED: 1}
+    # Nothing searched for what the target holds, and nothing added twice.
+    assert len({r.text for r in searches_of(server, SPOTIFY_HOST) if r.status == 200}) == 25
+    new = [s.id for i, s in enumerate(sp_songs) if i >= 5 and i != 20]
+    assert target.entries == held + new
+    assert [f.fired for f in faults] == [f.times for f in faults], server.fired()
+    assert_rate_kept(server)
+
+
+def test_an_expired_login_pauses_and_resumes_without_searching_twice(
+    qtbot, tmp_path, sessions, fault_figures
+):
+    sp_songs, yt_songs = catalogue(40)
+    spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
+    spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
+    faults = [Fault(FaultKind.EXPIRE, r"POST /youtubei/v1/search", after=15)]
+    with FaultServer(spotify, ytmusic, faults) as server:
+        context = context_for(real_services(server, "token-1", "session-1"), tmp_path)
+        session = start(qtbot, sessions, context, ServiceId.SPOTIFY, "Road Trip")
+        with qtbot.waitSignal(session.sessionExpired, timeout=30_000) as expired:
+            session.search()
+        assert "Connect YouTube Music again" in expired.args[0]
+        session._pool.waitForDone()  # searches in flight end (and fail: the login is gone)
+        qtbot.wait(50)  # their queued answers reach the session
+        done_before = {
+            row.entry.source.title for row in session.rows if row.status is TrackStatus.MATCHED
+        }
+        assert 10 <= len(done_before) < 40
+        assert all(row.status in FINAL | {TrackStatus.QUEUED} for row in session.rows)
+
+        # The person reconnects: the service accepts the new login from now on.
+        ytmusic.session = "session-2"
+        reconnected_at = len(server.log)
+        new_context = context_for(real_services(server, "token-1", "session-2"), tmp_path)
+        with qtbot.waitSignal(session.searchFinished, timeout=60_000):
+            session.resume(new_context)
+        with qtbot.waitSignal(session.applied, timeout=60_000):
+            session.apply()
+        fault_figures["an expired login, resumed"] = figures(server, session)
+
+    assert [row.status for row in session.rows] == [TrackStatus.ADDED] * 40
+    assert_rate_kept(server)  # across the reconnect too
+    after = [r for r in server.log[reconnected_at:] if r.label == "POST /youtubei/v1/search"]
+    searched_again = {t for t in done_before for r in after if t in r.text}
+    assert searched_again == set()
+    # Each track was searched to an answer once: 40 titles, no title answered twice.
+    answered = [r.text for r in searches_of(server, YTMUSIC_HOST) if r.status == 200]
+    assert len(answered) == len(set(answered)) == 40
+    assert [p.entries for p in ytmusic.playlists.values()] == [[s.id for s in yt_songs]]
+
+
+def test_a_playlist_deleted_between_plan_and_apply_is_reported_in_words(
+    qtbot, tmp_path, sessions, fault_figures
+):
+    sp_songs, yt_songs = catalogue(12)
+    spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
+    spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
+    target = ytmusic.add_playlist("Road Trip", [yt_songs[0].id])
+    with FaultServer(spotify, ytmusic) as server:
+        context = context_for(real_services(server, "token-1", "session-1"), tmp_path)
+        session = start(qtbot, sessions, context, ServiceId.SPOTIFY, "Road Trip")
+        with qtbot.waitSignal(session.searchFinished, timeout=30_000):
+            session.search()
+        del ytmusic.playlists[target.id]  # deleted in another window meanwhile
+        failures: list[str] = []
+        session.failed.connect(failures.append)
+        with qtbot.waitSignal(session.applied, timeout=30_000):
+            session.apply()
+        fault_figures["target deleted before apply"] = figures(server, session)
+
+    report = session.reports[0]
+    assert failures == []  # no phase failed: the report says what happened
+    assert "“Road Trip” is no longer on YouTube Music" in report.warning
+    assert "sync again to create it" in report.warning
+    rows = [r for r in session.rows if r.status is not TrackStatus.PRESENT]
+    assert len(rows) == 11
+    assert {r.status for r in rows} == {TrackStatus.FAILED}
+    assert all("no longer on YouTube Music" in r.reason for r in rows)
+    assert ytmusic.playlists == {}  # nothing re-created behind the person's back
+    writes = [r for r in server.log if "edit_playlist" in r.label or "create" in r.label]
+    assert writes == []
+
+
+def test_the_server_listens_on_loopback_only_and_stops():
+    spotify, ytmusic = FakeSpotify([]), FakeYouTubeMusic([])
+    with FaultServer(spotify, ytmusic) as server:
+        host, port = server.address
+        assert host == "127.0.0.1"
+    import socket
+
+    with pytest.raises(OSError), socket.create_connection((host, port), timeout=1):
+        pass
+
+
+def test_retry_after_check_catches_a_request_sent_during_the_wait():
+    """The log check itself: a request 0.5 s into a 1 s Retry-After is a breach."""
+    limited = Logged(
+        10.0, YTMUSIC_HOST, "POST /youtubei/v1/search", 429, FaultKind.RATE_LIMITED, ""
+    )
+    early = Logged(10.5, YTMUSIC_HOST, "POST /youtubei/v1/search", 200, None, "")
+    in_flight = Logged(10.01, YTMUSIC_HOST, "POST /youtubei/v1/search", 200, None, "")
+    assert retry_after_breaches([limited, in_flight], in_flight=1) == []
+    assert len(retry_after_breaches([limited, in_flight, early], in_flight=1)) == 1
+    assert len(retry_after_breaches([limited, early], in_flight=0)) == 1
+    assert max_in_window([early, *itertools.repeat(in_flight, 3)]) == 4
