@@ -109,6 +109,51 @@ def _duration(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+# -- A catalogue ----------------------------------------------------------------------------
+
+# Distinct words, so that no title's words are all inside another's search.
+# fmt: off
+_ADJECTIVES = [
+    "amber", "bitter", "cobalt", "dusty", "electric", "faded", "gentle", "hollow", "icy", "jade",
+    "kind", "lunar", "molten", "narrow", "opal", "pale", "quiet", "rusty", "silver", "tidal",
+    "umber", "velvet", "wild", "xenial", "young", "zesty", "brave", "crimson", "distant", "early",
+    "frozen", "golden", "hidden", "indigo", "jolly", "lonely", "misty", "nimble", "olive",
+    "proud", "sunken", "tender",
+]
+_NOUNS = [
+    "harbor", "lantern", "meadow", "orchard", "prairie", "quarry", "river", "summit", "thicket",
+    "valley", "willow", "canyon", "delta", "estuary", "fjord", "glacier", "grotto", "island",
+    "jetty", "kettle", "lagoon", "marsh", "nebula", "oasis", "pebble", "quill", "reef", "savanna",
+    "tundra", "upland", "vortex", "wharf", "yarrow", "zephyr", "anchor", "beacon", "compass",
+    "dune", "ember", "forest", "garden",
+]
+_FIRST = [
+    "Ada", "Bram", "Cleo", "Dov", "Edda", "Finn", "Gala", "Hugo", "Ines", "Jory", "Kaia", "Lev",
+    "Mira", "Nils", "Oona", "Pax", "Quin", "Rhea", "Sol", "Tove", "Ugo", "Vera", "Wim", "Xeni",
+    "Yara", "Zeno", "Alma", "Birk", "Cora", "Dag", "Elin", "Fern", "Gus", "Hedda", "Ivo", "Juno",
+    "Kit", "Lumi", "Mads", "Nova",
+]
+_LAST = [
+    "Arden", "Brisk", "Calloway", "Dunmore", "Everly", "Fairweather", "Grayling", "Holloway",
+    "Ibsen", "Jansen", "Kestrel", "Lindqvist", "Marlowe", "Nyberg", "Osgood", "Pemberton",
+    "Quayle", "Rydell", "Stroud", "Thorne", "Ulric", "Vance", "Whitlow", "Yardley", "Zeller",
+    "Ashby", "Blythe", "Crane", "Dalby", "Ellery", "Fenwick", "Garrow", "Hartley", "Ingram",
+    "Jessop", "Kimble", "Lowry", "Mercer", "Norcross", "Oakes",
+]
+# fmt: on
+
+
+def twin_catalogue(count: int) -> tuple[list[Song], list[Song]]:
+    """`count` Spotify songs and their YouTube Music twins (a second off, as happens)."""
+    spotify, ytmusic = [], []
+    for i in range(count):
+        title = f"{_ADJECTIVES[i].title()} {_NOUNS[i].title()}"
+        artist = f"{_FIRST[i]} {_LAST[i]}"
+        spotify.append(Song(f"sp{i:020d}", title, artist, f"{title} EP", 180 + i))
+        ytmusic.append(Song(f"yt{i:09d}", title, artist, f"{title} EP", 181 + i))
+    return spotify, ytmusic
+
+
 # -- Spotify ------------------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from tests.reliability.fake_apis import (
     YTMUSIC_HOST,
     FakeSpotify,
     FakeYouTubeMusic,
-    Song,
+    twin_catalogue,
 )
 from tests.reliability.fault_server import (
     Fault,
@@ -59,48 +59,6 @@ SETTINGS = Settings(
     retry=RetrySettings(max_attempts=6, base_delay_s=0.05, max_delay_s=0.5),
 )
 FINAL = {s for s in TrackStatus if s.is_final}
-
-# Distinct words, so that no title's words are all inside another's search.
-# fmt: off
-_ADJECTIVES = [
-    "amber", "bitter", "cobalt", "dusty", "electric", "faded", "gentle", "hollow", "icy", "jade",
-    "kind", "lunar", "molten", "narrow", "opal", "pale", "quiet", "rusty", "silver", "tidal",
-    "umber", "velvet", "wild", "xenial", "young", "zesty", "brave", "crimson", "distant", "early",
-    "frozen", "golden", "hidden", "indigo", "jolly", "lonely", "misty", "nimble", "olive",
-    "proud", "sunken", "tender",
-]
-_NOUNS = [
-    "harbor", "lantern", "meadow", "orchard", "prairie", "quarry", "river", "summit", "thicket",
-    "valley", "willow", "canyon", "delta", "estuary", "fjord", "glacier", "grotto", "island",
-    "jetty", "kettle", "lagoon", "marsh", "nebula", "oasis", "pebble", "quill", "reef", "savanna",
-    "tundra", "upland", "vortex", "wharf", "yarrow", "zephyr", "anchor", "beacon", "compass",
-    "dune", "ember", "forest", "garden",
-]
-_FIRST = [
-    "Ada", "Bram", "Cleo", "Dov", "Edda", "Finn", "Gala", "Hugo", "Ines", "Jory", "Kaia", "Lev",
-    "Mira", "Nils", "Oona", "Pax", "Quin", "Rhea", "Sol", "Tove", "Ugo", "Vera", "Wim", "Xeni",
-    "Yara", "Zeno", "Alma", "Birk", "Cora", "Dag", "Elin", "Fern", "Gus", "Hedda", "Ivo", "Juno",
-    "Kit", "Lumi", "Mads", "Nova",
-]
-_LAST = [
-    "Arden", "Brisk", "Calloway", "Dunmore", "Everly", "Fairweather", "Grayling", "Holloway",
-    "Ibsen", "Jansen", "Kestrel", "Lindqvist", "Marlowe", "Nyberg", "Osgood", "Pemberton",
-    "Quayle", "Rydell", "Stroud", "Thorne", "Ulric", "Vance", "Whitlow", "Yardley", "Zeller",
-    "Ashby", "Blythe", "Crane", "Dalby", "Ellery", "Fenwick", "Garrow", "Hartley", "Ingram",
-    "Jessop", "Kimble", "Lowry", "Mercer", "Norcross", "Oakes",
-]
-# fmt: on
-
-
-def catalogue(count: int) -> tuple[list[Song], list[Song]]:
-    """`count` Spotify songs and their YouTube Music twins (a second off, as happens)."""
-    spotify, ytmusic = [], []
-    for i in range(count):
-        title = f"{_ADJECTIVES[i].title()} {_NOUNS[i].title()}"
-        artist = f"{_FIRST[i]} {_LAST[i]}"
-        spotify.append(Song(f"sp{i:020d}", title, artist, f"{title} EP", 180 + i))
-        ytmusic.append(Song(f"yt{i:09d}", title, artist, f"{title} EP", 181 + i))
-    return spotify, ytmusic
 
 
 def browser_auth(session: str) -> dict[str, str]:
@@ -247,7 +205,7 @@ def search_faults(label: str, spread: int = 3) -> list[Fault]:
 
 
 def test_spotify_to_youtube_music_under_every_fault(qtbot, tmp_path, sessions, fault_figures):
-    sp_songs, yt_songs = catalogue(40)
+    sp_songs, yt_songs = twin_catalogue(40)
     yt_songs = yt_songs[:36]  # the last four are not on YouTube Music
     spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
     spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
@@ -288,7 +246,7 @@ def test_spotify_to_youtube_music_under_every_fault(qtbot, tmp_path, sessions, f
 def test_youtube_music_to_spotify_keeps_what_the_target_holds(
     qtbot, tmp_path, sessions, fault_figures
 ):
-    sp_songs, yt_songs = catalogue(30)
+    sp_songs, yt_songs = twin_catalogue(30)
     spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
     ytmusic.add_playlist("Night Drive", [s.id for s in yt_songs])
     # Spotify holds five of them already (two listed twice, as people's playlists do).
@@ -322,7 +280,7 @@ def test_youtube_music_to_spotify_keeps_what_the_target_holds(
 def test_an_expired_login_pauses_and_resumes_without_searching_twice(
     qtbot, tmp_path, sessions, fault_figures
 ):
-    sp_songs, yt_songs = catalogue(40)
+    sp_songs, yt_songs = twin_catalogue(40)
     spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
     spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
     faults = [Fault(FaultKind.EXPIRE, r"POST /youtubei/v1/search", after=15)]
@@ -364,7 +322,7 @@ def test_an_expired_login_pauses_and_resumes_without_searching_twice(
 def test_a_playlist_deleted_between_plan_and_apply_is_reported_in_words(
     qtbot, tmp_path, sessions, fault_figures
 ):
-    sp_songs, yt_songs = catalogue(12)
+    sp_songs, yt_songs = twin_catalogue(12)
     spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
     spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
     target = ytmusic.add_playlist("Road Trip", [yt_songs[0].id])
