@@ -56,6 +56,10 @@ CAP_MISMATCH = 0.70
 CAP_DURATION_S = 20.0
 TITLE_FLOOR = 0.5  # below this title similarity (same script, no equal ISRC): not this song
 TITLE_WORDS_DIFFER = 0.85  # the most a title with another word in it can score
+# Below this artist similarity (no equal ISRC) an official release is someone else's song of
+# the same name ("Intro", "Home"): title and length alone must not take it unasked. Uploads
+# have their own rule: their channel is rarely the artist.
+ARTIST_FLOOR = 0.6
 UPLOAD_DURATION_TOLERANCE_MS = 2500
 
 
@@ -276,7 +280,7 @@ class Matcher:
         same_isrc = bool(isrc and isrc.value == 1.0)
         if same_isrc:
             score = max(score, 0.95)
-        title, version = parts[0], parts[3]
+        title, artists, version = parts[0], parts[1], parts[3]
         cap = ""
         if version.value == 0.0:
             cap = "another version"
@@ -294,6 +298,9 @@ class Matcher:
                 score = max(score, self.thresholds.accept)
             else:
                 cap = "an upload"
+        elif artists.weight and artists.value < ARTIST_FLOOR and not same_isrc:
+            # An official release names its artist: another one's is another recording.
+            cap = "another artist"
         if cap:
             score = min(score, CAP_MISMATCH)
             parts.append(ScorePart("cap", 0.0, 0.0, f"not taken without a look: {cap}"))

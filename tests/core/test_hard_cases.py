@@ -92,6 +92,18 @@ def test_two_songs_with_one_title_by_one_artist():
     assert decide(SONG, other)[0] is not Decision.ACCEPT  # only the wrong one: never taken
 
 
+def test_one_title_and_length_by_another_artist_is_not_taken_unasked():
+    # Found by the planner's property tests: "Intro" by Muse passed for Queen's "Intro".
+    intro = Track(SP, "sp9", "Intro", ("Queen",), None, 200_000)
+    assert decide(intro, yt("yt1", "Intro", ("Muse",), 200)) == (Decision.REVIEW, "yt1")
+    assert decide(intro, yt("yt2", "Intro", ("Queen",), 200)) == (Decision.ACCEPT, "yt2")
+    # The same recording credited a little differently is still taken.
+    assert decide(intro, yt("yt3", "Intro", ("Queen & Orchestra",), 200))[0] is Decision.ACCEPT
+    same_isrc = dataclasses.replace(intro, isrc="GBUM71029604")
+    other = yt("yt4", "Intro", ("Muse",), 200, isrc="GBUM71029604")
+    assert decide(same_isrc, other) == (Decision.ACCEPT, "yt4")
+
+
 def test_no_right_result_at_all():
     decoys = [
         yt("d1", "Harbour Nights", ("Nils Arden",), 231),
