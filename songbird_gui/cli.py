@@ -399,8 +399,7 @@ class SyncCommand:
     def _print_summary(self) -> None:
         f = self.figures()
         for report in self.session.reports:
-            if report.playlist is not None:
-                print(f"{report.playlist.name}: {report.outcome()}", file=self.out)
+            print(f"{report.name}: {report.outcome()}", file=self.out)
         print(
             f"{f['considered']} tracks: {f['matched']} matched, "
             f"{f['already_there']} already there, {f['review']} need review, "

@@ -37,7 +37,8 @@ T = TypeVar("T")
 class ApplyReport:
     """What an apply did; `landed` is read back from the service, not assumed."""
 
-    playlist: Playlist | None = None
+    name: str = ""  # the target playlist's name, also when it could not be written at all
+    playlist: Playlist | None = None  # None: not created, or gone
     created: bool = False
     planned: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
@@ -54,7 +55,10 @@ class ApplyReport:
 
     def outcome(self) -> str:
         """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
-        text = f"{'created' if self.created else 'updated'}, {self.added} added"
+        if self.playlist is None:
+            text = "nothing written" if self.planned else "nothing to add"
+        else:
+            text = f"{'created' if self.created else 'updated'}, {self.added} added"
         if self.failed:
             text += f", {len(self.failed)} failed"
         if self.warning:
@@ -103,7 +107,7 @@ class PlanWriter:
         ids: Sequence[str],
         on_progress: Callable[[int, int], None] | None = None,
     ) -> ApplyReport:
-        report = ApplyReport(planned=list(ids))
+        report = ApplyReport(name=name, planned=list(ids))
         try:
             if target is None:
                 if not ids:
@@ -122,6 +126,7 @@ class PlanWriter:
                 f"“{name}” is no longer on {where}: it was deleted after Songbird read it. "
                 "Nothing more was added; sync again to create it anew.",
             )
+            report.playlist = None
             return report
         except ServiceError as error:
             self._fail_unsent(ids, report, str(error))
@@ -136,8 +141,8 @@ class PlanWriter:
 
         def create() -> Playlist:
             nonlocal asked
-            if asked:
-                for playlist in service.list_playlists():
+            if asked:  # the look is a request of its own: it takes its own token
+                for playlist in self._call(service.list_playlists):
                     if not playlist.is_liked and playlist.name == name:
                         return playlist  # the lost answer's playlist: made all the same
             asked = True
@@ -217,7 +222,7 @@ class PlanWriter:
             todo = list(batch)
             if asked:
                 # The last attempt's answer was lost, not necessarily its effect.
-                held = {t.id for t in service.playlist_tracks(target)}
+                held = {t.id for t in self._tracks(target)}  # with its own token
                 todo = [i for i in batch if i not in held]
                 if not todo:
                     return

@@ -442,7 +442,7 @@ class SyncSession(QObject):
     def _on_applied(self, reports: list[ApplyReport]) -> None:
         self.reports = reports
         for report in reports:
-            name = report.playlist.name if report.playlist else "(not created)"
+            name = report.name
             log.info(
                 "applied to %s: %d planned, %d added, %d failed%s",
                 name, len(report.planned), report.added, len(report.failed),

@@ -178,9 +178,8 @@ class ApplyDialog(QDialog):
         self.progress.hide()
         lines = ["<h3>What landed</h3><ul>"]
         for report in reports:
-            if report.playlist is not None:
-                name, outcome = _html(report.playlist.name), _html(report.outcome())
-                lines.append(f"<li><b>{name}</b>: {outcome}</li>")
+            name, outcome = _html(report.name), _html(report.outcome())
+            lines.append(f"<li><b>{name}</b>: {outcome}</li>")
         lines.append("</ul>")
         if any(r.cancelled for r in reports):
             lines.append(

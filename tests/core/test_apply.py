@@ -9,7 +9,7 @@ from core_fakes import FakeService
 
 from songbird_gui.core.apply import PlanWriter
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import AuthExpired, TransientError
+from songbird_gui.core.errors import AuthExpired, PermanentError, TransientError
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
@@ -211,8 +211,42 @@ def test_creating_the_playlist_is_throttled_and_retried(
     assert report.created
     assert report.landed == ids(2)
     assert service.calls["create_playlist"] == 2
-    # create (twice), read before, one add, read after: every request took a token
-    assert fast_bucket.granted == 5
+    # create, a look for what the failed one may have made, create, read before, one add,
+    # read after: every request took a token
+    assert fast_bucket.granted == 6
+
+
+def test_a_creation_whose_answer_was_lost_is_not_repeated(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    class LostAnswer(FakeService):
+        def create_playlist(self, name: str, description: str) -> Playlist:
+            self.calls["create_playlist"] += 1
+            self.make_playlist(name)
+            raise TransientError("the connection was reset")  # made, but no one heard
+
+    service = LostAnswer(catalogue(2))
+    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    assert service.calls["create_playlist"] == 1
+    assert [p.name for p in service.list_playlists()] == ["Road Trip"]
+    assert report.landed == ids(2) and report.outcome() == "created, 2 added"
+
+
+def test_a_creation_refused_says_so_by_name(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    class Refused(FakeService):
+        def create_playlist(self, name: str, description: str) -> Playlist:
+            raise PermanentError("YouTube Music refused the request (400).")
+
+    report = writer(Refused(catalogue(2)), fast_policy, fast_bucket, cancel).write(
+        None, "Road Trip", ids(2)
+    )
+    assert report.name == "Road Trip" and report.playlist is None
+    assert report.failed == dict.fromkeys(ids(2), "YouTube Music refused the request (400).")
+    assert (
+        report.outcome() == "nothing written, 2 failed (YouTube Music refused the request (400).)"
+    )
 
 
 def test_stop_between_batches_reports_what_landed(

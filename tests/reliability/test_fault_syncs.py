@@ -342,6 +342,7 @@ def test_a_playlist_deleted_between_plan_and_apply_is_reported_in_words(
     assert failures == []  # no phase failed: the report says what happened
     assert "“Road Trip” is no longer on YouTube Music" in report.warning
     assert "sync again to create it" in report.warning
+    assert report.outcome().startswith("nothing written, 11 failed (“Road Trip” is no longer")
     rows = [r for r in session.rows if r.status is not TrackStatus.PRESENT]
     assert len(rows) == 11
     assert {r.status for r in rows} == {TrackStatus.FAILED}
