@@ -144,13 +144,15 @@ class FaultServer:
         with self._lock:
             return next((f for f in self.faults if f.claims(request)), None)
 
-    def _record(self, request: Request, status: int | None, fault: Fault | None) -> None:
+    def _record(
+        self, request: Request, arrived: float, status: int | None, fault: Fault | None
+    ) -> None:
         text = ""
         if request.label.endswith("/search"):
             text = request.query.get("q", "") or str(request.json().get("query") or "")
         with self._lock:
             self.log.append(
-                Logged(time.monotonic(), request.host, request.label, status,
+                Logged(arrived, request.host, request.label, status,
                        fault.kind if fault else None, text)
             )  # fmt: skip
 
@@ -183,6 +185,7 @@ class FaultServer:
                 pass
 
             def _serve(self) -> None:
+                arrived = time.monotonic()
                 url = urllib.parse.urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 request = Request(
@@ -205,14 +208,14 @@ class FaultServer:
                 else:
                     answer = server._answer(request)
                 if kind is FaultKind.RESET:
-                    server._record(request, None, fault)
+                    server._record(request, arrived, None, fault)
                     self._reset()
                     return
                 if kind is FaultKind.SLOW:
                     time.sleep(server.slow_s)
                 answer = _faulty(answer, kind, fault)
-                server._record(request, None if kind is FaultKind.TRUNCATED else answer.status,
-                               fault)  # fmt: skip
+                status = None if kind is FaultKind.TRUNCATED else answer.status
+                server._record(request, arrived, status, fault)
                 self._send(answer, truncate=kind is FaultKind.TRUNCATED)
 
             def _send(self, answer: Answer, truncate: bool) -> None:

@@ -24,6 +24,7 @@ from ytmusicapi import YTMusic
 
 from songbird_gui.app import build_context
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.ratelimit import DEFAULT_PAUSE_S
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId, TrackStatus
@@ -136,18 +137,17 @@ def max_in_window(log: list[Logged], window_s: float = 1.0) -> int:
 
 
 def retry_after_breaches(log: list[Logged], in_flight: int = SETTINGS.workers - 1) -> list[str]:
-    """Requests to the same service that arrived while a Retry-After was running.
+    """Requests to the same service that arrived while a 429's pause was running.
 
     Until the client has read the 429, each of its other workers may already have taken a
     permit and sent one request; those `in_flight` are allowed. Any more is a breach.
     """
+    # Every 429 here asks for 1 s; one without Retry-After gets the bucket's default pause.
+    pauses = {FaultKind.RATE_LIMITED: 1.0, FaultKind.RATE_LIMITED_BARE: DEFAULT_PAUSE_S}
     breaches = []
-    for limited in (r for r in log if r.fault is FaultKind.RATE_LIMITED):
-        during = [
-            other
-            for other in log
-            if other.host == limited.host and limited.at < other.at < limited.at + 1.0 - 0.02
-        ]
+    for limited in (r for r in log if r.fault in pauses):
+        end = limited.at + pauses[limited.fault] - 0.02
+        during = [o for o in log if o.host == limited.host and limited.at < o.at < end]
         breaches += [
             f"{other.label} {other.at - limited.at:.3f} s after a 429"
             for other in during[in_flight:]
@@ -171,10 +171,39 @@ def figures(server: FaultServer, session: SyncSession) -> dict:
     }
 
 
+BACKED_OFF = {
+    FaultKind.ERROR_500: 0.0,
+    FaultKind.ERROR_502: 0.0,
+    FaultKind.ERROR_503: 0.0,
+    FaultKind.RESET: 0.0,
+    FaultKind.TRUNCATED: 0.0,
+    FaultKind.MALFORMED: 0.0,
+    FaultKind.SLOW: TIMEOUT_S,  # the client gives up first
+}
+
+
+def retries_too_soon(log: list[Logged]) -> list[str]:
+    """Searches sent again sooner than the backoff allows after a transient failure.
+
+    The first retry waits at least half of `base_delay_s` (full jitter on [d/2, d]).
+    """
+    least = SETTINGS.retry.base_delay_s / 2
+    arrivals = sorted(log, key=lambda r: r.at)  # logged when answered: a slow one comes late
+    early = []
+    for index, failed in enumerate(arrivals):
+        if failed.fault not in BACKED_OFF or not failed.text:
+            continue
+        again = next((r for r in arrivals[index + 1 :] if r.text == failed.text), None)
+        if again is not None and again.at - failed.at < BACKED_OFF[failed.fault] + least:
+            early.append(f"{failed.fault.value}: again after {again.at - failed.at:.3f} s")
+    return early
+
+
 def assert_rate_kept(server: FaultServer) -> None:
     for host in (SPOTIFY_HOST, YTMUSIC_HOST):
         assert max_in_window(server.requests_to(host)) <= RATE + BURST, host
     assert retry_after_breaches(server.log) == []
+    assert retries_too_soon(server.log) == []
 
 
 def searches_of(server: FaultServer, host: str) -> list[Logged]:
@@ -363,8 +392,8 @@ def test_the_server_listens_on_loopback_only_and_stops():
         pass
 
 
-def test_retry_after_check_catches_a_request_sent_during_the_wait():
-    """The log check itself: a request 0.5 s into a 1 s Retry-After is a breach."""
+def test_the_log_checks_catch_what_they_are_for():
+    """The checks themselves: a request 0.5 s into a 1 s Retry-After, a retry too soon."""
     limited = Logged(
         10.0, YTMUSIC_HOST, "POST /youtubei/v1/search", 429, FaultKind.RATE_LIMITED, ""
     )
@@ -374,3 +403,8 @@ def test_retry_after_check_catches_a_request_sent_during_the_wait():
     assert len(retry_after_breaches([limited, in_flight, early], in_flight=1)) == 1
     assert len(retry_after_breaches([limited, early], in_flight=0)) == 1
     assert max_in_window([early, *itertools.repeat(in_flight, 3)]) == 4
+    slow = Logged(20.0, YTMUSIC_HOST, "POST /youtubei/v1/search", 200, FaultKind.SLOW, "q")
+    impatient = Logged(20.1, YTMUSIC_HOST, "POST /youtubei/v1/search", 200, None, "q")
+    patient = Logged(20.6, YTMUSIC_HOST, "POST /youtubei/v1/search", 200, None, "q")
+    assert len(retries_too_soon([impatient, slow])) == 1  # found though logged first
+    assert retries_too_soon([patient, slow]) == []
