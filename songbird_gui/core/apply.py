@@ -119,13 +119,13 @@ class PlanWriter:
         except Cancelled:
             report.cancelled = True
         except NotFound:
+            # The playlist is gone, and with it whatever this write had put there.
             where = self.service.service_id.display_name
-            self._fail_unsent(
-                ids,
-                report,
+            report.warning = (
                 f"“{name}” is no longer on {where}: it was deleted after Songbird read it. "
-                "Nothing more was added; sync again to create it anew.",
+                "Nothing more was added; sync again to create it anew."
             )
+            report.failed = dict.fromkeys(ids, report.warning)
             report.playlist = None
             return report
         except ServiceError as error:

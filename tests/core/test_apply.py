@@ -9,7 +9,7 @@ from core_fakes import FakeService
 
 from songbird_gui.core.apply import PlanWriter
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import AuthExpired, PermanentError, TransientError
+from songbird_gui.core.errors import AuthExpired, NotFound, PermanentError, TransientError
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
@@ -247,6 +247,27 @@ def test_a_creation_refused_says_so_by_name(
     assert (
         report.outcome() == "nothing written, 2 failed (YouTube Music refused the request (400).)"
     )
+
+
+def test_a_playlist_deleted_during_the_write_fails_every_track_in_words(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    class DeletedMidway(FakeService):
+        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+            if self.calls["add_tracks"] == 1:  # deleted in another window after one batch
+                del self.playlists[playlist.id]
+            if playlist.id not in self.playlists:
+                raise NotFound("YouTube Music has no such playlist any more.")
+            super().add_tracks(playlist, track_ids)
+
+    service = DeletedMidway(catalogue(6), limits=ServiceLimits(add_batch_size=2))
+    target = service.make_playlist("Road Trip", catalogue(1))
+    report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(6))
+    assert service.add_batches == [["y1", "y2"]] and service.playlists == {}
+    assert report.playlist is None and report.landed == []
+    assert set(report.failed) == set(ids(6))  # the first batch went with the playlist
+    assert all("“Road Trip” is no longer on YouTube Music" in r for r in report.failed.values())
+    assert report.outcome().startswith("nothing written, 6 failed (“Road Trip” is no longer")
 
 
 def test_stop_between_batches_reports_what_landed(
