@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from songbird_gui import __version__
 from songbird_gui.app import build_buckets, build_context, build_demo_services
@@ -29,10 +29,13 @@ from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
-from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
+from songbird_gui.core.types import Decision, EntryState, Playlist, ServiceId, TrackStatus
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
+
+if TYPE_CHECKING:
+    from songbird_gui.engine.session import Row
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -52,6 +55,14 @@ class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+def _found(row: Row) -> bool:
+    """A confident match from this run or an earlier decision (not one the target held)."""
+    if row.status in (TrackStatus.MATCHED, TrackStatus.ADDED):
+        return True
+    accepted = row.result is not None and row.result.decision is Decision.ACCEPT
+    return row.status is TrackStatus.FAILED and accepted
 
 
 def _service(text: str) -> ServiceId:
@@ -378,10 +389,11 @@ class SyncCommand:
         stats = session.figures.search_stats
         return {
             "considered": len(session.rows),
-            "matched": statuses[TrackStatus.MATCHED] + statuses[TrackStatus.ADDED],
+            # Found, whether or not the write then landed (a refused write shows as failed).
+            "matched": sum(1 for row in session.rows if _found(row)),
             "review": statuses[TrackStatus.REVIEW],
             "not_found": statuses[TrackStatus.NOT_FOUND],
-            "failed": statuses[TrackStatus.FAILED] + sum(len(r.failed) for r in session.reports),
+            "failed": statuses[TrackStatus.FAILED],  # searches and writes: each row once
             "added": added,
             "already_there": statuses[TrackStatus.PRESENT],
             "not_syncable": statuses[TrackStatus.UNSYNCABLE],

@@ -48,6 +48,7 @@ class ApplyReport:
     cancelled: bool = False
     warning: str = ""
     recovered: list[str] = field(default_factory=list)  # landed in an interrupted earlier run
+    gone: bool = False  # the playlist was deleted: nothing of it is there any more
 
     @property
     def added(self) -> int:
@@ -107,6 +108,10 @@ class PlanWriter:
         ids: Sequence[str],
         on_progress: Callable[[int, int], None] | None = None,
     ) -> ApplyReport:
+        """Add `ids` to `target` (created as `name` when None); never raises a ServiceError.
+
+        What could not be done is in the report, per track and in words.
+        """
         report = ApplyReport(name=name, planned=list(ids))
         try:
             if target is None:
@@ -119,33 +124,61 @@ class PlanWriter:
         except Cancelled:
             report.cancelled = True
         except NotFound:
-            # The playlist is gone, and with it whatever this write had put there.
-            where = self.service.service_id.display_name
-            report.warning = (
-                f"“{name}” is no longer on {where}: it was deleted after Songbird read it. "
-                "Nothing more was added; sync again to create it anew."
-            )
-            report.failed = dict.fromkeys(ids, report.warning)
-            report.playlist = None
+            self._gone(name, ids, report)
             return report
         except ServiceError as error:
             self._fail_unsent(ids, report, str(error))
         if report.playlist is not None:
-            self._read_back(report.playlist, ids, report)
+            self._read_back(report.playlist, name, ids, report)
         return report
 
+    def _gone(self, name: str, ids: Sequence[str], report: ApplyReport) -> None:
+        """The playlist was deleted, and with it whatever this write had put there."""
+        where = self.service.service_id.display_name
+        report.warning = (
+            f"“{name}” is no longer on {where}: it was deleted after Songbird read it. "
+            "Nothing more was added; sync again to create it anew."
+        )
+        report.failed = dict.fromkeys(ids, report.warning)
+        report.landed = []
+        report.playlist = None
+        report.gone = True
+
+    def _take_token(self) -> None:
+        """A permit for a second request within one attempt (the write after a look)."""
+        if not self.bucket.acquire(self.cancel):
+            raise Cancelled()
+        self.stats.add(requests=1)
+
     def _create(self, name: str) -> Playlist:
-        """Create the playlist once, even when the first answer is lost and the call retried."""
+        """Create the playlist once, even when the first answer is lost and the call retried.
+
+        Only a playlist that was not there before the first attempt counts as that attempt's:
+        one of the same name made earlier (another source playlist, an earlier run) is not.
+        """
         service = self.service
-        asked = False
+        wanted = name.strip().casefold()
+
+        def same_name() -> dict[str, Playlist]:
+            return {
+                p.id: p
+                for p in service.list_playlists()
+                if not p.is_liked and p.name.strip().casefold() == wanted
+            }
+
+        existing = set(self._call(same_name))
+        sent_once = False
 
         def create() -> Playlist:
-            nonlocal asked
-            if asked:  # the look is a request of its own: it takes its own token
-                for playlist in self._call(service.list_playlists):
-                    if not playlist.is_liked and playlist.name == name:
-                        return playlist  # the lost answer's playlist: made all the same
-            asked = True
+            nonlocal sent_once
+            if sent_once:
+                # The last answer was lost, not necessarily its effect: look (this attempt's
+                # permit), and ask again only if nothing new is there (a permit of its own).
+                made = [p for i, p in same_name().items() if i not in existing]
+                if made:
+                    return made[0]
+                self._take_token()
+            sent_once = True
             return service.create_playlist(name, "Synced by Songbird")
 
         return self._call(create)
@@ -195,10 +228,15 @@ class PlanWriter:
                 report.failed.setdefault(track_id, reason)
         report.warning = reason
 
-    def _read_back(self, playlist: Playlist, ids: Sequence[str], report: ApplyReport) -> None:
+    def _read_back(
+        self, playlist: Playlist, name: str, ids: Sequence[str], report: ApplyReport
+    ) -> None:
         """What of `ids` is in the playlist now. Not cancellable: the report must be true."""
         try:
             after = {t.id for t in self._tracks(playlist, CancelToken())}
+        except NotFound:
+            self._gone(name, ids, report)
+            return
         except ServiceError as error:
             sent = set(report.sent) | set(report.already_there)
             report.landed = [i for i in ids if i in sent]
@@ -207,6 +245,9 @@ class PlanWriter:
             )
             return
         report.landed = [i for i in ids if i in after]
+        # A batch whose answer was lost, then given up on, may have landed all the same.
+        for track_id in report.landed:
+            report.failed.pop(track_id, None)
 
     def _tracks(self, playlist: Playlist, cancel: CancelToken | None = None) -> list[Track]:
         return self._call(lambda: self.service.playlist_tracks(playlist), cancel)
@@ -215,18 +256,20 @@ class PlanWriter:
         journal = self.journal
         entry = journal.journal_planned(self.service.service_id, target.id, batch) if journal else 0
         service = self.service
-        asked = False
+        sent_once = False
 
         def send() -> None:
-            nonlocal asked
+            nonlocal sent_once
             todo = list(batch)
-            if asked:
-                # The last attempt's answer was lost, not necessarily its effect.
-                held = {t.id for t in self._tracks(target)}  # with its own token
+            if sent_once:
+                # The last answer was lost, not necessarily its effect: re-read (this
+                # attempt's permit), and send what is missing (a permit of its own).
+                held = {t.id for t in service.playlist_tracks(target)}
                 todo = [i for i in batch if i not in held]
                 if not todo:
                     return
-            asked = True
+                self._take_token()
+            sent_once = True
             service.add_tracks(target, todo)
 
         try:

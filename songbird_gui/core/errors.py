@@ -29,7 +29,7 @@ class PermanentError(ServiceError):
 
 
 class NotFound(PermanentError):
-    """The playlist (or track) is not there any more: deleted, or never the person's."""
+    """The playlist is not there any more (a 404 from a playlist's endpoint): deleted."""
 
 
 class AuthExpired(PermanentError):

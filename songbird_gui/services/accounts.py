@@ -162,7 +162,9 @@ class Accounts:
             from ytmusicapi.auth.oauth import OAuthCredentials
 
             saved = json.loads(oauth)
-            credentials = OAuthCredentials(saved["client_id"], saved["client_secret"])
+            credentials = OAuthCredentials(
+                saved["client_id"], saved["client_secret"], session=http_session()
+            )
             return ytmusic(
                 auth=saved["token"],
                 oauth_credentials=credentials,
@@ -175,7 +177,9 @@ class Accounts:
     def start_ytmusic_oauth(self, client_id: str, client_secret: str) -> YTMusicOAuthLogin:
         if not client_id.strip() or not client_secret.strip():
             raise ValueError("both the OAuth client ID and its secret are needed")
-        return YTMusicOAuthLogin(client_id, client_secret, self.store)
+        from songbird_gui.services.http_session import http_session
+
+        return YTMusicOAuthLogin(client_id, client_secret, self.store, http_session())
 
     def start_spotify_login(self, client_id: str) -> SpotifyLogin:
         from songbird_gui.services.spotify_auth import KeyringCacheHandler, SpotifyLogin

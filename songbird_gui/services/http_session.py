@@ -1,10 +1,11 @@
 """The `requests.Session` the service libraries are given: every request has a timeout.
 
-spotipy takes a timeout of its own, but ytmusicapi sends every request without one, so a
-server that accepts the connection and then never answers would hold a worker, and with it
-Stop and the window's shutdown, forever. A transport adapter that supplies the timeout when
-the caller gave none closes that gap for both libraries; a timeout then surfaces as
-`requests.Timeout`, which the adapters treat as a transient failure and retry.
+spotipy takes a timeout of its own; ytmusicapi sets one only on a session it makes itself,
+and sends the requests of a session it is given (Songbird gives it one, so that every
+library shares one policy) without any. A server that accepts the connection and then never
+answers would hold a worker, and with it Stop and the window's shutdown, forever. A
+transport adapter that supplies the timeout when the caller gave none closes that gap; a
+timeout then surfaces as `requests.Timeout`, which the adapters retry as transient.
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ def _from_status(
     if status == 403 and forbidden:
         return PermanentError(forbidden)
     if status == 404:
-        return NotFound(f"Spotify has no such playlist or track any more: {reason}")
+        # Only playlist endpoints answer 404 here: an unknown track in a batch is a 400.
+        return NotFound(f"Spotify has no such playlist any more: {reason}")
     return PermanentError(f"Spotify refused the request ({status}): {reason}")
 
 

@@ -208,6 +208,9 @@ def spotify_auth_manager(
         scope=SCOPES,
         cache_handler=cache_handler,
         open_browser=False,
+        # The token refresh is a request too: the same timeout as every other one.
+        requests_session=http_session(),
+        requests_timeout=REQUEST_TIMEOUT_S,
     )
 
 

@@ -263,7 +263,8 @@ class YTMusicService:
             lambda: self.client.create_playlist(name, description, privacy_status="PRIVATE")
         )
         if not isinstance(answer, str) or not answer:
-            raise PermanentError("YouTube Music did not create the playlist.")
+            # It may have been created all the same: the writer looks before it asks again.
+            raise TransientError("YouTube Music's answer to creating the playlist was unclear.")
         return Playlist(ServiceId.YTMUSIC, answer, name, "", 0)
 
     def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:

@@ -12,6 +12,7 @@ import platform
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 import PySide6
 from PySide6.QtCore import (
@@ -655,7 +656,12 @@ class MainWindow(QMainWindow):
         """A new engine context from the settings (and the services, after a login change)."""
         if choose_services:
             self.services, self.demo = self.choose_services()
-        self.context = self.make_context(self.settings, self.services)
+        context = self.make_context(self.settings, self.services)
+        if choose_services:
+            # Only the rate settings make new buckets: a new login draws on the same limit,
+            # and a fresh bucket's burst must not follow the last second's requests.
+            context = replace(context, buckets=self.context.buckets)
+        self.context = context
         self.loader.context = self.context
 
     def open_settings(self) -> None:

@@ -13,6 +13,7 @@ from songbird_gui.core.errors import AuthExpired, NotFound, PermanentError, Tran
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
+from songbird_gui.core.settings import RetrySettings
 from songbird_gui.core.types import Playlist, ServiceId, Track, TrackKind
 
 YT = ServiceId.YTMUSIC
@@ -211,9 +212,9 @@ def test_creating_the_playlist_is_throttled_and_retried(
     assert report.created
     assert report.landed == ids(2)
     assert service.calls["create_playlist"] == 2
-    # create, a look for what the failed one may have made, create, read before, one add,
-    # read after: every request took a token
-    assert fast_bucket.granted == 6
+    # the playlists of that name before, create, a look for what the failed one may have
+    # made, create, read before, one add, read after: one token per request
+    assert fast_bucket.granted == 7
 
 
 def test_a_creation_whose_answer_was_lost_is_not_repeated(
@@ -230,6 +231,48 @@ def test_a_creation_whose_answer_was_lost_is_not_repeated(
     assert service.calls["create_playlist"] == 1
     assert [p.name for p in service.list_playlists()] == ["Road Trip"]
     assert report.landed == ids(2) and report.outcome() == "created, 2 added"
+
+
+def test_a_retried_creation_never_takes_over_a_playlist_of_the_same_name(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    class FlakyCreate(FakeService):
+        failures = 1
+
+        def create_playlist(self, name: str, description: str) -> Playlist:
+            if self.failures:
+                self.failures -= 1
+                raise TransientError("429 while creating the playlist")  # nothing made
+            return super().create_playlist(name, description)
+
+    service = FlakyCreate(catalogue(2))
+    earlier = service.make_playlist("Road Trip")  # another source's, or an earlier run's
+    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    assert report.playlist is not None and report.playlist.id != earlier.id
+    assert service.ids_in(earlier) == [] and service.ids_in(report.playlist) == ids(2)
+
+
+def test_a_lost_answer_then_a_failing_look_is_not_reported_as_failed_once_landed(
+    fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    class LostThenUnreadable(FakeService):
+        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+            super().add_tracks(playlist, track_ids)
+            raise TransientError("the connection was reset")  # landed, answer lost
+
+        def playlist_tracks(self, playlist: Playlist) -> list[Track]:
+            if self.calls["add_tracks"] and self.calls["playlist_tracks"] < 4:
+                self.calls["playlist_tracks"] += 1
+                raise TransientError("503")  # the looks before each retry fail
+            return super().playlist_tracks(playlist)
+
+    policy = RetryPolicy(RetrySettings(max_attempts=3, base_delay_s=0.001, max_delay_s=0.002))
+    service = LostThenUnreadable(catalogue(2))
+    target = service.make_playlist("Road Trip")
+    report = writer(service, policy, fast_bucket, cancel).write(target, "Road Trip", ids(2))
+    assert service.ids_in(target) == ids(2)
+    assert report.landed == ids(2) and report.failed == {}
+    assert report.outcome() == "updated, 2 added"
 
 
 def test_a_creation_refused_says_so_by_name(

@@ -60,7 +60,8 @@ class Fault:
     `label` is a regular expression searched in "METHOD /path" (and, for YouTube Music, the
     innertube endpoint is the path). The first `after` matching requests pass; the next
     `times` get the fault. `lands` says whether the request is carried out before its
-    answer goes wrong (a write whose answer is lost) or not at all.
+    answer goes wrong (a write whose answer is lost) or not at all (the default). An EXPIRE
+    fault ends the login of the service the request went to, from that request on.
     """
 
     kind: FaultKind
@@ -104,13 +105,10 @@ class FaultServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._stopped = False
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self._httpd.server_address[1])
 
     @property
     def address(self) -> tuple[str, int]:
@@ -125,6 +123,8 @@ class FaultServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+        with self._lock:
+            self._stopped = True  # a slow answer's thread, still asleep, logs nothing more
 
     # -- what a test reads --------------------------------------------------------------
 
@@ -134,7 +134,9 @@ class FaultServer:
 
     def fired(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for fault in self.faults:
+        with self._lock:
+            faults = list(self.faults)
+        for fault in faults:
             counts[fault.kind.value] = counts.get(fault.kind.value, 0) + fault.fired
         return counts
 
@@ -151,6 +153,8 @@ class FaultServer:
         if request.label.endswith("/search"):
             text = request.query.get("q", "") or str(request.json().get("query") or "")
         with self._lock:
+            if self._stopped:
+                return
             self.log.append(
                 Logged(arrived, request.host, request.label, status,
                        fault.kind if fault else None, text)
@@ -199,14 +203,14 @@ class FaultServer:
                 fault = server._fault_for(request)
                 kind = fault.kind if fault else None
                 if kind is FaultKind.EXPIRE:
-                    server.spotify.token += "-expired"
-                    server.ytmusic.session += "-expired"
-                if kind in (FaultKind.RESET, FaultKind.SLOW, FaultKind.TRUNCATED) and not (
-                    fault and fault.lands
-                ):
-                    answer = made_up({})  # the request never reaches the service
-                else:
+                    if request.host == SPOTIFY_HOST:
+                        server.spotify.token += "-expired"
+                    else:
+                        server.ytmusic.session += "-expired"
+                if fault is None or kind is FaultKind.EXPIRE or fault.lands:
                     answer = server._answer(request)
+                else:
+                    answer = made_up({})  # the request never reaches the service
                 if kind is FaultKind.RESET:
                     server._record(request, arrived, None, fault)
                     self._reset()

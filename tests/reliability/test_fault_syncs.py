@@ -14,6 +14,7 @@ at the end of the run (conftest.py).
 from __future__ import annotations
 
 import itertools
+import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,7 +219,8 @@ def retries_too_soon(log: list[Logged]) -> list[str]:
         if failed.fault not in BACKED_OFF or not failed.text:
             continue
         again = next((r for r in arrivals[index + 1 :] if r.text == failed.text), None)
-        if again is not None and again.at - failed.at < BACKED_OFF[failed.fault] + least:
+        # 5 ms of slack: arrival times are taken by the server's threads, which share the CPU.
+        if again is not None and again.at - failed.at < BACKED_OFF[failed.fault] + least - 0.005:
             early.append(f"{failed.fault.value}: again after {again.at - failed.at:.3f} s")
     return early
 
@@ -398,22 +400,36 @@ def test_a_playlist_deleted_between_plan_and_apply_is_reported_in_words(
     assert "“Road Trip” is no longer on YouTube Music" in report.warning
     assert "sync again to create it" in report.warning
     assert report.outcome().startswith("nothing written, 11 failed (“Road Trip” is no longer")
-    rows = [r for r in session.rows if r.status is not TrackStatus.PRESENT]
-    assert len(rows) == 11
-    assert {r.status for r in rows} == {TrackStatus.FAILED}
-    assert all("no longer on YouTube Music" in r.reason for r in rows)
+    # Every row says so, the one that was there before included: it went with the playlist.
+    assert [r.status for r in session.rows] == [TrackStatus.FAILED] * 12
+    assert all("no longer on YouTube Music" in r.reason for r in session.rows)
     assert ytmusic.playlists == {}  # nothing re-created behind the person's back
     writes = [r for r in server.log if "edit_playlist" in r.label or "create" in r.label]
     assert writes == []
 
 
-def test_the_server_listens_on_loopback_only_and_stops():
+def outward_address() -> str | None:
+    """This machine's address on its network, if it has one (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 9))  # any routable address: it only picks a route
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if address.startswith("127.") else address
+
+
+def test_the_server_answers_on_loopback_only_and_stops():
     spotify, ytmusic = FakeSpotify([]), FakeYouTubeMusic([])
     with FaultServer(spotify, ytmusic) as server:
         host, port = server.address
-        assert host == "127.0.0.1"
-    import socket
-
+        assert host == "127.0.0.1"  # bound to loopback, not to every address
+        with socket.create_connection((host, port), timeout=1):
+            pass
+        outside = outward_address()
+        if outside is not None:  # a machine with a network: not reachable from there
+            with pytest.raises(OSError), socket.create_connection((outside, port), timeout=1):
+                pass
     with pytest.raises(OSError), socket.create_connection((host, port), timeout=1):
         pass
 

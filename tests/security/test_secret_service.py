@@ -35,7 +35,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = ("dbus-daemon", "dbus-run-session", "gnome-keyring-daemon")
-INSTALL_HINT = "apt-get install --no-install-recommends dbus-daemon gnome-keyring"
+INSTALL_HINT = "apt-get install --no-install-recommends dbus-daemon dbus-x11 gnome-keyring"
 REQUIRE_VARIABLE = "SONGBIRD_REQUIRE_SECRET_SERVICE"
 
 # gnome-keyring-daemon --unlock reads this on stdin and creates the login keyring with it.

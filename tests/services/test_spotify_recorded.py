@@ -242,7 +242,7 @@ def test_a_missing_playlist_is_not_found(shared_dir):
         recorded("spotify/error_404_not_found_2026-03.json")]})  # fmt: skip
     with pytest.raises(NotFound) as raised:
         spotify.playlist_tracks(playlist("0000000000000000000000"))
-    message = "Spotify has no such playlist or track any more: Resource not found."
+    message = "Spotify has no such playlist any more: Resource not found."
     assert str(raised.value) == message
     assert isinstance(raised.value, PermanentError) and not isinstance(raised.value, AuthExpired)
 
