@@ -7,7 +7,9 @@ and demo state (and from each other).
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -68,3 +70,15 @@ def test_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def songbird_log() -> Iterator[None]:
+    """For a test that calls `setup_logging`: the handler it adds goes again afterwards."""
+    logger = logging.getLogger("songbird_gui")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    for handler in [h for h in logger.handlers if h not in handlers]:
+        logger.removeHandler(handler)
+        handler.close()
+    logger.setLevel(level)

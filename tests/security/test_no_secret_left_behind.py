@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -61,28 +58,15 @@ def connect(store: SecretStore) -> Accounts:
     return accounts
 
 
-@pytest.fixture
-def debug_log(tmp_path: Path) -> Iterator[AppPaths]:
-    """Songbird's log at DEBUG into the test's folders; the handler goes again after."""
-    logger = logging.getLogger("songbird_gui")
-    handlers, level = list(logger.handlers), logger.level
-    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
-    setup_logging(paths, logging.DEBUG)
-    yield paths
-    for handler in [h for h in logger.handlers if h not in handlers]:
-        logger.removeHandler(handler)
-        handler.close()
-    logger.setLevel(level)
-
-
 def test_a_real_service_session_leaves_no_secret_in_any_file(
-    qtbot, tmp_path, test_keyring, monkeypatch, debug_log
+    qtbot, tmp_path, test_keyring, monkeypatch, songbird_log
 ):
     sp_songs, yt_songs = twin_catalogue(8)
     spotify = FakeSpotify(sp_songs, token=ACCESS_TOKEN)
     ytmusic = FakeYouTubeMusic(yt_songs, session=COOKIE_VALUE)
     spotify.add_playlist("Road Trip", [s.id for s in sp_songs])
-    paths = debug_log
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    setup_logging(paths, logging.DEBUG)
     accounts = connect(SecretStore())
 
     with FaultServer(spotify, ytmusic) as server:

@@ -26,21 +26,16 @@ def test_redact_masks_every_kind_of_secret():
     assert redact("Searching 143/800 · 9.8 req/s") == "Searching 143/800 · 9.8 req/s"
 
 
-def test_the_log_file_never_holds_a_secret(tmp_path):
+def test_the_log_file_never_holds_a_secret(tmp_path, songbird_log):
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     path = setup_logging(paths)
     log = logging.getLogger("songbird_gui.test")
+    for text in SECRETS:
+        log.warning("request failed: %s", text)
     try:
-        for text in SECRETS:
-            log.warning("request failed: %s", text)
-        try:
-            raise RuntimeError("401 for Authorization: Bearer BQD4x9secretTOKEN")
-        except RuntimeError:
-            log.exception("refresh failed")
-    finally:
-        for handler in logging.getLogger("songbird_gui").handlers[:]:
-            handler.close()
-            logging.getLogger("songbird_gui").removeHandler(handler)
+        raise RuntimeError("401 for Authorization: Bearer BQD4x9secretTOKEN")
+    except RuntimeError:
+        log.exception("refresh failed")
     written = path.read_text(encoding="utf-8")
     assert path == log_file(paths)
     assert "request failed" in written and "refresh failed" in written

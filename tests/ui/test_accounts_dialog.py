@@ -57,7 +57,7 @@ def test_a_bad_spotify_client_id_is_explained(qtbot, test_keyring):
     assert "developer.spotify.com/dashboard" in texts and "127.0.0.1:8765/callback" in texts
 
 
-def test_no_secret_reaches_a_file_a_log_or_qsettings(qtbot, tmp_path, test_keyring):
+def test_no_secret_reaches_a_file_a_log_or_qsettings(qtbot, tmp_path, test_keyring, songbird_log):
     store = SecretStore()
     accounts = Accounts(store)
     accounts.save_ytmusic_headers(HEADERS)
