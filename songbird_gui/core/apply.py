@@ -144,11 +144,9 @@ class PlanWriter:
         report.playlist = None
         report.gone = True
 
-    def _take_token(self) -> None:
+    def _permit(self) -> None:
         """A permit for a second request within one attempt (the write after a look)."""
-        if not self.bucket.acquire(self.cancel):
-            raise Cancelled()
-        self.stats.add(requests=1)
+        self.policy.permit(self.bucket, self.cancel, self.stats)
 
     def _create(self, name: str) -> Playlist:
         """Create the playlist once, even when the first answer is lost and the call retried.
@@ -177,7 +175,7 @@ class PlanWriter:
                 made = [p for i, p in same_name().items() if i not in existing]
                 if made:
                     return made[0]
-                self._take_token()
+                self._permit()
             sent_once = True
             return service.create_playlist(name, "Synced by Songbird")
 
@@ -268,7 +266,7 @@ class PlanWriter:
                 todo = [i for i in batch if i not in held]
                 if not todo:
                     return
-                self._take_token()
+                self._permit()
             sent_once = True
             service.add_tracks(target, todo)
 

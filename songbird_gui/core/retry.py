@@ -70,9 +70,7 @@ class RetryPolicy:
         stats = stats or RequestStats()
         attempt = 0
         while True:
-            if not bucket.acquire(cancel, on_pause):
-                raise Cancelled()
-            stats.add(requests=1)
+            self.permit(bucket, cancel, stats, on_pause)
             try:
                 result = request()
             except RateLimited as error:
@@ -96,6 +94,22 @@ class RetryPolicy:
                 continue
             bucket.on_success()
             return result
+
+    @staticmethod
+    def permit(
+        bucket: TokenBucket,
+        cancel: CancelToken,
+        stats: RequestStats,
+        on_pause: Callable[[float], None] | None = None,
+    ) -> None:
+        """Take one request's permit and count the request; raises `Cancelled` on Stop.
+
+        Each attempt of `call` takes one; a request that an attempt sends after another
+        (a write after the look that decided it) takes its own.
+        """
+        if not bucket.acquire(cancel, on_pause):
+            raise Cancelled()
+        stats.add(requests=1)
 
     def _next_attempt(self, attempt: int, error: ServiceError) -> int:
         attempt += 1
