@@ -51,6 +51,11 @@ class ApplyReport:
     gone: bool = False  # the playlist was deleted: nothing of it is there any more
 
     @property
+    def delivered(self) -> set[str]:
+        """Planned ids this write put in the playlist, or found there already."""
+        return set(self.sent) | set(self.already_there)
+
+    @property
     def added(self) -> int:
         return len([i for i in self.landed if i not in set(self.already_there)])
 
@@ -220,9 +225,9 @@ class PlanWriter:
     @staticmethod
     def _fail_unsent(ids: Sequence[str], report: ApplyReport, reason: str) -> None:
         """Every id not sent (nor failed already) fails for `reason`, which the report says."""
-        sent = set(report.sent) | set(report.already_there)
+        delivered = report.delivered
         for track_id in ids:
-            if track_id not in sent:
+            if track_id not in delivered:
                 report.failed.setdefault(track_id, reason)
         report.warning = reason
 
@@ -236,8 +241,8 @@ class PlanWriter:
             self._gone(name, ids, report)
             return
         except ServiceError as error:
-            sent = set(report.sent) | set(report.already_there)
-            report.landed = [i for i in ids if i in sent]
+            delivered = report.delivered
+            report.landed = [i for i in ids if i in delivered]
             report.warning = report.warning or (
                 f"the playlist could not be read back ({error}); the counts are what was sent"
             )

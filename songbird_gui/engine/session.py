@@ -450,16 +450,15 @@ class SyncSession(QObject):
             )  # fmt: skip
         landed = [set(report.landed) for report in reports]
         for row in self.rows:
-            gone = row.plan_index < len(reports) and reports[row.plan_index].gone
-            if gone and row.status is TrackStatus.PRESENT:  # it went with the playlist
-                row.status = TrackStatus.FAILED
-                row.reason = reports[row.plan_index].warning
-            best = row.result.best if row.result else None
-            if row.status is not TrackStatus.MATCHED or best is None:
-                continue
             if row.plan_index >= len(reports):
                 continue  # stopped before this playlist was written
             report = reports[row.plan_index]
+            if report.gone and row.status is TrackStatus.PRESENT:  # it went with the playlist
+                row.status = TrackStatus.FAILED
+                row.reason = report.warning
+            best = row.result.best if row.result else None
+            if row.status is not TrackStatus.MATCHED or best is None:
+                continue
             if best.track.id in landed[row.plan_index]:
                 row.status = TrackStatus.ADDED
             elif best.track.id in report.failed:
