@@ -474,6 +474,10 @@ class SyncSession(QObject):
         self._pool.clear()
         self._finish_search(stopped=True)
 
+    def active_workers(self) -> int:
+        """Pool threads still running a job (a search in flight, a read, a write)."""
+        return self._pool.activeThreadCount()
+
     def shutdown(self) -> None:
         """Stop and wait for the pool's threads to end; call before the receivers die."""
         self.stop()
