@@ -19,10 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import spotipy
 from requests.adapters import BaseAdapter
 from requests.models import PreparedRequest, Response
+from ytmusicapi import YTMusic
+
+from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.retry import RetryPolicy
+from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.throttle import Throttle
+from songbird_gui.core.types import ServiceId
+from songbird_gui.services.spotify import SpotifyService
+from songbird_gui.services.ytmusic import YTMusicService
 
 RECORDED = Path(__file__).resolve().parents[3] / "shared" / "recorded"
+SPOTIFY_API = "api.spotify.com/v1"
+YT = "music.youtube.com"
+YT_SEARCH = ("POST", f"{YT}/youtubei/v1/search")
+YT_BROWSE = ("POST", f"{YT}/youtubei/v1/browse")
 
 
 @dataclass
@@ -36,6 +50,11 @@ class Answer:
 def _manifest() -> dict[str, Any]:
     data: dict[str, Any] = json.loads((RECORDED / "manifest.json").read_text(encoding="utf-8"))
     return data
+
+
+def manifest_names() -> list[str]:
+    """The name of every recorded file, as the manifest lists them."""
+    return [str(entry["file"]) for entry in _manifest()["files"]]
 
 
 def recorded(name: str) -> Answer:
@@ -90,3 +109,63 @@ def session(routes: dict[tuple[str, str], Route]) -> tuple[requests.Session, Rep
     s.mount("https://", replay)
     s.mount("http://", replay)
     return s, replay
+
+
+# -- the real clients over a replaying session ----------------------------------------------
+
+# Without a login ytmusicapi first fetches the start page for a visitor id.
+YT_HOME = Answer(
+    200, b'<html>ytcfg.set({"VISITOR_DATA":"x"});</html>', {"Content-Type": "text/html"}
+)
+# Browser-auth headers of the recorded README's form: no real credentials are needed offline.
+# ytmusicapi 1.12.3 takes a dict for `auth` as is (auth/auth_parse.py: parse_auth_str).
+FAKE_YT_AUTH = {
+    "cookie": "__Secure-3PAPISID=x",
+    "authorization": "SAPISIDHASH 0_x",
+    "x-goog-authuser": "0",
+}
+
+
+def idle_throttle(service: ServiceId) -> Throttle:
+    """A throttle for the adapter's `throttle` attribute only.
+
+    The replaying session does not send through it (no pacing, no retry), so each recorded
+    answer reaches the adapter as the library returns it.
+    """
+    return Throttle(service, TokenBucket(rate=1000.0, burst=1000), RetryPolicy(RetrySettings()))
+
+
+def spotify_service(routes: dict[tuple[str, str], Route]) -> tuple[SpotifyService, Replay]:
+    """The Spotify adapter over the real spotipy, answered by `routes` (no retries)."""
+    s, replay = session(routes)
+    client = spotipy.Spotify(auth="x", requests_session=s, retries=0)
+    return SpotifyService(client, idle_throttle(ServiceId.SPOTIFY)), replay
+
+
+def ytmusic_client(
+    routes: dict[tuple[str, str], Route], auth: bool = True
+) -> tuple[YTMusic, Replay]:
+    """The real ytmusicapi client (English), answered by `routes` and the start page."""
+    s, replay = session({("GET", YT): [YT_HOME], **routes})
+    return YTMusic(auth=FAKE_YT_AUTH if auth else None, requests_session=s, language="en"), replay
+
+
+def ytmusic_service(
+    routes: dict[tuple[str, str], Route], auth: bool = True
+) -> tuple[YTMusicService, Replay]:
+    """The YouTube Music adapter over the real ytmusicapi, answered by `routes`."""
+    client, replay = ytmusic_client(routes, auth)
+    return YTMusicService(client, idle_throttle(ServiceId.YTMUSIC)), replay
+
+
+def ytmusic_search_rows(
+    answers: list[Answer], search_filter: str | None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """What ytmusicapi itself makes of recorded search answers: the oracle for the adapter.
+
+    `answers` are served in order (page one, then a continuation); `{}` after them ends any
+    further continuation, as the recorded README says.
+    """
+    client, _ = ytmusic_client({YT_SEARCH: [*answers, made_up({})]}, auth=False)
+    rows: list[dict[str, Any]] = client.search("q", filter=search_filter, limit=limit)
+    return rows

@@ -10,7 +10,6 @@ import json
 
 import pytest
 import requests
-import spotipy
 
 from songbird_gui.core.errors import (
     AuthExpired,
@@ -28,18 +27,14 @@ from songbird_gui.core.types import (
     Track,
     TrackKind,
 )
-from songbird_gui.services.spotify import NOT_OWNED, SpotifyService, entry_to_track
-from tests.services.replay import Answer, made_up, recorded, session
+from songbird_gui.services.spotify import NOT_OWNED, entry_to_track
+from tests.services.replay import SPOTIFY_API as API
+from tests.services.replay import Answer, made_up, recorded
+from tests.services.replay import spotify_service as service
 
 pytestmark = pytest.mark.recorded
-API = "api.spotify.com/v1"
 LAST_PAGE = {"items": [], "next": None}  # an empty last page, as Spotify ends a listing
 LIKED = Playlist(ServiceId.SPOTIFY, LIKED_PLAYLIST_ID, "Liked Songs", kind=PlaylistKind.LIKED)
-
-
-def service(routes):
-    s, replay = session(routes)
-    return SpotifyService(spotipy.Spotify(auth="x", requests_session=s, retries=0)), replay
 
 
 def playlist(playlist_id: str, name: str = "p") -> Playlist:
@@ -157,7 +152,7 @@ def test_liked_songs(shared_dir):
 
 
 def test_search_queries_field_first_then_free_text():
-    spotify = SpotifyService(spotipy.Spotify(auth="x"))
+    spotify, _ = service({})  # builds queries only: nothing is sent
     song = Track(ServiceId.YTMUSIC, "v", "Hey Jude - Live at Wembley", ("The Beatles",))
     assert [(q.kind, q.text) for q in spotify.search_queries(song)] == [
         ("field", 'track:"hey jude" artist:"the beatles" live'),

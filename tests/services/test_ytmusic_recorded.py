@@ -10,7 +10,6 @@ import json
 
 import pytest
 import requests
-from ytmusicapi import YTMusic
 
 from songbird_gui.core.errors import AuthExpired, PermanentError, RateLimited, TransientError
 from songbird_gui.core.types import (
@@ -22,34 +21,18 @@ from songbird_gui.core.types import (
     Track,
     TrackKind,
 )
-from songbird_gui.services.ytmusic import YTMusicService
-from tests.services.replay import Answer, made_up, recorded, session
+from tests.services.replay import YT, Answer, made_up, recorded, ytmusic_search_rows
+from tests.services.replay import YT_BROWSE as BROWSE
+from tests.services.replay import YT_SEARCH as SEARCH
+from tests.services.replay import ytmusic_service as service
 
 pytestmark = pytest.mark.recorded
-YT = "music.youtube.com"
-SEARCH = ("POST", f"{YT}/youtubei/v1/search")
-BROWSE = ("POST", f"{YT}/youtubei/v1/browse")
-# Browser-auth headers of the recorded README's form: no real credentials are needed offline.
-# ytmusicapi 1.12.3 takes a dict for `auth` as is (auth/auth_parse.py: parse_auth_str).
-FAKE_AUTH = {
-    "cookie": "__Secure-3PAPISID=x",
-    "authorization": "SAPISIDHASH 0_x",
-    "x-goog-authuser": "0",
-}
-HOME = Answer(200, b'<html>ytcfg.set({"VISITOR_DATA":"x"});</html>', {"Content-Type": "text/html"})
 LIKED = Playlist(ServiceId.YTMUSIC, LIKED_PLAYLIST_ID, "Liked Music", kind=PlaylistKind.LIKED)
-
-
-def service(routes, auth=True):
-    s, replay = session({("GET", YT): [HOME], **routes})
-    client = YTMusic(auth=FAKE_AUTH if auth else None, requests_session=s, language="en")
-    return YTMusicService(client), replay
 
 
 def raw_search(name: str, search_filter: str) -> list[dict]:
     """What ytmusicapi itself makes of a recording: the oracle for the adapter's kinds."""
-    s, _ = session({("GET", YT): [HOME], SEARCH: [recorded(name)]})
-    return YTMusic(requests_session=s).search("q", filter=search_filter, limit=20)
+    return ytmusic_search_rows([recorded(name)], search_filter)
 
 
 def test_library_playlists_with_liked_music_first(shared_dir):
