@@ -2,6 +2,6 @@
 
 import sys
 
-from songbird_gui.app import main
+from songbird_gui.ui.launch import main
 
 sys.exit(main())

@@ -1,12 +1,18 @@
-"""The composition root: builds settings, the store, the services and the engine's context.
+"""The composition root: `Songbird` builds settings, the store, the throttles, the services
+and each run's context, for the window, the command line and `--self-test` alike.
 
-Both front ends (the CLI and the window) call `build_context`; nothing else constructs a
-service, a bucket or the store, so every object receives exactly what it needs.
+Nothing else constructs a service, a limiter or the store, so every object receives exactly
+what it needs and is built once. The throttles are built first and shared: every service
+(real or demo) sends its requests through its service's throttle, and every run, the
+playlist loader and the command line draw from the same limits. New settings reach them in
+place (`save_settings`), so they apply to the next requests of a run already going.
+
+This module imports core, services and engine only; the window (`ui/launch.py`) and the
+command line (`cli.py`) import it.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 
 from songbird_gui.core.paths import AppPaths
@@ -14,80 +20,90 @@ from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
-from songbird_gui.core.settings import Settings
+from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.store import MatchStore
+from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.session import SyncContext
+from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, demo_services
 
 
-def build_buckets(settings: Settings) -> dict[ServiceId, TokenBucket]:
-    buckets = {}
+def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
+    """One throttle per service, from the settings' rates and retries."""
+    throttles = {}
     for service_id in ServiceId:
         rate = settings.rate_for(service_id)
-        buckets[service_id] = TokenBucket(
-            rate.rate, rate.burst, headroom=rate.headroom, adaptive=rate.adaptive
-        )
-    return buckets
+        limiter = TokenBucket(rate.rate, rate.burst, headroom=rate.headroom, adaptive=rate.adaptive)
+        throttles[service_id] = Throttle(service_id, limiter, RetryPolicy(settings.retry))
+    return throttles
 
 
 def build_context(
-    settings: Settings,
-    paths: AppPaths,
-    services: dict[ServiceId, MusicService],
-    store: MatchStore | None = None,
+    settings: Settings, services: dict[ServiceId, MusicService], store: MatchStore
 ) -> SyncContext:
+    """What a run works with: the services (with their throttles), the store, the matcher."""
     return SyncContext(
         services=services,
-        buckets=build_buckets(settings),
-        store=store or MatchStore(paths.match_store),
+        store=store,
         matcher=Matcher(settings.match),
         policy=RetryPolicy(settings.retry),
         workers=settings.workers,
     )
 
 
-def build_demo_services(
-    paths: AppPaths, config: DemoConfig | None = None
-) -> dict[ServiceId, MusicService]:
-    config = config or DemoConfig()
-    if config.state_dir is None:
-        config = replace(config, state_dir=paths.demo_state_dir)
-    return dict(demo_services(config))
+class Songbird:
+    """Everything one Songbird process works with, built once.
 
+    The library is the demo one when `demo` is given (the command line's `--demo`, the tests,
+    the self-test), else the person's accounts when both are connected, else the demo with
+    its default configuration.
+    """
 
-def main(argv: list[str] | None = None) -> int:
-    """`songbird-gui` and `python -m songbird_gui`: start the window (or a maintenance task)."""
-    import argparse
+    def __init__(
+        self,
+        paths: AppPaths | None = None,
+        *,
+        accounts: Accounts | None = None,
+        demo: DemoConfig | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.paths = paths or AppPaths.default()
+        self.settings_file = SettingsFile(self.paths.settings_file)
+        self.settings = settings or self.settings_file.load()
+        self.accounts = accounts
+        self._demo_config = demo
+        self.store = MatchStore(self.paths.match_store)
+        self.throttles = build_throttles(self.settings)
+        self._demo_services: dict[ServiceId, MusicService] = {}
 
-    from songbird_gui import __version__
+    def demo_services(self) -> dict[ServiceId, MusicService]:
+        """The demo library's two services (built at the first call)."""
+        if not self._demo_services:
+            config = self._demo_config or DemoConfig()
+            if config.state_dir is None and self._demo_config is None:
+                config = replace(config, state_dir=self.paths.demo_state_dir)
+            self._demo_services.update(demo_services(config, self.throttles))
+        return self._demo_services
 
-    parser = argparse.ArgumentParser(prog="songbird-gui", description="Songbird's window.")
-    parser.add_argument("--version", action="version", version=f"songbird-gui {__version__}")
-    parser.add_argument(
-        "--self-test", action="store_true", help="run a tiny demo sync offscreen and exit"
-    )
-    parser.add_argument(
-        "--install-desktop-entry",
-        action="store_true",
-        help="add Songbird to the desktop's applications (Linux, for this user)",
-    )
-    parser.add_argument("--uninstall-desktop-entry", action="store_true", help="remove it again")
-    args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    if args.self_test:
-        from songbird_gui.ui.self_test import run_self_test
+    def choose_services(self) -> tuple[dict[ServiceId, MusicService], bool]:
+        """The services to sync between, and whether they are the demo library."""
+        if self._demo_config is None and self.accounts is not None:
+            real = self.accounts.services(self.throttles)
+            if real is not None:
+                return real, False
+        return self.demo_services(), True
 
-        return run_self_test()
-    if args.install_desktop_entry or args.uninstall_desktop_entry:
-        from songbird_gui import desktop_entry
+    def context(self, services: dict[ServiceId, MusicService]) -> SyncContext:
+        return build_context(self.settings, services, self.store)
 
-        if args.install_desktop_entry:
-            for path in desktop_entry.install():
-                print(f"wrote {path}")
-        else:
-            for path in desktop_entry.uninstall():
-                print(f"removed {path}")
-        return 0
-    from songbird_gui.ui.launch import run_window
+    def save_settings(self, settings: Settings) -> None:
+        """Keep `settings`, and let the throttles pace the next requests by them."""
+        self.settings = settings
+        self.settings_file.save(settings)
+        for service_id, throttle in self.throttles.items():
+            throttle.reconfigure(settings.rate_for(service_id), settings.retry)
 
-    return run_window([sys.argv[0], *qt_args])
+    def close(self) -> None:
+        """Close the store; only once every worker has left (see `SyncSession.drain`)."""
+        self.store.close()

@@ -14,28 +14,27 @@ import math
 import signal
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from songbird_gui import __version__
-from songbird_gui.app import build_buckets, build_context, build_demo_services
-from songbird_gui.core.cancel import CancelToken
+from songbird_gui.app import Songbird
 from songbird_gui.core.errors import ServiceError
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.ratelimit import TokenBucket
-from songbird_gui.core.retry import RetryPolicy
+from songbird_gui.core.planner import estimate_search
 from songbird_gui.core.service import MusicService
-from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
-from songbird_gui.core.types import Decision, EntryState, Playlist, ServiceId, TrackStatus
+from songbird_gui.core.settings import Settings, SettingsFile
+from songbird_gui.core.throttle import gather
+from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
+from songbird_gui.engine.summary import plural
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 
 if TYPE_CHECKING:
-    from songbird_gui.engine.session import Row
+    from songbird_gui.engine.session import SyncSession
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -43,6 +42,9 @@ EXIT_UNKNOWN_PLAYLIST = 3
 EXIT_SERVICE = 4
 EXIT_NO_ACCOUNT = 5
 EXIT_INTERRUPTED = 130
+
+# How long, once the loop has returned, a run may take to let its last request end.
+REQUEST_DRAIN_MS = 30_000
 
 SERVICE_NAMES = {
     "spotify": ServiceId.SPOTIFY,
@@ -55,14 +57,6 @@ class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
-
-
-def _found(row: Row) -> bool:
-    """A confident match from this run or an earlier decision (not one the target held)."""
-    if row.status in (TrackStatus.MATCHED, TrackStatus.ADDED):
-        return True
-    accepted = row.result is not None and row.result.decision is Decision.ACCEPT
-    return row.status is TrackStatus.FAILED and accepted
 
 
 def _service(text: str) -> ServiceId:
@@ -160,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class Command:
-    """One CLI invocation: its settings, services and output."""
+    """One CLI invocation: its settings, its library (demo or the person's) and output."""
 
     def __init__(
         self, args: argparse.Namespace, paths: AppPaths, out: TextIO | None = None
@@ -168,30 +162,31 @@ class Command:
         self.args = args
         self.paths = paths
         self.out = out or sys.stdout
-        self.settings = self._settings()
+        self._songbird: Songbird | None = None
 
-    def _settings(self) -> Settings:
-        settings = SettingsFile(self.paths.settings_file).load()
+    def _settings(self, settings: Settings) -> Settings:
+        """The saved settings with this invocation's --workers and --rate."""
         if getattr(self.args, "workers", None):
             settings = replace(settings, workers=self.args.workers)
         if getattr(self.args, "rate", None):
             target = self.args.target
-            current = settings.rate_for(target)
-            fixed = RateSettings(self.args.rate, current.burst, False, current.headroom)
+            fixed = replace(settings.rate_for(target), rate=self.args.rate, adaptive=False)
             settings = settings.with_rate(target, fixed)
         return settings.validated()
 
-    def _services(self) -> dict[ServiceId, MusicService]:
-        if not self.args.demo:
-            real = Accounts().services()
-            if real is None:
-                raise CliError(
-                    "Spotify and YouTube Music are not both connected: connect them in the "
-                    "window (songbird-gui, Accounts), or use --demo for the demo library",
-                    EXIT_NO_ACCOUNT,
-                )
-            return real
-        config = DemoConfig()
+    @property
+    def songbird(self) -> Songbird:
+        """The composition root, on the demo library with --demo, else on the accounts."""
+        if self._songbird is None:
+            settings = self._settings(SettingsFile(self.paths.settings_file).load())
+            if self.args.demo:
+                self._songbird = Songbird(self.paths, demo=self._demo_config(), settings=settings)
+            else:
+                self._songbird = Songbird(self.paths, accounts=Accounts(), settings=settings)
+        return self._songbird
+
+    def _demo_config(self) -> DemoConfig:
+        config = DemoConfig(state_dir=self.paths.demo_state_dir)
         server_overrides: dict[str, Any] = {}
         if self.args.demo_latency_ms is not None:
             server_overrides["latency_s"] = max(self.args.demo_latency_ms, 0.0) / 1000.0
@@ -205,25 +200,39 @@ class Command:
         def tuned(server: DemoServerConfig) -> DemoServerConfig:
             return replace(server, **server_overrides)
 
-        config = replace(config, spotify=tuned(config.spotify), ytmusic=tuned(config.ytmusic))
         if self.args.demo_reset:
             for state in self.paths.demo_state_dir.glob("demo-*.json"):
                 state.unlink()
-        return build_demo_services(self.paths, config)
+        return replace(config, spotify=tuned(config.spotify), ytmusic=tuned(config.ytmusic))
+
+    def services(self) -> dict[ServiceId, MusicService]:
+        services, demo = self.songbird.choose_services()
+        if demo and not self.args.demo:
+            raise CliError(
+                "Spotify and YouTube Music are not both connected: connect them in the "
+                "window (songbird-gui, Accounts), or use --demo for the demo library",
+                EXIT_NO_ACCOUNT,
+            )
+        return services
 
     def run(self) -> int:
-        if self.args.command == "playlists":
-            return self.list_playlists()
-        if self.args.command == "eval-matches":
-            return self.eval_matches()
-        return SyncCommand(self).run()
+        try:
+            if self.args.command == "playlists":
+                return self.list_playlists()
+            if self.args.command == "eval-matches":
+                return self.eval_matches()
+            return SyncCommand(self).run()
+        finally:
+            if self._songbird is not None:
+                self._songbird.close()
 
     def eval_matches(self) -> int:
         from songbird_gui.core.scoring import Matcher
         from songbird_gui.match_eval import evaluate, report
 
+        settings = SettingsFile(self.paths.settings_file).load()
         try:
-            tally = evaluate(self.args.file, Matcher(self.settings.match))
+            tally = evaluate(self.args.file, Matcher(settings.match))
         except OSError as error:
             raise CliError(f"cannot read {self.args.file}: {error.strerror}", EXIT_USAGE) from error
         except (ValueError, KeyError, TypeError) as error:
@@ -233,20 +242,15 @@ class Command:
         report(tally, self.out, self.args.json)
         return EXIT_OK
 
-    def read_playlists(
-        self, service: MusicService, policy: RetryPolicy, bucket: TokenBucket
-    ) -> list[Playlist]:
-        """The service's playlists, under the run's throttle and retries."""
+    def read_playlists(self, *services: MusicService) -> list[list[Playlist]]:
+        """The playlist lists of `services`, read at once (each paced by its throttle)."""
         try:
-            return policy.call(service.list_playlists, bucket, CancelToken())
+            return gather([service.list_playlists for service in services])
         except ServiceError as error:
             raise CliError(f"could not read the playlists: {error}", EXIT_SERVICE) from error
 
     def list_playlists(self) -> int:
-        service_id = self.args.service
-        bucket = build_buckets(self.settings)[service_id]
-        policy = RetryPolicy(self.settings.retry)
-        playlists = self.read_playlists(self._services()[service_id], policy, bucket)
+        (playlists,) = self.read_playlists(self.services()[self.args.service])
         if self.args.json:
             rows = [
                 {
@@ -284,20 +288,14 @@ class SyncCommand:
         from songbird_gui.engine.session import SyncSession
 
         app = QCoreApplication.instance() or QCoreApplication([])
-        services = self.command._services()
-        # One context for the whole run: the playlists are read under the same buckets as
-        # the searches and writes that follow.
-        context = build_context(self.command.settings, self.command.paths, services)
-        source = self.args.source
-        try:
-            playlists = self.command.read_playlists(
-                services[source], context.policy, context.buckets[source]
-            )
-            chosen = self._choose(playlists)
-        except CliError:
-            context.store.close()
-            raise
-        session = SyncSession(context, self.args.source, self.args.target)
+        songbird = self.command.songbird
+        services = self.command.services()
+        source, target = self.args.source, self.args.target
+        # Both lists at once: the source's to find the playlists named, the target's to
+        # find where each goes (the plan then needs not read it again).
+        source_list, target_list = self.command.read_playlists(services[source], services[target])
+        chosen = self._choose(source_list)
+        session = SyncSession(songbird.context(services), source, target)
         self.session = session
 
         def finish(code: int) -> None:
@@ -326,17 +324,22 @@ class SyncCommand:
         def on_applied(_reports: object) -> None:
             finish(EXIT_INTERRUPTED if session.cancel.cancelled else EXIT_OK)
 
-        def on_expired(message: str) -> None:
+        def on_blocked(message: str, reconnect: bool) -> None:
             self.progress.clear()
+            then = (
+                "Connect again in the window (songbird-gui, Accounts), then run the same command"
+                if reconnect
+                else "Run the same command later"
+            )
             print(
-                f"songbird: {message}. Connect again in the window (songbird-gui, Accounts), "
-                "then run the same command: what was found so far is remembered.",
+                f"songbird: {message}\n{then}: what was found so far is remembered, and "
+                "only the rest is searched.",
                 file=sys.stderr,
             )
             finish(EXIT_SERVICE)
 
         session.failed.connect(on_failed)
-        session.sessionExpired.connect(on_expired)
+        session.blocked.connect(on_blocked)
         session.planned.connect(on_planned)
         session.progress.connect(lambda done, total: self.progress.show(done, total, session))
         session.searchFinished.connect(on_search_finished)
@@ -350,13 +353,15 @@ class SyncCommand:
         ticker.timeout.connect(lambda: None)
         ticker.start(100)
         try:
-            session.plan(chosen)
+            session.plan(chosen, target_list)
             app.exec()
         finally:
             ticker.stop()
-            session.shutdown()
+            session.close()
+            # The event loop has returned: waiting here freezes nothing. A request in flight
+            # ends within its timeout; the write journal covers a batch cut short.
+            session.drain(REQUEST_DRAIN_MS)
             signal.signal(signal.SIGINT, previous)
-            context.store.close()
         self.progress.clear()
         if not self.args.dry_run:
             self._print_summary()
@@ -384,88 +389,67 @@ class SyncCommand:
 
     def figures(self) -> dict[str, Any]:
         session = self.session
-        statuses = Counter(row.status for row in session.rows)
-        added = sum(report.added for report in session.reports)
         stats = session.figures.search_stats
+        io = session.figures.io_stats
         return {
-            "considered": len(session.rows),
-            # Found, whether or not the write then landed (a refused write shows as failed).
-            "matched": sum(1 for row in session.rows if _found(row)),
-            "review": statuses[TrackStatus.REVIEW],
-            "not_found": statuses[TrackStatus.NOT_FOUND],
-            "failed": statuses[TrackStatus.FAILED],  # searches and writes: each row once
-            "added": added,
-            "already_there": statuses[TrackStatus.PRESENT],
-            "not_syncable": statuses[TrackStatus.UNSYNCABLE],
-            "skipped": statuses[TrackStatus.SKIPPED],
+            **session.summary().figures(),
             "searched_tracks": sum(
                 1 for row in session.rows if row.result is not None and row.result.searches
             ),
             "search_requests": stats.requests,
-            "retries": stats.retries + session.figures.io_stats.retries,
-            "rate_limited": stats.rate_limited + session.figures.io_stats.rate_limited,
+            "retries": stats.retries + io.retries,
+            "rate_limited": stats.rate_limited + io.rate_limited,
             "created": [r.playlist.name for r in session.reports if r.created and r.playlist],
             "elapsed_s": round(time.monotonic() - self.started, 2),
         }
 
     def _print_summary(self) -> None:
         f = self.figures()
+        summary = self.session.summary()
         for report in self.session.reports:
             print(f"{report.name}: {report.outcome()}", file=self.out)
         print(
-            f"{f['considered']} tracks: {f['matched']} matched, "
-            f"{f['already_there']} already there, {f['review']} need review, "
-            f"{f['not_found']} not found, {f['failed']} failed, "
-            f"{f['not_syncable']} not syncable; {f['added']} added; {f['search_requests']} "
-            f"searches, {f['rate_limited']} rate-limited, {f['elapsed_s']} s",
+            f"{summary.sentence()}; {plural(f['search_requests'], 'search', 'searches')}, "
+            f"{f['rate_limited']} rate-limited, {f['elapsed_s']} s",
             file=self.out,
         )
-        if f["review"]:
+        if summary.review:
             print("Open songbird-gui to review the uncertain matches.", file=self.out)
         if self.args.json:
             print(json.dumps(f, ensure_ascii=False), file=self.out)
 
     def _print_plan(self) -> None:
-        settings = self.command.settings
+        settings = self.command.songbird.settings
         rate = settings.rate_for(self.args.target)
-        rows = self.session.rows
-        to_search = sum(1 for r in rows if r.status is TrackStatus.QUEUED)
-        # About one request per track, a second search for the uncertain few.
-        requests = math.ceil(to_search * 1.1)
-        seconds = max(requests - rate.burst, 0) / rate.rate
-        for plan in self.session.plans:
+        session = self.session
+        estimate = estimate_search(session.plans, rate)
+        for plan in session.plans:
             target = plan.target.name if plan.target else f"{plan.target_name} (new)"
             print(
-                f"{plan.source.name} → {target}: {len(plan.entries)} entries, "
+                f"{plan.source.name} → {target}: {plural(len(plan.entries), 'entry', 'entries')}, "
                 f"{plan.count(EntryState.SEARCH)} to search",
                 file=self.out,
             )
         print(
-            f"Dry run: {to_search} tracks to search, about {requests} requests, "
-            f"about {seconds:.0f} s at {rate.rate:g} requests/s; nothing was written.",
+            f"Dry run: {plural(estimate.tracks, 'track')} to search, about "
+            f"{plural(estimate.requests, 'request')}, about {estimate.seconds:.0f} s at "
+            f"{rate.rate:g} requests/s; nothing was written.",
             file=self.out,
         )
         if self.args.json:
-            statuses = Counter(r.status for r in rows)
+            summary = session.summary()
             print(
                 json.dumps(
                     {
-                        "considered": len(rows),
-                        "to_search": to_search,
-                        "already_there": statuses[TrackStatus.PRESENT],
+                        **summary.figures(),
+                        "to_search": estimate.tracks,
                         "remembered": sum(
                             1
-                            for r in rows
+                            for r in session.rows
                             if r.result is not None and r.status is not TrackStatus.PRESENT
                         ),
-                        "not_syncable": statuses[TrackStatus.UNSYNCABLE],
-                        "estimated_requests": requests,
-                        "estimated_s": round(seconds, 1),
-                        "matched": 0,
-                        "review": 0,
-                        "not_found": 0,
-                        "failed": 0,
-                        "added": 0,
+                        "estimated_requests": estimate.requests,
+                        "estimated_s": round(estimate.seconds, 1),
                         "search_requests": 0,
                         "rate_limited": 0,
                         "elapsed_s": round(time.monotonic() - self.started, 2),
@@ -485,17 +469,15 @@ class ProgressLine:
         self.enabled = stream.isatty()
         self._shown = False
 
-    def show(self, done: int, total: int, session: Any) -> None:
+    def show(self, done: int, total: int, session: SyncSession) -> None:
         if not self.enabled or total == 0:
             return
-        statuses = Counter(row.status for row in session.rows)
-        elapsed = max(time.monotonic() - session.figures.search_started_at, 1e-6)
-        rate = session.figures.search_stats.requests / elapsed
+        summary = session.summary()
         self._draw(
             done,
             total,
-            f"searching · {rate:.1f} req/s · matched {statuses[TrackStatus.MATCHED]} · "
-            f"review {statuses[TrackStatus.REVIEW]} · not found {statuses[TrackStatus.NOT_FOUND]}",
+            f"searching · {session.request_rate():.1f} req/s · "
+            f"{', '.join(summary.parts()) or 'nothing yet'}",
         )
 
     def show_apply(self, done: int, total: int) -> None:

@@ -5,10 +5,16 @@ not added twice (and a re-run adds nothing). A batch the service refuses is spli
 until the bad track is found alone; the rest still land. After writing, the target is read
 once more and the report says what is really there, not what was sent.
 
-A request whose answer is lost (a reset, a timeout, a garbled body) may still have been
-carried out, so a retry first looks: a creation looks for the playlist it may have made, a
-batch re-reads the playlist and sends only what is not there yet. A failure that ends one
-playlist's write (it was deleted, the login expired) goes into its report, in words.
+Each request is paced by the service's throttle, and a read that fails is retried there. A
+write whose answer is lost (a reset, a timeout, a 5xx) may still have been carried out, so the
+throttle does not send it again; the writer retries the whole operation instead, and that
+retry first looks: a creation looks for the playlist it may have made, a batch re-reads the
+playlist and sends only what is not there yet. A failure that ends one playlist's write (it
+was deleted, the login expired) goes into its report, in words.
+
+The writer stops between batches when the run's Stop fires (the request scope's token); the
+read-back after the write uses `readback_cancel` instead, so that a Stop still leaves a true
+report, while closing the window cancels that too.
 """
 
 from __future__ import annotations
@@ -19,15 +25,15 @@ from typing import Protocol, TypeVar
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import (
-    AuthExpired,
     Cancelled,
     NotFound,
     PermanentError,
+    RunBlocked,
     ServiceError,
 )
-from songbird_gui.core.ratelimit import TokenBucket
-from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import MusicService
+from songbird_gui.core.throttle import current_scope, request_scope
 from songbird_gui.core.types import Playlist, ServiceId, Track
 
 T = TypeVar("T")
@@ -85,26 +91,28 @@ class WriteJournal(Protocol):
 
 
 class PlanWriter:
-    """Writes additions to one service under its bucket and retry policy."""
+    """Writes additions to one service; call `write` inside the run's request scope."""
 
     def __init__(
         self,
         service: MusicService,
         policy: RetryPolicy,
-        bucket: TokenBucket,
-        cancel: CancelToken,
-        stats: RequestStats | None = None,
         journal: WriteJournal | None = None,
+        readback_cancel: CancelToken | None = None,
     ) -> None:
         self.service = service
         self.policy = policy
-        self.bucket = bucket
-        self.cancel = cancel
-        self.stats = stats or RequestStats()
         self.journal = journal
+        self.readback_cancel = readback_cancel or CancelToken()
 
-    def _call(self, request: Callable[[], T], cancel: CancelToken | None = None) -> T:
-        return self.policy.call(request, self.bucket, cancel or self.cancel, self.stats)
+    @property
+    def cancel(self) -> CancelToken:
+        return current_scope().cancel
+
+    def _repeat(self, operation: Callable[[], T]) -> T:
+        """A write operation, tried again (after a look) when its answer was lost."""
+        scope = current_scope()
+        return self.policy.repeat(operation, scope.cancel, scope.stats)
 
     def write(
         self,
@@ -149,10 +157,6 @@ class PlanWriter:
         report.playlist = None
         report.gone = True
 
-    def _permit(self) -> None:
-        """A permit for a second request within one attempt (the write after a look)."""
-        self.policy.permit(self.bucket, self.cancel, self.stats)
-
     def _create(self, name: str) -> Playlist:
         """Create the playlist once, even when the first answer is lost and the call retried.
 
@@ -169,22 +173,21 @@ class PlanWriter:
                 if not p.is_liked and p.name.strip().casefold() == wanted
             }
 
-        existing = set(self._call(same_name))
+        existing = set(same_name())
         sent_once = False
 
         def create() -> Playlist:
             nonlocal sent_once
             if sent_once:
-                # The last answer was lost, not necessarily its effect: look (this attempt's
-                # permit), and ask again only if nothing new is there (a permit of its own).
+                # The last answer was lost, not necessarily its effect: look, and ask again
+                # only if nothing new is there.
                 made = [p for i, p in same_name().items() if i not in existing]
                 if made:
                     return made[0]
-                self._permit()
             sent_once = True
             return service.create_playlist(name, "Synced by Songbird")
 
-        return self._call(create)
+        return self._repeat(create)
 
     def _write_into(
         self,
@@ -234,9 +237,16 @@ class PlanWriter:
     def _read_back(
         self, playlist: Playlist, name: str, ids: Sequence[str], report: ApplyReport
     ) -> None:
-        """What of `ids` is in the playlist now. Not cancellable: the report must be true."""
+        """What of `ids` is in the playlist now, read even after a Stop: the report must be
+        true. Only `readback_cancel` (the window closing) cuts it short."""
         try:
-            after = {t.id for t in self._tracks(playlist, CancelToken())}
+            with request_scope(self.readback_cancel, current_scope().stats):
+                after = {t.id for t in self._tracks(playlist)}
+        except Cancelled:
+            delivered = report.delivered
+            report.landed = [i for i in ids if i in delivered]
+            report.warning = report.warning or "not read back: the counts are what was sent"
+            return
         except NotFound:
             self._gone(name, ids, report)
             return
@@ -252,8 +262,8 @@ class PlanWriter:
         for track_id in report.landed:
             report.failed.pop(track_id, None)
 
-    def _tracks(self, playlist: Playlist, cancel: CancelToken | None = None) -> list[Track]:
-        return self._call(lambda: self.service.playlist_tracks(playlist), cancel)
+    def _tracks(self, playlist: Playlist) -> list[Track]:
+        return self.service.playlist_tracks(playlist)
 
     def _add(self, target: Playlist, batch: Sequence[str], report: ApplyReport) -> None:
         journal = self.journal
@@ -265,22 +275,21 @@ class PlanWriter:
             nonlocal sent_once
             todo = list(batch)
             if sent_once:
-                # The last answer was lost, not necessarily its effect: re-read (this
-                # attempt's permit), and send what is missing (a permit of its own).
+                # The last answer was lost, not necessarily its effect: re-read, and send
+                # only what is missing.
                 held = {t.id for t in service.playlist_tracks(target)}
                 todo = [i for i in batch if i not in held]
                 if not todo:
                     return
-                self._permit()
             sent_once = True
             service.add_tracks(target, todo)
 
         try:
-            self._call(send)
+            self._repeat(send)
             report.sent.extend(batch)
             if journal is not None:
                 journal.journal_confirmed(entry)
-        except (AuthExpired, NotFound):
+        except (RunBlocked, NotFound):
             raise  # every later batch would fail alike: the whole write ends, in words
         except PermanentError as error:
             if len(batch) == 1:

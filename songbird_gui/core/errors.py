@@ -1,8 +1,8 @@
 """The errors a service adapter may raise, sorted by what the caller should do about them.
 
 Adapters translate their library's exceptions into these, so the retry policy and the UI
-decide on the kind of failure (retry it, wait, give up, ask to reconnect), never on a status
-code or a library's exception type.
+decide on the kind of failure (retry it, wait, give up, pause the run until the person acts),
+never on a status code or a library's exception type.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ class ServiceError(Exception):
 
 
 class TransientError(ServiceError):
-    """Worth retrying: 5xx, a timeout, a reset connection."""
+    """Worth retrying: 5xx, a timeout, a reset connection, an answer cut short."""
 
 
 class RateLimited(TransientError):
@@ -32,8 +32,33 @@ class NotFound(PermanentError):
     """The playlist is not there any more (a 404 from a playlist's endpoint): deleted."""
 
 
-class AuthExpired(PermanentError):
+class RunBlocked(ServiceError):
+    """The service will serve no request of this run until something changes.
+
+    The person must reconnect, or put their account right, or a quota must renew. Every
+    further request would fail alike, so nothing is retried: the run pauses, keeps what it
+    found, and goes on from there later.
+    """
+
+
+class AuthExpired(RunBlocked):
     """The account's session is no longer valid; the person must reconnect."""
+
+
+class AccountNotAllowed(RunBlocked):
+    """The service refuses this account for a reason the person can fix (in words)."""
+
+
+class QuotaExceeded(RunBlocked):
+    """A quota is used up, or the service asked for a pause of many minutes.
+
+    Retrying sooner only burns the next window. `retry_at` is when to try again (wall-clock
+    seconds since the epoch), if the service said.
+    """
+
+    def __init__(self, message: str, retry_at: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
 
 
 class Cancelled(Exception):

@@ -9,12 +9,15 @@ once, none that the target already holds.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from songbird_gui.core.normalize import parse_title
 from songbird_gui.core.scoring import Matcher
+from songbird_gui.core.settings import RateSettings
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import (
     Decision,
@@ -129,3 +132,23 @@ def additions(
             held.add(target_id)
             ids.append(target_id)
     return ids
+
+
+# About one request per track: the best search first, a second one for the uncertain few.
+REQUESTS_PER_SEARCH = 1.1
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEstimate:
+    """What searching a set of plans will cost, before any search (a dry run says it)."""
+
+    tracks: int
+    requests: int
+    seconds: float
+
+
+def estimate_search(plans: Sequence[SyncPlan], rate: RateSettings) -> SearchEstimate:
+    """The searches `plans` need and about how long they take at `rate` (the burst is free)."""
+    tracks = sum(len(plan.to_search) for plan in plans)
+    requests = math.ceil(tracks * REQUESTS_PER_SEARCH)
+    return SearchEstimate(tracks, requests, max(requests - rate.burst, 0) / rate.rate)

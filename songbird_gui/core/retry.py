@@ -1,9 +1,18 @@
-"""Retry policy: which failures are retried, how long to wait, and the loop that does it.
+"""Retry policy: which failures are retried, how long to wait, and the loops that do it.
 
-Each attempt, retries included, takes a token from the service's bucket, so retrying never
-pushes the request rate past the limit. A 429 pauses the whole bucket (every worker of that
-service) for its Retry-After; other transient failures back off exponentially with full
-jitter, which spreads the retries of many workers instead of sending them in step.
+Two loops, for two kinds of work:
+
+- `call` sends ONE request: each attempt, retries included, takes a permit from the service's
+  limiter first, so retrying never pushes the request rate past the limit. A 429 pauses the
+  whole limiter (every worker of that service) for its Retry-After; other transient failures
+  back off exponentially with full jitter, which spreads the retries of many workers instead
+  of sending them in step. The service's `Throttle` runs every request through it.
+- `repeat` runs an OPERATION of several requests again after a transient failure that the
+  request loop could not safely retry on its own: a write whose answer was lost may have
+  landed, so the operation looks before it writes again. Its requests take their own permits.
+
+A Retry-After of many minutes is not waited out: the run stops with `QuotaExceeded`, which
+says how long and until when.
 """
 
 from __future__ import annotations
@@ -11,12 +20,19 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import Cancelled, RateLimited, ServiceError, TransientError
+from songbird_gui.core.errors import (
+    Cancelled,
+    QuotaExceeded,
+    RateLimited,
+    ServiceError,
+    TransientError,
+)
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.settings import RetrySettings
 
@@ -40,13 +56,38 @@ class RequestStats:
             self.rate_limited += rate_limited
 
 
-class RetryPolicy:
-    """Exponential backoff with full jitter; the random source is injectable for tests."""
+def wait_text(seconds: float) -> str:
+    """A pause in words: "45 s", "12 min", "2 h 5 min"."""
+    seconds = max(round(seconds), 0)
+    if seconds < 120:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
-    def __init__(self, settings: RetrySettings, rng: random.Random | None = None) -> None:
+
+def clock_text(when: float, now: float) -> str:
+    """A wall-clock time in words: "18:40", or "Thu 09:15" when it is not today."""
+    local, today = time.localtime(when), time.localtime(now)
+    same_day = local.tm_yday == today.tm_yday and local.tm_year == today.tm_year
+    return time.strftime("%H:%M" if same_day else "%a %H:%M", local)
+
+
+class RetryPolicy:
+    """Exponential backoff with full jitter; the random source and clock are injectable."""
+
+    def __init__(
+        self,
+        settings: RetrySettings,
+        rng: random.Random | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.settings = settings
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
+        self._wall_clock = wall_clock
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before retry number `attempt` (1 for the first retry)."""
@@ -61,31 +102,37 @@ class RetryPolicy:
         cancel: CancelToken,
         stats: RequestStats | None = None,
         on_pause: Callable[[float], None] | None = None,
+        *,
+        resend: bool = True,
+        service_name: str = "The service",
     ) -> T:
-        """Run `request` under the bucket, retrying transient failures.
+        """Send one request under the bucket, retrying what may be retried.
 
-        Raises `Cancelled` when Stop is pressed, the last `ServiceError` when retries are
-        exhausted, and permanent errors at once.
+        A 429 is always retried after its pause: the service refused the request, so it did
+        nothing. Other transient failures are retried only when `resend` is true: a write
+        whose answer was lost may have landed, and its caller must look before it asks again.
+        Raises `Cancelled` when Stop is pressed, `QuotaExceeded` for a pause of minutes, the
+        last `ServiceError` when retries are exhausted, and permanent errors at once.
         """
         stats = stats or RequestStats()
         attempt = 0
         while True:
-            self.permit(bucket, cancel, stats, on_pause)
+            if not bucket.acquire(cancel, on_pause):
+                raise Cancelled()
+            stats.add(requests=1)
             try:
                 result = request()
             except RateLimited as error:
                 stats.add(rate_limited=1)
-                retry_after = error.retry_after
-                if retry_after is not None and retry_after > self.settings.max_retry_after_s:
-                    raise ServiceError(
-                        f"the service asked us to wait {retry_after:.0f} s; try again later"
-                    ) from error
-                bucket.on_rate_limited(retry_after)
-                log.info("rate-limited (Retry-After %s): every request waits", retry_after)
+                self._check_pause(error, service_name)
+                bucket.on_rate_limited(error.retry_after)
+                log.info("rate-limited (Retry-After %s): every request waits", error.retry_after)
                 attempt = self._next_attempt(attempt, error)
                 stats.add(retries=1)
                 continue
             except TransientError as error:
+                if not resend:
+                    raise
                 attempt = self._next_attempt(attempt, error)
                 log.info("retrying after a transient failure: %s", error)
                 stats.add(retries=1)
@@ -95,21 +142,43 @@ class RetryPolicy:
             bucket.on_success()
             return result
 
-    @staticmethod
-    def permit(
-        bucket: TokenBucket,
+    def repeat(
+        self,
+        operation: Callable[[], T],
         cancel: CancelToken,
-        stats: RequestStats,
-        on_pause: Callable[[float], None] | None = None,
-    ) -> None:
-        """Take one request's permit and count the request; raises `Cancelled` on Stop.
+        stats: RequestStats | None = None,
+    ) -> T:
+        """Run `operation` again after a transient failure, with backoff, up to the limit.
 
-        Each attempt of `call` takes one; a request that an attempt sends after another
-        (a write after the look that decided it) takes its own.
+        The operation's own requests are paced (and their 429s waited out) where they are
+        sent; a failure that reaches here could not be retried there.
         """
-        if not bucket.acquire(cancel, on_pause):
-            raise Cancelled()
-        stats.add(requests=1)
+        attempt = 0
+        while True:
+            try:
+                return operation()
+            except RateLimited:
+                raise  # its pauses were waited out already, and retries used up
+            except TransientError as error:
+                attempt = self._next_attempt(attempt, error)
+                log.info("trying the operation again after: %s", error)
+                if stats is not None:
+                    stats.add(retries=1)
+                if cancel.wait(self.backoff(attempt)):
+                    raise Cancelled() from error
+
+    def _check_pause(self, error: RateLimited, service_name: str) -> None:
+        """A Retry-After longer than the settings allow ends the run, in words."""
+        retry_after = error.retry_after
+        if retry_after is None or retry_after <= self.settings.max_retry_after_s:
+            return
+        now = self._wall_clock()
+        retry_at = now + retry_after
+        raise QuotaExceeded(
+            f"{service_name} asked Songbird to wait {wait_text(retry_after)}; "
+            f"try again after {clock_text(retry_at, now)}",
+            retry_at,
+        ) from error
 
     def _next_attempt(self, attempt: int, error: ServiceError) -> int:
         attempt += 1

@@ -2,7 +2,10 @@
 
 It lives in core so that the planner and the engine can be written against it without knowing
 which service they talk to. Adapters speak only core types; no library dict crosses it. Every
-method may raise the errors of `songbird_gui.core.errors`, and nothing else.
+method may raise the errors of `songbird_gui.core.errors` (and `Cancelled`), nothing else.
+
+Each request a method sends passes the service's `throttle` (paced, retried where that is
+safe), so a method may send many requests: callers never pace or retry reads themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import Playlist, SearchQuery, ServiceId, Track
 
 
@@ -23,6 +27,7 @@ class ServiceLimits:
 class MusicService(Protocol):
     service_id: ServiceId
     limits: ServiceLimits
+    throttle: Throttle  # every request of this service passes it
 
     def list_playlists(self) -> list[Playlist]:
         """The person's playlists, Liked Songs first (kind LIKED)."""
@@ -40,8 +45,13 @@ class MusicService(Protocol):
         """One search request."""
         ...
 
-    def create_playlist(self, name: str, description: str) -> Playlist: ...
+    def create_playlist(self, name: str, description: str) -> Playlist:
+        """Sent as a write (`throttle.writing`): a lost answer is raised, not re-sent."""
+        ...
 
     def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-        """Add one batch (at most `limits.add_batch_size`); raises if the batch failed."""
+        """Add one batch (at most `limits.add_batch_size`); raises if the batch failed.
+
+        Sent as a write (`throttle.writing`): a lost answer is raised, not re-sent.
+        """
         ...

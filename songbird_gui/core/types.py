@@ -180,19 +180,21 @@ class SearchQuery:
 
 
 class TrackStatus(StrEnum):
-    """The per-track status a person watches in the table."""
+    """The per-track status a person watches in the table; each word means one thing."""
 
     QUEUED = "queued"
     SEARCHING = "searching"
     WAITING = "waiting"
-    MATCHED = "matched"
+    MATCHED = "matched"  # a confident match, not written yet
     REVIEW = "needs review"
     NOT_FOUND = "not found"
     FAILED = "failed"
     PRESENT = "already there"
     UNSYNCABLE = "not syncable"
-    ADDED = "added"
-    SKIPPED = "skipped"
+    ADDED = "added"  # matched, and read back from the target after the write
+    SKIPPED = "skipped by you"
+    NOT_SEARCHED = "not searched"  # the search was stopped before this track's turn
+    DUPLICATE = "listed twice"  # the source lists it again: its first entry counts
 
     @property
     def is_final(self) -> bool:

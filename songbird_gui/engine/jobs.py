@@ -2,9 +2,12 @@
 
 A `QRunnable` is not a `QObject` and is deleted by the pool when `run()` returns, so it cannot
 own signals. Each job is handed a signal holder created on the receiving thread and owned by
-the object that receives (the scheduler or the session): it outlives the job, and since it
+the object that receives (the session or the loader): it outlives the job, and since it
 lives on the receiver's thread, every emit from a worker is queued to that thread. Jobs get
 immutable inputs and never touch a widget or a model.
+
+Each job runs inside a request scope (`core.throttle.request_scope`): the requests it sends,
+through whatever library, belong to its run's Stop and counters.
 """
 
 from __future__ import annotations
@@ -14,16 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import AuthExpired, Cancelled, PermanentError, ServiceError
+from songbird_gui.core.errors import Cancelled, PermanentError, RunBlocked, ServiceError
 from songbird_gui.core.matching import find_match
-from songbird_gui.core.ratelimit import TokenBucket
-from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.store import MatchStore
+from songbird_gui.core.throttle import request_scope
 from songbird_gui.core.types import Track
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,10 @@ class MatchSignals(QObject):
     waiting = Signal(int, float)  # row, clock time (time.monotonic) the pause ends
     matched = Signal(int, object)  # row, MatchResult
     failed = Signal(int, str)  # row, a sentence for the person
-    expired = Signal(int, str)  # row, the service's session ended: reconnect, then resume
+    # row, the RunBlocked error: the service will serve no more of this run (a login that
+    # ended, an account it refuses, a quota used up); the search pauses.
+    blocked = Signal(int, object)
+    finished = Signal(int)  # row: the job has ended, whatever it reported (or not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +51,6 @@ class SearchContext:
 
     service: MusicService
     matcher: Matcher
-    policy: RetryPolicy
-    bucket: TokenBucket
     cancel: CancelToken
     stats: RequestStats
     store: MatchStore
@@ -63,28 +67,29 @@ class MatchJob(QRunnable):
         self.signals = signals
 
     def run(self) -> None:
+        try:
+            self._search()
+        finally:
+            self.signals.finished.emit(self.row)
+
+    def _search(self) -> None:
         ctx = self.context
         if ctx.cancel.cancelled:
             return
         self.signals.started.emit(self.row)
+
+        def on_pause(until: float) -> None:
+            self.signals.waiting.emit(self.row, until)
+
         try:
-            rejected = ctx.store.rejected_ids(self.track, ctx.service.service_id)
-            result = find_match(
-                self.track,
-                ctx.service,
-                ctx.matcher,
-                ctx.policy,
-                ctx.bucket,
-                ctx.cancel,
-                rejected=rejected,
-                stats=ctx.stats,
-                on_pause=lambda until: self.signals.waiting.emit(self.row, until),
-            )
+            with request_scope(ctx.cancel, ctx.stats, on_pause):
+                rejected = ctx.store.rejected_ids(self.track, ctx.service.service_id)
+                result = find_match(self.track, ctx.service, ctx.matcher, rejected=rejected)
             ctx.store.remember(result, ctx.service.service_id)
         except Cancelled:
             return
-        except AuthExpired as error:
-            self.signals.expired.emit(self.row, str(error))
+        except RunBlocked as error:
+            self.signals.blocked.emit(self.row, error)
             return
         except ServiceError as error:
             permanent = isinstance(error, PermanentError)
@@ -102,21 +107,37 @@ class MatchJob(QRunnable):
 class TaskSignals(QObject):
     done = Signal(object)
     failed = Signal(str)
+    blocked = Signal(object)  # the RunBlocked error that ended the task
 
 
 class TaskJob(QRunnable):
-    """Runs one blocking call (read playlists, write a plan) off the GUI thread."""
+    """Runs one blocking call (read playlists, write a plan) off the GUI thread.
 
-    def __init__(self, task: Callable[[], Any], signals: TaskSignals) -> None:
+    Its requests belong to `cancel` and are counted in `stats`.
+    """
+
+    def __init__(
+        self,
+        task: Callable[[], Any],
+        signals: TaskSignals,
+        cancel: CancelToken,
+        stats: RequestStats | None = None,
+    ) -> None:
         super().__init__()
         self.task = task
         self.signals = signals
+        self.cancel = cancel
+        self.stats = stats
 
     def run(self) -> None:
         try:
-            result = self.task()
+            with request_scope(self.cancel, self.stats):
+                result = self.task()
         except Cancelled:
             self.signals.failed.emit("stopped")
+            return
+        except RunBlocked as error:
+            self.signals.blocked.emit(error)
             return
         except ServiceError as error:
             self.signals.failed.emit(str(error))
@@ -126,3 +147,36 @@ class TaskJob(QRunnable):
             self.signals.failed.emit(f"unexpected error: {error}")
             return
         self.signals.done.emit(result)
+
+
+class _IdleDeleter(QTimer):
+    """Looks now and then whether its parent's pool is idle, and deletes the parent then.
+
+    It holds the pool, never its parent's Python object: a closure over that would make it
+    the parent's last owner, and drop it from inside the parent's own destruction.
+    """
+
+    def __init__(self, owner: QObject, pool: QThreadPool, poll_ms: int) -> None:
+        super().__init__(owner)
+        self._pool = pool
+        self.setInterval(poll_ms)
+        self.timeout.connect(self._check)
+
+    def _check(self) -> None:
+        parent = self.parent()
+        if self._pool.activeThreadCount() == 0 and parent is not None:
+            self.stop()
+            parent.deleteLater()
+
+
+def delete_when_idle(owner: QObject, pool: QThreadPool, poll_ms: int = 50) -> None:
+    """Delete `owner` (the receiver of `pool`'s jobs) once the pool has no job left.
+
+    Never waits: a job still in flight reports to signal holders that `owner` owns, so
+    `owner` lives until it has. (A pool's destructor would wait for its jobs, on whatever
+    thread deletes it.)
+    """
+    if pool.activeThreadCount() == 0:
+        owner.deleteLater()
+        return
+    _IdleDeleter(owner, pool, poll_ms).start()

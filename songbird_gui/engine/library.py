@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from functools import partial
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.errors import RunBlocked
+from songbird_gui.core.service import MusicService
+from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import Playlist, ServiceId
 from songbird_gui.engine.jobs import TaskJob, TaskSignals
-from songbird_gui.engine.session import SyncContext
 
 
 class PlaylistLoader(QObject):
@@ -19,28 +23,41 @@ class PlaylistLoader(QObject):
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, context: SyncContext, parent: QObject | None = None) -> None:
+    def __init__(
+        self, services: dict[ServiceId, MusicService], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.context = context
+        self.services = services
         self.cancel = CancelToken()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        # One holder for every load, for the loader's life: no object left behind per load.
+        self._signals = TaskSignals(self)
+        self._signals.done.connect(self.loaded)
+        self._signals.failed.connect(self.failed)
+        self._signals.blocked.connect(self._on_blocked)
 
     def load(self) -> None:
+        """Read both lists at once (their requests are paced by each service's throttle)."""
+        services = dict(self.services)
+        if self.cancel.cancelled:
+            self.cancel = CancelToken()
+
         def read_all() -> dict[ServiceId, list[Playlist]]:
-            result = {}
-            for service_id, service in self.context.services.items():
-                result[service_id] = self.context.policy.call(
-                    service.list_playlists, self.context.buckets[service_id], self.cancel
-                )
-            return result
+            lists = gather([partial(s.list_playlists) for s in services.values()])
+            return dict(zip(services, lists, strict=True))
 
-        signals = TaskSignals(self)
-        signals.done.connect(self.loaded)
-        signals.failed.connect(self.failed)
-        self._pool.start(TaskJob(read_all, signals))
+        self._pool.start(TaskJob(read_all, self._signals, self.cancel))
 
-    def shutdown(self) -> None:
+    @Slot(object)
+    def _on_blocked(self, error: RunBlocked) -> None:
+        self.failed.emit(str(error))
+
+    def cancel_all(self) -> None:
+        """Stop reading; never waits (the pool's thread leaves after its request)."""
         self.cancel.cancel()
         self._pool.clear()
-        self._pool.waitForDone()
+
+    def drain(self, timeout_ms: int) -> bool:
+        """After the event loop has returned: wait for the reading thread to leave."""
+        return bool(self._pool.waitForDone(timeout_ms))

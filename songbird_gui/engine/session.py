@@ -1,17 +1,27 @@
-"""One sync run, from reading the playlists to writing the targets: `SyncSession`.
+"""One sync run, from reading the playlists to the report of what was written: `SyncSession`.
+
+A run is one object with explicit states that the window and the command line observe
+(`state`, `stateChanged`) rather than keep flags of their own:
+
+    NEW ─plan()→ PLANNING ─search()→ SEARCHING ─→ READY ─apply()→ APPLYING ─→ APPLIED
+                    │                   │  ↑ resume()              (apply() again after a Stop)
+                    ↓ Stop / failure     ↓ blocked
+                 STOPPED / FAILED      PAUSED
 
 The session lives on the thread that created it (the GUI thread in the window, the main
-thread in the CLI) and keeps the authoritative list of rows, one per source entry. Its three
-phases each run on its own `QThreadPool`, and each reports back through queued signals:
+thread in the command line) and keeps the authoritative list of rows, one per source entry.
+Its work runs on its own `QThreadPool`, each job inside a request scope (its Stop, its
+counters), and reports back through queued signals.
 
-    plan()   read source and target, plan every playlist       -> planned
-    search() one MatchJob per entry to search, throttled       -> track*, progress, searchFinished
-    apply()  write each plan's accepted matches to its target  -> applyProgress, applied
+Nothing here ever waits for a worker on the session's thread. `stop()` cancels at once:
+queued jobs leave the pool, jobs waiting for a permit or a backoff wake and quit, and the
+requests in flight finish on their own. `close()` cancels the read-back after a write too;
+`dispose()` lets the object go once its workers have left; `drain()` is for after the event
+loop has returned, when waiting can freeze no window.
 
-`stop()` cancels within a moment: queued jobs are dropped from the pool, jobs waiting for a
-token wake and quit, and `searchFinished(True)` is emitted at once. Searches in flight finish
-their one request and report nothing. `shutdown()` then drains the pool; the owner calls it
-before the session (and the receivers of its signals) go away.
+Settings never end a run (`update_settings`): new workers apply to the next jobs, new
+thresholds decide again every row the person has not decided. (New rates apply at the
+services' throttles, which the composition root reconfigures.)
 """
 
 from __future__ import annotations
@@ -20,67 +30,88 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from enum import StrEnum
+from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from songbird_gui.core.apply import ApplyReport, PlanWriter
 from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.errors import AuthExpired, RunBlocked, ServiceError
 from songbird_gui.core.planner import additions, find_target_playlist, plan_sync
-from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
+from songbird_gui.core.settings import Settings
 from songbird_gui.core.store import MatchStore
+from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import (
     Candidate,
     Decision,
-    EntryState,
     MatchOrigin,
     MatchResult,
-    PlanEntry,
     Playlist,
     ServiceId,
     SyncPlan,
     Track,
     TrackStatus,
 )
-from songbird_gui.engine.jobs import MatchJob, MatchSignals, SearchContext, TaskJob, TaskSignals
+from songbird_gui.engine.jobs import (
+    MatchJob,
+    MatchSignals,
+    SearchContext,
+    TaskJob,
+    TaskSignals,
+    delete_when_idle,
+)
+from songbird_gui.engine.rows import STATUS_OF_DECISION, Row, row_for
+from songbird_gui.engine.summary import IN_PROGRESS, RunSummary
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+__all__ = ["Row", "RunState", "SyncContext", "SyncSession"]
 
 
 @dataclass(frozen=True)
 class SyncContext:
-    """The long-lived parts a session works with, built once by the composition root."""
+    """The long-lived parts a run works with, built by the composition root."""
 
     services: dict[ServiceId, MusicService]
-    buckets: dict[ServiceId, TokenBucket]
     store: MatchStore
     matcher: Matcher
     policy: RetryPolicy
     workers: int
 
 
+class RunState(StrEnum):
+    NEW = "new"
+    PLANNING = "reading playlists"
+    SEARCHING = "searching"
+    PAUSED = "paused"  # the service refused to go on (login, account, quota); resume()
+    READY = "ready"  # searched, or stopped while searching: review, then apply
+    APPLYING = "writing"
+    APPLIED = "written"
+    STOPPED = "stopped"  # stopped before there was anything to apply
+    FAILED = "failed"  # the playlists could not be read
+    CLOSED = "closed"
+
+
 @dataclass
-class Row:
-    """One source entry as the person sees it; changed only on the session's thread."""
+class RequestRate:
+    """Requests per second over the last second or so, sampled when asked."""
 
-    plan_index: int
-    entry: PlanEntry
-    status: TrackStatus
-    result: MatchResult | None = None
-    reason: str = ""
-    waiting_until: float = 0.0
+    _at: float = 0.0
+    _count: int = 0
+    rate: float = 0.0
 
-
-_STATUS_OF_DECISION = {
-    Decision.ACCEPT: TrackStatus.MATCHED,
-    Decision.REVIEW: TrackStatus.REVIEW,
-    Decision.NOT_FOUND: TrackStatus.NOT_FOUND,
-    Decision.SKIPPED: TrackStatus.SKIPPED,
-}
+    def sample(self, count: int, now: float) -> float:
+        if not self._at:
+            self._at, self._count = now, count
+        elif now - self._at >= 1.0:
+            self.rate = (count - self._count) / (now - self._at)
+            self._at, self._count = now, count
+        return self.rate
 
 
 @dataclass
@@ -92,35 +123,42 @@ class SessionFigures:
     started_at: float = field(default_factory=time.monotonic)
     search_started_at: float = 0.0
     search_ended_at: float = 0.0
+    request_rate: RequestRate = field(default_factory=RequestRate)
 
 
 class SyncSession(QObject):
     """Signals:
+    stateChanged(object RunState): the run moved on; `message` says why, where there is why.
     planned(): `rows` and `plans` are ready.
     trackStarted(int row), trackWaiting(int row, float until), trackMatched(int row, object
     MatchResult), trackFailed(int row, str reason): one search's progress.
+    rowsChanged(object list[int]): rows changed at once (a bulk decision, new thresholds).
     progress(int done, int total): searches finished so far.
     searchFinished(bool stopped): every search ended, or Stop was pressed.
     applyProgress(int done, int total): tracks written so far, over all plans.
     applied(object list[ApplyReport]): the writes ended (or were stopped).
     failed(str): a phase could not run (network down, playlist gone); a sentence to show.
-    handSearched(int row, object candidates): the answer to `search_by_hand`.
-    sessionExpired(str message): the target service's session ended; the search paused, every
-    unsearched track is queued again, and `resume()` (after reconnecting) goes on from there.
+    handSearched(int row, object answer): the answer to `search_by_hand`: the candidates
+    found (a tuple, maybe empty), or a sentence saying why the search failed.
+    blocked(str message, bool reconnect): the target refused to go on; the search paused,
+    every unsearched track is queued again, and `resume()` goes on from there (after
+    reconnecting, when `reconnect` is true).
     """
 
+    stateChanged = Signal(object)
     planned = Signal()
     trackStarted = Signal(int)
     trackWaiting = Signal(int, float)
     trackMatched = Signal(int, object)
     trackFailed = Signal(int, str)
+    rowsChanged = Signal(object)
     progress = Signal(int, int)
     searchFinished = Signal(bool)
     applyProgress = Signal(int, int)
     applied = Signal(object)
     failed = Signal(str)
-    handSearched = Signal(int, object)  # row, tuple[Candidate, ...] found by the person's words
-    sessionExpired = Signal(str)  # the target's login ended mid-run; the search is paused
+    handSearched = Signal(int, object)
+    blocked = Signal(str, bool)
 
     def __init__(
         self,
@@ -133,11 +171,15 @@ class SyncSession(QObject):
         self.context = context
         self.source = source
         self.target = target
+        self.state = RunState.NEW
+        self.message = ""  # why the run is in its state, where there is a why
+        self.needs_login = False  # paused by a login that ended: resume after reconnecting
         self.rows: list[Row] = []
         self.plans: list[SyncPlan] = []
         self.reports: list[ApplyReport] = []
         self.figures = SessionFigures()
-        self.cancel = CancelToken()
+        self.cancel = CancelToken()  # the current phase's Stop
+        self._closing = CancelToken()  # closing the run: also cuts the read-back short
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max(1, context.workers))
         self._match_signals = MatchSignals(self)
@@ -145,53 +187,72 @@ class SyncSession(QObject):
         self._match_signals.waiting.connect(self._on_waiting)
         self._match_signals.matched.connect(self._on_matched)
         self._match_signals.failed.connect(self._on_failed)
-        self._match_signals.expired.connect(self._on_expired)
-        self._searching = False
-        self._paused = False  # the session expired: answers still in flight are kept
+        self._match_signals.blocked.connect(self._on_blocked)
+        self._match_signals.finished.connect(self._on_job_finished)
+        # One holder for every write's progress, for the run's life: no object per write.
+        self._apply_progress = TaskSignals(self)
+        self._apply_progress.done.connect(self._on_apply_progress)
+        self._in_flight: set[int] = set()  # rows whose job has started and not yet ended
+        self._awaiting: set[int] = set()  # queued rows whose earlier job is still in flight
         self._active: set[int] = set()  # rows of the current search still to answer
         self._search_done = 0
         self._search_total = 0
 
-    # -- phase 1: plan ----------------------------------------------------------------------
+    # -- state ------------------------------------------------------------------------------
 
-    def plan(self, playlists: Sequence[Playlist]) -> None:
-        """Read the chosen source playlists and the target, and plan each sync."""
-        chosen = list(playlists)
-        self._run_task(lambda: self._make_plans(chosen), self._on_planned)
+    def _set_state(self, state: RunState, message: str = "") -> None:
+        self.state = state
+        self.message = message
+        self.stateChanged.emit(state)
 
-    def _call(self, service: ServiceId, request: Callable[[], T]) -> T:
-        return self.context.policy.call(
-            request, self.context.buckets[service], self.cancel, self.figures.io_stats
+    @property
+    def busy(self) -> bool:
+        """Work runs that Stop would end (reading, searching, writing)."""
+        return self.state in (RunState.PLANNING, RunState.SEARCHING, RunState.APPLYING)
+
+    @property
+    def paused(self) -> bool:
+        return self.state is RunState.PAUSED
+
+    def summary(self) -> RunSummary:
+        return RunSummary.of(self.rows)
+
+    def request_rate(self) -> float:
+        """Search requests per second lately (sampled at most once a second)."""
+        return self.figures.request_rate.sample(
+            self.figures.search_stats.requests, time.monotonic()
         )
 
-    def _make_plans(self, playlists: list[Playlist]) -> list[SyncPlan]:
-        source = self.context.services[self.source]
-        target = self.context.services[self.target]
-        target_playlists = self._call(self.target, target.list_playlists)
-        plans = []
-        for playlist in playlists:
-            tracks = self._call(self.source, lambda p=playlist: source.playlist_tracks(p))
-            existing = find_target_playlist(playlist, target_playlists)
-            held = (
-                self._call(self.target, lambda e=existing: target.playlist_tracks(e))
-                if existing
-                else []
-            )
-            plans.append(
-                plan_sync(
-                    playlist,
-                    tracks,
-                    self.target,
-                    existing,
-                    held,
-                    self.context.store,
-                    self.context.matcher,
-                )
-            )
-        return plans
+    def has_unapplied_results(self) -> bool:
+        """Matches or decisions that an apply would write and that would be lost unwritten."""
+        if self.state not in (RunState.READY, RunState.PAUSED, RunState.APPLIED):
+            return False
+        return any(self.planned_additions())
+
+    def _new_phase(self) -> None:
+        """A Stop ends the phase it was pressed in, not the ones the person starts after it."""
+        if self.cancel.cancelled:
+            self.cancel = CancelToken()
+
+    # -- phase 1: plan ----------------------------------------------------------------------
+
+    def plan(
+        self, playlists: Sequence[Playlist], target_playlists: Sequence[Playlist] | None = None
+    ) -> None:
+        """Read the chosen source playlists and the target, and plan each sync.
+
+        `target_playlists`, when the caller has read them already, saves a request.
+        """
+        chosen = list(playlists)
+        known = list(target_playlists) if target_playlists is not None else None
+        self._set_state(RunState.PLANNING)
+        task = partial(make_plans, self.context, self.source, self.target, chosen, known)
+        self._run_task(task, self._on_planned)
 
     @Slot(object)
     def _on_planned(self, plans: list[SyncPlan]) -> None:
+        if self.state is not RunState.PLANNING:
+            return  # stopped or closed meanwhile
         self.plans = plans
         log.info(
             "planned %d playlist(s) %s -> %s: %d entries, %d to search",
@@ -199,112 +260,71 @@ class SyncSession(QObject):
             sum(len(p.entries) for p in plans), sum(len(p.to_search) for p in plans),
         )  # fmt: skip
         self.rows = [
-            _row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries
+            row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries
         ]
         self.planned.emit()
 
     # -- phase 2: search --------------------------------------------------------------------
 
-    def _new_phase(self) -> None:
-        """A Stop ends the phase it was pressed in, not the ones the person starts after it."""
-        if self.cancel.cancelled:
-            self.cancel = CancelToken()
-
     def search(self) -> None:
         """Search the target for every queued row; `searchFinished` tells when it ended."""
         self._new_phase()
-        context = SearchContext(
-            service=self.context.services[self.target],
-            matcher=self.context.matcher,
-            policy=self.context.policy,
-            bucket=self.context.buckets[self.target],
-            cancel=self.cancel,
-            stats=self.figures.search_stats,
-            store=self.context.store,
-        )
         queued = [i for i, row in enumerate(self.rows) if row.status is TrackStatus.QUEUED]
         self._active = set(queued)
         self._search_total = len(queued)
         self._search_done = 0
-        self._searching = True
         self.figures.search_started_at = time.monotonic()
+        self._set_state(RunState.SEARCHING)
         self.progress.emit(0, self._search_total)
         if not queued:
             self._finish_search(stopped=False)
             return
         for row in queued:
-            job = MatchJob(row, self.rows[row].entry.source, context, self._match_signals)
-            self._pool.start(job)
+            if row in self._in_flight:
+                self._awaiting.add(row)  # its earlier search may still answer: wait for it
+            else:
+                self._start_job(row)
+
+    def _start_job(self, row: int) -> None:
+        context = SearchContext(
+            service=self.context.services[self.target],
+            matcher=self.context.matcher,
+            cancel=self.cancel,
+            stats=self.figures.search_stats,
+            store=self.context.store,
+        )
+        self._pool.start(MatchJob(row, self.rows[row].entry.source, context, self._match_signals))
 
     @Slot(int)
     def _on_started(self, row: int) -> None:
-        if self._searching:
+        self._in_flight.add(row)
+        if self.state is RunState.SEARCHING and row in self._active:
             self.rows[row].status = TrackStatus.SEARCHING
             self.trackStarted.emit(row)
 
     @Slot(int, float)
     def _on_waiting(self, row: int, until: float) -> None:
-        if self._searching:
+        if self.state is RunState.SEARCHING and row in self._active:
             self.rows[row].status = TrackStatus.WAITING
             self.rows[row].waiting_until = until
             self.trackWaiting.emit(row, until)
 
     @Slot(int, object)
     def _on_matched(self, row: int, result: MatchResult) -> None:
-        if not (self._searching or self._paused):
+        if self.state not in (RunState.SEARCHING, RunState.PAUSED):
             return
-        self.rows[row].result = result
-        self.rows[row].status = _STATUS_OF_DECISION[result.decision]
-        self.trackMatched.emit(row, result)
+        self._show_result(row, result)
         self._count_search(row)
 
-    @Slot(int, str)
-    def _on_expired(self, row: int, message: str) -> None:
-        """Pause: stop scheduling, keep what was found, queue the rest again."""
-        if not self._searching:
-            return
-        log.warning("session expired on %s: %s", self.target, message)
-        self._paused = True
-        self.cancel.cancel()
-        self._pool.clear()
-        self._searching = False
-        for candidate in self.rows:
-            if candidate.status in (TrackStatus.SEARCHING, TrackStatus.WAITING):
-                candidate.status = TrackStatus.QUEUED
-        self.rows[row].status = TrackStatus.QUEUED
-        self.sessionExpired.emit(message)
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    def resume(self, context: SyncContext | None = None) -> None:
-        """Go on after reconnecting (with the new services, if given): queued rows only.
-
-        A search that was in flight at the pause and succeeded is in the store already; it
-        is taken from there, so no track is searched twice.
-        """
-        self._pool.waitForDone()
-        self._paused = False
-        if context is not None:
-            # The services' rate limits count requests, not logins: the new login goes on
-            # with the buckets the old one drew from, or a fresh bucket's burst would come
-            # straight after the last second's requests.
-            self.context = replace(context, buckets=self.context.buckets)
-        for row in self.rows:
-            if row.status is TrackStatus.QUEUED:
-                remembered = self.context.store.recall(row.entry.source, self.target)
-                if remembered is not None:
-                    row.result = remembered
-                    row.status = _STATUS_OF_DECISION[remembered.decision]
-        self.search()
+    def _show_result(self, row: int, result: MatchResult) -> None:
+        self.rows[row].result = result
+        self.rows[row].status = STATUS_OF_DECISION[result.decision]
+        self.rows[row].reason = ""
+        self.trackMatched.emit(row, result)
 
     @Slot(int, str)
     def _on_failed(self, row: int, reason: str) -> None:
-        if self._paused:
-            self.rows[row].status = TrackStatus.QUEUED  # failed for the expired login: again
-            return
-        if not self._searching:
+        if self.state not in (RunState.SEARCHING, RunState.PAUSED):
             return
         log.warning("search failed for %s: %s", self.rows[row].entry.source.key, reason)
         self.rows[row].status = TrackStatus.FAILED
@@ -312,8 +332,65 @@ class SyncSession(QObject):
         self.trackFailed.emit(row, reason)
         self._count_search(row)
 
+    @Slot(int, object)
+    def _on_blocked(self, row: int, error: RunBlocked) -> None:
+        """Pause: stop scheduling, keep what was found, queue the rest again."""
+        if self.rows[row].status in (TrackStatus.SEARCHING, TrackStatus.WAITING):
+            self.rows[row].status = TrackStatus.QUEUED
+        if self.state is not RunState.SEARCHING:
+            return
+        log.warning("the search paused on %s: %s", self.target, error)
+        self.cancel.cancel()
+        self._pool.clear()
+        for candidate in self.rows:
+            if candidate.status in (TrackStatus.SEARCHING, TrackStatus.WAITING):
+                candidate.status = TrackStatus.QUEUED
+        reconnect = isinstance(error, AuthExpired)
+        self.needs_login = reconnect
+        self._set_state(RunState.PAUSED, str(error))
+        self.rowsChanged.emit(list(range(len(self.rows))))
+        self.blocked.emit(str(error), reconnect)
+
+    @Slot(int)
+    def _on_job_finished(self, row: int) -> None:
+        """A job ended, answered or not; a row resumed meanwhile is settled now."""
+        self._in_flight.discard(row)
+        if row not in self._awaiting:
+            return
+        self._awaiting.discard(row)
+        if self.state is not RunState.SEARCHING:
+            return
+        remembered = self.context.store.recall(self.rows[row].entry.source, self.target)
+        if remembered is not None:
+            self._show_result(row, remembered)
+            self._count_search(row)
+        else:
+            self._start_job(row)
+
+    def resume(self, services: dict[ServiceId, MusicService] | None = None) -> None:
+        """Go on after a pause (with the new services after reconnecting): queued rows only.
+
+        A search that was in flight at the pause and succeeded is in the store; it is taken
+        from there, so no track is searched twice.
+        """
+        if self.state is not RunState.PAUSED:
+            return
+        if services is not None:
+            self.context = replace(self.context, services=services)
+        recalled = []
+        for number, row in enumerate(self.rows):
+            if row.status is TrackStatus.QUEUED and number not in self._in_flight:
+                remembered = self.context.store.recall(row.entry.source, self.target)
+                if remembered is not None:
+                    row.result = remembered
+                    row.status = STATUS_OF_DECISION[remembered.decision]
+                    recalled.append(number)
+        if recalled:
+            self.rowsChanged.emit(recalled)
+        self.search()
+
     def _count_search(self, row: int) -> None:
-        if not self._searching or row not in self._active:
+        if self.state is not RunState.SEARCHING or row not in self._active:
             return  # an answer from before a pause: shown, but not this search's to count
         self._active.discard(row)
         self._search_done += 1
@@ -322,9 +399,6 @@ class SyncSession(QObject):
             self._finish_search(stopped=False)
 
     def _finish_search(self, stopped: bool) -> None:
-        if not self._searching:
-            return
-        self._searching = False
         self.figures.search_ended_at = time.monotonic()
         stats = self.figures.search_stats
         log.info(
@@ -335,9 +409,11 @@ class SyncSession(QObject):
         )  # fmt: skip
         if stopped:
             for row in self.rows:
-                if row.status in (TrackStatus.QUEUED, TrackStatus.SEARCHING, TrackStatus.WAITING):
-                    row.status = TrackStatus.SKIPPED
-                    row.reason = "stopped before it was searched"
+                if row.status in IN_PROGRESS:
+                    row.status = TrackStatus.NOT_SEARCHED
+                    row.reason = "the search was stopped before this track's turn"
+        self._awaiting.clear()
+        self._set_state(RunState.READY)
         self.searchFinished.emit(stopped)
 
     # -- the person's decisions -------------------------------------------------------------
@@ -354,6 +430,19 @@ class SyncSession(QObject):
         current.status = TrackStatus.MATCHED
         current.reason = ""
 
+    def accept_all_above(self, threshold: float) -> int:
+        """Accept the best candidate of every row needing review that scores `threshold` or
+        more; returns how many."""
+        accepted = []
+        for number, row in enumerate(self.rows):
+            best = row.result.best if row.result else None
+            if row.status is TrackStatus.REVIEW and best is not None and best.score >= threshold:
+                self.choose(number, best)
+                accepted.append(number)
+        if accepted:
+            self.rowsChanged.emit(accepted)
+        return len(accepted)
+
     def reject(self, row: int, candidate: Candidate) -> None:
         """Never propose `candidate` for `row` again; the next best takes its place."""
         current = self.rows[row]
@@ -368,22 +457,25 @@ class SyncSession(QObject):
         current.result = MatchResult(
             current.entry.source, decision, best, remaining, 0, MatchOrigin.PERSON
         )
-        current.status = _STATUS_OF_DECISION[decision]
+        current.status = STATUS_OF_DECISION[decision]
 
     def search_by_hand(self, row: int, text: str) -> None:
         """Search the target with the person's own words; `handSearched` brings the answer."""
         source = self.rows[row].entry.source
-        service = self.context.services[self.target]
-        rejected = self.context.store.rejected_ids(source, self.target)
+        task = partial(
+            search_by_hand,
+            self.context.services[self.target],
+            self.context.matcher,
+            replace(source, title=text, artists=()),
+            self.context.store.rejected_ids(source, self.target),
+            row,
+        )
+        # A Stop of the sync is not meant for the person's own search: only closing ends it.
+        self._run_task(task, self._on_hand_searched, cancel=self._closing)
 
-        def search() -> tuple[Candidate, ...]:
-            found: list[Track] = []
-            for query in service.search_queries(replace(source, title=text, artists=())):
-                found.extend(self._call(self.target, lambda q=query: service.search(q)))
-            kept = [t for t in found if t.id not in rejected]
-            return tuple(self.context.matcher.rank(source, kept))
-
-        self._run_task(search, lambda candidates: self.handSearched.emit(row, candidates))
+    @Slot(object)
+    def _on_hand_searched(self, answer: tuple[int, tuple[Candidate, ...] | str]) -> None:
+        self.handSearched.emit(*answer)
 
     def skip(self, row: int) -> None:
         current = self.rows[row]
@@ -394,6 +486,39 @@ class SyncSession(QObject):
         self.context.store.remember(result, self.target, by_person=True)
         current.result = result
         current.status = TrackStatus.SKIPPED
+        current.reason = ""
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def update_settings(self, settings: Settings) -> None:
+        """New settings for the rest of the run; never ends it.
+
+        Workers apply to the next jobs. New thresholds decide again every row the person
+        has not decided (automatic and remembered decisions alike), from the candidates the
+        row holds; the person's own decisions stay.
+        """
+        matcher = Matcher(settings.match)
+        self.context = replace(self.context, matcher=matcher, workers=settings.workers)
+        self._pool.setMaxThreadCount(max(1, settings.workers))
+        redecidable = (TrackStatus.MATCHED, TrackStatus.REVIEW, TrackStatus.NOT_FOUND)
+        changed = []
+        for number, row in enumerate(self.rows):
+            result = row.result
+            if row.status not in redecidable or result is None:
+                continue
+            if result.origin is MatchOrigin.PERSON or not result.candidates:
+                continue
+            source = row.entry.source
+            tracks = [c.track for c in result.candidates]
+            again = replace(matcher.decide(source, tracks, result.searches), origin=result.origin)
+            if again.decision is result.decision and again.best == result.best:
+                continue
+            self.context.store.remember(again, self.target)
+            row.result = again
+            row.status = STATUS_OF_DECISION[again.decision]
+            changed.append(number)
+        if changed:
+            self.rowsChanged.emit(changed)
 
     # -- phase 3: apply ---------------------------------------------------------------------
 
@@ -413,20 +538,17 @@ class SyncSession(QObject):
         writer = PlanWriter(
             self.context.services[self.target],
             self.context.policy,
-            self.context.buckets[self.target],
-            self.cancel,
-            self.figures.io_stats,
             journal=self.context.store,
+            readback_cancel=self._closing,
         )
-
-        progress_signals = TaskSignals(self)
-        progress_signals.done.connect(lambda pair: self.applyProgress.emit(*pair))
+        progress_signals = self._apply_progress
+        cancel = self.cancel
 
         def write_all() -> list[ApplyReport]:
             reports: list[ApplyReport] = []
             written = 0
             for plan, ids in todo:
-                if self.cancel.cancelled:
+                if cancel.cancelled:
                     break
 
                 def progress(done: int, _total: int, base: int = written) -> None:
@@ -436,16 +558,22 @@ class SyncSession(QObject):
                 written += len(ids)
             return reports
 
-        self._run_task(write_all, self._on_applied)
+        self._set_state(RunState.APPLYING)
+        self._run_task(write_all, self._on_applied, stats=self.figures.io_stats)
+
+    @Slot(object)
+    def _on_apply_progress(self, pair: tuple[int, int]) -> None:
+        self.applyProgress.emit(*pair)
 
     @Slot(object)
     def _on_applied(self, reports: list[ApplyReport]) -> None:
+        if self.state is not RunState.APPLYING:
+            return
         self.reports = reports
         for report in reports:
-            name = report.name
             log.info(
                 "applied to %s: %d planned, %d added, %d failed%s",
-                name, len(report.planned), report.added, len(report.failed),
+                report.name, len(report.planned), report.added, len(report.failed),
                 " (stopped)" if report.cancelled else "",
             )  # fmt: skip
         landed = [set(report.landed) for report in reports]
@@ -464,47 +592,155 @@ class SyncSession(QObject):
             elif best.track.id in report.failed:
                 row.status = TrackStatus.FAILED
                 row.reason = report.failed[best.track.id]
+        self._set_state(RunState.APPLIED)
         self.applied.emit(reports)
 
-    # -- stopping ---------------------------------------------------------------------------
+    # -- stopping and closing ---------------------------------------------------------------
 
     def stop(self) -> None:
-        """Cancel whatever runs: within a moment, nothing more is searched or written."""
+        """End the current phase: within a moment, nothing more is searched or written."""
         self.cancel.cancel()
         self._pool.clear()
-        self._finish_search(stopped=True)
+        if self.state is RunState.PLANNING:
+            self._set_state(RunState.STOPPED, "Stopped before searching.")
+        elif self.state in (RunState.SEARCHING, RunState.PAUSED):
+            self._finish_search(stopped=True)
+        # APPLYING: the writer stops between batches and reports what it did (`applied`).
+
+    def close(self) -> None:
+        """Stop everything, the read-back after a write included; never waits."""
+        self.stop()
+        self._closing.cancel()
+        self._pool.clear()
+        if self.state is not RunState.CLOSED:
+            self._set_state(RunState.CLOSED)
 
     def active_workers(self) -> int:
         """Pool threads still running a job (a search in flight, a read, a write)."""
         return self._pool.activeThreadCount()
 
-    def shutdown(self) -> None:
-        """Stop and wait for the pool's threads to end; call before the receivers die."""
-        self.stop()
-        self._pool.waitForDone()
+    def dispose(self) -> None:
+        """Close, tell nobody anything more, and delete this object once its workers left.
+
+        For a run being replaced while its last requests may still be in flight: their
+        answers still reach this object (their signal holders are its children), so it
+        lives until they have, without anyone waiting for them.
+        """
+        self.close()
+        self.blockSignals(True)
+        delete_when_idle(self, self._pool)
+
+    def drain(self, timeout_ms: int) -> bool:
+        """Wait up to `timeout_ms` for the workers to leave: only once the event loop has
+        returned (at exit), where waiting freezes nothing. True when they all left."""
+        return bool(self._pool.waitForDone(timeout_ms))
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _run_task(self, task: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    def _run_task(
+        self,
+        task: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        *,
+        cancel: CancelToken | None = None,
+        stats: RequestStats | None = None,
+    ) -> None:
+        """Run `task` on the pool; `on_done` (a slot of this object) gets its result.
+
+        Neither `task` nor `on_done` may hold this object in a closure: the job is deleted on
+        its worker thread and the holder when its answer has come, and neither must be the
+        last owner of this object (a QObject deleted there, or from inside its own child).
+        """
         signals = TaskSignals(self)
         signals.done.connect(on_done)
-        signals.failed.connect(self.failed)
-        signals.done.connect(signals.deleteLater)
-        signals.failed.connect(signals.deleteLater)
-        self._pool.start(TaskJob(task, signals))
+        signals.failed.connect(self._on_task_failed)
+        signals.blocked.connect(self._on_task_blocked)
+        for signal in (signals.done, signals.failed, signals.blocked):
+            signal.connect(signals.deleteLater)
+        job_cancel = cancel or self.cancel
+        self._pool.start(TaskJob(task, signals, job_cancel, stats or self.figures.io_stats))
+
+    @Slot(str)
+    def _on_task_failed(self, message: str) -> None:
+        if self.state is RunState.PLANNING:
+            stopped = self.cancel.cancelled
+            self._set_state(
+                RunState.STOPPED if stopped else RunState.FAILED,
+                "Stopped before searching." if stopped else message,
+            )
+        elif self.state is RunState.APPLYING:
+            self._set_state(RunState.READY, message)
+        if message != "stopped":
+            self.failed.emit(message)
+
+    @Slot(object)
+    def _on_task_blocked(self, error: RunBlocked) -> None:
+        """Reading or writing ran into a refusal that no retry cures: say so, in words."""
+        self._on_task_failed(str(error))
 
 
-def _row_for(plan_index: int, entry: PlanEntry) -> Row:
-    if entry.state is EntryState.SEARCH:
-        return Row(plan_index, entry, TrackStatus.QUEUED)
-    if entry.state is EntryState.PRESENT:
-        return Row(plan_index, entry, TrackStatus.PRESENT, entry.result)
-    if entry.state is EntryState.UNSYNCABLE:
-        return Row(plan_index, entry, TrackStatus.UNSYNCABLE, reason=entry.reason)
-    if entry.state is EntryState.DUPLICATE:
-        return Row(plan_index, entry, TrackStatus.SKIPPED, reason=entry.reason)
-    if entry.state is EntryState.FAILED:
-        return Row(plan_index, entry, TrackStatus.FAILED, reason=entry.reason)
-    result = entry.result
-    status = _STATUS_OF_DECISION[result.decision] if result else TrackStatus.QUEUED
-    return Row(plan_index, entry, status, result)
+def make_plans(
+    context: SyncContext,
+    source_id: ServiceId,
+    target_id: ServiceId,
+    playlists: list[Playlist],
+    target_playlists: list[Playlist] | None,
+) -> list[SyncPlan]:
+    """Read and plan each playlist's sync (on a worker thread).
+
+    Reads what can be read at once together; one round trip waits for another only where it
+    must (the target's list says which of its playlists to read).
+    """
+    source = context.services[source_id]
+    target = context.services[target_id]
+    source_reads = [partial(source.playlist_tracks, p) for p in playlists]
+
+    def target_reads(
+        listed: Sequence[Playlist],
+    ) -> tuple[list[Playlist | None], dict[str, Callable[[], list[Track]]]]:
+        existing = [find_target_playlist(p, listed) for p in playlists]
+        wanted = {e.id: partial(target.playlist_tracks, e) for e in existing if e}
+        return existing, wanted
+
+    held_lists: list[list[Track]]
+    if target_playlists is None:
+        listed, *source_tracks = gather([target.list_playlists, *source_reads])
+        existing, wanted = target_reads(listed)
+        held_lists = gather(list(wanted.values()))
+    else:
+        existing, wanted = target_reads(target_playlists)
+        both = gather([*source_reads, *wanted.values()])
+        source_tracks, held_lists = both[: len(playlists)], both[len(playlists) :]
+    held = dict(zip(wanted, held_lists, strict=True))
+    return [
+        plan_sync(
+            playlist,
+            tracks,
+            target_id,
+            existing_target,
+            held[existing_target.id] if existing_target else [],
+            context.store,
+            context.matcher,
+        )
+        for playlist, tracks, existing_target in zip(
+            playlists, source_tracks, existing, strict=True
+        )
+    ]
+
+
+def search_by_hand(
+    service: MusicService, matcher: Matcher, words: Track, rejected: frozenset[str], row: int
+) -> tuple[int, tuple[Candidate, ...] | str]:
+    """The person's own words on the target (on a worker thread): candidates, or why not.
+
+    `words` is the source track with the person's words for its title and no artist; the
+    candidates are scored against it.
+    """
+    found: list[Track] = []
+    try:
+        for query in service.search_queries(words):
+            found.extend(service.search(query))
+    except ServiceError as error:
+        return row, str(error)
+    kept = [t for t in found if t.id not in rejected]
+    return row, tuple(matcher.rank(words, kept))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from songbird_gui.core.service import MusicService
+from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
 from songbird_gui.services.secrets import (
     SPOTIFY_CLIENT_ID,
@@ -34,24 +35,69 @@ if TYPE_CHECKING:
 
 
 class HeadersError(ValueError):
-    """Pasted YouTube Music headers that cannot work; the message says what is missing."""
+    """Pasted YouTube Music headers that cannot work.
+
+    The message is one or two short sentences for the person: what is missing (Cookie,
+    X-Goog-AuthUser, the signed-in cookie) or that the text is not headers at all, and what to
+    copy instead. ytmusicapi's own text is long and names headers in lower case, so it is not
+    shown.
+    """
 
 
 def parse_ytmusic_headers(raw: str) -> str:
-    """Validate browser request headers; returns the JSON ytmusicapi's YTMusic() accepts."""
+    """Validate browser request headers; returns the JSON ytmusicapi's YTMusic() accepts.
+
+    ytmusicapi's parser decides whether the headers are usable; only when it refuses does this
+    look at the text itself, to say which required header is absent. The signed-in cookie is
+    checked with the function YTMusic() itself uses, so a signed-out browser's headers are
+    refused here rather than when the first sync builds the client.
+    """
+    from http.cookies import CookieError
+
     from ytmusicapi.auth.browser import setup_browser
     from ytmusicapi.exceptions import YTMusicError
+    from ytmusicapi.helpers import sapisid_from_cookie
 
+    copy_again = "Copy those of a POST request to “browse” while signed in."
     if not raw.strip():
-        raise HeadersError("paste the request headers first")
+        raise HeadersError("Paste the request headers first.")
     try:
-        return str(setup_browser(filepath=None, headers_raw=raw))
+        headers = str(setup_browser(filepath=None, headers_raw=raw))
     except YTMusicError as error:
-        message = str(error).splitlines()[0]
+        # Header names as browsers copy them: "Name: value" (Firefox), "name:" with the value
+        # on the next line, or a bare name line (Chrome). A URL ("https://…") is not one.
+        named: set[str] = set()
+        bare: set[str] = set()
+        for line in raw.splitlines():
+            name, colon, rest = line.strip().removeprefix(":").partition(":")
+            if not name.replace("-", "").isalnum():
+                continue
+            if colon and not rest[:1].strip():
+                named.add(name.lower())
+            elif not colon:
+                bare.add(name.lower())
+        required = {"cookie": "Cookie", "x-goog-authuser": "X-Goog-AuthUser"}
+        names = named | (bare & required.keys())
+        missing = [label for key, label in required.items() if key not in names]
+        if not names:
+            message = (
+                "This is not a list of request headers. "
+                "Copy them from a request in the browser's Network tab."
+            )
+        elif missing:
+            verb = "is" if len(missing) == 1 else "are"
+            message = f"Not the right headers: {' and '.join(missing)} {verb} missing. {copy_again}"
+        else:
+            message = f"These headers could not be read. {copy_again}"
+        raise HeadersError(message) from error
+    try:
+        sapisid_from_cookie(str(json.loads(headers).get("cookie", "")))
+    except (KeyError, CookieError) as error:
         raise HeadersError(
-            f"{message} Copy the headers of a request to music.youtube.com/youtubei/v1/browse "
-            "while signed in (they must include Cookie and X-Goog-AuthUser)."
+            "The Cookie has no __Secure-3PAPISID, so the browser was not signed in. "
+            "Sign in at music.youtube.com and copy the headers again."
         ) from error
+    return headers
 
 
 def _google(request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -137,42 +183,56 @@ class Accounts:
             return bool(self.store.get(SPOTIFY_CLIENT_ID) and self.store.get(SPOTIFY_TOKEN))
         return bool(self.store.get(YTMUSIC_AUTH) or self.store.get(YTMUSIC_OAUTH))
 
-    def services(self) -> dict[ServiceId, MusicService] | None:
-        """Both real services when both are connected, else None (use the demo library)."""
+    def services(
+        self, throttles: dict[ServiceId, Throttle]
+    ) -> dict[ServiceId, MusicService] | None:
+        """Both real services when both are connected, else None (use the demo library).
+
+        Every request each one sends — token refreshes included — passes its throttle.
+        """
         if not all(self.connected(s) for s in ServiceId):
             return None
         from ytmusicapi import YTMusic
 
-        from songbird_gui.services.spotify import SpotifyService
+        from songbird_gui.services import spotify, ytmusic
+        from songbird_gui.services.http_session import http_session
         from songbird_gui.services.spotify_auth import KeyringCacheHandler, spotify_client
-        from songbird_gui.services.ytmusic import YTMusicService
 
+        spotify_throttle, ytmusic_throttle = (
+            throttles[ServiceId.SPOTIFY],
+            throttles[ServiceId.YTMUSIC],
+        )
         client_id = self.store.get(SPOTIFY_CLIENT_ID) or ""
         cache = KeyringCacheHandler(self.store)
+        spotify_session = http_session(spotify_throttle, spotify.classify)
+        ytmusic_session = http_session(ytmusic_throttle, ytmusic.classify)
         return {
-            ServiceId.SPOTIFY: SpotifyService(spotify_client(client_id, cache)),
-            ServiceId.YTMUSIC: YTMusicService(self._ytmusic_client(YTMusic)),
+            ServiceId.SPOTIFY: spotify.SpotifyService(
+                spotify_client(client_id, cache, session=spotify_session), spotify_throttle
+            ),
+            ServiceId.YTMUSIC: ytmusic.YTMusicService(
+                self._ytmusic_client(YTMusic, ytmusic_session), ytmusic_throttle
+            ),
         }
 
-    def _ytmusic_client(self, ytmusic: Any) -> Any:
-        from songbird_gui.services.http_session import http_session
-
+    def _ytmusic_client(self, ytmusic: Any, session: requests.Session) -> Any:
         oauth = self.store.get(YTMUSIC_OAUTH)
         if oauth:
             from ytmusicapi.auth.oauth import OAuthCredentials
 
             saved = json.loads(oauth)
+            # The token refresh goes through the same session: paced like any request.
             credentials = OAuthCredentials(
-                saved["client_id"], saved["client_secret"], session=http_session()
+                saved["client_id"], saved["client_secret"], session=session
             )
             return ytmusic(
                 auth=saved["token"],
                 oauth_credentials=credentials,
                 language="en",
-                requests_session=http_session(),
+                requests_session=session,
             )
         headers = json.loads(self.store.get(YTMUSIC_AUTH) or "{}")
-        return ytmusic(auth=headers, language="en", requests_session=http_session())
+        return ytmusic(auth=headers, language="en", requests_session=session)
 
     def start_ytmusic_oauth(self, client_id: str, client_secret: str) -> YTMusicOAuthLogin:
         if not client_id.strip() or not client_secret.strip():

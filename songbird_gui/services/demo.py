@@ -1,8 +1,9 @@
 """The demo library's adapter: `DemoService` turns a `DemoServer`'s dicts into core types.
 
-The engine talks to it exactly as it talks to the real services: the server's status codes
-become core errors, and the server's dicts never leave this module. `demo_services` builds
-both simulated services for the composition root.
+The engine talks to it exactly as it talks to the real services: each server call is one
+request through the service's `Throttle` (the same pacing and retries as a real HTTP
+request), the server's status codes become core errors, and the server's dicts never leave
+this module. `demo_services` builds both simulated services for the composition root.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 from songbird_gui.core.errors import NotFound, PermanentError, RateLimited, TransientError
 from songbird_gui.core.normalize import fold, parse_title
 from songbird_gui.core.service import ServiceLimits
+from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
     Playlist,
@@ -44,13 +46,18 @@ LIMITS = {
 class DemoService:
     """The `MusicService` adapter over one `DemoServer`."""
 
-    def __init__(self, server: DemoServer) -> None:
+    def __init__(self, server: DemoServer, throttle: Throttle) -> None:
         self.server = server
         self.service_id = server.service_id
         self.limits = LIMITS[server.service_id]
+        self.throttle = throttle
+
+    def _request(self, call: Callable[[], T]) -> T:
+        """One request to the server, paced and retried like an HTTP request."""
+        return self.throttle.send(lambda: _translate(call))
 
     def list_playlists(self) -> list[Playlist]:
-        rows = _translate(self.server.get_playlists)
+        rows = self._request(self.server.get_playlists)
         liked = Playlist(
             self.service_id,
             LIKED_PLAYLIST_ID,
@@ -62,7 +69,7 @@ class DemoService:
         return [liked, *(self._playlist(row) for row in rows)]
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
-        rows = _translate(lambda: self.server.get_playlist_items(playlist.id))
+        rows = self._request(lambda: self.server.get_playlist_items(playlist.id))
         return [self._track(row) for row in rows]
 
     def search_queries(self, track: Track) -> list[SearchQuery]:
@@ -77,15 +84,17 @@ class DemoService:
 
     def search(self, query: SearchQuery) -> list[Track]:
         kind = query.kind if query.kind in ("songs", "videos") else ""
-        rows = _translate(lambda: self.server.search(query.text, kind))
+        rows = self._request(lambda: self.server.search(query.text, kind))
         return [self._track(row) for row in rows]
 
     def create_playlist(self, name: str, description: str) -> Playlist:
-        row = _translate(lambda: self.server.create_playlist(name, description))
+        with writing():
+            row = self._request(lambda: self.server.create_playlist(name, description))
         return self._playlist(row)
 
     def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-        _translate(lambda: self.server.add_items(playlist.id, list(track_ids)))
+        with writing():
+            self._request(lambda: self.server.add_items(playlist.id, list(track_ids)))
 
     def _playlist(self, row: dict[str, Any]) -> Playlist:
         return Playlist(self.service_id, row["id"], row["name"], row["owner"], row["count"])
@@ -132,12 +141,14 @@ class DemoConfig:
     catalogue: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
-def demo_services(config: DemoConfig) -> dict[ServiceId, DemoService]:
-    """Build the two demo services (the composition root calls this)."""
+def demo_services(
+    config: DemoConfig, throttles: dict[ServiceId, Throttle]
+) -> dict[ServiceId, DemoService]:
+    """Build the two demo services on the program's throttles (the composition root does)."""
     services = {}
     for service_id in ServiceId:
         server_config = config.spotify if service_id is ServiceId.SPOTIFY else config.ytmusic
         state = config.state_dir / f"demo-{service_id}.json" if config.state_dir else None
         server = DemoServer(service_id, server_config, state, config.catalogue)
-        services[service_id] = DemoService(server)
+        services[service_id] = DemoService(server, throttles[service_id])
     return services

@@ -5,11 +5,15 @@ Where no usable keyring exists (a headless box without a Secret Service, say), `
 says so (`persistent` is False) and keeps the secrets in memory for this run only; it never
 falls back to a file. Spotify's token cache goes through the same store
 (`spotify_auth.KeyringCacheHandler`).
+
+What this run has read or written stays known in memory too, so a keyring that fails in the
+middle of a run (locked again, its daemon restarted) costs a line in the log, not the login.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 
 import keyring
@@ -21,6 +25,8 @@ SPOTIFY_TOKEN = "spotify-token"
 SPOTIFY_CLIENT_ID = "spotify-client-id"
 YTMUSIC_AUTH = "ytmusic-auth"  # browser headers
 YTMUSIC_OAUTH = "ytmusic-oauth"  # the person's OAuth client and its token
+
+log = logging.getLogger(__name__)
 
 
 def keyring_usable() -> bool:
@@ -63,20 +69,26 @@ class SecretStore:
             if not self._persistent:
                 return self._memory.get(key)
             try:
-                return keyring.get_password(SERVICE_NAME, key)
-            except KeyringError:
-                self._persistent = False
+                value = keyring.get_password(SERVICE_NAME, key)
+            except KeyringError as error:
+                log.warning("the keyring could not be read (%s): using what this run knows", error)
                 return self._memory.get(key)
+            if value is None:
+                self._memory.pop(key, None)
+            else:
+                self._memory[key] = value
+            return value
 
     def set(self, key: str, value: str) -> None:
         with self._lock:
+            self._memory[key] = value
             if self._persistent:
                 try:
                     keyring.set_password(SERVICE_NAME, key, value)
-                    return
-                except KeyringError:
-                    self._persistent = False  # locked or broken: keep it for this run instead
-            self._memory[key] = value
+                except KeyringError as error:
+                    # Locked or broken: kept for this run instead, and the dialog says so.
+                    log.warning("the keyring refused a secret (%s): kept for this run", error)
+                    self._persistent = False
 
     def delete(self, key: str) -> None:
         with self._lock:

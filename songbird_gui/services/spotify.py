@@ -7,6 +7,13 @@ returns at most 10 results; saving to Liked Songs goes through /me/library, at m
 request. Entries that cannot be synced — removed tracks (no id, empty name, duration 0), local
 files, podcast episodes, null items — become tracks of the matching kind, so the window shows
 them with a reason instead of failing.
+
+Every request spotipy sends, token refreshes included, passes the service's throttle in the
+session it is given (`http_session`); `classify` tells the throttle what Spotify's answers
+mean: a 429 whose body names a quota is not a pause to wait out but the end of the run.
+Since 2026 an app in development mode — every Songbird user's own — works only while its
+owner has Premium, and only for the accounts added under its User Management; Spotify then
+answers 403 with a sentence, which becomes its own message here, never a retry.
 """
 
 from __future__ import annotations
@@ -19,15 +26,18 @@ import requests
 import spotipy
 
 from songbird_gui.core.errors import (
+    AccountNotAllowed,
     AuthExpired,
     NotFound,
     PermanentError,
+    QuotaExceeded,
     RateLimited,
     ServiceError,
     TransientError,
 )
 from songbird_gui.core.normalize import SOFT_VERSIONS, clean_artist, fold, parse_title
 from songbird_gui.core.service import ServiceLimits
+from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
     Playlist,
@@ -37,7 +47,17 @@ from songbird_gui.core.types import (
     Track,
     TrackKind,
 )
-from songbird_gui.services.fields import names_of, text_or_none
+from songbird_gui.services.fields import (
+    count_of,
+    duration_from_ms,
+    flag,
+    isrc_of,
+    mapping,
+    names_of,
+    text,
+    text_or_none,
+)
+from songbird_gui.services.http_session import status_problem, unreadable
 
 T = TypeVar("T")
 SEARCH_LIMIT = 10  # Spotify's 2026 maximum per search request
@@ -57,6 +77,8 @@ def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> 
     try:
         return request()
     except spotipy.SpotifyException as error:
+        if error.http_status == 429 and _quota_reason({"reason": error.reason}):
+            raise QuotaExceeded(QUOTA_USED_UP) from error  # reached untrottled (tests)
         raise _from_status(
             error.http_status, _reason(error.msg), error.headers, forbidden
         ) from error
@@ -81,6 +103,55 @@ def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> 
         raise TransientError("Spotify sent an answer that could not be read.") from error
 
 
+QUOTA_USED_UP = (
+    "Spotify's quota for your app is used up; try again later. What was found so far is "
+    "kept, and the next sync goes on from there."
+)
+PREMIUM_NEEDED = (
+    "Spotify refuses your app because its owner has no Premium subscription: since 2026 an "
+    "app in development mode works only while its owner has Premium. Renew Premium on the "
+    "account that created the app (it can take a few hours to count), then sync again."
+)
+USER_NOT_REGISTERED = (
+    "Spotify refuses this account for your app: add it under User Management on your app's "
+    "page at developer.spotify.com/dashboard (its e-mail and name; at most five accounts), "
+    "then connect Spotify again."
+)
+
+
+def account_refusal(reason: str) -> AccountNotAllowed | None:
+    """Spotify's 2026 refusals of a development-mode app, by the words of its 403."""
+    words = reason.casefold()
+    if "premium" in words:
+        return AccountNotAllowed(PREMIUM_NEEDED)
+    if "not be registered" in words or "not registered" in words:
+        return AccountNotAllowed(USER_NOT_REGISTERED)
+    return None
+
+
+def _quota_reason(body: Any) -> bool:
+    """Whether an error body names a quota ({"error": {"reason": "QUOTA_EXCEEDED"}})."""
+    error = body.get("error") if isinstance(body, dict) else None
+    fields = [body, error] if isinstance(error, dict) else [body]
+    return any(
+        "quota" in str(f.get("reason") or "").casefold() for f in fields if isinstance(f, dict)
+    )
+
+
+def _body(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def classify(response: requests.Response) -> ServiceError | None:
+    """What an answer means to the throttle (see `http_session.Classify`)."""
+    if response.status_code == 429 and _quota_reason(_body(response)):
+        return QuotaExceeded(QUOTA_USED_UP)
+    return status_problem(response, "Spotify") or unreadable(response, "Spotify")
+
+
 def _from_status(
     status: int | None, reason: str, headers: Any, forbidden: str | None
 ) -> ServiceError:
@@ -90,6 +161,8 @@ def _from_status(
         return AuthExpired("The Spotify login has expired. Connect Spotify again.")
     if status is not None and status >= 500:
         return TransientError(f"Spotify had a problem answering ({status}).")
+    if status == 403 and (refusal := account_refusal(reason)):
+        return refusal
     if status == 403 and forbidden:
         return PermanentError(forbidden)
     if status == 404:
@@ -127,36 +200,38 @@ def _retry_after(headers: Any) -> float | None:
 
 
 def track_from_spotify(item: Any, is_local: bool = False) -> Track:
-    """A core track from a Spotify track or episode object (or None for a null entry)."""
+    """A core track from a Spotify track or episode object (or None for a null entry).
+
+    Fields of an odd type or value (a nan or a string for `duration_ms`, a list for a name)
+    are read as unknown; the conversion itself never fails.
+    """
     if not isinstance(item, dict):
         return Track(ServiceId.SPOTIFY, None, "", kind=TrackKind.UNAVAILABLE)
-    title = str(item.get("name") or "")
+    title = text(item.get("name"))
     artists = names_of(item.get("artists"))
-    album = item.get("album") if isinstance(item.get("album"), dict) else None
-    show = item.get("show") if isinstance(item.get("show"), dict) else None
-    duration = item.get("duration_ms")
+    reported_duration = item.get("duration_ms")
     track_id = text_or_none(item.get("id"))
     if item.get("type") == "episode":
         kind = TrackKind.EPISODE
-        artists = artists or ((str(show.get("publisher") or show.get("name")),) if show else ())
-    elif is_local or item.get("is_local"):
+        show = mapping(item.get("show"))
+        publisher = text_or_none(show.get("publisher")) or text_or_none(show.get("name"))
+        artists = artists or ((publisher,) if publisher else ())
+    elif is_local or flag(item.get("is_local")):
         kind = TrackKind.LOCAL_FILE
         track_id = None
-    elif not track_id or not title or not duration:
+    elif not track_id or not title or not reported_duration:
         kind = TrackKind.UNAVAILABLE  # removed from Spotify: no id, no name, duration 0
     else:
         kind = TrackKind.SONG
-    external_ids = item.get("external_ids")
-    external: dict[str, Any] = external_ids if isinstance(external_ids, dict) else {}
     return Track(
         service=ServiceId.SPOTIFY,
         id=track_id,
         title=title,
         artists=artists,
-        album=str(album.get("name")) if album and album.get("name") else None,
-        duration_ms=int(duration) if isinstance(duration, int | float) and duration > 0 else None,
-        isrc=str(external["isrc"]).upper() if external.get("isrc") else None,
-        explicit=bool(item.get("explicit")),
+        album=text_or_none(mapping(item.get("album")).get("name")),
+        duration_ms=duration_from_ms(reported_duration),
+        isrc=isrc_of(mapping(item.get("external_ids")).get("isrc")),
+        explicit=flag(item.get("explicit")),
         kind=kind,
     )
 
@@ -165,8 +240,10 @@ def entry_to_track(entry: Any) -> Track:
     """A playlist or saved-tracks entry: the 2026 `item`, or the older `track`."""
     if not isinstance(entry, dict):
         return track_from_spotify(None)
-    item = entry.get("item") or entry.get("track")
-    return track_from_spotify(item, bool(entry.get("is_local")))
+    item = next(
+        (v for v in (entry.get("item"), entry.get("track")) if v and isinstance(v, dict)), None
+    )
+    return track_from_spotify(item, flag(entry.get("is_local")))
 
 
 def version_words(title: str) -> str:
@@ -185,8 +262,9 @@ class SpotifyService:
     service_id = ServiceId.SPOTIFY
     limits = ServiceLimits(add_batch_size=100)
 
-    def __init__(self, client: spotipy.Spotify) -> None:
+    def __init__(self, client: spotipy.Spotify, throttle: Throttle) -> None:
         self.client = client
+        self.throttle = throttle  # in the session `client` sends its requests through
         self._user: dict[str, Any] | None = None
 
     # -- reading ---------------------------------------------------------------------------
@@ -208,7 +286,7 @@ class SpotifyService:
 
     def list_playlists(self) -> list[Playlist]:
         me = self._me()
-        owner_name = str(me.get("display_name") or me.get("id") or "")
+        owner_name = text(me.get("display_name")) or text(me.get("id"))
         playlists = [
             Playlist(
                 ServiceId.SPOTIFY,
@@ -220,17 +298,18 @@ class SpotifyService:
             )
         ]
         for entry in self._pages(lambda: self.client.current_user_playlists(limit=PAGE_LIMIT)):
-            if not isinstance(entry, dict) or not entry.get("id"):
+            playlist_id = text_or_none(mapping(entry).get("id"))
+            if playlist_id is None:
                 continue
-            counts = entry.get("items") or entry.get("tracks") or {}
-            owner = entry.get("owner") or {}
+            counts = mapping(entry.get("items")) or mapping(entry.get("tracks"))
+            owner = mapping(entry.get("owner"))
             playlists.append(
                 Playlist(
                     ServiceId.SPOTIFY,
-                    str(entry["id"]),
-                    str(entry.get("name") or "(no name)"),
-                    str(owner.get("display_name") or owner.get("id") or ""),
-                    counts.get("total") if isinstance(counts, dict) else None,
+                    playlist_id,
+                    text(entry.get("name")) or "(no name)",
+                    text(owner.get("display_name")) or text(owner.get("id")),
+                    count_of(counts.get("total")),
                 )
             )
         return playlists
@@ -272,11 +351,12 @@ class SpotifyService:
     # -- writing ---------------------------------------------------------------------------
 
     def create_playlist(self, name: str, description: str) -> Playlist:
-        created = translate_errors(
-            lambda: self.client.current_user_playlist_create(
-                name, public=False, description=description
+        with writing():
+            created = translate_errors(
+                lambda: self.client.current_user_playlist_create(
+                    name, public=False, description=description
+                )
             )
-        )
         if not isinstance(created, dict) or not created.get("id"):
             # It may have been created all the same: the writer looks before it asks again.
             raise TransientError("Spotify's answer to creating the playlist could not be read.")
@@ -301,4 +381,5 @@ class SpotifyService:
                 chunk = uris[start : start + LIBRARY_BATCH]
                 translate_errors(partial(self.client.current_user_saved_tracks_add, chunk))
             return
-        translate_errors(lambda: self.client.playlist_add_items(playlist.id, uris))
+        with writing():
+            translate_errors(lambda: self.client.playlist_add_items(playlist.id, uris))

@@ -22,6 +22,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import requests
 import spotipy
 from spotipy.cache_handler import CacheHandler
 
@@ -48,12 +49,22 @@ _PAGE = (
 
 
 class KeyringCacheHandler(CacheHandler):  # type: ignore[misc]
-    """spotipy's token cache, kept in the `SecretStore` instead of a .cache file."""
+    """spotipy's token cache: in memory for the run, in the `SecretStore` between runs.
+
+    spotipy asks for the token before every request; reading the keyring each time would put
+    the keyring (a D-Bus round trip behind a global lock, and its failures) in every request.
+    The keyring is read once, and again just before a refresh (`reload`): another Songbird
+    process (the tray, a run from cron) may have refreshed the token meanwhile, and Spotify
+    may have replaced the refresh token with it.
+    """
 
     def __init__(self, store: SecretStore) -> None:
         self.store = store
+        self._lock = threading.Lock()
+        self._token: dict[str, Any] | None = None
+        self._loaded = False
 
-    def get_cached_token(self) -> dict[str, Any] | None:
+    def _read(self) -> dict[str, Any] | None:
         text = self.store.get(SPOTIFY_TOKEN)
         if not text:
             return None
@@ -63,7 +74,21 @@ class KeyringCacheHandler(CacheHandler):  # type: ignore[misc]
             return None
         return token if isinstance(token, dict) else None
 
+    def get_cached_token(self) -> dict[str, Any] | None:
+        with self._lock:
+            if not self._loaded:
+                self._token, self._loaded = self._read(), True
+            return self._token
+
+    def reload(self) -> None:
+        """Take the keyring's token, if it has one: it may be newer than this run's."""
+        with self._lock:
+            self._token = self._read() or self._token
+            self._loaded = True
+
     def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        with self._lock:
+            self._token, self._loaded = token_info, True
         self.store.set(SPOTIFY_TOKEN, json.dumps(token_info))
 
 
@@ -188,6 +213,11 @@ class SongbirdPKCE(spotipy.SpotifyPKCE):  # type: ignore[misc]
 
     def get_access_token(self, code: str | None = None, check_cache: bool = True) -> Any:
         with self._token_lock:
+            cache = self.cache_handler
+            if code is None and check_cache and isinstance(cache, KeyringCacheHandler):
+                token = cache.get_cached_token()
+                if token is not None and self.is_token_expired(token):
+                    cache.reload()  # refresh with the newest refresh token there is
             return super().get_access_token(code=code, check_cache=check_cache)
 
     def get_authorization_code(self, response: str | None = None) -> Any:
@@ -200,7 +230,10 @@ class SongbirdPKCE(spotipy.SpotifyPKCE):  # type: ignore[misc]
 
 
 def spotify_auth_manager(
-    client_id: str, cache_handler: KeyringCacheHandler, redirect_port: int
+    client_id: str,
+    cache_handler: KeyringCacheHandler,
+    redirect_port: int,
+    session: requests.Session | None = None,
 ) -> SongbirdPKCE:
     return SongbirdPKCE(
         client_id=client_id,
@@ -208,21 +241,30 @@ def spotify_auth_manager(
         scope=SCOPES,
         cache_handler=cache_handler,
         open_browser=False,
-        # The token refresh is a request too: the same timeout as every other one.
-        requests_session=http_session(),
+        # The token refresh is a request too: paced and timed out like every other one.
+        requests_session=session or http_session(),
         requests_timeout=REQUEST_TIMEOUT_S,
     )
 
 
-def _client(auth: SongbirdPKCE) -> spotipy.Spotify:
+def _client(auth: SongbirdPKCE, session: requests.Session | None = None) -> spotipy.Spotify:
     # A session of our own: spotipy then retries nothing and every status reaches the adapter.
     return spotipy.Spotify(
-        auth_manager=auth, requests_session=http_session(), requests_timeout=REQUEST_TIMEOUT_S
+        auth_manager=auth,
+        requests_session=session or http_session(),
+        requests_timeout=REQUEST_TIMEOUT_S,
     )
 
 
 def spotify_client(
-    client_id: str, cache_handler: KeyringCacheHandler, redirect_port: int = DEFAULT_PORT
+    client_id: str,
+    cache_handler: KeyringCacheHandler,
+    redirect_port: int = DEFAULT_PORT,
+    session: requests.Session | None = None,
 ) -> spotipy.Spotify:
-    """A client on the token already in the keyring (refreshed by spotipy when it expires)."""
-    return _client(spotify_auth_manager(client_id, cache_handler, redirect_port))
+    """A client on the token already in the keyring (refreshed by spotipy when it expires).
+
+    `session` carries every request, the refreshes included (Songbird's throttled one).
+    """
+    auth = spotify_auth_manager(client_id, cache_handler, redirect_port, session)
+    return _client(auth, session)

@@ -34,6 +34,7 @@ from songbird_gui.core.errors import (
 )
 from songbird_gui.core.normalize import SOFT_VERSIONS, clean_artist, fold, parse_title
 from songbird_gui.core.service import ServiceLimits
+from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
     Playlist,
@@ -43,7 +44,17 @@ from songbird_gui.core.types import (
     Track,
     TrackKind,
 )
-from songbird_gui.services.fields import names_of, text_or_none
+from songbird_gui.services.fields import (
+    count_of,
+    duration_from_clock,
+    duration_from_seconds,
+    flag,
+    mapping,
+    names_of,
+    text,
+    text_or_none,
+)
+from songbird_gui.services.http_session import status_problem, unreadable
 
 T = TypeVar("T")
 LIKED_MUSIC = "LM"
@@ -104,45 +115,57 @@ def kind_of(item: dict[str, Any]) -> TrackKind:
     if result_type == "song":
         return TrackKind.SONG
     video_type = item.get("videoType")
-    if video_type is None:
+    if not isinstance(video_type, str):
         # Playlist entries without a video type, and results that are not videos, are songs.
         return TrackKind.UPLOAD if result_type == "video" else TrackKind.SONG
-    return _VIDEO_KINDS.get(str(video_type), TrackKind.UPLOAD)
+    return _VIDEO_KINDS.get(video_type, TrackKind.UPLOAD)
 
 
-def _seconds(item: dict[str, Any]) -> int | None:
-    value = item.get("duration_seconds")
-    if isinstance(value, int | float) and value > 0:
-        return int(value)
-    text = item.get("duration") or item.get("length")
-    if isinstance(text, str) and re.fullmatch(r"\d+(:\d{1,2}){1,2}", text.strip()):
-        seconds = 0
-        for part in text.strip().split(":"):
-            seconds = seconds * 60 + int(part)
-        return seconds
-    return None
+def _duration_ms(item: dict[str, Any]) -> int | None:
+    """The length in ms: `duration_seconds`, else the clock text ("4:09") of `duration`/`length`."""
+    return (
+        duration_from_seconds(item.get("duration_seconds"))
+        or duration_from_clock(item.get("duration"))
+        or duration_from_clock(item.get("length"))
+    )
 
 
 def track_from_ytmusic(item: Any) -> Track:
-    """A core track from a search result or a playlist entry."""
+    """A core track from a search result or a playlist entry.
+
+    Fields of an odd type or value (inf seconds, a list for a title, "99:99") are read as
+    unknown; the conversion itself never fails.
+    """
     if not isinstance(item, dict):
         return Track(ServiceId.YTMUSIC, None, "", kind=TrackKind.UNAVAILABLE)
     kind = kind_of(item)
-    if item.get("isAvailable") is False or not item.get("videoId"):
+    video_id = text_or_none(item.get("videoId"))
+    if item.get("isAvailable") is False or not video_id:
         kind = TrackKind.UNAVAILABLE if kind is not TrackKind.EPISODE else kind
-    album = item.get("album") if isinstance(item.get("album"), dict) else None
-    seconds = _seconds(item)
     return Track(
         service=ServiceId.YTMUSIC,
-        id=text_or_none(item.get("videoId")),
-        title=str(item.get("title") or ""),
+        id=video_id,
+        title=text(item.get("title")),
         artists=names_of(item.get("artists")),
-        album=str(album["name"]) if album and album.get("name") else None,
-        duration_ms=seconds * 1000 if seconds else None,
+        album=text_or_none(mapping(item.get("album")).get("name")),
+        duration_ms=_duration_ms(item),
         isrc=None,  # YouTube Music does not say
-        explicit=bool(item.get("isExplicit")),
+        explicit=flag(item.get("isExplicit")),
         kind=kind,
     )
+
+
+def classify(response: requests.Response) -> ServiceError | None:
+    """What an answer means to the throttle (see `http_session.Classify`).
+
+    Only the innertube API (`/youtubei/`) answers JSON; the home page ytmusicapi reads once
+    for a visitor id is HTML.
+    """
+    problem = status_problem(response, "YouTube Music")
+    request = getattr(response, "request", None)
+    if problem is None and request is not None and "/youtubei/" in (request.url or ""):
+        problem = unreadable(response, "YouTube Music")
+    return problem
 
 
 class YTMusicService:
@@ -151,8 +174,9 @@ class YTMusicService:
     service_id = ServiceId.YTMUSIC
     limits = ServiceLimits(add_batch_size=25, playlist_cap=5000)
 
-    def __init__(self, client: YTMusic) -> None:
+    def __init__(self, client: YTMusic, throttle: Throttle) -> None:
         self.client = client
+        self.throttle = throttle  # in the session `client` sends its requests through
         self._last = _LastAnswer()
         # ytmusicapi keeps its requests.Session as `_session` (the one passed to YTMusic or its
         # own); a response hook is how the status of a failed answer survives its parser.
@@ -259,9 +283,10 @@ class YTMusicService:
     # -- writing ---------------------------------------------------------------------------
 
     def create_playlist(self, name: str, description: str) -> Playlist:
-        answer = self._call(
-            lambda: self.client.create_playlist(name, description, privacy_status="PRIVATE")
-        )
+        with writing():
+            answer = self._call(
+                lambda: self.client.create_playlist(name, description, privacy_status="PRIVATE")
+            )
         if not isinstance(answer, str) or not answer:
             # It may have been created all the same: the writer looks before it asks again.
             raise TransientError("YouTube Music's answer to creating the playlist was unclear.")
@@ -279,9 +304,10 @@ class YTMusicService:
 
                 self._call(like)
             return
-        answer = self._call(
-            lambda: self.client.add_playlist_items(playlist.id, ids, duplicates=False)
-        )
+        with writing():
+            answer = self._call(
+                lambda: self.client.add_playlist_items(playlist.id, ids, duplicates=False)
+            )
         status = answer.get("status") if isinstance(answer, dict) else None
         if not isinstance(status, str) or "SUCCEEDED" not in status:
             # One bad video fails the whole batch; the writer splits it to find that one.
@@ -291,9 +317,5 @@ class YTMusicService:
 
 
 def _count(value: Any) -> int | None:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        digits = re.sub(r"[^\d]", "", value)
-        return int(digits) if digits else None
-    return None
+    """A library row's track count: a number, or text such as "1,234" (see `count_of`)."""
+    return count_of(value)

@@ -2,30 +2,35 @@
 
 Spotify: each person registers their own app (Songbird ships no client ID), pastes its client
 ID, and logs in in the browser; the answer comes back to a listener on 127.0.0.1. YouTube
-Music: the person pastes the request headers of a signed-in browser, checked on the spot.
+Music: the person pastes the request headers of a signed-in browser, checked on the spot;
+Google sign-in comes second, marked as likely not to work (Google refuses its tokens on YouTube
+Music's internal API since August 2025: ytmusicapi issue #813).
 Secrets go to the keyring only; the dialog says where they are kept.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QRect, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.types import ServiceId
-from songbird_gui.engine.jobs import TaskJob, TaskSignals
+from songbird_gui.engine.jobs import TaskJob, TaskSignals, delete_when_idle
 from songbird_gui.services.accounts import Accounts, HeadersError, YTMusicOAuthLogin
 from songbird_gui.services.spotify_auth import DEFAULT_PORT, SpotifyLogin, redirect_uri
 
@@ -34,6 +39,9 @@ SPOTIFY_STEPS = f"""<ol>
 sign in and press <b>Create app</b> (any name, e.g. “My Songbird”).</li>
 <li>Under <b>Redirect URIs</b> add exactly <code>{redirect_uri(DEFAULT_PORT)}</code>;
 tick <b>Web API</b>; save.</li>
+<li>In the app's <b>Settings</b>, under <b>User Management</b>, add the name and e-mail of the
+Spotify account you will sync. Your app works only for accounts listed there (five at most),
+and only while you, its owner, have Spotify <b>Premium</b>.</li>
 <li>Copy the app's <b>Client ID</b> here and press <b>Connect</b>. Your browser asks you to
 allow access; afterwards you can close its tab.</li>
 </ol><p>Songbird uses no client secret (the login is PKCE) and no shared app:
@@ -48,9 +56,74 @@ YTMUSIC_STEPS = """<ol>
 <code>X-Goog-AuthUser</code>; Songbird checks at once.</li>
 </ol>"""
 
-YTMUSIC_OAUTH_STEPS = """<p><b>Or</b> sign in with your own Google OAuth client: in the Google
-Cloud console create an OAuth client of type <i>TVs and Limited Input devices</i> with the
-YouTube Data API enabled, and enter its ID and secret.</p>"""
+YTMUSIC_OAUTH_STEPS = """<p><b>Google sign-in may not work with YouTube Music at the moment:</b>
+since August 2025 Google refuses OAuth tokens on the internal API YouTube Music uses, and
+ytmusicapi's maintainers recommend browser headers instead. To try it anyway, create an OAuth
+client of type <i>TVs and Limited Input devices</i> (YouTube Data API enabled) in the Google
+Cloud console and enter its ID and secret.</p>"""
+
+
+class StatusLabel(QLabel):
+    """A status line that keeps its size whatever it says.
+
+    Its height is reserved for `lines` wrapped lines and its width follows the layout, never
+    the text, so a message appearing or going away does not resize the dialog or move the
+    widgets around it. A message too long for that room is cut with "…" and shown whole in
+    the tooltip. `setText` takes the whole message; `message()` returns it.
+    """
+
+    def __init__(self, lines: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines = lines
+        self._message = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote servers: never markup
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._reserve_height()
+
+    def message(self) -> str:
+        return self._message
+
+    def setText(self, text: str) -> None:
+        self._message = text
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._reserve_height()
+            self._fit()
+
+    def _reserve_height(self) -> None:
+        margins = self.contentsMargins()
+        lines = self._lines * self.fontMetrics().lineSpacing()
+        self.setFixedHeight(lines + margins.top() + margins.bottom() + 2 * self.margin())
+
+    def _fits(self, text: str, room: QRect) -> bool:
+        flags = int(Qt.TextFlag.TextWordWrap.value)
+        bounds = QRect(0, 0, room.width(), 1 << 20)
+        return self.fontMetrics().boundingRect(bounds, flags, text).height() <= room.height()
+
+    def _fit(self) -> None:
+        text = self._message
+        room = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), 0)
+        if room.width() > 0 and not self._fits(text, room):
+            shown, longest = 0, len(text)  # the longest start that fits with "…"
+            while shown < longest:
+                middle = (shown + longest + 1) // 2
+                if self._fits(text[:middle].rstrip() + "…", room):
+                    shown = middle
+                else:
+                    longest = middle - 1
+            text = text[:shown].rstrip() + "…"
+        super().setText(text)
+        self.setToolTip("" if text == self._message else self._message)
 
 
 class AccountsDialog(QDialog):
@@ -64,6 +137,7 @@ class AccountsDialog(QDialog):
         self.accounts = accounts
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._cancel = CancelToken()
         self._login: SpotifyLogin | None = None
         self._oauth: YTMusicOAuthLogin | None = None
 
@@ -72,8 +146,7 @@ class AccountsDialog(QDialog):
         self.client_id.setPlaceholderText("32 letters and digits")
         self.spotify_connect = QPushButton("&Connect")
         self.spotify_disconnect = QPushButton("Disconnect")
-        self.spotify_state = QLabel()
-        self.spotify_state.setWordWrap(True)
+        self.spotify_state = StatusLabel()
         spotify = QWidget()
         steps = QLabel(SPOTIFY_STEPS)
         steps.setWordWrap(True)
@@ -91,15 +164,14 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.spotify_state)
         layout.addStretch()
 
-        # YouTube Music
+        # YouTube Music: browser headers first (they work); Google sign-in below, secondary
         self.headers = QPlainTextEdit()
         self.headers.setPlaceholderText("accept: */*\ncookie: …\nx-goog-authuser: 0\n…")
         self.headers.setAccessibleName("Request headers")
+        self.headers.setMinimumHeight(5 * self.headers.fontMetrics().lineSpacing())
         self.ytmusic_save = QPushButton("&Save")
         self.ytmusic_disconnect = QPushButton("Disconnect")
-        self.ytmusic_state = QLabel()
-        self.ytmusic_state.setWordWrap(True)
-        ytmusic = QWidget()
+        self.ytmusic_state = StatusLabel()
         yt_steps = QLabel(YTMUSIC_STEPS)
         yt_steps.setWordWrap(True)
         yt_steps.setOpenExternalLinks(True)
@@ -107,22 +179,34 @@ class AccountsDialog(QDialog):
         yt_buttons.addWidget(self.ytmusic_save)
         yt_buttons.addWidget(self.ytmusic_disconnect)
         yt_buttons.addStretch()
+        self.headers_box = QGroupBox("Browser headers (recommended)")
+        headers_layout = QVBoxLayout(self.headers_box)
+        headers_layout.addWidget(yt_steps)
+        headers_layout.addWidget(self.headers, stretch=1)
+        headers_layout.addLayout(yt_buttons)
+
         self.oauth_id = QLineEdit()
         self.oauth_secret = QLineEdit()
         self.oauth_secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.oauth_sign_in = QPushButton("Sign &in with Google")
-        oauth_steps = QLabel(YTMUSIC_OAUTH_STEPS)
-        oauth_steps.setWordWrap(True)
+        self.oauth_steps = QLabel(YTMUSIC_OAUTH_STEPS)
+        self.oauth_steps.setWordWrap(True)
         oauth_form = QFormLayout()
         oauth_form.addRow("OAuth client ID", self.oauth_id)
         oauth_form.addRow("Client secret", self.oauth_secret)
+        oauth_buttons = QHBoxLayout()
+        oauth_buttons.addWidget(self.oauth_sign_in)
+        oauth_buttons.addStretch()
+        self.oauth_box = QGroupBox("Or: Google sign-in (may not work)")
+        oauth_layout = QVBoxLayout(self.oauth_box)
+        oauth_layout.addWidget(self.oauth_steps)
+        oauth_layout.addLayout(oauth_form)
+        oauth_layout.addLayout(oauth_buttons)
+
+        ytmusic = QWidget()
         yt_layout = QVBoxLayout(ytmusic)
-        yt_layout.addWidget(yt_steps)
-        yt_layout.addWidget(self.headers)
-        yt_layout.addLayout(yt_buttons)
-        yt_layout.addWidget(oauth_steps)
-        yt_layout.addLayout(oauth_form)
-        yt_layout.addWidget(self.oauth_sign_in)
+        yt_layout.addWidget(self.headers_box, stretch=1)
+        yt_layout.addWidget(self.oauth_box)
         yt_layout.addWidget(self.ytmusic_state)
 
         self.tabs = QTabWidget()
@@ -142,7 +226,7 @@ class AccountsDialog(QDialog):
         self.ytmusic_save.clicked.connect(self.save_ytmusic)
         self.ytmusic_disconnect.clicked.connect(lambda: self._disconnect(ServiceId.YTMUSIC))
         self.oauth_sign_in.clicked.connect(self.sign_in_ytmusic)
-        self.resize(640, 560)
+        self.resize(640, 640)  # room for both ways on the YouTube Music tab
         self._show_states()
 
     def _show_states(self) -> None:
@@ -170,7 +254,7 @@ class AccountsDialog(QDialog):
         signals = TaskSignals(self)
         signals.done.connect(self._spotify_connected)
         signals.failed.connect(self._spotify_failed)
-        self._pool.start(TaskJob(lambda: login.finish(timeout=300.0), signals))
+        self._pool.start(TaskJob(lambda: login.finish(timeout=300.0), signals, self._cancel))
 
     def _spotify_connected(self, _client: object) -> None:
         self.spotify_connect.setEnabled(True)
@@ -186,7 +270,7 @@ class AccountsDialog(QDialog):
         try:
             self.accounts.save_ytmusic_headers(self.headers.toPlainText())
         except HeadersError as error:
-            self.ytmusic_state.setText(f"Not saved: {error}")
+            self.ytmusic_state.setText(str(error))  # a sentence that says what is missing
             return
         self.headers.clear()  # the secret leaves the screen once it is in the keyring
         self.ytmusic_state.setText("Connected to YouTube Music.")
@@ -213,7 +297,7 @@ class AccountsDialog(QDialog):
         signals = TaskSignals(self)
         signals.done.connect(self._ytmusic_signed_in)
         signals.failed.connect(self._ytmusic_sign_in_failed)
-        self._pool.start(TaskJob(lambda: login.finish(timeout=600.0), signals))
+        self._pool.start(TaskJob(lambda: login.finish(timeout=600.0), signals, self._cancel))
 
     def _ytmusic_signed_in(self, _result: object) -> None:
         self.oauth_sign_in.setEnabled(True)
@@ -238,6 +322,10 @@ class AccountsDialog(QDialog):
             self._login.listener.cancel()
         if self._oauth is not None:
             self._oauth.cancel()
-        self._pool.clear()
-        self._pool.waitForDone()
+        self._cancel.cancel()
+        self._pool.clear()  # never waits: a login in flight ends on its own (see dispose)
         super().done(result)
+
+    def dispose(self) -> None:
+        """Delete the dialog once a login still in flight has ended; never waits."""
+        delete_when_idle(self, self._pool)

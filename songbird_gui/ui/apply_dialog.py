@@ -1,6 +1,7 @@
 """Apply: a summary before writing, the write with progress, then what really landed.
 
-The report can be exported as CSV or JSON: every track that was not added, and why.
+Both services and every playlist are named, and what is not added is said, with why. The
+report can be exported as CSV or JSON: every track that was not added, and why.
 """
 
 from __future__ import annotations
@@ -8,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
+from collections import Counter
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QStandardPaths, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,19 +30,23 @@ from PySide6.QtWidgets import (
 )
 
 from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.engine.session import SyncSession
+from songbird_gui.engine.summary import plural
 
 REPORTED = (
     TrackStatus.REVIEW,
     TrackStatus.NOT_FOUND,
     TrackStatus.FAILED,
+    TrackStatus.NOT_SEARCHED,
     TrackStatus.SKIPPED,
     TrackStatus.UNSYNCABLE,
+    TrackStatus.DUPLICATE,
 )
 
 
-def report_rows(session: SyncSession) -> list[dict[str, Any]]:
+def report_rows(session: SyncSession, with_plan_index: bool = False) -> list[dict[str, Any]]:
     """Every source track that did not land, with its playlist and the reason."""
     failed_writes: dict[tuple[int, str], str] = {}
     for index, report in enumerate(session.reports):
@@ -53,8 +61,10 @@ def report_rows(session: SyncSession) -> list[dict[str, Any]]:
         if row.status not in REPORTED and write_error is None:
             continue
         track = row.entry.source
+        extra = {"plan_index": row.plan_index} if with_plan_index else {}
         rows.append(
             {
+                **extra,
                 "playlist": session.plans[row.plan_index].source.name,
                 "position": row.entry.position,
                 "title": track.title,
@@ -73,7 +83,8 @@ def _default_reason(status: TrackStatus) -> str:
     return {
         TrackStatus.REVIEW: "left for review: the best candidate was uncertain",
         TrackStatus.NOT_FOUND: "no candidate on the target was close enough",
-        TrackStatus.SKIPPED: "skipped",
+        TrackStatus.SKIPPED: "you chose to leave it out",
+        TrackStatus.NOT_SEARCHED: "the search was stopped before this track's turn",
     }.get(status, "")
 
 
@@ -97,17 +108,22 @@ def report_csv(rows: list[dict[str, Any]]) -> str:
 
 
 class ApplyDialog(QDialog):
+    """Before writing: per playlist, what will be created and added, and what will not, and
+    why. While writing: progress (Esc stops between batches). After: what really landed."""
+
     def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Apply")
         self.session = session
+        self.target_name = session.target.display_name
+        self.setWindowTitle(f"Write to {self.target_name}")
         self.summary = QTextBrowser()
         self.summary.setOpenLinks(False)
         self.progress = QProgressBar()
         self.progress.hide()
         self.state = QLabel()
+        self.state.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.write_button = QPushButton("&Write to the target")
+        self.write_button = QPushButton(f"&Write to {self.target_name}")
         self.write_button.setDefault(True)
         self.export_csv = QPushButton("Export &CSV…")
         self.export_json = QPushButton("Export &JSON…")
@@ -130,41 +146,50 @@ class ApplyDialog(QDialog):
         session.applied.connect(self._on_applied)
         session.failed.connect(self._on_failed)
         self._writing = False
-        self.resize(640, 420)
+        self.resize(680, 460)
         self._show_plan()
 
     def _show_plan(self) -> None:
-        lines = ["<h3>Before writing</h3><ul>"]
-        additions = self.session.planned_additions()
+        session = self.session
+        source = session.source.display_name
+        lines = [
+            f"<h3>From {source} to {self.target_name}</h3>",
+            "<p>Only what is missing is added; nothing is removed or added twice.</p><ul>",
+        ]
+        additions = session.planned_additions()
+        left_by_plan = _not_added_by_plan(session)
         total = 0
-        for plan, ids in zip(self.session.plans, additions, strict=True):
-            target = plan.target.name if plan.target else f"{plan.target_name} — a new playlist"
-            lines.append(
-                f"<li><b>{_html(plan.source.name)}</b> → {_html(target)}: add {len(ids)}</li>"
-            )
+        for index, (plan, ids) in enumerate(zip(session.plans, additions, strict=True)):
+            if plan.target:
+                where = f"{escape(plan.target.name)} on {self.target_name}"
+            else:
+                where = f"{escape(plan.target_name)}, a new playlist on {self.target_name}"
+            added = plural(len(ids), "track")
+            lines.append(f"<li><b>{escape(plan.source.name)}</b> ({source}) → {where}: add {added}")
+            left = left_by_plan.get(index)
+            if left:
+                lines.append(f"<br><small>not added: {escape(left)}</small>")
+            lines.append("</li>")
             total += len(ids)
         lines.append("</ul>")
-        statuses = {s: 0 for s in REPORTED}
-        for row in self.session.rows:
-            if row.status in statuses:
-                statuses[row.status] += 1
-        left = ", ".join(f"{count} {status}" for status, count in statuses.items() if count)
-        if left:
-            lines.append(f"<p>Not added: {left}.</p>")
-        if statuses[TrackStatus.REVIEW]:
+        if session.summary().review:
             lines.append(
                 "<p>Tracks that need review are not added until you accept a candidate.</p>"
             )
         self.summary.setHtml("".join(lines))
         self.write_button.setEnabled(total > 0)
-        self.state.setText(f"{total} track(s) to write." if total else "Nothing to write.")
+        self.state.setText(
+            f"{plural(total, 'track')} to write to {self.target_name}."
+            if total
+            else "Nothing to write."
+        )
 
     def write(self) -> None:
         self._writing = True
         self.write_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.state.setText("Writing…  (Esc stops between batches)")
+        self.state.setText(f"Writing to {self.target_name}…  (Esc stops between batches)")
         self.session.apply()
 
     @Slot(int, int)
@@ -176,22 +201,32 @@ class ApplyDialog(QDialog):
     def _on_applied(self, reports: list[ApplyReport]) -> None:
         self._writing = False
         self.progress.hide()
-        lines = ["<h3>What landed</h3><ul>"]
-        for report in reports:
-            name, outcome = _html(report.name), _html(report.outcome())
-            lines.append(f"<li><b>{name}</b>: {outcome}</li>")
+        self.write_button.hide()  # written: the report is what is left to read
+        lines = [f"<h3>What landed on {self.target_name}</h3><ul>"]
+        left_by_plan = _not_added_by_plan(self.session)
+        for index, report in enumerate(reports):
+            name, outcome = escape(report.name), escape(report.outcome())
+            lines.append(f"<li><b>{name}</b>: {outcome}")
+            left = left_by_plan.get(index)
+            if left:
+                lines.append(f"<br><small>not added: {escape(left)}</small>")
+            lines.append("</li>")
         lines.append("</ul>")
         if any(r.cancelled for r in reports):
             lines.append(
                 "<p>Stopped before every batch was written; a new Apply finishes the rest.</p>"
             )
         self.summary.setHtml("".join(lines))
-        self.state.setText("Done. Export the report of what was not added, if you like.")
+        self.state.setText(
+            "Done. Export the list of what was not added, and why, if you want to keep it."
+        )
         self.export_csv.show()
         self.export_json.show()
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        if not self._writing:
+            return
         self._writing = False
         self.progress.hide()
         self.state.setText(f"Could not write: {message}")
@@ -210,20 +245,34 @@ class ApplyDialog(QDialog):
         super().reject()
 
     def _export(self, kind: str) -> None:
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
+        name = f"songbird-report-{time.strftime('%Y-%m-%d-%H%M')}.{kind}"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export report", f"songbird-report.{kind}", f"{kind.upper()} (*.{kind})"
+            self, "Export report", str(Path(folder) / name), f"{kind.upper()} (*.{kind})"
         )
         if path:
             self.export_to(Path(path), kind)
 
-    def export_to(self, path: Path, kind: str) -> None:
+    def export_to(self, path: Path, kind: str) -> bool:
         rows = report_rows(self.session)
         text = report_csv(rows) if kind == "csv" else json.dumps(rows, ensure_ascii=False, indent=2)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_text_atomically(path, text)
         except OSError as error:
             QMessageBox.warning(self, "Export report", f"Could not write {path}: {error.strerror}")
+            return False
+        self.state.setText(f"Saved the report ({plural(len(rows), 'track')}) to {path}.")
+        return True
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _not_added_by_plan(session: SyncSession) -> dict[int, str]:
+    """For each plan, what will not be (or was not) added, counted by reason, in words."""
+    counts: dict[int, Counter[str]] = {}
+    for row in report_rows(session, with_plan_index=True):
+        counts.setdefault(int(row["plan_index"]), Counter())[str(row["status"])] += 1
+    return {
+        index: ", ".join(f"{n} {status}" for status, n in tally.most_common())
+        for index, tally in counts.items()
+    }

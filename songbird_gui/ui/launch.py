@@ -1,7 +1,13 @@
-"""Starting the window: the QApplication, the composition of its parts, the event loop."""
+"""`songbird-gui`: the QApplication, the window on the composition root, the event loop.
+
+The composition root (`songbird_gui.app.Songbird`) builds everything the window works with;
+this module only adds what is the window's own: the application object, the icon, and the
+order of things at exit (the loop returns, the last requests end, the store closes).
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -10,16 +16,16 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from songbird_gui import __version__, resources_path
-from songbird_gui.app import build_context, build_demo_services
+from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.service import MusicService
-from songbird_gui.core.settings import Settings, SettingsFile
-from songbird_gui.core.store import MatchStore
-from songbird_gui.core.types import ServiceId
-from songbird_gui.engine.session import SyncContext
 from songbird_gui.logging_setup import setup_logging
+from songbird_gui.qt_platform import prepare_platform
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.ui.main_window import MainWindow
+
+# How long, once the window has closed and the loop returned, the last requests in flight
+# may take to end (a batch being written is answered, or left to the write journal).
+EXIT_DRAIN_MS = 30_000
 
 
 def app_icon() -> QIcon:
@@ -29,44 +35,20 @@ def app_icon() -> QIcon:
     return icon
 
 
-def create_window(
-    paths: AppPaths | None = None,
-    services: dict[ServiceId, MusicService] | None = None,
-    accounts: Accounts | None = None,
-) -> MainWindow:
-    """Build the window: on `services` if given, else on the connected accounts when both
-    are, else on the demo library."""
-    paths = paths or AppPaths.default()
-    resolved = paths
-    store = MatchStore(paths.match_store)
-    demo_services: dict[ServiceId, MusicService] = {}
-
-    def choose_services() -> tuple[dict[ServiceId, MusicService], bool]:
-        if services is not None:
-            return services, False
-        real = accounts.services() if accounts is not None else None
-        if real is not None:
-            return real, False
-        if not demo_services:
-            demo_services.update(build_demo_services(resolved))
-        return demo_services, True
-
-    def make_context(settings: Settings, chosen: dict[ServiceId, MusicService]) -> SyncContext:
-        return build_context(settings, resolved, chosen, store)
-
-    window = MainWindow(
-        SettingsFile(paths.settings_file),
-        make_context,
-        choose_services,
-        paths=paths,
-        accounts=accounts,
-    )
+def create_window(songbird: Songbird, qsettings: QSettings | None = None) -> MainWindow:
+    """The window over `songbird`'s parts."""
+    window = MainWindow(songbird, qsettings)
     window.setWindowIcon(app_icon())
-    window.destroyed.connect(store.close)
     return window
 
 
-def run_window(argv: Sequence[str]) -> int:
+def run_window(argv: Sequence[str], songbird: Songbird | None = None) -> int:
+    paths = AppPaths.default()
+    setup_logging(paths)  # first: the platform check's message belongs in the log too
+    # Before the QApplication: a system library Qt's xcb plugin lacks brings the Wayland
+    # platform, or a message saying what to install, instead of Qt's abort.
+    if not prepare_platform(argv[1:]):
+        return 1
     QCoreApplication.setOrganizationName("Songbird")
     QCoreApplication.setApplicationName("songbird")
     QCoreApplication.setApplicationVersion(__version__)
@@ -74,12 +56,45 @@ def run_window(argv: Sequence[str]) -> int:
     QApplication.setDesktopFileName("io.github.songbird.Songbird")
     QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    setup_logging(AppPaths.default())
-    window = create_window(accounts=Accounts())
+    songbird = songbird or Songbird(paths, accounts=Accounts())
+    window = create_window(songbird)
     window.show()
     code = app.exec()
+    window.drain(EXIT_DRAIN_MS)  # the loop has returned: waiting freezes nothing now
+    songbird.close()
     return int(code)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`songbird-gui` and `python -m songbird_gui`: start the window (or a maintenance task)."""
+    parser = argparse.ArgumentParser(prog="songbird-gui", description="Songbird's window.")
+    parser.add_argument("--version", action="version", version=f"songbird-gui {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="run a tiny demo sync offscreen and exit"
+    )
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Songbird to the desktop's applications (Linux, for this user)",
+    )
+    parser.add_argument("--uninstall-desktop-entry", action="store_true", help="remove it again")
+    args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from songbird_gui.ui.self_test import run_self_test
+
+        return run_self_test()
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from songbird_gui import desktop_entry
+
+        if args.install_desktop_entry:
+            for path in desktop_entry.install():
+                print(f"wrote {path}")
+        else:
+            for path in desktop_entry.uninstall():
+                print(f"removed {path}")
+        return 0
+    return run_window([sys.argv[0], *qt_args])
+
+
 if __name__ == "__main__":
-    sys.exit(run_window(sys.argv))
+    sys.exit(main())

@@ -1,41 +1,37 @@
 """The main window: playlists on the left, the live track table and the review pane on the right.
 
-The window owns at most one `SyncSession` at a time and is its only receiver: it feeds the
-track model from the session's signals, forwards the person's review decisions back to the
-session, and shuts the session down (pool cleared and drained) before it closes.
+The window shows one run (`SyncSession`) at a time and observes it: the run's state decides
+which actions are enabled and what the status bar says, so the window keeps no flags of its
+own about the run. It forwards the person's review decisions to the run, hands new settings
+to the composition root and the run (which never ends a run), and asks before a change of
+direction would drop results not yet written. It never waits for a worker: closing stops the
+run and returns at once; the last requests end after the event loop has (`drain`).
 """
 
 from __future__ import annotations
 
-import json
-import platform
-import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 
-import PySide6
 from PySide6.QtCore import (
     QByteArray,
     QSettings,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     QUrl,
     Slot,
-    qVersion,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -44,32 +40,24 @@ from PySide6.QtWidgets import (
 )
 
 from songbird_gui import __version__
-from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.redact import redact
+from songbird_gui.app import Songbird
 from songbird_gui.core.service import MusicService
-from songbird_gui.core.settings import Settings, SettingsFile
+from songbird_gui.core.settings import Settings
 from songbird_gui.core.types import Candidate, Playlist, ServiceId, TrackStatus
+from songbird_gui.diagnostics import diagnostics_text
 from songbird_gui.engine.library import PlaylistLoader
-from songbird_gui.engine.session import SyncContext, SyncSession
-from songbird_gui.logging_setup import log_file, recent_lines
-from songbird_gui.services.accounts import Accounts
+from songbird_gui.engine.session import RunState, SyncSession
+from songbird_gui.engine.summary import plural
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
+from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.settings_dialog import SettingsDialog
 from songbird_gui.ui.track_model import (
-    ALBUM,
-    ARTISTS,
-    DURATION,
-    MATCH,
-    PLAYLIST,
-    POSITION,
     ROW_ROLE,
-    SCORE,
-    STATUS,
-    TITLE,
     TrackFilterProxy,
     TrackTableModel,
+    fit_track_columns,
 )
 from songbird_gui.ui.track_view import TrackTableView
 
@@ -85,53 +73,44 @@ STATUS_FILTERS: tuple[tuple[str, frozenset[TrackStatus] | None], ...] = (
     ("Not found", frozenset({TrackStatus.NOT_FOUND})),
     ("Failed", frozenset({TrackStatus.FAILED})),
     ("In progress", frozenset({TrackStatus.QUEUED, TrackStatus.SEARCHING, TrackStatus.WAITING})),
-    ("Skipped or not syncable", frozenset({TrackStatus.SKIPPED, TrackStatus.UNSYNCABLE})),
+    ("Not searched (stopped)", frozenset({TrackStatus.NOT_SEARCHED})),
+    ("Skipped by you", frozenset({TrackStatus.SKIPPED})),
+    ("Not syncable or listed twice", frozenset({TrackStatus.UNSYNCABLE, TrackStatus.DUPLICATE})),
 )
+REVIEW_FILTER = 1
 
 DEMO_BANNER = "Demo library — connect your accounts to sync your own playlists."
+MESSAGE_MS = 6000  # how long a passing remark stays in the status bar
+DEFAULT_SIZE = (1280, 800)
 
 
 class MainWindow(QMainWindow):
-    def __init__(
-        self,
-        settings_file: SettingsFile,
-        make_context: Callable[[Settings, dict[ServiceId, MusicService]], SyncContext],
-        choose_services: Callable[[], tuple[dict[ServiceId, MusicService], bool]],
-        qsettings: QSettings | None = None,
-        paths: AppPaths | None = None,
-        accounts: Accounts | None = None,
-    ) -> None:
+    def __init__(self, songbird: Songbird, qsettings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Songbird")
-        self.settings_file = settings_file
-        self.settings = settings_file.load()
-        self.make_context = make_context
-        self.choose_services = choose_services
-        self.accounts = accounts
-        self.services, self.demo = choose_services()
-        self.context = make_context(self.settings, self.services)
-        self.paths = paths or AppPaths.default()
+        self.songbird = songbird
+        self.paths = songbird.paths
         self.qsettings = qsettings or QSettings()
+        self.services: dict[ServiceId, MusicService]
+        self.services, self.demo = songbird.choose_services()
         self.session: SyncSession | None = None
         self.playlists: dict[ServiceId, list[Playlist]] = {}
-        self._rate_sample: tuple[float, int] = (time.monotonic(), 0)
-        self._rate = 0.0
-        self._searching = False
         self._remembered_checks: list[str] = []
-        self._progress_value = (0, 0)
+        self._direction_index = 0
 
         self._build_actions()
         self._build_widgets()
         self._restore_state()
-        self._update_actions()
 
-        self.loader = PlaylistLoader(self.context, self)
+        self.loader = PlaylistLoader(self.services, self)
         self.loader.loaded.connect(self._on_playlists_loaded)
         self.loader.failed.connect(self._on_load_failed)
-        self.status_timer = QTimer(self)
-        self.status_timer.setInterval(250)
-        self.status_timer.timeout.connect(self._update_status)
+        self._update_actions()
         self.reload_playlists()
+
+    @property
+    def settings(self) -> Settings:
+        return self.songbird.settings
 
     # -- building ---------------------------------------------------------------------------
 
@@ -191,10 +170,10 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
 
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.reload_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        self.file_menu = menu.addMenu("&File")
+        self.file_menu.addAction(self.reload_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
         sync_menu = menu.addMenu("S&ync")
         for action in (self.sync_action, self.stop_action, self.review_action, self.apply_action):
             sync_menu.addAction(action)
@@ -213,7 +192,7 @@ class MainWindow(QMainWindow):
         for source, target in DIRECTIONS:
             self.direction.addItem(f"{source.display_name} → {target.display_name}")
         self.direction.setAccessibleName("Direction")
-        self.direction.currentIndexChanged.connect(self._fill_playlists)
+        self.direction.currentIndexChanged.connect(self._on_direction_changed)
         direction_label = QLabel("&Direction")
         direction_label.setBuddy(self.direction)
         self.playlist_filter = QLineEdit()
@@ -231,10 +210,9 @@ class MainWindow(QMainWindow):
         self.playlist_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.playlist_view.verticalHeader().hide()
         self.playlist_view.setWordWrap(False)
-        self.playlist_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.playlist_view.horizontalHeader().setStretchLastSection(True)
+        header = self.playlist_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -264,23 +242,12 @@ class MainWindow(QMainWindow):
         self.track_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.track_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.track_view.setSortingEnabled(True)
-        self.track_view.sortByColumn(POSITION, Qt.SortOrder.AscendingOrder)
+        self.track_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.track_view.verticalHeader().hide()
         self.track_view.verticalHeader().setDefaultSectionSize(22)
-        header = self.track_view.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in (
-            (POSITION, 44),
-            (PLAYLIST, 120),
-            (TITLE, 220),
-            (ARTISTS, 150),
-            (ALBUM, 150),
-            (DURATION, 64),
-            (STATUS, 120),
-            (SCORE, 52),
-            (MATCH, 300),
-        ):
-            header.resizeSection(column, width)
+        self.track_view.setWordWrap(False)
+        self.track_view.horizontalHeader().setStretchLastSection(True)
+        fit_track_columns(self.track_view)
         self.track_view.selectionModel().currentRowChanged.connect(self._on_track_selected)
         filters = QHBoxLayout()
         show_label = QLabel("Sho&w")
@@ -289,12 +256,30 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.status_filter)
         filters.addWidget(self.track_search, 1)
 
+        # A bulk decision on the tracks in review, beside the filter that lists them.
+        self.accept_all_threshold = QDoubleSpinBox()
+        self.accept_all_threshold.setRange(0.0, 1.0)
+        self.accept_all_threshold.setSingleStep(0.05)
+        self.accept_all_threshold.setDecimals(2)
+        self.accept_all_threshold.setValue(0.75)
+        self.accept_all_threshold.setAccessibleName("Accept all in review scoring at least")
+        self.accept_all_button = QPushButton("Accept all in review ≥")
+        self.accept_all_button.setToolTip(
+            "Your decision, in bulk: accept the best candidate of every track that needs "
+            "review and scores at least this"
+        )
+        self.accept_all_button.clicked.connect(
+            lambda: self._on_accept_all_above(self.accept_all_threshold.value())
+        )
+        self._show_thresholds()
+        filters.addWidget(self.accept_all_button)
+        filters.addWidget(self.accept_all_threshold)
+
         self.review_pane = ReviewPane(can_open_links=not self.demo)
         self.review_pane.accepted.connect(self._on_accept)
         self.review_pane.skipped.connect(self._on_skip)
         self.review_pane.rejected.connect(self._on_reject)
         self.review_pane.searchRequested.connect(self._on_search_by_hand)
-        self.review_pane.acceptAllAbove.connect(self._on_accept_all_above)
 
         tracks = QWidget()
         tracks_layout = QVBoxLayout(tracks)
@@ -307,6 +292,7 @@ class MainWindow(QMainWindow):
         self.right_splitter.addWidget(self.review_pane)
         self.right_splitter.setStretchFactor(0, 3)
         self.right_splitter.setStretchFactor(1, 2)
+        self.right_splitter.setChildrenCollapsible(False)
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("main-splitter")
@@ -329,13 +315,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("Reading playlists…")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(240)
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.progress)
+        self.run_status = RunStatus(self.statusBar())
+        self.run_status.set_idle("Reading playlists…")
 
         # Tab order: direction → filter → playlists → status filter → search → tracks → review.
         QWidget.setTabOrder(self.direction, self.playlist_filter)
@@ -345,7 +326,32 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.track_search, self.track_view)
         QWidget.setTabOrder(self.track_view, self.review_pane.table)
 
+    def _show_thresholds(self) -> None:
+        """The bulk threshold lies in the review band: below it no track is in review."""
+        match = self.settings.match
+        self.accept_all_threshold.setMinimum(match.review)
+        self.accept_all_threshold.setToolTip(
+            f"Tracks in review score from {match.review:.2f}; from {match.accept:.2f} a match "
+            "is taken without asking (Settings)"
+        )
+
+    def say(self, text: str) -> None:
+        """A passing remark in the status bar, gone after a few seconds."""
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
     # -- state that persists ----------------------------------------------------------------
+
+    def _default_geometry(self) -> None:
+        """A size that fits the screen it opens on (a laptop's 1366×768 included)."""
+        width, height = DEFAULT_SIZE
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, available.width() - 16)
+            height = min(height, available.height() - 48)
+        self.resize(width, height)
+        self.main_splitter.setSizes([round(width * 0.27), round(width * 0.73)])
+        self.right_splitter.setSizes([round(height * 0.5), round(height * 0.5)])
 
     def _restore_state(self) -> None:
         s = self.qsettings
@@ -353,9 +359,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
-            self.main_splitter.setSizes([360, 920])
-            self.right_splitter.setSizes([500, 260])
+            self._default_geometry()
         for key, widget in (
             ("window/state", self),
             ("window/main-splitter", self.main_splitter),
@@ -365,7 +369,10 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray) and not value.isEmpty():
                 widget.restoreState(value)
         direction = int(s.value("sync/direction", 0) or 0)
-        self.direction.setCurrentIndex(direction if 0 <= direction < len(DIRECTIONS) else 0)
+        self._direction_index = direction if 0 <= direction < len(DIRECTIONS) else 0
+        self.direction.blockSignals(True)
+        self.direction.setCurrentIndex(self._direction_index)
+        self.direction.blockSignals(False)
         checked = s.value("sync/checked")
         self._remembered_checks = [str(i) for i in checked] if isinstance(checked, list) else []
 
@@ -379,7 +386,7 @@ class MainWindow(QMainWindow):
         s.setValue("sync/checked", self.playlist_model.checked_ids())
         s.sync()
 
-    # -- playlists ----------------------------------------------------------------------------
+    # -- playlists --------------------------------------------------------------------------
 
     @property
     def source(self) -> ServiceId:
@@ -390,21 +397,21 @@ class MainWindow(QMainWindow):
         return DIRECTIONS[self.direction.currentIndex()][1]
 
     def reload_playlists(self) -> None:
-        self.status_label.setText("Reading playlists…")
+        self.run_status.set_idle("Reading playlists…")
         self.loader.load()
 
     @Slot(object)
     def _on_playlists_loaded(self, playlists: dict[ServiceId, list[Playlist]]) -> None:
         self.playlists = playlists
         self._fill_playlists()
-        counts = ", ".join(f"{len(p)} on {s.display_name}" for s, p in playlists.items())
-        self.status_label.setText(f"Playlists: {counts}. Tick some and press Sync (Ctrl+R).")
+        counts = ", ".join(
+            f"{plural(len(p), 'playlist')} on {s.display_name}" for s, p in playlists.items()
+        )
+        self.run_status.set_idle(f"{counts}. Tick some and press Sync (Ctrl+R).")
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
-        self.status_label.setText(
-            f"Could not read the playlists: {message}. Press F5 to try again."
-        )
+        self.run_status.set_idle(f"Could not read the playlists: {message} Press F5 to try again.")
 
     def _fill_playlists(self) -> None:
         checked = self.playlist_model.checked_ids() or self._remembered_checks
@@ -414,166 +421,140 @@ class MainWindow(QMainWindow):
         self._remembered_checks = []
         self._update_actions()
 
-    # -- sync -----------------------------------------------------------------------------
+    @Slot(int)
+    def _on_direction_changed(self, index: int) -> None:
+        """The other direction: the run of this one ends, after asking if it has results."""
+        session = self.session
+        if session is not None and session.has_unapplied_results():
+            source, target = DIRECTIONS[self._direction_index]
+            answer = QMessageBox.question(
+                self,
+                "Change direction",
+                f"The sync from {source.display_name} to {target.display_name} has matches "
+                f"not yet written to {target.display_name}. Drop them and change direction?\n\n"
+                "(Every decision stays remembered: a new sync finds them again at once.)",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                self.direction.blockSignals(True)
+                self.direction.setCurrentIndex(self._direction_index)
+                self.direction.blockSignals(False)
+                return
+        self._direction_index = index
+        self._discard_session()
+        self._fill_playlists()
+
+    # -- the run ----------------------------------------------------------------------------
 
     def start_sync(self) -> None:
-        if self.session is not None and self.session.paused and not self._busy():
+        session = self.session
+        if session is not None and session.paused:
             self._resume()
             return
         chosen = self.playlist_model.checked()
-        if not chosen or self._busy():
+        if not chosen or (session is not None and session.busy):
             return
-        self._end_session()
-        session = SyncSession(self.context, self.source, self.target, self)
+        self._discard_session()
+        session = SyncSession(self.songbird.context(self.services), self.source, self.target)
+        session.setParent(self)
+        session.stateChanged.connect(self._on_state_changed)
         session.planned.connect(self._on_planned)
         session.trackStarted.connect(self.track_model.row_changed)
-        session.trackWaiting.connect(lambda row, _until: self.track_model.row_changed(row))
-        session.trackMatched.connect(lambda row, _result: self.track_model.row_changed(row))
-        session.trackFailed.connect(lambda row, _reason: self.track_model.row_changed(row))
-        session.progress.connect(self._on_progress)
+        session.trackWaiting.connect(self._on_row_signal)
+        session.trackMatched.connect(self._on_row_signal)
+        session.trackFailed.connect(self._on_row_signal)
+        session.rowsChanged.connect(self._on_rows_changed)
         session.searchFinished.connect(self._on_search_finished)
-        session.handSearched.connect(self.review_pane.show_candidates)
-        session.failed.connect(self._on_session_failed)
-        session.sessionExpired.connect(self._on_session_expired)
+        session.handSearched.connect(self._on_hand_searched)
+        session.applied.connect(self._on_applied)
         self.session = session
+        self.run_status.watch(session)
         self.track_model.set_rows([])
         self.review_pane.show_row(None, None)
-        self.status_label.setText(f"Reading {len(chosen)} playlist(s)…")
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self._searching = True
+        targets = self.playlists.get(self.target)
+        session.plan(chosen, targets)
+
+    def _discard_session(self) -> None:
+        """Let the current run go without waiting for its workers."""
+        session, self.session = self.session, None
+        self.run_status.watch(None)
+        if session is not None:
+            session.dispose()
+            self.track_model.set_rows([])
+            self.review_pane.show_row(None, None)
         self._update_actions()
-        session.plan(chosen)
+
+    @Slot(object)
+    def _on_state_changed(self, _state: RunState) -> None:
+        self._update_actions()
 
     @Slot()
     def _on_planned(self) -> None:
-        assert self.session is not None
-        if not self._searching:  # Stop was pressed while the playlists were read
-            self.status_label.setText("Stopped before searching.")
-            self.progress.hide()
-            return
-        self.track_model.set_rows(self.session.rows, [p.source.name for p in self.session.plans])
-        self._rate_sample = (time.monotonic(), 0)
-        self._progress_value = (0, 0)
-        self.status_timer.start()
-        self.session.search()
+        session = self.session
+        assert session is not None
+        self.track_model.set_rows(session.rows, [p.source.name for p in session.plans])
+        fit_track_columns(self.track_view)
+        session.search()
 
-    @Slot(int, int)
-    def _on_progress(self, done: int, total: int) -> None:
-        # Only noted here: the status timer paints it a few times a second. A progress bar
-        # repaints on every setValue, which at hundreds of answers a second stalls the loop.
-        self._progress_value = (done, total)
+    def _on_row_signal(self, row: int, *_: object) -> None:
+        self.track_model.row_changed(row)
+
+    @Slot(object)
+    def _on_rows_changed(self, rows: list[int]) -> None:
+        for row in rows:
+            self.track_model.row_changed(row)
+        self.track_model.flush()
+        self._refresh_review_pane()
 
     @Slot(bool)
-    def _on_search_finished(self, stopped: bool) -> None:
-        self._searching = False
-        self.status_timer.stop()
+    def _on_search_finished(self, _stopped: bool) -> None:
         self.track_model.rows_changed()
-        self.progress.hide()
-        self._update_actions()
-        counts = self._counts()
-        summary = (
-            f"{counts[TrackStatus.MATCHED]} matched, {counts[TrackStatus.PRESENT]} already there, "
-            f"{counts[TrackStatus.REVIEW]} need review, {counts[TrackStatus.NOT_FOUND]} not found, "
-            f"{counts[TrackStatus.FAILED]} failed"
-        )
-        if stopped:
-            self.status_label.setText(f"Stopped. {summary}.")
-        else:
-            hint = (
-                " Review them (Ctrl+E), then Apply (Ctrl+Enter)."
-                if counts[TrackStatus.REVIEW]
-                else " Apply (Ctrl+Enter) to write."
-            )
-            self.status_label.setText(f"Search done: {summary}.{hint}")
-
-    @Slot(str)
-    def _on_session_failed(self, message: str) -> None:
-        stopped = not self._searching
-        self._searching = False
-        self.status_timer.stop()
-        self.progress.hide()
-        self._update_actions()
-        self.status_label.setText("Stopped." if stopped else f"Could not sync: {message}")
-
-    @Slot(str)
-    def _on_session_expired(self, message: str) -> None:
-        self._searching = False
-        self.status_timer.stop()
-        self.progress.hide()
-        self.track_model.rows_changed()
-        self._update_actions()
-        self.status_label.setText(
-            f"Paused: {message}. Reconnect in Accounts (Ctrl+Shift+A), then press Sync "
-            "(Ctrl+R) to go on where it stopped."
-        )
+        fit_track_columns(self.track_view)
 
     def _resume(self) -> None:
-        """After reconnecting: the new services, the same session, only what is left."""
-        assert self.session is not None
-        self._rebuild_context(choose_services=True)
-        self._searching = True
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.status_timer.start()
-        self._update_actions()
-        self.session.resume(self.context)
+        """After reconnecting (or once a quota renewed): the same run, only what is left."""
+        session = self.session
+        assert session is not None
+        services = None
+        if session.needs_login:
+            services, self.demo = self.songbird.choose_services()
+            self.services = services
+            self.loader.services = services
+        session.resume(services)
 
     def stop(self) -> None:
-        if self.session is not None and self._busy():
+        if self.session is not None and self.session.busy:
             self.session.stop()
-            self._searching = False
-            self._update_actions()
-
-    def _update_status(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        now = time.monotonic()
-        requests = session.figures.search_stats.requests
-        then, before = self._rate_sample
-        if now - then >= 1.0:
-            self._rate = (requests - before) / (now - then)
-            self._rate_sample = (now, requests)
-        done, total = self._progress_value
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done if total else 1)
-        text = f"Searching {done}/{total} · {self._rate:.1f} req/s"
-        paused = self.context.buckets[self.target].paused_until
-        if paused:
-            text += (
-                f" · waiting {max(paused - now, 0):.0f} s: "
-                f"{self.target.display_name} asked us to slow down"
-            )
-        self.status_label.setText(text)
-
-    def _counts(self) -> Counter[TrackStatus]:
-        return Counter(row.status for row in self.session.rows) if self.session else Counter()
-
-    def _busy(self) -> bool:
-        return self._searching
 
     def _update_actions(self) -> None:
-        busy = self._busy()
-        has_rows = bool(self.session and self.session.rows)
-        paused = bool(self.session and self.session.paused)
+        session = self.session
+        busy = session is not None and session.busy
+        paused = session is not None and session.paused
+        has_rows = bool(session and session.rows)
+        can_apply = session is not None and session.state in (RunState.READY, RunState.APPLIED)
         self.sync_action.setEnabled(not busy and (paused or bool(self.playlist_model.checked())))
-        self.stop_action.setEnabled(busy)
+        self.stop_action.setEnabled(busy or paused)
         self.review_action.setEnabled(has_rows)
-        self.apply_action.setEnabled(has_rows and not busy)
-        self.settings_action.setEnabled(not busy)
+        self.apply_action.setEnabled(has_rows and can_apply)
         self.direction.setEnabled(not busy)
 
     # -- review -----------------------------------------------------------------------------
 
     def show_review(self) -> None:
-        self.status_filter.setCurrentIndex(1)
-        self.track_view.setFocus()
+        self.status_filter.setCurrentIndex(REVIEW_FILTER)
         if self.track_proxy.rowCount():
             self.track_view.selectRow(0)
+            self.review_pane.table.setFocus()
+        else:
+            self.track_view.setFocus()
+            self.say("No track needs review.")
 
     @Slot()
     def _on_track_selected(self) -> None:
+        self._refresh_review_pane()
+
+    def _refresh_review_pane(self) -> None:
         row = self._selected_row()
         if row is None or self.session is None:
             self.review_pane.show_row(None, None)
@@ -588,7 +569,10 @@ class MainWindow(QMainWindow):
         return int(value) if value is not None else None
 
     def _after_decision(self, row: int) -> None:
-        """Repaint the row and move on to the next track, as people review hundreds."""
+        """Repaint the row and move on to the next track, as people review hundreds.
+
+        The keyboard stays in the candidates, so Enter, S and Delete go on working.
+        """
         self.track_model.row_changed(row)
         self.track_model.flush()
         current = self.track_view.currentIndex()
@@ -599,8 +583,9 @@ class MainWindow(QMainWindow):
         if 0 <= next_row < self.track_proxy.rowCount():
             self.track_view.selectRow(next_row)
         else:
-            self._on_track_selected()
-        self.track_view.setFocus()
+            self._refresh_review_pane()
+        self.review_pane.table.setFocus()
+        self.run_status.refresh()
         self._update_actions()
 
     @Slot(int, object)
@@ -621,77 +606,82 @@ class MainWindow(QMainWindow):
             self.session.reject(row, candidate)
             self.track_model.row_changed(row)
             self.review_pane.show_row(row, self.session.rows[row])
+            self.review_pane.table.setFocus()
+            self.run_status.refresh()
 
     @Slot(int, str)
     def _on_search_by_hand(self, row: int, words: str) -> None:
         if self.session is not None:
-            self.status_label.setText(f"Searching {self.target.display_name} for “{words}”…")
+            self.review_pane.set_searching(f"Searching {self.target.display_name} for “{words}”…")
             self.session.search_by_hand(row, words)
 
-    @Slot(float)
+    @Slot(int, object)
+    def _on_hand_searched(self, row: int, answer: object) -> None:
+        if isinstance(answer, str):
+            self.review_pane.search_failed(row, answer)
+        else:
+            self.review_pane.show_candidates(row, answer)  # type: ignore[arg-type]
+
     def _on_accept_all_above(self, threshold: float) -> None:
         if self.session is None:
             return
-        accepted = 0
-        for number, row in enumerate(self.session.rows):
-            best = row.result.best if row.result else None
-            if row.status is TrackStatus.REVIEW and best is not None and best.score >= threshold:
-                self.session.choose(number, best)
-                accepted += 1
-        self.track_model.rows_changed()
-        self.status_label.setText(f"Accepted {accepted} match(es) scoring {threshold:.2f} or more.")
+        accepted = self.session.accept_all_above(threshold)
+        self.say(
+            f"Accepted {plural(accepted, 'match', 'matches')} scoring {threshold:.2f} or more."
+        )
+        self.run_status.refresh()
         self._update_actions()
 
     # -- apply, settings, accounts, about ---------------------------------------------------
 
     def open_apply(self) -> None:
-        if self.session is None or self._busy():
+        session = self.session
+        if session is None or session.state not in (RunState.READY, RunState.APPLIED):
             return
-        dialog = ApplyDialog(self.session, self)
+        dialog = ApplyDialog(session, self)
         dialog.exec()
+        dialog.deleteLater()  # not kept (nor connected) for the window's life
         self.track_model.rows_changed()
         self._update_actions()
 
-    def _rebuild_context(self, choose_services: bool) -> None:
-        """A new engine context from the settings (and the services, after a login change)."""
-        if choose_services:
-            self.services, self.demo = self.choose_services()
-        context = self.make_context(self.settings, self.services)
-        if choose_services:
-            # Only the rate settings make new buckets: a new login draws on the same limit,
-            # and a fresh bucket's burst must not follow the last second's requests.
-            context = replace(context, buckets=self.context.buckets)
-        self.context = context
-        self.loader.context = self.context
+    @Slot(object)
+    def _on_applied(self, reports: object) -> None:
+        # Playlists it created now exist: "Goes to" names them, no longer "new".
+        self.track_model.rows_changed()
+        self.loader.load()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
-            self.settings = dialog.result_settings()
-            self.settings_file.save(self.settings)
-            self._end_session()
-            self._rebuild_context(choose_services=False)
-            self.status_label.setText("Settings saved; they apply from the next sync.")
+            settings = dialog.result_settings()
+            self.songbird.save_settings(settings)
+            self._show_thresholds()
+            if self.session is not None:
+                self.session.update_settings(settings)
+            self.say("Settings saved: they apply from the next request.")
+        dialog.deleteLater()
 
     def open_accounts(self) -> None:
-        if self.accounts is None:
+        if self.songbird.accounts is None:
             QMessageBox.information(self, "Accounts", "This window runs on fixed services.")
             return
         from songbird_gui.ui.accounts_dialog import AccountsDialog  # brings the service libraries
 
-        dialog = AccountsDialog(self.accounts, self)
+        dialog = AccountsDialog(self.songbird.accounts, self)
         dialog.changed.connect(self._on_accounts_changed)
         dialog.exec()
+        dialog.dispose()
 
     def _on_accounts_changed(self) -> None:
         """Both accounts connected: sync real playlists; otherwise stay on the demo."""
-        if self._busy() or (self.session is not None and self.session.paused):
+        session = self.session
+        if session is not None and (session.busy or session.paused):
             return  # a paused sync picks the new login up when it resumes
-        self._end_session()
-        self._rebuild_context(choose_services=True)
+        self._discard_session()
+        self.services, self.demo = self.songbird.choose_services()
+        self.loader.services = self.services
         self.banner.setVisible(self.demo)
         self.review_pane.set_can_open_links(not self.demo)
-        self.track_model.set_rows([])
         self.reload_playlists()
 
     def open_about(self) -> None:
@@ -709,37 +699,25 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def diagnostics(self) -> str:
-        """What a bug report needs, with every secret redacted."""
-        lines = [
-            f"Songbird {__version__}",
-            f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {PySide6.__version__}",
-            f"{platform.platform()}",
-            f"Library: {'demo' if self.demo else 'connected accounts'}",
-            f"Settings: {json.dumps(self.settings.to_dict(), sort_keys=True)}",
-            f"Log: {log_file(self.paths)}",
-            "",
-            "Recent log lines:",
-            *recent_lines(self.paths),
-        ]
-        return redact("\n".join(lines))
+        return diagnostics_text(self.settings, self.paths, self.demo)
 
     def copy_diagnostics(self) -> None:
         QGuiApplication.clipboard().setText(self.diagnostics())
-        self.status_label.setText("Diagnostics copied to the clipboard (no secrets in them).")
+        self.say("Diagnostics copied to the clipboard (no secrets in them).")
 
     # -- closing ----------------------------------------------------------------------------
 
-    def _end_session(self) -> None:
-        if self.session is not None:
-            self.session.shutdown()
-            self.session.deleteLater()
-            self.session = None
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Stop and drain every pool before the receivers (this window's models) die.
-        self.status_timer.stop()
-        self.loader.shutdown()
+        # Stop everything and close at once: the workers finish their last request on their
+        # own (a batch being written lands, or is left to the write journal).
         self._save_state()
-        self._searching = False
-        self._end_session()
+        self.loader.cancel_all()
+        if self.session is not None:
+            self.session.close()
         event.accept()
+
+    def drain(self, timeout_ms: int) -> None:
+        """Once the event loop has returned: let the last requests end (bounded)."""
+        self.loader.drain(timeout_ms)
+        if self.session is not None:
+            self.session.drain(timeout_ms)

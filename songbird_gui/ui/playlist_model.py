@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont
 
 from songbird_gui.core.planner import find_target_playlist
 from songbird_gui.core.types import Playlist
@@ -19,8 +20,10 @@ from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Playlist", "Tracks", "Owner", "Goes to")
-NAME, TRACKS, OWNER, TARGET = range(len(COLUMNS))
+# Where each goes comes right after its name: that is what a person checks before Sync.
+COLUMNS = ("Playlist", "Goes to", "Tracks", "Owner")
+NAME, TARGET, TRACKS, OWNER = range(len(COLUMNS))
+NEW = "new playlist"
 
 
 class PlaylistModel(FlatTableModel):
@@ -91,18 +94,21 @@ class PlaylistModel(FlatTableModel):
                 return playlist.owner
             if column == TARGET:
                 target = self._targets[index.row()]
-                return target.name if target else f"{playlist.name} (new)"
-        if role == Qt.ItemDataRole.ToolTipRole and column == TARGET:
+                return target.name if target else NEW
+        if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, TARGET):
             target = self._targets[index.row()]
             if target is None:
-                return "A new playlist will be created"
-            return "Only the missing tracks will be added to this existing playlist"
-        if role == Qt.ItemDataRole.FontRole and column == NAME and playlist.is_liked:
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setBold(True)
-            return font
+                return f"A new playlist “{playlist.name}” will be created"
+            return f"Only the missing tracks will be added to “{target.name}”"
+        if role == Qt.ItemDataRole.FontRole:
+            if column == NAME and playlist.is_liked:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if column == TARGET and self._targets[index.row()] is None:
+                font = QFont()
+                font.setItalic(True)
+                return font
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

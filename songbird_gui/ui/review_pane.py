@@ -23,24 +23,26 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from songbird_gui.core.types import Candidate, ServiceId, Track
-from songbird_gui.engine.session import Row
+from songbird_gui.engine.rows import Row
 from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Title", "Artists", "Album", "Duration", "Kind", "Score", "Why")
+COLUMNS = ("Score", "Title", "Artists", "Duration", "Kind", "Album", "Why")
+SCORE, TITLE, ARTISTS, DURATION, KIND, ALBUM, WHY = range(len(COLUMNS))
+VISIBLE_CANDIDATES = 6  # the pane is never shorter than this many candidates
 
 
 def web_url(track: Track) -> QUrl:
@@ -76,22 +78,24 @@ class CandidateModel(FlatTableModel):
         track = candidate.track
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return track.title
-            if column == 1:
-                return ", ".join(track.artists)
-            if column == 2:
-                return track.album or ""
-            if column == 3:
-                return self._duration(track)
-            if column == 4:
-                return str(track.kind)
-            if column == 5:
+            if column == SCORE:
                 return f"{candidate.score:.2f}"
-            if column == 6:
+            if column == TITLE:
+                return track.title
+            if column == ARTISTS:
+                return ", ".join(track.artists)
+            if column == DURATION:
+                return self._duration(track)
+            if column == KIND:
+                return str(track.kind)
+            if column == ALBUM:
+                return track.album or ""
+            if column == WHY:
                 return candidate.explain()
         if role == Qt.ItemDataRole.ToolTipRole:
             return candidate.explain()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (SCORE, DURATION):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def _duration(self, track: Track) -> str:
@@ -108,14 +112,13 @@ class CandidateModel(FlatTableModel):
 class ReviewPane(QWidget):
     """Signals:
     accepted(int row, object Candidate), skipped(int row), rejected(int row, object Candidate),
-    searchRequested(int row, str words), acceptAllAbove(float score).
+    searchRequested(int row, str words).
     """
 
     accepted = Signal(int, object)
     skipped = Signal(int)
     rejected = Signal(int, object)
     searchRequested = Signal(int, str)
-    acceptAllAbove = Signal(float)
 
     def __init__(self, parent: QWidget | None = None, can_open_links: bool = True) -> None:
         super().__init__(parent)
@@ -130,10 +133,26 @@ class ReviewPane(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        metrics = self.table.fontMetrics()
+        for column, text in ((SCORE, "0.000"), (DURATION, "10:00 (+100 s)"), (KIND, "music video")):
+            header.resizeSection(column, metrics.horizontalAdvance(text) + 24)
+        for column, width in ((TITLE, 220), (ARTISTS, 150), (ALBUM, 140)):
+            header.resizeSection(column, width)
+        rows_height = VISIBLE_CANDIDATES * 22 + header.sizeHint().height() + 6
+        self.table.setMinimumHeight(rows_height)
         self.table.setAccessibleName("Candidates")
         self.table.doubleClicked.connect(lambda _index: self._accept())
+        # The whole reasoning of the candidate in focus, however narrow the Why column is.
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        self.why.setTextFormat(Qt.TextFormat.PlainText)
+        self.why.setAccessibleName("Why this score")
+        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.accept_button = QPushButton("&Accept")
         self.accept_button.setToolTip("Use this candidate (Enter)")
@@ -149,29 +168,24 @@ class ReviewPane(QWidget):
         self.search_box.setPlaceholderText("Search with your own words…  (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
         self.search_button = QPushButton("Searc&h")
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.0, 1.0)
-        self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(0.75)
-        self.threshold.setAccessibleName("Accept all above this score")
-        self.accept_all_button = QPushButton("Accept all a&bove")
-        self.accept_all_button.setToolTip(
-            "Accept the best candidate of every track needing review above this score"
-        )
+        self.search_note = QLabel()
+        self.search_note.setAccessibleName("Search by hand")
+        # Its text must not widen the pane: long words are cut, whole in the tooltip.
+        self.search_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         actions = QHBoxLayout()
         for button in (self.accept_button, self.skip_button, self.reject_button, self.open_button):
             actions.addWidget(button)
         actions.addStretch()
-        actions.addWidget(self.accept_all_button)
-        actions.addWidget(self.threshold)
         search = QHBoxLayout()
-        search.addWidget(self.search_box)
+        search.addWidget(self.search_box, 2)
         search.addWidget(self.search_button)
+        search.addWidget(self.search_note, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.why)
         layout.addLayout(actions)
         layout.addLayout(search)
 
@@ -181,9 +195,7 @@ class ReviewPane(QWidget):
         self.open_button.clicked.connect(self._open)
         self.search_button.clicked.connect(self._search)
         self.search_box.returnPressed.connect(self._search)
-        self.accept_all_button.clicked.connect(
-            lambda: self.acceptAllAbove.emit(self.threshold.value())
-        )
+        self.table.selectionModel().currentRowChanged.connect(self._show_why)
         # Plain keys on the candidate list (not window shortcuts: "S" must still type an S in
         # the search box).
         self._keys = {
@@ -212,6 +224,7 @@ class ReviewPane(QWidget):
         """Show a track and its candidates (None: nothing to review)."""
         self._row = row_number
         self._source = row.entry.source if row else None
+        self._note("")
         if row is None:
             self.heading.setText("Pick a track to review it.")
             self.model.set_candidates(None, [])
@@ -226,6 +239,7 @@ class ReviewPane(QWidget):
             self.search_box.setText(f"{track.title} {' '.join(track.artists[:1])}".strip())
         if self.model.rowCount():
             self.table.selectRow(0)
+        self._show_why()
         self._update_buttons()
 
     def show_candidates(self, row_number: int, candidates: Sequence[Candidate]) -> None:
@@ -233,10 +247,24 @@ class ReviewPane(QWidget):
         if row_number != self._row:
             return
         self.model.set_candidates(self._source, candidates)
+        found = len(candidates)
+        self._note(f"{found} found." if found else "Nothing found: try other words.")
         if candidates:
             self.table.selectRow(0)
             self.table.setFocus()
+        self._show_why()
         self._update_buttons()
+
+    def _note(self, text: str) -> None:
+        self.search_note.setText(text)
+        self.search_note.setToolTip(text)
+
+    def set_searching(self, text: str) -> None:
+        self._note(text)
+
+    def search_failed(self, row_number: int, message: str) -> None:
+        if row_number == self._row:
+            self._note(f"The search failed: {message}")
 
     def set_can_open_links(self, can: bool) -> None:
         self._can_open_links = can
@@ -245,6 +273,10 @@ class ReviewPane(QWidget):
     def current_candidate(self) -> Candidate | None:
         index = self.table.currentIndex()
         return self.model.candidate(index.row()) if index.isValid() else None
+
+    def _show_why(self, *_: object) -> None:
+        candidate = self.current_candidate()
+        self.why.setText(f"Why {candidate.score:.2f}: {candidate.explain()}" if candidate else "")
 
     def _update_buttons(self) -> None:
         has_row = self._row is not None
@@ -278,6 +310,11 @@ class ReviewPane(QWidget):
             QDesktopServices.openUrl(web_url(candidate.track))
 
     def _search(self) -> None:
+        if self._row is None:
+            return
         words = self.search_box.text().strip()
-        if self._row is not None and words:
-            self.searchRequested.emit(self._row, words)
+        if not words:
+            self._note("Type some words to search for first.")
+            self.search_box.setFocus()
+            return
+        self.searchRequested.emit(self._row, words)

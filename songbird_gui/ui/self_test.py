@@ -25,22 +25,22 @@ def run_self_test() -> int:
     from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from songbird_gui.app import build_demo_services
+    from songbird_gui.app import Songbird
     from songbird_gui.core.paths import AppPaths
-    from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
+    from songbird_gui.core.settings import RateSettings, Settings
     from songbird_gui.services.demo import DemoConfig, DemoServerConfig
     from songbird_gui.ui.launch import create_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     workdir = Path(tempfile.mkdtemp(prefix="songbird-self-test-"))
     paths = AppPaths(workdir / "config", workdir / "data", workdir / "log")
-    SettingsFile(paths.settings_file).save(
-        Settings(workers=4, spotify=RateSettings(500, 50), ytmusic=RateSettings(500, 50))
-    )
+    settings = Settings(workers=4, spotify=RateSettings(500, 50), ytmusic=RateSettings(500, 50))
     instant = DemoServerConfig(latency_s=0.0, limit=1000, burst=100)
-    services = build_demo_services(paths, DemoConfig(spotify=instant, ytmusic=instant))
-    window = create_window(paths, services)
-    window.qsettings = QSettings(str(workdir / "ui.ini"), QSettings.Format.IniFormat)
+    demo = DemoConfig(spotify=instant, ytmusic=instant, state_dir=paths.demo_state_dir)
+    songbird = Songbird(paths, demo=demo, settings=settings)
+    window = create_window(
+        songbird, QSettings(str(workdir / "ui.ini"), QSettings.Format.IniFormat)
+    )
     window.show()
     shown_at = time.time()
     report: dict[str, object] = {"ok": False, "shown_at": shown_at, "startup_s": shown_at - started}
@@ -89,6 +89,8 @@ def run_self_test() -> int:
     QTimer.singleShot(0, wait_for_playlists)
     QTimer.singleShot(int(TIMEOUT_S * 1000), lambda: finish(False, "timed out"))
     code = app.exec()
+    window.drain(10_000)
+    songbird.close()
     window.deleteLater()
     QCoreApplication.processEvents()
     shutil.rmtree(workdir, ignore_errors=True)

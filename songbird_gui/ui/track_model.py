@@ -21,20 +21,24 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from songbird_gui.core.types import TrackStatus
-from songbird_gui.engine.session import Row
+from songbird_gui.engine.rows import Row
 from songbird_gui.ui.status_icons import StatusIcons
 from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
+# What a person watches comes first: the track, how it went, how sure the match is.
 COLUMNS = (
-    "#", "Playlist", "Title", "Artists", "Album", "Duration", "Status", "Score", "Match", "Reason"
+    "#", "Title", "Status", "Score", "Artists", "Match", "Album", "Duration", "Reason", "Playlist"
 )  # fmt: skip
-(POSITION, PLAYLIST, TITLE, ARTISTS, ALBUM, DURATION, STATUS, SCORE, MATCH, REASON) = range(
+(POSITION, TITLE, STATUS, SCORE, ARTISTS, MATCH, ALBUM, DURATION, REASON, PLAYLIST) = range(
     len(COLUMNS)
 )
+# Widths as shares of the table's width, for the columns whose text can be long.
+_SHARES = {TITLE: 0.24, ARTISTS: 0.15, MATCH: 0.24, ALBUM: 0.12, REASON: 0.2}
 
 # Where the row's status comes from for sorting: final states after the ones in progress.
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -249,3 +253,29 @@ class TrackFilterProxy(QSortFilterProxyModel):
             [track.title, *track.artists, track.album or "", best.track.describe() if best else ""]
         ).casefold()
         return all(word in haystack for word in self._words)
+
+
+def fit_track_columns(view: QTableView) -> None:
+    """Size the track table's columns so that status and score show without scrolling.
+
+    The short columns fit their longest possible text (every status word, "0.00", "59:59"),
+    so they never jump as rows change; the long ones share the width that is left. Done
+    once per run, never per update: sizing to contents would read every visible cell.
+    """
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    metrics = view.fontMetrics()
+    padding = 24
+    icon = 20
+    fixed = {
+        POSITION: metrics.horizontalAdvance("0000") + padding,
+        STATUS: max(metrics.horizontalAdvance(str(s)) for s in TrackStatus) + icon + padding,
+        SCORE: metrics.horizontalAdvance("Score") + padding,
+        DURATION: metrics.horizontalAdvance("Duration") + padding,
+    }
+    for column, width in fixed.items():
+        header.resizeSection(column, width)
+    room = max(view.viewport().width(), 900) - sum(fixed.values())
+    for column, share in _SHARES.items():
+        header.resizeSection(column, max(80, round(room * share / 0.75)))
+    header.resizeSection(PLAYLIST, 140)

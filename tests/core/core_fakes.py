@@ -3,18 +3,45 @@
 `FakeClock` stands in for `time.monotonic` / `time.time` wherever the core takes a clock.
 `FakeService` is a small in-memory implementation of our own `MusicService` protocol
 (songbird_gui/core/service.py): playlists are lists of tracks, adds are checked the way a real
-service checks them (batch size, playlist cap, ids it refuses), and every call is counted.
+service checks them (batch size, playlist cap, ids it refuses), and every request is counted.
+Like a real adapter, each of its calls is one request through its throttle (writes marked as
+writes), and a test injects a service's failures into the request itself (`fail`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
-from songbird_gui.core.errors import PermanentError
+from songbird_gui.core.errors import PermanentError, ServiceError
 from songbird_gui.core.normalize import fold
+from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import ServiceLimits
+from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import Playlist, SearchQuery, ServiceId, Track
+
+T = TypeVar("T")
+
+QUICK_RETRY = RetrySettings(base_delay_s=0.001, max_delay_s=0.004)
+
+
+def fast_throttle(service: ServiceId, policy: RetryPolicy | None = None) -> Throttle:
+    """A throttle that never makes a test wait (a limit far above what a test asks)."""
+    policy = policy or RetryPolicy(QUICK_RETRY, random.Random(7))
+    return Throttle(service, TokenBucket(10_000.0, 1_000), policy)
+
+
+@dataclass
+class Fault:
+    """What one request answers instead: `error`, before or (`lands`) after doing its work."""
+
+    error: ServiceError
+    lands: bool = False
 
 
 class FakeClock:
@@ -40,9 +67,12 @@ class FakeService:
         service_id: ServiceId = ServiceId.YTMUSIC,
         limits: ServiceLimits | None = None,
         refused: Sequence[str] = (),
+        throttle: Throttle | None = None,
     ) -> None:
         self.service_id = service_id
         self.limits = limits or ServiceLimits(add_batch_size=100)
+        self.throttle = throttle or fast_throttle(service_id)
+        self.faults: dict[str, list[Fault]] = defaultdict(list)
         self.catalogue = {t.id: t for t in catalogue}
         self.refused = set(refused)  # ids whose presence in a batch makes the service refuse it
         self.playlists: dict[str, tuple[Playlist, list[Track]]] = {}
@@ -59,30 +89,55 @@ class FakeService:
     def ids_in(self, playlist: Playlist) -> list[str | None]:
         return [t.id for t in self.playlists[playlist.id][1]]
 
+    def fail(self, request: str, *faults: ServiceError | Fault) -> None:
+        """The next requests named `request` answer with these failures, in turn."""
+        self.faults[request].extend(f if isinstance(f, Fault) else Fault(f) for f in faults)
+
+    def _request(self, name: str, work: Callable[[], T]) -> T:
+        """One request through the throttle: counted, maybe failed, else done."""
+
+        def attempt() -> T:
+            self.calls[name] += 1
+            fault = self.faults[name].pop(0) if self.faults[name] else None
+            if fault is not None and not fault.lands:
+                raise fault.error
+            result = work()
+            if fault is not None:
+                raise fault.error  # done, but the answer was lost on the way
+            return result
+
+        return self.throttle.send(attempt)
+
     # -- the MusicService protocol -------------------------------------------------------
 
     def list_playlists(self) -> list[Playlist]:
-        self.calls["list_playlists"] += 1
-        return [p for p, _ in self.playlists.values()]
+        return self._request("list_playlists", lambda: [p for p, _ in self.playlists.values()])
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
-        self.calls["playlist_tracks"] += 1
+        return self._request("playlist_tracks", lambda: self._entries(playlist))
+
+    def _entries(self, playlist: Playlist) -> list[Track]:
         return list(self.playlists[playlist.id][1])
 
     def search_queries(self, track: Track) -> list[SearchQuery]:
         return [SearchQuery(f"{track.title} {' '.join(track.artists)}")]
 
     def search(self, query: SearchQuery) -> list[Track]:
-        self.calls["search"] += 1
         text = fold(query.text)
-        return [t for t in self.catalogue.values() if fold(t.title) in text]
+        return self._request(
+            "search", lambda: [t for t in self.catalogue.values() if fold(t.title) in text]
+        )
 
     def create_playlist(self, name: str, description: str) -> Playlist:
-        self.calls["create_playlist"] += 1
-        return self.make_playlist(name)
+        with writing():
+            return self._request("create_playlist", lambda: self.make_playlist(name))
 
     def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-        self.calls["add_tracks"] += 1
+        with writing():
+            self._request("add_tracks", lambda: self.add_now(playlist, track_ids))
+
+    def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+        """What an add request does on the service (tests call it to set a scene up)."""
         self.add_batches.append(list(track_ids))
         if len(track_ids) > self.limits.add_batch_size:
             raise PermanentError(f"at most {self.limits.add_batch_size} tracks per request")

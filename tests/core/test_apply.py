@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
-from core_fakes import FakeService
+from core_fakes import FakeService, Fault
 
-from songbird_gui.core.apply import PlanWriter
+from songbird_gui.core.apply import ApplyReport, PlanWriter, WriteJournal
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import AuthExpired, NotFound, PermanentError, TransientError
+from songbird_gui.core.errors import (
+    AuthExpired,
+    NotFound,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.throttle import Throttle, request_scope
 from songbird_gui.core.types import Playlist, ServiceId, Track, TrackKind
 
 YT = ServiceId.YTMUSIC
@@ -27,10 +35,30 @@ def ids(n: int, start: int = 0) -> list[str]:
     return [f"y{i}" for i in range(start, start + n)]
 
 
+class ScopedWriter:
+    """A `PlanWriter` run as the engine runs it: inside the run's request scope."""
+
+    def __init__(
+        self, writer: PlanWriter, cancel: CancelToken, stats: RequestStats | None = None
+    ) -> None:
+        self.writer, self.cancel, self.stats = writer, cancel, stats
+
+    def write(self, *args: Any, **kwargs: Any) -> ApplyReport:
+        with request_scope(self.cancel, self.stats):
+            return self.writer.write(*args, **kwargs)
+
+
 def writer(
-    service: FakeService, policy: RetryPolicy, bucket: TokenBucket, cancel: CancelToken
-) -> PlanWriter:
-    return PlanWriter(service, policy, bucket, cancel)
+    service: FakeService,
+    policy: RetryPolicy,
+    bucket: TokenBucket,
+    cancel: CancelToken,
+    stats: RequestStats | None = None,
+    journal: WriteJournal | None = None,
+) -> ScopedWriter:
+    """The writer over `service`, whose requests pass a throttle on `bucket` and `policy`."""
+    service.throttle = Throttle(service.service_id, bucket, policy)
+    return ScopedWriter(PlanWriter(service, policy, journal), cancel, stats)
 
 
 def test_a_missing_playlist_is_created(
@@ -104,12 +132,8 @@ def test_a_refused_track_is_isolated_and_the_others_land(
 def test_an_expired_session_is_not_split_track_by_track(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
-    class Expired(FakeService):
-        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            self.calls["add_tracks"] += 1
-            raise AuthExpired("your YouTube Music session has expired: reconnect")
-
-    service = Expired(catalogue(8), limits=ServiceLimits(add_batch_size=4))
+    service = FakeService(catalogue(8), limits=ServiceLimits(add_batch_size=4))
+    service.fail("add_tracks", *[AuthExpired("your session has expired: reconnect")] * 9)
     target = service.make_playlist("Road Trip")
     report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(8))
     # Every track would fail the same way: one request says so; splitting the batch or
@@ -159,8 +183,8 @@ def test_landed_is_read_back_from_the_service(
     class Lossy(FakeService):
         """Answers OK but silently drops one track, as services sometimes do."""
 
-        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            super().add_tracks(playlist, [i for i in track_ids if i != "y1"])
+        def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+            super().add_now(playlist, [i for i in track_ids if i != "y1"])
 
     service = Lossy(catalogue(3))
     target = service.make_playlist("Road Trip")
@@ -173,41 +197,25 @@ def test_landed_is_read_back_from_the_service(
 def test_a_transient_failure_is_retried(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
-    class Flaky(FakeService):
-        failures = 2
-
-        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            if self.failures:
-                self.failures -= 1
-                self.calls["add_tracks"] += 1
-                raise TransientError("503")
-            super().add_tracks(playlist, track_ids)
-
-    service = Flaky(catalogue(3))
+    service = FakeService(catalogue(3))
+    service.fail("add_tracks", TransientError("503"), TransientError("503"))
     target = service.make_playlist("Road Trip")
     stats = RequestStats()
-    report = PlanWriter(service, fast_policy, fast_bucket, cancel, stats).write(
+    report = writer(service, fast_policy, fast_bucket, cancel, stats).write(
         target, "Road Trip", ids(3)
     )
     assert report.landed == ids(3)
     assert report.failed == {}
     assert stats.retries == 2
+    # A write's 503 may hide a write that landed: each retry looked first.
+    assert service.calls["add_tracks"] == 3 and service.ids_in(target) == ids(3)
 
 
 def test_creating_the_playlist_is_throttled_and_retried(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
-    class FlakyCreate(FakeService):
-        failures = 1
-
-        def create_playlist(self, name: str, description: str) -> Playlist:
-            self.calls["create_playlist"] += 1
-            if self.failures:
-                self.failures -= 1
-                raise TransientError("503 while creating the playlist")
-            return self.make_playlist(name)
-
-    service = FlakyCreate(catalogue(2))
+    service = FakeService(catalogue(2))
+    service.fail("create_playlist", TransientError("503 while creating the playlist"))
     report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
     assert report.created
     assert report.landed == ids(2)
@@ -220,13 +228,9 @@ def test_creating_the_playlist_is_throttled_and_retried(
 def test_a_creation_whose_answer_was_lost_is_not_repeated(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
-    class LostAnswer(FakeService):
-        def create_playlist(self, name: str, description: str) -> Playlist:
-            self.calls["create_playlist"] += 1
-            self.make_playlist(name)
-            raise TransientError("the connection was reset")  # made, but no one heard
-
-    service = LostAnswer(catalogue(2))
+    service = FakeService(catalogue(2))
+    made_unheard = Fault(TransientError("the connection was reset"), lands=True)
+    service.fail("create_playlist", made_unheard)
     report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
     assert service.calls["create_playlist"] == 1
     assert [p.name for p in service.list_playlists()] == ["Road Trip"]
@@ -236,16 +240,8 @@ def test_a_creation_whose_answer_was_lost_is_not_repeated(
 def test_a_retried_creation_never_takes_over_a_playlist_of_the_same_name(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
-    class FlakyCreate(FakeService):
-        failures = 1
-
-        def create_playlist(self, name: str, description: str) -> Playlist:
-            if self.failures:
-                self.failures -= 1
-                raise TransientError("429 while creating the playlist")  # nothing made
-            return super().create_playlist(name, description)
-
-    service = FlakyCreate(catalogue(2))
+    service = FakeService(catalogue(2))
+    service.fail("create_playlist", TransientError("502 while creating the playlist"))
     earlier = service.make_playlist("Road Trip")  # another source's, or an earlier run's
     report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
     assert report.playlist is not None and report.playlist.id != earlier.id
@@ -256,18 +252,14 @@ def test_a_lost_answer_then_a_failing_look_is_not_reported_as_failed_once_landed
     fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
     class LostThenUnreadable(FakeService):
-        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            super().add_tracks(playlist, track_ids)
-            raise TransientError("the connection was reset")  # landed, answer lost
-
-        def playlist_tracks(self, playlist: Playlist) -> list[Track]:
-            if self.calls["add_tracks"] and self.calls["playlist_tracks"] < 4:
-                self.calls["playlist_tracks"] += 1
-                raise TransientError("503")  # the looks before each retry fail
-            return super().playlist_tracks(playlist)
+        def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+            super().add_now(playlist, track_ids)
+            # landed, its answer lost; and the looks that follow fail for a while
+            self.fail("playlist_tracks", *[TransientError("503")] * 4)
 
     policy = RetryPolicy(RetrySettings(max_attempts=3, base_delay_s=0.001, max_delay_s=0.002))
     service = LostThenUnreadable(catalogue(2))
+    service.fail("add_tracks", Fault(TransientError("the connection was reset"), lands=True))
     target = service.make_playlist("Road Trip")
     report = writer(service, policy, fast_bucket, cancel).write(target, "Road Trip", ids(2))
     assert service.ids_in(target) == ids(2)
@@ -278,13 +270,9 @@ def test_a_lost_answer_then_a_failing_look_is_not_reported_as_failed_once_landed
 def test_a_creation_refused_says_so_by_name(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
-    class Refused(FakeService):
-        def create_playlist(self, name: str, description: str) -> Playlist:
-            raise PermanentError("YouTube Music refused the request (400).")
-
-    report = writer(Refused(catalogue(2)), fast_policy, fast_bucket, cancel).write(
-        None, "Road Trip", ids(2)
-    )
+    refused = FakeService(catalogue(2))
+    refused.fail("create_playlist", PermanentError("YouTube Music refused the request (400)."))
+    report = writer(refused, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
     assert report.name == "Road Trip" and report.playlist is None
     assert report.failed == dict.fromkeys(ids(2), "YouTube Music refused the request (400).")
     assert (
@@ -296,12 +284,12 @@ def test_a_playlist_deleted_during_the_write_fails_every_track_in_words(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
     class DeletedMidway(FakeService):
-        def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            if self.calls["add_tracks"] == 1:  # deleted in another window after one batch
+        def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+            if self.calls["add_tracks"] == 2:  # deleted in another window after one batch
                 del self.playlists[playlist.id]
             if playlist.id not in self.playlists:
                 raise NotFound("YouTube Music has no such playlist any more.")
-            super().add_tracks(playlist, track_ids)
+            super().add_now(playlist, track_ids)
 
     service = DeletedMidway(catalogue(6), limits=ServiceLimits(add_batch_size=2))
     target = service.make_playlist("Road Trip", catalogue(1))
@@ -340,13 +328,43 @@ def test_the_journal_plans_before_and_confirms_after_each_batch(
     target = service.make_playlist("Road Trip")
     # A run killed after its batch reached the service but before it was confirmed:
     store.journal_planned(service.service_id, target.id, ["y0", "y1", "y2"])
-    service.add_tracks(target, ["y0", "y1", "y2"])
+    service.add_now(target, ["y0", "y1", "y2"])
     assert store.journal_unconfirmed(service.service_id, target.id) == ["y0", "y1", "y2"]
 
-    w = PlanWriter(service, fast_policy, fast_bucket, cancel, journal=store)
+    w = writer(service, fast_policy, fast_bucket, cancel, journal=store)
     report = w.write(target, "Road Trip", ids(6))
     assert report.recovered == ["y0", "y1", "y2"]  # found there, not sent again
     assert report.sent == ["y3", "y4", "y5"]
     assert service.ids_in(target) == ids(6)
     assert store.journal_unconfirmed(service.service_id, target.id) == []
     store.close()
+
+
+def test_a_write_refused_with_429_is_sent_again_without_a_look(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    # A 429 means the service did nothing: the throttle waits and sends it again by itself,
+    # where a lost answer (a reset, a 5xx) would make the writer look first.
+    service = FakeService(catalogue(2))
+    service.fail("create_playlist", RateLimited("slow down", retry_after=0.0))
+    service.fail("add_tracks", RateLimited("slow down", retry_after=0.0))
+    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    assert report.landed == ids(2)
+    assert service.calls["create_playlist"] == 2 and service.calls["add_tracks"] == 2
+    assert service.calls["list_playlists"] == 1  # no look for a playlist the 429 made
+    assert service.calls["playlist_tracks"] == 2  # read before and after, no look between
+
+
+def test_a_read_that_fails_once_is_retried_alone(
+    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+) -> None:
+    service = FakeService(catalogue(3))
+    target = service.make_playlist("Road Trip")
+    service.fail("playlist_tracks", TransientError("503"))
+    stats = RequestStats()
+    report = writer(service, fast_policy, fast_bucket, cancel, stats).write(
+        target, "Road Trip", ids(3)
+    )
+    assert report.landed == ids(3)
+    assert service.calls["add_tracks"] == 1  # the write was not repeated for a read's 503
+    assert stats.retries == 1 and stats.requests == 4  # read ×2, add, read back

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.matching import find_match
 from songbird_gui.core.planner import plan_sync
-from songbird_gui.core.ratelimit import TokenBucket
-from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
-from songbird_gui.core.settings import RetrySettings
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import (
     Candidate,
@@ -150,9 +146,6 @@ def test_remembered_decisions_and_rejections_win_over_scoring(tmp_path):
         SONG,
         _OneSearch([best, chosen]),  # type: ignore[arg-type]
         Matcher(),
-        RetryPolicy(RetrySettings()),
-        TokenBucket(100, 10),
-        CancelToken(),
         rejected=store.rejected_ids(SONG, YT),
     )
     assert all(c.track.id != "best" for c in result.candidates)

@@ -10,10 +10,8 @@ import pytest
 from core_fakes import FakeService
 
 from songbird_gui.core.apply import PlanWriter
-from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.matching import find_match
 from songbird_gui.core.planner import additions, find_target_playlist, plan_sync
-from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.settings import RetrySettings
@@ -238,19 +236,17 @@ def test_find_target_playlist_pairs_liked_and_names() -> None:
 def sync_once(service: FakeService, source: Sequence[Track], store: MatchStore) -> list[str]:
     """Plan, search, remember, apply: what the engine does. Returns the ids it added."""
     matcher = Matcher()
-    bucket = TokenBucket(10_000.0, 1_000)
-    cancel = CancelToken()
     policy = RetryPolicy(RetrySettings(base_delay_s=0.001), random.Random(3))
     target = find_target_playlist(SOURCE_PLAYLIST, service.list_playlists())
     target_tracks = service.playlist_tracks(target) if target else []
     p = plan_sync(SOURCE_PLAYLIST, source, YT, target, target_tracks, store, matcher)
     results: dict[int, MatchResult] = {}
     for entry in p.to_search:
-        found = find_match(entry.source, service, matcher, policy, bucket, cancel)
+        found = find_match(entry.source, service, matcher)
         store.remember(found, YT)
         results[entry.position] = found
     ids = additions(p, results)
-    report = PlanWriter(service, policy, bucket, cancel).write(p.target, p.target_name, ids)
+    report = PlanWriter(service, policy).write(p.target, p.target_name, ids)
     return [i for i in report.landed if i not in report.already_there]
 
 

@@ -20,10 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from songbird_gui.core.apply import ApplyReport, PlanWriter
-from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import TransientError
 from songbird_gui.core.planner import additions, plan_sync
-from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import ServiceLimits
@@ -53,9 +51,9 @@ TARGET_IDS = [f"y{i}" for i in range(10)]
 
 
 def writer(service: FakeService, journal: MatchStore | None = None) -> PlanWriter:
-    """A writer that never waits: fast retries, a bucket far above what a test asks."""
+    """A writer that never waits: fast retries (the fake service's throttle never waits)."""
     policy = RetryPolicy(RetrySettings(base_delay_s=0.001, max_delay_s=0.004), random.Random(7))
-    return PlanWriter(service, policy, TokenBucket(10_000.0, 1_000), CancelToken(), journal=journal)
+    return PlanWriter(service, policy, journal=journal)
 
 
 def accept(source: Track, target_id: str, title: str = "") -> MatchResult:

@@ -16,6 +16,7 @@ from songbird_gui.core.errors import (
     AuthExpired,
     Cancelled,
     PermanentError,
+    QuotaExceeded,
     RateLimited,
     ServiceError,
     TransientError,
@@ -161,10 +162,14 @@ def test_a_too_long_retry_after_fails_instead_of_stalling(
 ) -> None:
     request = Script([RateLimited("429", retry_after=600.0)])
     settings = RetrySettings(max_retry_after_s=120.0)
-    with pytest.raises(ServiceError, match="600 s") as raised:
-        quick_policy(settings).call(request, fast_bucket, cancel)
+    policy = RetryPolicy(settings, random.Random(1), wall_clock=lambda: 1_000_000.0)
+    with pytest.raises(QuotaExceeded, match="asked Songbird to wait 10 min") as raised:
+        policy.call(request, fast_bucket, cancel, service_name="Spotify")
+    assert str(raised.value).startswith("Spotify asked")
+    assert raised.value.retry_at == 1_000_600.0  # shown as "try again after …"
     assert not isinstance(raised.value, TransientError)  # not retried further up either
     assert request.calls == 1
+    assert fast_bucket.paused_until == 0.0  # the limiter is not paused for ten minutes
 
 
 def test_cancel_before_the_call_raises_cancelled(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from songbird_gui.app import build_throttles
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.matching import find_match
-from songbird_gui.core.ratelimit import TokenBucket
-from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, Settings
+from songbird_gui.core.throttle import request_scope
 from songbird_gui.core.types import Decision, ServiceId
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services, load_catalogue
 
@@ -22,7 +23,9 @@ from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_servic
 def test_demo_playlists_are_matched_safely_and_cheaply():
     catalogue = load_catalogue()
     instant = DemoServerConfig(latency_s=0.0, limit=1e6, burst=1_000_000)
-    services = demo_services(DemoConfig(spotify=instant, ytmusic=instant))
+    unlimited = RateSettings(1e6, 1_000_000)
+    throttles = build_throttles(Settings(spotify=unlimited, ytmusic=unlimited))
+    services = demo_services(DemoConfig(spotify=instant, ytmusic=instant), throttles)
     source, target = services[ServiceId.SPOTIFY], services[ServiceId.YTMUSIC]
     tracks = {
         t.id: t
@@ -31,12 +34,11 @@ def test_demo_playlists_are_matched_safely_and_cheaply():
         for t in source.playlist_tracks(p)
     }
     stats = RequestStats()
-    bucket = TokenBucket(1e6, 1_000_000)
-    policy = RetryPolicy(RetrySettings())
     outcome: Counter[str] = Counter()
     wrong = []
     for track in tracks.values():
-        result = find_match(track, target, Matcher(), policy, bucket, CancelToken(), stats=stats)
+        with request_scope(CancelToken(), stats):
+            result = find_match(track, target, Matcher())
         right = {catalogue["truth"][track.id], *catalogue["acceptable"].get(track.id, [])} - {None}
         chosen = result.best.track.id if result.best else None
         if result.decision is Decision.ACCEPT:

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from songbird_gui.app import build_context
+from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
-from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId, TrackStatus
-from songbird_gui.engine.session import SyncSession
-from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
+from songbird_gui.engine.session import RunState, SyncSession
+from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 from tests.demo_catalogue import small_catalogue
 
 FINAL = {s for s in TrackStatus if s.is_final}
@@ -35,11 +34,18 @@ def make_session(
     config = DemoConfig(
         spotify=server, ytmusic=server, state_dir=tmp_path / "demo", catalogue=catalogue
     )
-    services = demo_services(config)
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
-    context = build_context(settings, paths, services, MatchStore(tmp_path / "store.sqlite3"))
-    session = SyncSession(context, ServiceId.SPOTIFY, ServiceId.YTMUSIC)
+    songbird = Songbird(paths, demo=config, settings=settings)
+    services = songbird.demo_services()
+    session = SyncSession(songbird.context(services), ServiceId.SPOTIFY, ServiceId.YTMUSIC)
     return session, services
+
+
+def end(session: SyncSession) -> None:
+    """Close the run and, as the front ends do once their loop has returned, drain it."""
+    session.close()
+    assert session.drain(10_000)
+    session.context.store.close()
 
 
 def run_to_end(qtbot, session: SyncSession, playlist_names: list[str], apply: bool = True) -> None:
@@ -77,16 +83,14 @@ def test_first_sync_adds_exactly_the_confident_matches(qtbot, tmp_path, fast_ser
     created = [p for p in target.list_playlists() if p.name == "Evening"]
     assert len(created) == 1
     assert [t.id for t in target.playlist_tracks(created[0])] == ["yt1", "yt2", "yt3"]
-    session.shutdown()
-    session.context.store.close()
+    end(session)
 
 
 def test_second_sync_searches_nothing_and_adds_nothing(qtbot, tmp_path, fast_server):
     catalogue = small_catalogue()
     first, _ = make_session(tmp_path, catalogue, fast_server)
     run_to_end(qtbot, first, ["Evening"])
-    first.shutdown()
-    first.context.store.close()
+    end(first)
 
     second, services = make_session(tmp_path, catalogue, fast_server)
     run_to_end(qtbot, second, ["Evening"])
@@ -98,8 +102,7 @@ def test_second_sync_searches_nothing_and_adds_nothing(qtbot, tmp_path, fast_ser
     assert [t.id for t in target.playlist_tracks(evening[0])] == ["yt1", "yt2", "yt3"]
     statuses = {row.entry.source.id: row.status for row in second.rows}
     assert statuses["sp1"] is TrackStatus.PRESENT
-    second.shutdown()
-    second.context.store.close()
+    end(second)
 
 
 def test_transient_faults_are_retried_and_every_track_ends(qtbot, tmp_path):
@@ -110,8 +113,7 @@ def test_transient_faults_are_retried_and_every_track_ends(qtbot, tmp_path):
     assert session.figures.search_stats.retries > 0
     matched = [r for r in session.rows if r.entry.source.id.startswith("spx")]
     assert all(r.status is TrackStatus.MATCHED for r in matched)
-    session.shutdown()
-    session.context.store.close()
+    end(session)
 
 
 def test_a_dead_service_fails_each_track_with_a_reason(qtbot, tmp_path):
@@ -126,15 +128,14 @@ def test_a_dead_service_fails_each_track_with_a_reason(qtbot, tmp_path):
         session.plan([p for p in source.list_playlists() if p.name == "Evening"])
     target = session.context.services[ServiceId.YTMUSIC]
     target.server.config = dead
-    session.context.policy.settings = RetrySettings(max_attempts=2, base_delay_s=0.001)
+    target.throttle.policy.settings = RetrySettings(max_attempts=2, base_delay_s=0.001)
     with qtbot.waitSignal(session.searchFinished, timeout=10_000):
         session.search()
     failed = [r for r in session.rows if r.status is TrackStatus.FAILED]
     assert len(failed) == 5
     assert all("503" in r.reason for r in failed)
     assert fast.fault_rate == 0.0
-    session.shutdown()
-    session.context.store.close()
+    end(session)
 
 
 def test_a_429_pauses_and_the_run_still_completes(qtbot, tmp_path):
@@ -150,8 +151,7 @@ def test_a_429_pauses_and_the_run_still_completes(qtbot, tmp_path):
     assert session.figures.search_stats.rate_limited > 0
     assert all(row.status in FINAL for row in session.rows)
     assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
-    session.shutdown()
-    session.context.store.close()
+    end(session)
 
 
 def test_stop_ends_the_search_at_once_and_nothing_more_arrives(qtbot, tmp_path):
@@ -173,15 +173,17 @@ def test_stop_ends_the_search_at_once_and_nothing_more_arrives(qtbot, tmp_path):
     with qtbot.waitSignal(session.searchFinished, timeout=1) as finished:
         session.stop()  # emits searchFinished(True) before it returns
     assert finished.args == [True]
-    session.shutdown()  # drains the pool: the searches in flight end
+    assert session.state is RunState.READY
+    session.close()
+    assert session.drain(10_000)  # the searches in flight end on their own
     requests_after_drain = services[ServiceId.YTMUSIC].server.counters.searches
-    QCoreApplication.processEvents()
-    qtbot.wait(300)
+    QCoreApplication.processEvents()  # whatever they reported is delivered now
     assert late == []
     assert services[ServiceId.YTMUSIC].server.counters.searches == requests_after_drain
     assert requests_after_drain < 45  # most of the 45 queued searches were never made
     statuses = {row.status for row in session.rows}
     assert TrackStatus.SEARCHING not in statuses and TrackStatus.QUEUED not in statuses
+    assert TrackStatus.NOT_SEARCHED in statuses  # said so, not "skipped"
     session.context.store.close()
 
 
@@ -209,8 +211,7 @@ def test_apply_after_a_stopped_search_writes_what_was_found(qtbot, tmp_path):
     assert report.created and not report.cancelled
     assert set(report.landed) == matched  # read back from the service after writing
     assert services[ServiceId.YTMUSIC].server.counters.by_endpoint["add_items"] >= 1
-    session.shutdown()
-    session.context.store.close()
+    end(session)
 
 
 def test_a_refused_search_is_remembered_and_not_repeated_at_once(qtbot, tmp_path, fast_server):
@@ -221,16 +222,14 @@ def test_a_refused_search_is_remembered_and_not_repeated_at_once(qtbot, tmp_path
     run_to_end(qtbot, first, ["Evening"], apply=False)
     failed = [r for r in first.rows if r.status is TrackStatus.FAILED]
     assert len(failed) == 5 and all("refused" in r.reason for r in failed)
-    first.shutdown()
-    first.context.store.close()
+    end(first)
 
     second, _ = make_session(tmp_path, catalogue, fast_server)
     run_to_end(qtbot, second, ["Evening"], apply=False)
     assert second.figures.search_stats.requests == 0
     reasons = [r.reason for r in second.rows if r.status is TrackStatus.FAILED]
     assert len(reasons) == 5 and all("searched again after" in r for r in reasons)
-    second.shutdown()
-    second.context.store.close()
+    end(second)
 
 
 def _refuse(query):
@@ -266,10 +265,10 @@ def test_an_expired_session_pauses_and_resumes_without_searching_a_track_twice(q
     source = session.context.services[ServiceId.SPOTIFY]
     with qtbot.waitSignal(session.planned, timeout=10_000):
         session.plan([p for p in source.list_playlists() if p.name == "Evening"])
-    with qtbot.waitSignal(session.sessionExpired, timeout=10_000) as paused:
+    with qtbot.waitSignal(session.blocked, timeout=10_000) as paused:
         session.search()
-    assert "reconnect" in paused.args[0]
-    qtbot.wait(100)
+    assert "reconnect" in paused.args[0] and paused.args[1] is True  # reconnect, then go on
+    assert session.state is RunState.PAUSED
     statuses = Counter(row.status for row in session.rows)
     assert statuses[TrackStatus.QUEUED] > 0 and statuses[TrackStatus.FAILED] == 0
 
@@ -281,5 +280,4 @@ def test_an_expired_session_pauses_and_resumes_without_searching_a_track_twice(q
     assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
     # Every search (a track's query of one kind) was answered once: none was made twice.
     assert max(searched.values()) == 1
-    session.shutdown()
-    session.context.store.close()
+    end(session)

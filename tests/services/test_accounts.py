@@ -4,6 +4,11 @@ loopback listener have their own tests: test_secrets.py, test_loopback.py.)"""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from songbird_gui.services.accounts import HeadersError, parse_ytmusic_headers
 from songbird_gui.services.secrets import SERVICE_NAME, SPOTIFY_TOKEN, SecretStore
 from songbird_gui.services.spotify_auth import (
     KeyringCacheHandler,
@@ -71,3 +76,62 @@ def test_youtube_music_oauth_device_flow_with_ones_own_client(test_keyring):
     assert str(client.auth_type).endswith("OAUTH_CUSTOM_CLIENT")
     accounts.disconnect(ServiceId.YTMUSIC)
     assert not accounts.connected(ServiceId.YTMUSIC)
+
+
+SIGNED_IN = "SAPISID=abc; __Secure-3PAPISID=abc"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "message"),
+    [
+        ("", "Paste the request headers first."),
+        ("  \n\t\n", "Paste the request headers first."),
+        (
+            "lorem ipsum dolor\nsit amet, https://music.youtube.com/browse",
+            "This is not a list of request headers. "
+            "Copy them from a request in the browser's Network tab.",
+        ),
+        (
+            "accept: */*\ncontent-type: application/json\n",
+            "Not the right headers: Cookie and X-Goog-AuthUser are missing. "
+            "Copy those of a POST request to “browse” while signed in.",
+        ),
+        (
+            "accept: */*\nx-goog-authuser: 0\n",
+            "Not the right headers: Cookie is missing. "
+            "Copy those of a POST request to “browse” while signed in.",
+        ),
+        (  # Chrome's "one name, one value per line" copy
+            "x-goog-authuser:\n0\naccept:\n*/*\n",
+            "Not the right headers: Cookie is missing. "
+            "Copy those of a POST request to “browse” while signed in.",
+        ),
+        (
+            f"accept: */*\ncookie: {SIGNED_IN}\n",
+            "Not the right headers: X-Goog-AuthUser is missing. "
+            "Copy those of a POST request to “browse” while signed in.",
+        ),
+        (  # a signed-out browser: YTMusic() would refuse it at the first sync
+            "cookie: YSC=abc; VISITOR_INFO1_LIVE=def\nx-goog-authuser: 0\n",
+            "The Cookie has no __Secure-3PAPISID, so the browser was not signed in. "
+            "Sign in at music.youtube.com and copy the headers again.",
+        ),
+    ],
+)
+def test_junk_headers_are_refused_in_one_short_sentence(pasted, message):
+    with pytest.raises(HeadersError) as refused:
+        parse_ytmusic_headers(pasted)
+    assert str(refused.value) == message
+    assert len(str(refused.value)) <= 160
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        f"accept: */*\ncookie: {SIGNED_IN}\nx-goog-authuser: 0\n",  # Firefox
+        f":authority: music.youtube.com\ncookie:\n{SIGNED_IN}\nx-goog-authuser:\n0\n",  # Chrome
+    ],
+)
+def test_a_signed_in_browsers_headers_are_accepted(pasted):
+    headers = json.loads(parse_ytmusic_headers(pasted))
+    assert headers["cookie"] == SIGNED_IN and headers["x-goog-authuser"] == "0"

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.settings import RateSettings, RetrySettings, Settings, SettingsFile
+from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
 from songbird_gui.core.types import ServiceId, TrackStatus
-from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
+from songbird_gui.engine.session import RunState
+from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 from songbird_gui.ui.launch import create_window
 from songbird_gui.ui.main_window import DEMO_BANNER
 from tests.demo_catalogue import small_catalogue
@@ -18,29 +20,36 @@ from tests.demo_catalogue import small_catalogue
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def make_window(qtbot, tmp_path: Path, server: DemoServerConfig, extra: int = 0):
+FAST_SETTINGS = Settings(
+    workers=4,
+    spotify=RateSettings(200, 20),
+    ytmusic=RateSettings(200, 20),
+    retry=RetrySettings(base_delay_s=0.001, max_delay_s=0.01),
+)
+
+
+def make_window(
+    qtbot,
+    tmp_path: Path,
+    server: DemoServerConfig,
+    extra: int = 0,
+    settings: Settings = FAST_SETTINGS,
+):
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
-    SettingsFile(paths.settings_file).save(
-        Settings(
-            workers=4,
-            spotify=RateSettings(200, 20),
-            ytmusic=RateSettings(200, 20),
-            retry=RetrySettings(base_delay_s=0.001, max_delay_s=0.01),
-        )
-    )
     config = DemoConfig(
         spotify=server,
         ytmusic=server,
         state_dir=paths.demo_state_dir,
         catalogue=small_catalogue(extra),
     )
-    services = demo_services(config)
-    window = create_window(paths, services)
-    window.qsettings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    songbird = Songbird(paths, demo=config, settings=settings)
+    window = create_window(
+        songbird, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.playlist_model.rowCount() > 0, timeout=10_000)
-    return window, services
+    return window, songbird.demo_services()
 
 
 def tick(window, name: str) -> None:
@@ -66,7 +75,7 @@ def fast() -> DemoServerConfig:
 
 def test_sync_review_apply_with_the_keyboard(qtbot, tmp_path, fast):
     window, services = make_window(qtbot, tmp_path, fast)
-    assert window.banner.isVisible() is False  # services were given: not the demo banner
+    assert window.banner.isVisible()  # the demo library, and the banner says so
     tick(window, "Evening")
     tick(window, "Liked Songs")
     assert window.sync_action.isEnabled()
@@ -106,11 +115,10 @@ def test_sync_review_apply_with_the_keyboard(qtbot, tmp_path, fast):
 
 def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
     slow = DemoServerConfig(latency_s=0.05, limit=5, burst=1)
-    window, _services = make_window(qtbot, tmp_path, slow, extra=40)
-    window.settings = Settings(
+    settings = Settings(
         workers=4, spotify=RateSettings(5, 1, headroom=0), ytmusic=RateSettings(5, 1, headroom=0)
     )
-    window.context = window.make_context(window.settings, window.services)
+    window, _services = make_window(qtbot, tmp_path, slow, extra=40, settings=settings)
     tick(window, "Evening")
     window.sync_action.trigger()
     qtbot.waitUntil(
@@ -123,16 +131,21 @@ def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
     window.stop_action.trigger()
     assert not window.stop_action.isEnabled()
     assert window.sync_action.isEnabled()
-    assert "Stopped" in window.status_label.text()
+    assert "Search stopped" in window.run_status.text()
 
     window.sync_action.trigger()
     qtbot.waitUntil(lambda: bool(window.session.rows), timeout=10_000)
-    window.close()  # mid-sync: must stop and drain, no crash, no hang
-    assert window.session is None
+    session = window.session
+    window.close()  # mid-sync: stops at once, never waits for a worker
+    assert session.state is RunState.CLOSED
+    window.drain(10_000)  # what run_window does once the loop has returned
 
 
-def test_first_run_opens_on_the_demo_library_with_a_banner(qtbot):
-    window = create_window()  # the user's folders are empty temporary ones (conftest)
+def test_first_run_opens_on_the_demo_library_with_a_banner(qtbot, tmp_path):
+    # The user's folders are empty temporary ones (conftest): as on a first run.
+    window = create_window(
+        Songbird(), QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    )
     qtbot.addWidget(window)
     window.show()
     assert window.banner.isVisible()
@@ -142,11 +155,11 @@ def test_first_run_opens_on_the_demo_library_with_a_banner(qtbot):
     assert names[0] == "Liked Songs" and "Road Trip" in names
     # "Road Trip" exists on both sides: it goes to the existing one; the others are new.
     targets = {
-        window.playlist_model.index(r, 0).data(): window.playlist_model.index(r, 3).data()
+        window.playlist_model.index(r, 0).data(): window.playlist_model.index(r, 1).data()
         for r in range(9)
     }
     assert targets["Road Trip"] == "Road Trip"
-    assert targets["Gym Mix"] == "Gym Mix (new)"
+    assert targets["Gym Mix"] == "new playlist"
     save(window, "first-run.png")
     window.close()
 
@@ -158,9 +171,6 @@ def test_choices_and_layout_persist(qtbot, tmp_path, fast):
     window.close()
 
     again, _ = make_window(qtbot, tmp_path, fast)
-    again.qsettings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    again._restore_state()
-    again._fill_playlists()
     assert [p.name for p in again.playlist_model.checked()] == ["Evening"]
     assert (again.width(), again.height()) == (780, 520)
 
@@ -205,9 +215,8 @@ def test_settings_dialog_saves_one_settings_object(qtbot, tmp_path, fast):
     dialog.ytmusic.rate.setValue(7.5)
     dialog.ytmusic.adaptive.setChecked(False)
     dialog.accept_at.setValue(0.9)
-    chosen = dialog.result_settings()
-    window.settings_file.save(chosen)
-    loaded = window.settings_file.load()
+    window.songbird.save_settings(dialog.result_settings())
+    loaded = window.songbird.settings_file.load()
     assert (loaded.workers, loaded.ytmusic.rate, loaded.ytmusic.adaptive, loaded.match.accept) == (
         3,
         7.5,
@@ -255,8 +264,8 @@ def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_pa
     tick(window, "Evening")
     window.sync_action.trigger()
     qtbot.waitUntil(lambda: window.session.paused, timeout=20_000)
-    qtbot.wait(50)
-    assert "Paused" in window.status_label.text() and "Accounts" in window.status_label.text()
+    text = window.run_status.text()
+    assert "Paused" in text and "Accounts" in text
     assert window.sync_action.isEnabled()
     save(window, "main-window-paused.png")
 

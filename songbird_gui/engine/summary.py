@@ -1,0 +1,104 @@
+"""One tally of a run's rows, read by every front end: `RunSummary`.
+
+The command line's summary and progress line, its JSON figures, the window's status bar and
+the apply dialog all count from here, so each word means one thing everywhere:
+
+- matched: a confident match was found (this run or an earlier one), written or not yet;
+- added: matched and read back from the target after the write (a part of matched);
+- already there: the target held the track before this run;
+- needs review / not found / failed / not searched (the search was stopped first) /
+  skipped by you / not syncable / listed twice: the row's status, as the table shows it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from songbird_gui.core.types import Decision, TrackStatus
+from songbird_gui.engine.rows import Row
+
+IN_PROGRESS = frozenset({TrackStatus.QUEUED, TrackStatus.SEARCHING, TrackStatus.WAITING})
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 track", "3 tracks"; `many` for the irregular ones ("1 needs review", "2 need …")."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def _matched(row: Row) -> bool:
+    if row.status in (TrackStatus.MATCHED, TrackStatus.ADDED):
+        return True
+    # A confident match whose write then failed was still found.
+    accepted = row.result is not None and row.result.decision is Decision.ACCEPT
+    return row.status is TrackStatus.FAILED and accepted
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """Counts of a run's rows; build with `RunSummary.of(rows)`."""
+
+    total: int
+    statuses: Counter[TrackStatus]
+    matched: int
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> RunSummary:
+        rows = list(rows)
+        return cls(len(rows), Counter(r.status for r in rows), sum(1 for r in rows if _matched(r)))
+
+    def count(self, status: TrackStatus) -> int:
+        return self.statuses[status]
+
+    @property
+    def in_progress(self) -> int:
+        return sum(self.statuses[s] for s in IN_PROGRESS)
+
+    @property
+    def added(self) -> int:
+        return self.statuses[TrackStatus.ADDED]
+
+    @property
+    def review(self) -> int:
+        return self.statuses[TrackStatus.REVIEW]
+
+    def parts(self) -> list[str]:
+        """The non-zero counts in words, in the order a person reads them."""
+        s = self.statuses
+        parts = [
+            plural(self.matched, "matched", "matched"),
+            plural(s[TrackStatus.ADDED], "added", "added"),
+            plural(s[TrackStatus.PRESENT], "already there", "already there"),
+            plural(s[TrackStatus.REVIEW], "needs review", "need review"),
+            plural(s[TrackStatus.NOT_FOUND], "not found", "not found"),
+            plural(s[TrackStatus.FAILED], "failed", "failed"),
+            plural(s[TrackStatus.NOT_SEARCHED], "not searched", "not searched"),
+            plural(s[TrackStatus.SKIPPED], "skipped by you", "skipped by you"),
+            plural(s[TrackStatus.UNSYNCABLE], "not syncable", "not syncable"),
+            plural(s[TrackStatus.DUPLICATE], "listed twice", "listed twice"),
+        ]
+        return [p for p in parts if not p.startswith("0 ")]
+
+    def sentence(self) -> str:
+        """ "120 tracks: 100 matched, 12 already there, 3 need review, 5 not found"."""
+        parts = self.parts()
+        head = plural(self.total, "track")
+        return f"{head}: {', '.join(parts)}" if parts else head
+
+    def figures(self) -> dict[str, int]:
+        """The counts under the keys of the command line's JSON line."""
+        s = self.statuses
+        return {
+            "considered": self.total,
+            "matched": self.matched,
+            "review": s[TrackStatus.REVIEW],
+            "not_found": s[TrackStatus.NOT_FOUND],
+            "failed": s[TrackStatus.FAILED],
+            "added": s[TrackStatus.ADDED],
+            "already_there": s[TrackStatus.PRESENT],
+            "not_syncable": s[TrackStatus.UNSYNCABLE],
+            "not_searched": s[TrackStatus.NOT_SEARCHED],
+            "skipped": s[TrackStatus.SKIPPED],
+            "duplicates": s[TrackStatus.DUPLICATE],
+        }

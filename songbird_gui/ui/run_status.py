@@ -1,0 +1,148 @@
+"""The run's live state in the status bar: words, counts, pace, and a progress bar.
+
+Both are permanent widgets of the status bar, so a tooltip or a menu's status tip (Qt's
+temporary messages) never hides them; the window's passing remarks ("Settings saved") use
+those temporary messages instead, which time out.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from songbird_gui.core.types import ServiceId, TrackStatus
+from songbird_gui.engine.session import RunState, SyncSession
+from songbird_gui.engine.summary import plural
+
+REFRESH_MS = 250  # a few times a second: a progress bar repainted per answer stalls the loop
+
+
+class RunStatus(QWidget):
+    """Shows what the observed run is doing; between runs, the window's idle text."""
+
+    def __init__(self, status_bar: QStatusBar) -> None:
+        super().__init__(status_bar)
+        self.label = QLabel()
+        self.label.setAccessibleName("Sync status")
+        self.label.setMinimumWidth(200)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        status_bar.addPermanentWidget(self.label, 1)
+        status_bar.addPermanentWidget(self.progress)
+        self._session: SyncSession | None = None
+        self._idle = ""
+        self._progress = (0, 0)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def set_idle(self, text: str) -> None:
+        """What to say when no run is watched (or the watched one has nothing to say)."""
+        self._idle = text
+        self.refresh()
+
+    def watch(self, session: SyncSession | None) -> None:
+        if self._session is not None:
+            for signal, slot in self._connections(self._session):
+                signal.disconnect(slot)
+        self._session = session
+        self._progress = (0, 0)
+        if session is not None:
+            for signal, slot in self._connections(session):
+                signal.connect(slot)
+        self._on_state()
+
+    def _connections(self, session: SyncSession) -> list[tuple[object, object]]:
+        return [
+            (session.stateChanged, self._on_state),
+            (session.progress, self._on_progress),
+            (session.applyProgress, self._on_progress),
+            (session.rowsChanged, self.refresh),
+        ]
+
+    @Slot()
+    def _on_state(self, *_: object) -> None:
+        session = self._session
+        busy = session is not None and session.busy
+        if busy and not self._timer.isActive():
+            self._timer.start()
+        elif not busy:
+            self._timer.stop()
+        self._progress = (0, 0)
+        self.refresh()
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        self._progress = (done, total)  # painted by the timer
+
+    @Slot()
+    def refresh(self, *_: object) -> None:
+        session = self._session
+        text = self._idle if session is None else self._describe(session)
+        self.label.setText(text)
+        self.label.setToolTip(text)
+        busy = session is not None and session.busy
+        self.progress.setVisible(busy)
+        if busy:
+            done, total = self._progress
+            if total:
+                self.progress.setRange(0, total)
+                self.progress.setValue(done)
+            else:
+                self.progress.setRange(0, 0)  # reading: no count yet
+
+    def _describe(self, session: SyncSession) -> str:
+        state = session.state
+        target = session.target.display_name
+        summary = session.summary()
+        counts = ", ".join(summary.parts())
+        if state is RunState.PLANNING:
+            return f"Reading {plural(len(session.plans) or 1, 'playlist')}…"
+        if state is RunState.SEARCHING:
+            done, total = self._progress
+            text = f"Searching {target}: {done}/{total} · {session.request_rate():.1f} req/s"
+            if counts:
+                text += f" · {counts}"
+            return text + self._pause_text(session.target, session)
+        if state is RunState.PAUSED:
+            return f"Paused: {session.message} {_how_to_go_on(session)}"
+        if state is RunState.READY:
+            hint = (
+                "Review them (Ctrl+E), then Apply (Ctrl+Enter)."
+                if summary.review
+                else f"Apply (Ctrl+Enter) to write to {target}."
+            )
+            stopped = summary.count(TrackStatus.NOT_SEARCHED)
+            head = "Search stopped" if stopped else "Search done"
+            return f"{head}: {counts}. {hint}"
+        if state is RunState.APPLYING:
+            done, total = self._progress
+            return f"Writing to {target}: {done}/{total}…"
+        if state is RunState.APPLIED:
+            return f"Written to {target}: {counts}."
+        if state is RunState.STOPPED:
+            return session.message or "Stopped."
+        if state is RunState.FAILED:
+            return f"Could not sync: {session.message} Press F5 to read the playlists again."
+        return self._idle
+
+    def _pause_text(self, service: ServiceId, session: SyncSession) -> str:
+        limiter = session.context.services[service].throttle.limiter
+        until = limiter.paused_until
+        if not until:
+            return ""
+        wait = max(until - time.monotonic(), 0)
+        return f" · waiting {wait:.0f} s: {service.display_name} asked us to slow down"
+
+
+def _how_to_go_on(session: SyncSession) -> str:
+    if session.needs_login:
+        return "Reconnect in Accounts (Ctrl+Shift+A), then press Sync (Ctrl+R) to go on."
+    return "What was found is kept; press Sync (Ctrl+R) later to go on from there."
