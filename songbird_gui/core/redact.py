@@ -12,18 +12,22 @@ import re
 
 MASK = "[redacted]"
 
+# Keys are matched whole (`\b` before, the separator after): "token" but not "ctoken" (a
+# YouTube continuation, useful in a log), "code" but not "status_code" or "postcode".
 _PATTERNS = (
     # Header lines and dict entries: "Authorization: Bearer x", "'cookie': 'SAPISID=…'".
     re.compile(
         r"""(?ix)
-        (["']?(?:authorization|proxy-authorization|cookie|set-cookie|x-goog-authuser|
+        (["']?\b(?:authorization|proxy-authorization|cookie|set-cookie|x-goog-authuser|
         x-goog-visitor-id)["']?\s*[:=]\s*["']?)([^"'\n,}]+)"""
     ),
-    # OAuth values in JSON, query strings and form bodies.
+    # OAuth values in JSON, query strings and form bodies. A number of one to three digits
+    # ('"code": 403' in a Google error body) is a status, never a credential.
     re.compile(
         r"""(?ix)
-        (["']?(?:access_token|refresh_token|id_token|client_secret|code_verifier|code|
-        token|password|sapisid|__secure-3papisid)["']?\s*[:=]\s*["']?)([^"'&\s,}]+)"""
+        (["']?\b(?:access_token|refresh_token|id_token|client_secret|code_verifier|device_code|
+        code|token|password|sapisid|__secure-3papisid)["']?\s*[:=]\s*["']?)
+        (?!\d{1,3}(?:["'&\s,}]|$))([^"'&\s,}]+)"""
     ),
     # A bare bearer or SAPISIDHASH credential anywhere.
     re.compile(r"(?i)(bearer\s+|sapisidhash\s+)([A-Za-z0-9._~+/=-]+)"),

@@ -7,16 +7,26 @@ person) and when. Failed searches are kept apart, with their reason and when to 
 Rejections ("never this candidate for this track") live in their own table and are honoured
 by every later search. The database runs in WAL mode and every write is one
 transaction, so a crash at any point leaves it consistent.
+
+A store file that cannot be read (a disk error, a sync tool, a half-copied backup) never stops
+the app: it is moved aside under a dated name, with its -wal and -shm, and a new store starts;
+`MatchStore.recovery_message` tells the person where the old one went. A store written by a
+newer Songbird is left alone and refused (`StoreTooNew`): this version must not change it.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,52 +41,180 @@ from songbird_gui.core.types import (
     TrackKind,
 )
 
+_log = logging.getLogger(__name__)
+
 SCHEMA_VERSION = 1
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS decisions (
-    source_key     TEXT NOT NULL,
-    target_service TEXT NOT NULL,
-    decision       TEXT NOT NULL,
-    target_id      TEXT,
-    score          REAL,
-    origin         TEXT NOT NULL,
-    decided_at     REAL NOT NULL,
-    retry_at       REAL,
-    candidates     TEXT NOT NULL DEFAULT '[]',
-    PRIMARY KEY (source_key, target_service)
-);
-CREATE TABLE IF NOT EXISTS failures (
-    source_key     TEXT NOT NULL,
-    target_service TEXT NOT NULL,
-    reason         TEXT NOT NULL,
-    attempts       INTEGER NOT NULL,
-    failed_at      REAL NOT NULL,
-    retry_at       REAL NOT NULL,
-    PRIMARY KEY (source_key, target_service)
-);
-CREATE TABLE IF NOT EXISTS journal (
-    batch_id       INTEGER PRIMARY KEY AUTOINCREMENT,
-    target_service TEXT NOT NULL,
-    playlist_id    TEXT NOT NULL,
-    track_ids      TEXT NOT NULL,
-    planned_at     REAL NOT NULL,
-    confirmed_at   REAL
-);
-CREATE TABLE IF NOT EXISTS rejections (
-    source_key     TEXT NOT NULL,
-    target_service TEXT NOT NULL,
-    target_id      TEXT NOT NULL,
-    decided_at     REAL NOT NULL,
-    PRIMARY KEY (source_key, target_service, target_id)
-);
-"""
+# Version 1, the baseline. Files stamped 1 by earlier builds may lack tables added to it since
+# (failures, journal), so its statements create only what is missing and run at every open.
+_BASELINE = (
+    """
+    CREATE TABLE IF NOT EXISTS decisions (
+        source_key     TEXT NOT NULL,
+        target_service TEXT NOT NULL,
+        decision       TEXT NOT NULL,
+        target_id      TEXT,
+        score          REAL,
+        origin         TEXT NOT NULL,
+        decided_at     REAL NOT NULL,
+        retry_at       REAL,
+        candidates     TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (source_key, target_service)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS failures (
+        source_key     TEXT NOT NULL,
+        target_service TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        attempts       INTEGER NOT NULL,
+        failed_at      REAL NOT NULL,
+        retry_at       REAL NOT NULL,
+        PRIMARY KEY (source_key, target_service)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS journal (
+        batch_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        target_service TEXT NOT NULL,
+        playlist_id    TEXT NOT NULL,
+        track_ids      TEXT NOT NULL,
+        planned_at     REAL NOT NULL,
+        confirmed_at   REAL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rejections (
+        source_key     TEXT NOT NULL,
+        target_service TEXT NOT NULL,
+        target_id      TEXT NOT NULL,
+        decided_at     REAL NOT NULL,
+        PRIMARY KEY (source_key, target_service, target_id)
+    )
+    """,
+)
+
+# The steps that bring a store from the version before each key to that key, applied in order
+# and in one transaction at open. A later change adds a step (`2: ("CREATE TABLE ...",)`) and
+# raises SCHEMA_VERSION to match; a step never changes once released.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {1: _BASELINE}
 
 # How long a "not found" stands before the next sync searches again: catalogues grow.
 NOT_FOUND_RETRY_S = 7 * 24 * 3600.0
 # A search the service refused outright (400, 404) is tried again after this; one that failed
 # for a passing reason (network, 5xx, retries used up) at the very next sync.
 PERMANENT_FAILURE_RETRY_S = 24 * 3600.0
+
+
+# What SQLite says of a file it cannot read as a database. Anything else (locked, busy, I/O,
+# cannot open, read-only, full) is a passing or outside trouble, and the file is left alone.
+_DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Files SQLite keeps beside a database; they travel with it when it is moved aside.
+_SIBLINGS = ("-wal", "-shm", "-journal")
+
+
+class StoreTooNew(Exception):
+    """The store was written by a newer Songbird (the person went back to an older one).
+
+    It is left exactly as it is: this version can neither read it nor safely change it.
+    """
+
+    def __init__(self, path: Path, found: int) -> None:
+        super().__init__(
+            f"The match store {path} was written by a newer version of Songbird (store version"
+            f" {found}; this version reads up to {SCHEMA_VERSION}). Use the newer Songbird"
+            " again, or move the file away to start a new store with this one."
+        )
+        self.path = path
+        self.found = found
+
+
+class _StoreDamaged(sqlite3.DatabaseError):
+    """The store file cannot be read as a database; raised only while opening it."""
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    return error.sqlite_errorcode & 0xFF in _DAMAGE_CODES
+
+
+def _damage(path: Path) -> str | None:
+    """Why the store file at `path` cannot be read, or None: there is no file, an empty one
+    (a new store), a sound one, or SQLite cannot tell (opening it to write then fares as it
+    always did). Raises StoreTooNew for a newer store; OSError when the file cannot be read
+    (a folder, no permission): that is not damage, and moving the file would not help.
+
+    It looks without writing: at the first bytes in Python (SQLite would rewrite the -shm
+    beside a file that is not a database), at the rest through a read-only connection (one
+    that may write folds the -wal into the file when it closes, changing the kept bytes).
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return None
+    if not head:
+        return None
+    if head != _SQLITE_MAGIC:
+        return "file is not a database"
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        found = int(probe.execute("PRAGMA user_version").fetchone()[0])
+        if found > SCHEMA_VERSION:
+            raise StoreTooNew(path, found)
+        problems = [str(row[0]) for row in probe.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        return str(error) if _is_damage(error) else None
+    finally:
+        probe.close()
+    return None if problems == ["ok"] else "; ".join(problems[:3])
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _reserve(paths: Sequence[Path]) -> bool:
+    """Create each of `paths` empty, or none of them if one is taken already."""
+    made: list[Path] = []
+    try:
+        for path in paths:
+            path.touch(exist_ok=False)
+            made.append(path)
+    except BaseException as error:
+        for path in made:
+            path.unlink()
+        if isinstance(error, FileExistsError):
+            return False
+        raise
+    return True
+
+
+def _keep_aside(path: Path, when: float) -> Path:
+    """Move the damaged `path` and its siblings to a dated name no file has yet, in the same
+    folder; return the database file's new name. Nothing is deleted or overwritten."""
+    stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%dT%H-%M-%S")
+    suffixes = [s for s in _SIBLINGS if _sibling(path, s).exists()]
+    for n in itertools.count(1):
+        tag = stamp if n == 1 else f"{stamp}-{n}"
+        kept = path.with_name(f"{path.stem}.damaged-{tag}{path.suffix}")
+        # the siblings first: a -wal left beside a new, empty store would be deleted by SQLite
+        moves = [(_sibling(path, s), _sibling(kept, s)) for s in suffixes] + [(path, kept)]
+        if _reserve([target for _, target in moves]):
+            break
+    done = 0
+    try:
+        for source, target in moves:
+            os.replace(source, target)  # over our own empty reservation
+            done += 1
+    except BaseException:
+        for _, target in moves[done:]:
+            target.unlink(missing_ok=True)
+        raise
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,18 +285,97 @@ def _candidates_from_json(text: str) -> tuple[Candidate, ...]:
 
 
 class MatchStore:
-    """Thread-safe: workers and the GUI thread share one connection behind a lock."""
+    """Thread-safe: workers and the GUI thread share one connection behind a lock.
 
-    def __init__(self, path: Path | str, clock: Any = time.time) -> None:
-        if isinstance(path, Path):
-            path.parent.mkdir(parents=True, exist_ok=True)
+    Attributes:
+        damaged_copy: where the store file was kept when it was found damaged at open (this
+            store then started empty), else None.
+    """
+
+    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
+        """Open the store at `path` (":memory:" for one that lives in memory only).
+
+        A damaged file is moved aside and a new store started (see `recovery_message`).
+        Raises StoreTooNew for a store from a newer Songbird, OSError when the file cannot be
+        reached, sqlite3.Error when SQLite fails for another reason (e.g. the store is locked).
+        """
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.damaged_copy: Path | None = None
+        if str(path) in ("", ":memory:"):
+            self._connect(str(path), Path(str(path)))
+            return
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        damage = _damage(path)
+        if damage is None:
+            try:
+                self._connect(str(path), path)
+                return
+            except _StoreDamaged as error:
+                damage = str(error)
+        self.damaged_copy = _keep_aside(path, clock())
+        _log.warning(
+            "The match store %s could not be read (%s); kept it as %s, starting a new one",
+            path,
+            damage,
+            self.damaged_copy,
+        )
+        self._connect(str(path), path)
+
+    @property
+    def recovery_message(self) -> str | None:
+        """One sentence for the person when the store was found damaged at open, else None."""
+        if self.damaged_copy is None:
+            return None
+        return (
+            "The match store was damaged and could not be read; Songbird kept it as "
+            f"{self.damaged_copy} and started a new one."
+        )
+
+    def _connect(self, target: str, path: Path) -> None:
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        try:
+            self._set_up(path)
+        except BaseException as error:
+            self._db.close()
+            # damage the read-only look could not reach (say, a hot journal barred it)
+            if isinstance(error, sqlite3.DatabaseError) and _is_damage(error):
+                raise _StoreDamaged(str(error)) from error
+            raise
+
+    def _set_up(self, path: Path) -> None:
+        found = self._user_version()  # a newer store is refused before anything writes to it
+        if found > SCHEMA_VERSION:
+            raise StoreTooNew(path, found)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        with self._transaction():
+            found = self._user_version()  # again: another process may have migrated it
+            if found > SCHEMA_VERSION:
+                raise StoreTooNew(path, found)
+            for version, statements in sorted(_MIGRATIONS.items()):
+                if version > found or version == 1:
+                    for statement in statements:
+                        self._db.execute(statement)
+            if found != SCHEMA_VERSION:
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _user_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold the lock for one write transaction: all of its statements land, or none."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         with self._lock:
@@ -274,7 +491,7 @@ class MatchStore:
             else None
         )
         origin = MatchOrigin.PERSON if by_person else MatchOrigin.SCORED
-        with self._lock:
+        with self._transaction():
             self._db.execute(
                 "DELETE FROM failures WHERE source_key=? AND target_service=?",
                 (result.source.key, str(target_service)),
@@ -297,21 +514,15 @@ class MatchStore:
 
     def reject(self, source: Track, target: Track) -> None:
         """Never propose `target` for `source` again; drops a standing match to it."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO rejections VALUES (?,?,?,?)",
-                    (source.key, str(target.service), target.id, self._clock()),
-                )
-                self._db.execute(
-                    "DELETE FROM decisions WHERE source_key=? AND target_service=? AND target_id=?",
-                    (source.key, str(target.service), target.id),
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO rejections VALUES (?,?,?,?)",
+                (source.key, str(target.service), target.id, self._clock()),
+            )
+            self._db.execute(
+                "DELETE FROM decisions WHERE source_key=? AND target_service=? AND target_id=?",
+                (source.key, str(target.service), target.id),
+            )
 
     def forget(self, source: Track, target_service: ServiceId) -> None:
         with self._lock:

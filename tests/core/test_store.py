@@ -221,3 +221,25 @@ def test_a_refused_search_waits_a_day_and_a_passing_failure_none(tmp_path) -> No
     again = store.failure(refused, ServiceId.YTMUSIC)
     assert again is not None and again.attempts == 2
     store.close()
+
+
+def test_a_decision_that_cannot_be_written_leaves_the_standing_failure(
+    store: MatchStore, tmp_path: Path
+) -> None:
+    """remember() drops the failure and writes the decision together, or does neither."""
+    store.record_failure(SOURCE, YT, "YouTube Music refused the request (400)", True)
+    probe = sqlite3.connect(tmp_path / "songbird" / "matches.sqlite")
+    try:
+        probe.execute(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON decisions "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+        probe.commit()
+    finally:
+        probe.close()
+    with pytest.raises(sqlite3.DatabaseError, match="disk is full"):
+        store.remember(accepted(), YT)
+    standing = store.failure(SOURCE, YT)
+    assert standing is not None and standing.reason.endswith("(400)")
+    assert store.recall(SOURCE, YT) is None
+    assert store.count() == 0
