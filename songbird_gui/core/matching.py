@@ -8,9 +8,23 @@ Each search is paced and retried by the service's throttle, below the adapter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.types import Decision, MatchResult, Track
+
+
+@dataclass
+class SearchProgress:
+    """How far one track's search got: its queries answered and what they found.
+
+    A search cut short between two of its queries (the login ended, a quota ran out) goes on
+    from here when the run resumes, instead of asking the answered queries again.
+    """
+
+    queries_done: int = 0
+    found: list[Track] = field(default_factory=list)
 
 
 def find_match(
@@ -19,14 +33,22 @@ def find_match(
     matcher: Matcher,
     *,
     rejected: frozenset[str] = frozenset(),
+    progress: SearchProgress | None = None,
 ) -> MatchResult:
-    """Search `service` for `track`; raises `Cancelled` or a `ServiceError` on failure."""
-    results: list[Track] = []
+    """Search `service` for `track`; raises `Cancelled` or a `ServiceError` on failure.
+
+    `progress` is updated after each answered query (and may come from an earlier try).
+    """
+    progress = progress if progress is not None else SearchProgress()
+    queries = service.search_queries(track)
     result = MatchResult(track, Decision.NOT_FOUND)
-    for searches, query in enumerate(service.search_queries(track), start=1):
-        found = service.search(query)
-        results.extend(r for r in found if r.id not in rejected)
-        result = matcher.decide(track, results, searches)
+    if progress.queries_done:
+        result = matcher.decide(track, progress.found, progress.queries_done)
+    for searches in range(progress.queries_done + 1, len(queries) + 1):
         if result.decision is Decision.ACCEPT:
             break
+        found = service.search(queries[searches - 1])
+        progress.found.extend(r for r in found if r.id not in rejected)
+        progress.queries_done = searches
+        result = matcher.decide(track, progress.found, searches)
     return result

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import Cancelled, PermanentError, RunBlocked, ServiceError
-from songbird_gui.core.matching import find_match
+from songbird_gui.core.matching import SearchProgress, find_match
 from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
@@ -39,8 +39,9 @@ class MatchSignals(QObject):
     waiting = Signal(int, float)  # row, clock time (time.monotonic) the pause ends
     matched = Signal(int, object)  # row, MatchResult
     failed = Signal(int, str)  # row, a sentence for the person
-    # row, the RunBlocked error: the service will serve no more of this run (a login that
-    # ended, an account it refuses, a quota used up); the search pauses.
+    # row, (the RunBlocked error, the track's SearchProgress): the service will serve no more
+    # of this run (a login that ended, an account it refuses, a quota used up); the search
+    # pauses, and the track's next search goes on from its progress.
     blocked = Signal(int, object)
     finished = Signal(int)  # row: the job has ended, whatever it reported (or not)
 
@@ -59,12 +60,20 @@ class SearchContext:
 class MatchJob(QRunnable):
     """Searches the target service for one source track and reports the result."""
 
-    def __init__(self, row: int, track: Track, context: SearchContext, signals: MatchSignals):
+    def __init__(
+        self,
+        row: int,
+        track: Track,
+        context: SearchContext,
+        signals: MatchSignals,
+        progress: SearchProgress | None = None,
+    ) -> None:
         super().__init__()
         self.row = row
         self.track = track
         self.context = context
         self.signals = signals
+        self.progress = progress or SearchProgress()
 
     def run(self) -> None:
         try:
@@ -84,12 +93,14 @@ class MatchJob(QRunnable):
         try:
             with request_scope(ctx.cancel, ctx.stats, on_pause):
                 rejected = ctx.store.rejected_ids(self.track, ctx.service.service_id)
-                result = find_match(self.track, ctx.service, ctx.matcher, rejected=rejected)
+                result = find_match(
+                    self.track, ctx.service, ctx.matcher, rejected=rejected, progress=self.progress
+                )
             ctx.store.remember(result, ctx.service.service_id)
         except Cancelled:
             return
         except RunBlocked as error:
-            self.signals.blocked.emit(self.row, error)
+            self.signals.blocked.emit(self.row, (error, self.progress))
             return
         except ServiceError as error:
             permanent = isinstance(error, PermanentError)

@@ -39,6 +39,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from songbird_gui.core.apply import ApplyReport, PlanWriter
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, RunBlocked, ServiceError
+from songbird_gui.core.matching import SearchProgress
 from songbird_gui.core.planner import additions, find_target_playlist, plan_sync
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.scoring import Matcher
@@ -192,9 +193,10 @@ class SyncSession(QObject):
         # One holder for every write's progress, for the run's life: no object per write.
         self._apply_progress = TaskSignals(self)
         self._apply_progress.done.connect(self._on_apply_progress)
-        self._in_flight: set[int] = set()  # rows whose job has started and not yet ended
+        self._in_flight: set[int] = set()  # rows whose job was given out and has not ended
         self._awaiting: set[int] = set()  # queued rows whose earlier job is still in flight
         self._active: set[int] = set()  # rows of the current search still to answer
+        self._progress: dict[int, SearchProgress] = {}  # searches a pause cut short
         self._search_done = 0
         self._search_total = 0
 
@@ -293,11 +295,13 @@ class SyncSession(QObject):
             stats=self.figures.search_stats,
             store=self.context.store,
         )
-        self._pool.start(MatchJob(row, self.rows[row].entry.source, context, self._match_signals))
+        progress = self._progress.pop(row, None)
+        source = self.rows[row].entry.source
+        self._in_flight.add(row)  # until its `finished`, which every job sends, run or not
+        self._pool.start(MatchJob(row, source, context, self._match_signals, progress))
 
     @Slot(int)
     def _on_started(self, row: int) -> None:
-        self._in_flight.add(row)
         if self.state is RunState.SEARCHING and row in self._active:
             self.rows[row].status = TrackStatus.SEARCHING
             self.trackStarted.emit(row)
@@ -333,15 +337,21 @@ class SyncSession(QObject):
         self._count_search(row)
 
     @Slot(int, object)
-    def _on_blocked(self, row: int, error: RunBlocked) -> None:
+    def _on_blocked(self, row: int, blocked: tuple[RunBlocked, SearchProgress]) -> None:
         """Pause: stop scheduling, keep what was found, queue the rest again."""
+        error, progress = blocked
+        if progress.queries_done:
+            self._progress[row] = progress  # its next search goes on from there
+        if row in self._awaiting:
+            return  # the answer of a job from before a resume: that pause is over
         if self.rows[row].status in (TrackStatus.SEARCHING, TrackStatus.WAITING):
             self.rows[row].status = TrackStatus.QUEUED
         if self.state is not RunState.SEARCHING:
             return
         log.warning("the search paused on %s: %s", self.target, error)
+        # The jobs not yet begun are left in the pool: each sees the Stop and ends at once,
+        # and its `finished` says so (a resume must know which rows are still out).
         self.cancel.cancel()
-        self._pool.clear()
         for candidate in self.rows:
             if candidate.status in (TrackStatus.SEARCHING, TrackStatus.WAITING):
                 candidate.status = TrackStatus.QUEUED

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from songbird_gui.core.errors import NotFound, PermanentError, RateLimited, TransientError
+from songbird_gui.core.errors import (
+    AuthExpired,
+    NotFound,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from songbird_gui.core.normalize import fold, parse_title
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
@@ -124,6 +130,8 @@ def _translate(request: Callable[[], T]) -> T:
             ) from error
         if error.status >= 500:
             raise TransientError(f"the demo service failed ({error.status}): {error}") from error
+        if error.status == 401:
+            raise AuthExpired(f"the demo service's login has ended: {error}") from error
         if error.status == 404:
             raise NotFound(f"the demo service has no such thing: {error}") from error
         raise PermanentError(f"the demo service refused the request: {error}") from error
@@ -133,10 +141,11 @@ def _translate(request: Callable[[], T]) -> T:
 class DemoConfig:
     """Both simulated services; `state_dir` holds their writes between runs (None: memory)."""
 
-    spotify: DemoServerConfig = field(
-        default_factory=lambda: DemoServerConfig(limit=15.0, burst=15)
-    )
-    ytmusic: DemoServerConfig = field(default_factory=lambda: DemoServerConfig(limit=10.0))
+    # Spotify-like: a rolling 30 s window (its documented shape), 150 requests in it;
+    # Songbird is told less (90 per 30 s), as it would be of the real one.
+    spotify: DemoServerConfig = field(default_factory=lambda: DemoServerConfig.spotify_like(5.0))
+    # YouTube Music-like: a shorter window and a limit Songbird is not told (it learns it).
+    ytmusic: DemoServerConfig = field(default_factory=lambda: DemoServerConfig.ytmusic_like(10.0))
     state_dir: Path | None = None
     catalogue: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 

@@ -1,7 +1,12 @@
 """The settings dialog: workers, each service's rate, the match thresholds.
 
-It edits a copy of the one `Settings` object; the window saves it (JSON in the user config
-directory) and builds the next sync from it, as the CLI does.
+It edits a copy of the one `Settings` object; the window hands the result to the composition
+root (saved as JSON, applied to the next requests of a run already going) and to the run
+(new thresholds decide again the rows the person has not decided).
+
+Bad input is refused where it is typed, with the reason beside the field, and OK waits until
+every field is right: nothing is snapped back silently. A rate far above the default asks first,
+since a service that is pushed too hard refuses or suspends the app.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -23,26 +31,61 @@ from PySide6.QtWidgets import (
 from songbird_gui.core.settings import RateSettings, Settings
 from songbird_gui.core.types import ServiceId
 
+# More than this many times the default rate asks first.
+WARN_ABOVE_DEFAULT = 3.0
+MAX_RATE = 1000.0  # requests per second, as `Settings.validated` allows
+
+
+def _problem_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #b3261e;")  # an error's red, readable on light and dark
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _beside(field: QWidget, label: QLabel) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field)
+    layout.addWidget(label, 1)
+    return row
+
 
 class _RateEditor(QGroupBox):
     def __init__(self, service: ServiceId, rate: RateSettings) -> None:
         super().__init__(service.display_name)
+        self.service = service
         self._rate = rate
         self.rate = QDoubleSpinBox()
-        self.rate.setRange(0.1, 1000.0)
+        self.rate.setRange(0.1, MAX_RATE)
         self.rate.setDecimals(1)
         self.rate.setSuffix(" requests/s")
         self.rate.setValue(rate.rate)
+        self.window = QDoubleSpinBox()
+        self.window.setRange(0.0, 3600.0)
+        self.window.setDecimals(0)
+        self.window.setSuffix(" s")
+        self.window.setSpecialValueText("none (a burst at most)")
+        self.window.setValue(rate.window_s)
+        self.window.setToolTip(
+            "The window over which the service counts requests (Spotify: a rolling 30 s); "
+            "at most rate × window requests go in any such window"
+        )
         self.burst = QSpinBox()
         self.burst.setRange(1, 1000)
         self.burst.setValue(rate.burst)
+        self.burst.setToolTip("Requests that may go at once")
         self.adaptive = QCheckBox("Find the limit by itself (adaptive)")
         self.adaptive.setChecked(rate.adaptive)
         self.adaptive.setToolTip(
             "Start at the rate above, grow while the service answers, slow down when it says 429"
         )
+        self.problem = _problem_label()
         form = QFormLayout(self)
-        form.addRow("&Rate", self.rate)
+        form.addRow("&Rate", _beside(self.rate, self.problem))
+        form.addRow("&Window", self.window)
         form.addRow("&Burst", self.burst)
         form.addRow(self.adaptive)
 
@@ -51,8 +94,32 @@ class _RateEditor(QGroupBox):
             self._rate,
             rate=self.rate.value(),
             burst=self.burst.value(),
+            window_s=self.window.value(),
             adaptive=self.adaptive.isChecked(),
         )
+
+    def set_value(self, rate: RateSettings) -> None:
+        self.rate.setValue(rate.rate)
+        self.window.setValue(rate.window_s)
+        self.burst.setValue(rate.burst)
+        self.adaptive.setChecked(rate.adaptive)
+
+    def problem_text(self) -> str:
+        """Why the values cannot stand (empty: they can)."""
+        window = self.window.value()
+        if window and self.rate.value() * window < 1:
+            return "less than one request per window: raise the rate or the window"
+        return ""
+
+    def far_above(self, default: RateSettings) -> float:
+        """How many times the default rate a newly typed rate is, when that is too many.
+
+        A rate kept from before is not asked about again.
+        """
+        if self.rate.value() == self._rate.rate:
+            return 0.0
+        ratio = self.rate.value() / default.rate
+        return ratio if ratio > WARN_ABOVE_DEFAULT else 0.0
 
 
 class SettingsDialog(QDialog):
@@ -60,6 +127,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
+        self._defaults = Settings()
         self.workers = QSpinBox()
         self.workers.setRange(1, 64)
         self.workers.setValue(settings.workers)
@@ -75,36 +143,89 @@ class SettingsDialog(QDialog):
         self.review_at.setRange(0.0, 1.0)
         self.review_at.setSingleStep(0.01)
         self.review_at.setValue(settings.match.review)
-        self.review_at.setToolTip("Below the accept score but at least this: shown for review")
+        self.review_at.setToolTip(
+            "A match scoring this or more, but below the score above, waits for you in review"
+        )
+        self.threshold_problem = _problem_label()
         general = QGroupBox("Searching and matching")
         form = QFormLayout(general)
         form.addRow("&Workers", self.workers)
-        form.addRow("&Accept at", self.accept_at)
-        form.addRow("Re&view from", self.review_at)
-        buttons = QDialogButtonBox(
+        form.addRow("&Add without asking from", self.accept_at)
+        form.addRow("Re&view from", _beside(self.review_at, self.threshold_problem))
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        restore = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self._restore_defaults)
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(self.spotify)
         layout.addWidget(self.ytmusic)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        for spin in (self.accept_at, self.review_at):
+            spin.valueChanged.connect(self._check)
+        for editor in (self.spotify, self.ytmusic):
+            editor.rate.valueChanged.connect(self._check)
+            editor.window.valueChanged.connect(self._check)
+        self._check()
+
+    @property
+    def ok_button(self) -> QWidget:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _check(self) -> bool:
+        """Show every field's problem beside it; OK only when there is none."""
+        ok = True
+        if self.review_at.value() >= self.accept_at.value():
+            self.threshold_problem.setText(
+                f"must be below {self.accept_at.value():.2f}, where matches are added "
+                "without asking: else nothing would wait for review"
+            )
+            ok = False
+        self.threshold_problem.setVisible(not ok)
+        for editor in (self.spotify, self.ytmusic):
+            problem = editor.problem_text()
+            editor.problem.setText(problem)
+            editor.problem.setVisible(bool(problem))
+            ok = ok and not problem
+        self.ok_button.setEnabled(ok)
+        return ok
+
+    def accept(self) -> None:
+        if not self._check():
+            return
+        for editor in (self.spotify, self.ytmusic):
+            default = self._defaults.rate_for(editor.service)
+            times = editor.far_above(default)
+            if times and not self._confirm_fast(editor, default, times):
+                editor.rate.setFocus()
+                return
+        super().accept()
+
+    def _confirm_fast(self, editor: _RateEditor, default: RateSettings, times: float) -> bool:
+        name = editor.service.display_name
+        answer = QMessageBox.warning(
+            self,
+            "A fast rate",
+            f"{editor.rate.value():g} requests/s is {times:.0f} times the default for {name} "
+            f"({default.rate:g}/s). A service pushed too hard refuses requests, and may "
+            "suspend your access for a while. Use it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _restore_defaults(self) -> None:
-        defaults = Settings()
+        defaults = self._defaults
         self.workers.setValue(defaults.workers)
         self.accept_at.setValue(defaults.match.accept)
         self.review_at.setValue(defaults.match.review)
-        for editor, rate in ((self.spotify, defaults.spotify), (self.ytmusic, defaults.ytmusic)):
-            editor.rate.setValue(rate.rate)
-            editor.burst.setValue(rate.burst)
-            editor.adaptive.setChecked(rate.adaptive)
+        self.spotify.set_value(defaults.spotify)
+        self.ytmusic.set_value(defaults.ytmusic)
 
     def result_settings(self) -> Settings:
         match = replace(

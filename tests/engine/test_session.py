@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
+from songbird_gui.services.demo_server import DemoHTTPError
 from tests.demo_catalogue import small_catalogue
 
 FINAL = {s for s in TrackStatus if s.is_final}
@@ -241,27 +244,27 @@ def _refuse(query):
 def test_an_expired_session_pauses_and_resumes_without_searching_a_track_twice(qtbot, tmp_path):
     from collections import Counter
 
-    from songbird_gui.core.errors import AuthExpired
-
     server = DemoServerConfig(latency_s=0.005, limit=500, burst=50, seed=4)
     settings = Settings(
         workers=2, spotify=RateSettings(200, 20), ytmusic=RateSettings(200, 20), retry=QUICK_RETRY
     )
     session, services = make_session(tmp_path, small_catalogue(extra_spotify=30), server, settings)
-    target = services[ServiceId.YTMUSIC]
-    real_search = target.search
-    searched: Counter[tuple[str, str]] = Counter()
+    server_side = services[ServiceId.YTMUSIC].server
+    real_search = server_side.search
+    searched: Counter[tuple[str, str]] = Counter()  # what reached the service
     expired = {"now": False}
+    lock = threading.Lock()  # the searches run on the pool's threads
 
-    def search(query):
-        if expired["now"]:
-            raise AuthExpired("the YouTube Music session has expired: please reconnect")
-        searched[(query.text, query.kind)] += 1
-        if sum(searched.values()) == 12:
-            expired["now"] = True  # the login ends in the middle of the run
-        return real_search(query)
+    def search(text, kind):
+        with lock:
+            if expired["now"]:
+                raise DemoHTTPError(401, "please reconnect")
+            searched[(text, kind)] += 1
+            if sum(searched.values()) == 12:
+                expired["now"] = True  # the login ends in the middle of the run
+        return real_search(text, kind)
 
-    target.search = search
+    server_side.search = search
     source = session.context.services[ServiceId.SPOTIFY]
     with qtbot.waitSignal(session.planned, timeout=10_000):
         session.plan([p for p in source.list_playlists() if p.name == "Evening"])
@@ -272,7 +275,8 @@ def test_an_expired_session_pauses_and_resumes_without_searching_a_track_twice(q
     statuses = Counter(row.status for row in session.rows)
     assert statuses[TrackStatus.QUEUED] > 0 and statuses[TrackStatus.FAILED] == 0
 
-    expired["now"] = False  # the person reconnected
+    with lock:
+        expired["now"] = False  # the person reconnected
     with qtbot.waitSignal(session.searchFinished, timeout=10_000) as finished:
         session.resume()
     assert finished.args == [False]
@@ -280,4 +284,53 @@ def test_an_expired_session_pauses_and_resumes_without_searching_a_track_twice(q
     assert not [r for r in session.rows if r.status is TrackStatus.FAILED]
     # Every search (a track's query of one kind) was answered once: none was made twice.
     assert max(searched.values()) == 1
+    end(session)
+
+
+def test_a_resume_at_once_is_not_paused_again_by_answers_from_before_it(qtbot, tmp_path):
+    """The person reconnects while the other searches' refusals are still on their way."""
+    from collections import Counter
+
+    server = DemoServerConfig(latency_s=0.005, limit=500, burst=50, seed=4)
+    settings = Settings(
+        workers=4, spotify=RateSettings(200, 20), ytmusic=RateSettings(200, 20), retry=QUICK_RETRY
+    )
+    session, services = make_session(tmp_path, small_catalogue(extra_spotify=30), server, settings)
+    server_side = services[ServiceId.YTMUSIC].server
+    real_search = server_side.search
+    searched: Counter[tuple[str, str]] = Counter()  # what reached the service
+    state = {"expired": False}
+    lock = threading.Lock()
+
+    def search(text, kind):
+        with lock:
+            if state["expired"]:
+                raise DemoHTTPError(401, "please reconnect")
+            searched[(text, kind)] += 1
+            if sum(searched.values()) == 8:
+                state["expired"] = True
+        return real_search(text, kind)
+
+    server_side.search = search
+    source = session.context.services[ServiceId.SPOTIFY]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan([p for p in source.list_playlists() if p.name == "Evening"])
+
+    def reconnect_at_once(_message: str, _reconnect: bool) -> None:
+        # Every worker ends its job (refused, or stopped at its permit) while this slot holds
+        # the event loop: their answers are queued, not yet delivered, when the run resumes.
+        deadline = time.monotonic() + 10
+        while session.active_workers() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        with lock:
+            state["expired"] = False
+        session.resume()
+
+    session.blocked.connect(reconnect_at_once)
+    with qtbot.waitSignal(session.searchFinished, timeout=20_000) as finished:
+        session.search()
+    assert finished.args == [False]
+    assert session.state is RunState.READY
+    assert all(row.status.is_final for row in session.rows)
+    assert max(searched.values()) == 1  # no search made twice
     end(session)

@@ -72,7 +72,7 @@ def test_youtube_music_oauth_device_flow_with_ones_own_client(test_keyring):
     assert accounts.connected(ServiceId.YTMUSIC)
     saved = test_keyring.values[(SERVICE_NAME, "ytmusic-oauth")]
     assert "1//refreshSECRET" in saved and "my-secret" in saved
-    client = accounts._ytmusic_client(YTMusic)  # the real library takes the saved token
+    client = accounts._ytmusic_client(YTMusic, s)  # the real library takes the saved token
     assert str(client.auth_type).endswith("OAUTH_CUSTOM_CLIENT")
     accounts.disconnect(ServiceId.YTMUSIC)
     assert not accounts.connected(ServiceId.YTMUSIC)

@@ -2,75 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import threading
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from songbird_gui.app import Songbird
-from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
+from songbird_gui.core.settings import RateSettings, Settings
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.engine.session import RunState
-from songbird_gui.services.demo import DemoConfig, DemoServerConfig
+from songbird_gui.services.demo import DemoServerConfig
+from songbird_gui.services.demo_server import DemoHTTPError
 from songbird_gui.ui.launch import create_window
 from songbird_gui.ui.main_window import DEMO_BANNER
-from tests.demo_catalogue import small_catalogue
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-FAST_SETTINGS = Settings(
-    workers=4,
-    spotify=RateSettings(200, 20),
-    ytmusic=RateSettings(200, 20),
-    retry=RetrySettings(base_delay_s=0.001, max_delay_s=0.01),
-)
-
-
-def make_window(
-    qtbot,
-    tmp_path: Path,
-    server: DemoServerConfig,
-    extra: int = 0,
-    settings: Settings = FAST_SETTINGS,
-):
-    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
-    config = DemoConfig(
-        spotify=server,
-        ytmusic=server,
-        state_dir=paths.demo_state_dir,
-        catalogue=small_catalogue(extra),
-    )
-    songbird = Songbird(paths, demo=config, settings=settings)
-    window = create_window(
-        songbird, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    )
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.playlist_model.rowCount() > 0, timeout=10_000)
-    return window, songbird.demo_services()
-
-
-def tick(window, name: str) -> None:
-    for row in range(window.playlist_model.rowCount()):
-        index = window.playlist_model.index(row, 0)
-        if index.data() == name:
-            window.playlist_model.setData(
-                index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
-            )
-            return
-    raise AssertionError(f"no playlist {name}")
-
-
-def save(widget, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    widget.grab().save(str(ARTIFACTS / name))
-
-
-@pytest.fixture
-def fast() -> DemoServerConfig:
-    return DemoServerConfig(latency_s=0.003, limit=1000, burst=100)
+from tests.ui.window_helpers import make_window, save, tick
 
 
 def test_sync_review_apply_with_the_keyboard(qtbot, tmp_path, fast):
@@ -245,22 +189,23 @@ def test_copy_diagnostics_has_what_a_bug_report_needs_and_no_secret(qtbot, tmp_p
 
 
 def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_path, fast):
-    from songbird_gui.core.errors import AuthExpired
-
     window, services = make_window(qtbot, tmp_path, fast, extra=30)
-    target = services[ServiceId.YTMUSIC]
-    real_search = target.search
+    server_side = services[ServiceId.YTMUSIC].server
+    real_search = server_side.search
     calls = {"n": 0, "expired": False}
+    lock = threading.Lock()  # the searches run on the pool's threads
 
-    def search(query):
-        calls["n"] += 1
-        if calls["n"] == 10:
-            calls["expired"] = True
-        if calls["expired"]:
-            raise AuthExpired("the YouTube Music session has expired: please reconnect")
-        return real_search(query)
+    def search(text, kind):
+        with lock:
+            calls["n"] += 1
+            if calls["n"] == 10:
+                calls["expired"] = True
+            expired = calls["expired"]
+        if expired:
+            raise DemoHTTPError(401, "please reconnect")
+        return real_search(text, kind)
 
-    target.search = search
+    server_side.search = search
     tick(window, "Evening")
     window.sync_action.trigger()
     qtbot.waitUntil(lambda: window.session.paused, timeout=20_000)
@@ -269,7 +214,8 @@ def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_pa
     assert window.sync_action.isEnabled()
     save(window, "main-window-paused.png")
 
-    calls["expired"] = False  # reconnected
+    with lock:
+        calls["expired"] = False  # reconnected
     session = window.session
     with qtbot.waitSignal(session.searchFinished, timeout=20_000):
         window.sync_action.trigger()
