@@ -13,6 +13,7 @@ command line (`cli.py`) import it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from songbird_gui.core.paths import AppPaths
@@ -27,6 +28,8 @@ from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.session import SyncContext
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, demo_services
+
+log = logging.getLogger(__name__)
 
 
 def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
@@ -73,7 +76,11 @@ class Songbird:
         self.settings = settings or self.settings_file.load()
         self.accounts = accounts
         self._demo_config = demo
+        # A damaged store is moved aside and a new one begun (`store.recovery_message` says
+        # where it went); one from a newer Songbird raises StoreTooNew, left untouched.
         self.store = MatchStore(self.paths.match_store)
+        if self.store.recovery_message:
+            log.warning(self.store.recovery_message)
         self.throttles = build_throttles(self.settings)
         self._demo_services: dict[ServiceId, MusicService] = {}
 

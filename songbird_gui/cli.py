@@ -26,6 +26,7 @@ from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.planner import estimate_search
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings, SettingsFile
+from songbird_gui.core.store import StoreTooNew
 from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
 from songbird_gui.engine.summary import plural
@@ -41,6 +42,7 @@ EXIT_USAGE = 2
 EXIT_UNKNOWN_PLAYLIST = 3
 EXIT_SERVICE = 4
 EXIT_NO_ACCOUNT = 5
+EXIT_STORE = 1  # the match store is from a newer Songbird
 EXIT_INTERRUPTED = 130
 
 # How long, once the loop has returned, a run may take to let its last request end.
@@ -179,10 +181,17 @@ class Command:
         """The composition root, on the demo library with --demo, else on the accounts."""
         if self._songbird is None:
             settings = self._settings(SettingsFile(self.paths.settings_file).load())
-            if self.args.demo:
-                self._songbird = Songbird(self.paths, demo=self._demo_config(), settings=settings)
-            else:
-                self._songbird = Songbird(self.paths, accounts=Accounts(), settings=settings)
+            try:
+                if self.args.demo:
+                    self._songbird = Songbird(
+                        self.paths, demo=self._demo_config(), settings=settings
+                    )
+                else:
+                    self._songbird = Songbird(self.paths, accounts=Accounts(), settings=settings)
+            except StoreTooNew as error:
+                raise CliError(str(error), EXIT_STORE) from error
+            if self._songbird.store.recovery_message:
+                print(f"songbird: {self._songbird.store.recovery_message}", file=sys.stderr)
         return self._songbird
 
     def _demo_config(self) -> DemoConfig:

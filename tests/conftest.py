@@ -15,10 +15,26 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
+from hypothesis import core as hypothesis_core
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Property tests draw from one seed, printed in the header, so that any failure reproduces
+# (`--hypothesis-seed=N` or SONGBIRD_HYPOTHESIS_SEED=N picks another).
+DEFAULT_HYPOTHESIS_SEED = 20261202
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("hypothesis_seed", None) is None:
+        seed = int(os.environ.get("SONGBIRD_HYPOTHESIS_SEED", DEFAULT_HYPOTHESIS_SEED))
+        hypothesis_core.global_force_seed = seed  # type: ignore[attr-defined]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = hypothesis_core.global_force_seed  # type: ignore[attr-defined]
+    return f"hypothesis seed: {seed} (another: --hypothesis-seed=N)"
 
 
 @pytest.fixture(autouse=True)

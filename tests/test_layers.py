@@ -1,4 +1,10 @@
-"""The four layers import only the layers before them: core < services < engine < ui."""
+"""The four layers import only the layers before them: core < services < engine < ui.
+
+The modules at the package's top level sit between engine and ui: the composition root
+(`app`), the command line, diagnostics, logging. They may use the layers below, never the
+window; only the entry point `__main__` starts it. No layer imports a top-level module but
+the package root (`resources_path`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "songbird_gui"
 ORDER = ["core", "services", "engine", "ui"]
+TOP_LEVEL = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -49,3 +56,28 @@ def test_core_and_services_import_without_qt():
     code = "import sys; sys.modules['PySide6'] = None\n" + "".join(f"import {m}\n" for m in modules)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_top_level_modules_use_the_layers_below_and_never_the_window():
+    wrong = []
+    for name in TOP_LEVEL:
+        for imported in imported_modules(PACKAGE / f"{name}.py"):
+            parts = imported.split(".")
+            if parts[0] == "songbird_gui" and len(parts) > 1 and parts[1] == "ui":
+                wrong.append(f"{name}.py imports {imported}")
+    assert wrong == []
+
+
+def test_no_layer_imports_a_top_level_module():
+    wrong = []
+    for layer in ORDER:
+        for path in (PACKAGE / layer).rglob("*.py"):
+            for imported in imported_modules(path):
+                parts = imported.split(".")
+                if parts[0] == "songbird_gui" and len(parts) > 1 and parts[1] in TOP_LEVEL:
+                    if layer == "ui" and parts[1] in ("app", "diagnostics", "logging_setup"):
+                        continue  # the window is built on the composition root
+                    if layer == "ui" and parts[1] in ("desktop_entry", "qt_platform"):
+                        continue  # songbird-gui's own maintenance tasks and platform check
+                    wrong.append(f"{path.relative_to(PACKAGE)} imports {imported}")
+    assert wrong == []

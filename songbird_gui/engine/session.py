@@ -709,17 +709,22 @@ def make_plans(
         listed: Sequence[Playlist],
     ) -> tuple[list[Playlist | None], dict[str, Callable[[], list[Track]]]]:
         existing = [find_target_playlist(p, listed) for p in playlists]
-        wanted = {e.id: partial(target.playlist_tracks, e) for e in existing if e}
+        wanted: dict[str, Callable[[], list[Track]]] = {
+            e.id: partial(target.playlist_tracks, e) for e in existing if e
+        }
         return existing, wanted
 
+    source_tracks: list[list[Track]]
     held_lists: list[list[Track]]
     if target_playlists is None:
-        listed, *source_tracks = gather([target.list_playlists, *source_reads])
+        reads: list[Callable[[], Any]] = [target.list_playlists, *source_reads]
+        listed, *source_tracks = gather(reads)
         existing, wanted = target_reads(listed)
         held_lists = gather(list(wanted.values()))
     else:
         existing, wanted = target_reads(target_playlists)
-        both = gather([*source_reads, *wanted.values()])
+        together: list[Callable[[], list[Track]]] = [*source_reads, *wanted.values()]
+        both = gather(together)
         source_tracks, held_lists = both[: len(playlists)], both[len(playlists) :]
     held = dict(zip(wanted, held_lists, strict=True))
     return [

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QSettings, QSize
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from songbird_gui import __version__, resources_path
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.store import StoreTooNew
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.qt_platform import prepare_platform
 from songbird_gui.services.accounts import Accounts
@@ -56,7 +57,12 @@ def run_window(argv: Sequence[str], songbird: Songbird | None = None) -> int:
     QApplication.setDesktopFileName("io.github.songbird.Songbird")
     QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    songbird = songbird or Songbird(paths, accounts=Accounts())
+    try:
+        songbird = songbird or Songbird(paths, accounts=Accounts())
+    except StoreTooNew as error:
+        print(f"songbird-gui: {error}", file=sys.stderr)
+        QMessageBox.critical(None, "Songbird", str(error))
+        return 1
     window = create_window(songbird)
     window.show()
     code = app.exec()

@@ -115,7 +115,11 @@ class MainWindow(QMainWindow):
     # -- building ---------------------------------------------------------------------------
 
     def _action(
-        self, text: str, shortcut: QKeySequence | str, tip: str, slot: Callable[[], None]
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str,
+        tip: str,
+        slot: Callable[[], object],
     ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
@@ -312,6 +316,18 @@ class MainWindow(QMainWindow):
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.banner.setVisible(self.demo)
         layout.addWidget(self.banner)
+        # Something the person must know once (a damaged store kept aside): until they close it.
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setStyleSheet(
+            "QLabel#notice { background: #fde7e5; color: #410e0b; padding: 6px 10px;"
+            " border: 1px solid #e8a29c; border-radius: 4px; }"
+        )
+        self.notice.setText(self.songbird.store.recovery_message or "")
+        self.notice.setVisible(bool(self.notice.text()))
+        layout.addWidget(self.notice)
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
 
@@ -368,7 +384,7 @@ class MainWindow(QMainWindow):
             value = s.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 widget.restoreState(value)
-        direction = int(s.value("sync/direction", 0) or 0)
+        direction = int(str(s.value("sync/direction", 0) or 0))
         self._direction_index = direction if 0 <= direction < len(DIRECTIONS) else 0
         self.direction.blockSignals(True)
         self.direction.setCurrentIndex(self._direction_index)

@@ -72,6 +72,8 @@ class PlaylistModel(FlatTableModel):
         return len(self._playlists)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == NAME:
             flags |= Qt.ItemFlag.ItemIsUserCheckable

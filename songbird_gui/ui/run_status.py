@@ -8,8 +8,9 @@ those temporary messages instead, which time out.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QTimer, SignalInstance, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from songbird_gui.core.types import ServiceId, TrackStatus
@@ -59,7 +60,9 @@ class RunStatus(QWidget):
                 signal.connect(slot)
         self._on_state()
 
-    def _connections(self, session: SyncSession) -> list[tuple[object, object]]:
+    def _connections(
+        self, session: SyncSession
+    ) -> list[tuple[SignalInstance, Callable[..., None]]]:
         return [
             (session.stateChanged, self._on_state),
             (session.progress, self._on_progress),

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PLAYLIST = "World Sounds"
 TIMEOUT_S = 60.0
@@ -70,12 +71,13 @@ def run_self_test() -> int:
         session.applied.connect(lambda reports: on_applied(session, reports))
         session.failed.connect(lambda message: finish(False, message))
 
-    def on_applied(session: object, reports: list) -> None:
+    def on_applied(session: object, reports: list[Any]) -> None:
         rows = getattr(session, "rows", [])
         report["tracks"] = len(rows)
-        report["final"] = sum(1 for r in rows if r.status.is_final)
-        report["added"] = sum(r.added for r in reports)
-        ok = bool(rows) and report["final"] == len(rows) and int(report["added"]) > 0
+        final = sum(1 for r in rows if r.status.is_final)
+        added = sum(r.added for r in reports)
+        report["final"], report["added"] = final, added
+        ok = bool(rows) and final == len(rows) and added > 0
         finish(ok, "" if ok else "the sync did not complete")
 
     def wait_for_playlists() -> None:

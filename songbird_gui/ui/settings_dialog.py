@@ -63,13 +63,13 @@ class _RateEditor(QGroupBox):
         self.rate.setDecimals(1)
         self.rate.setSuffix(" requests/s")
         self.rate.setValue(rate.rate)
-        self.window = QDoubleSpinBox()
-        self.window.setRange(0.0, 3600.0)
-        self.window.setDecimals(0)
-        self.window.setSuffix(" s")
-        self.window.setSpecialValueText("none (a burst at most)")
-        self.window.setValue(rate.window_s)
-        self.window.setToolTip(
+        self.window_s = QDoubleSpinBox()
+        self.window_s.setRange(0.0, 3600.0)
+        self.window_s.setDecimals(0)
+        self.window_s.setSuffix(" s")
+        self.window_s.setSpecialValueText("none (a burst at most)")
+        self.window_s.setValue(rate.window_s)
+        self.window_s.setToolTip(
             "The window over which the service counts requests (Spotify: a rolling 30 s); "
             "at most rate × window requests go in any such window"
         )
@@ -85,7 +85,7 @@ class _RateEditor(QGroupBox):
         self.problem = _problem_label()
         form = QFormLayout(self)
         form.addRow("&Rate", _beside(self.rate, self.problem))
-        form.addRow("&Window", self.window)
+        form.addRow("&Window", self.window_s)
         form.addRow("&Burst", self.burst)
         form.addRow(self.adaptive)
 
@@ -94,19 +94,19 @@ class _RateEditor(QGroupBox):
             self._rate,
             rate=self.rate.value(),
             burst=self.burst.value(),
-            window_s=self.window.value(),
+            window_s=self.window_s.value(),
             adaptive=self.adaptive.isChecked(),
         )
 
     def set_value(self, rate: RateSettings) -> None:
         self.rate.setValue(rate.rate)
-        self.window.setValue(rate.window_s)
+        self.window_s.setValue(rate.window_s)
         self.burst.setValue(rate.burst)
         self.adaptive.setChecked(rate.adaptive)
 
     def problem_text(self) -> str:
         """Why the values cannot stand (empty: they can)."""
-        window = self.window.value()
+        window = self.window_s.value()
         if window and self.rate.value() * window < 1:
             return "less than one request per window: raise the rate or the window"
         return ""
@@ -170,7 +170,7 @@ class SettingsDialog(QDialog):
             spin.valueChanged.connect(self._check)
         for editor in (self.spotify, self.ytmusic):
             editor.rate.valueChanged.connect(self._check)
-            editor.window.valueChanged.connect(self._check)
+            editor.window_s.valueChanged.connect(self._check)
         self._check()
 
     @property
