@@ -11,6 +11,13 @@ manifest's `missing` list says so), and ytmusicapi reads nothing from it but `pl
 State is what a person would see on the services: the playlists, their entries in order,
 the liked songs, and which login is accepted. Reads and writes hold one lock, so a burst
 of concurrent requests sees each write whole.
+
+Long playlists are read in pages, as the services serve them: Spotify's `/items` in pages of
+100 linked by `next`, and YouTube Music's in the 2025 continuation style that ytmusicapi
+1.12.3 follows by itself for `get_playlist(limit=None)` (a `continuationItemRenderer` closing
+each page, then `appendContinuationItemsAction` answers). Only a public playlist of 2025-06
+was recorded with a continuation (the manifest's `missing` list says no owned one was), so a
+YouTube Music playlist longer than one page is served in that recording's shape.
 """
 
 from __future__ import annotations
@@ -141,6 +148,19 @@ _LAST = [
     "Jessop", "Kimble", "Lowry", "Mercer", "Norcross", "Oakes",
 ]
 # fmt: on
+
+
+def long_catalogue(count: int) -> tuple[list[Song], list[Song]]:
+    """`count` songs on each service for long reads (never searched: the titles may share
+    words), in the id scheme of `twin_catalogue`."""
+    spotify, ytmusic = [], []
+    for i in range(count):
+        words = (_ADJECTIVES[i % len(_ADJECTIVES)], _NOUNS[(i // len(_ADJECTIVES)) % len(_NOUNS)])
+        title = f"{words[0].title()} {words[1].title()} No. {i}"
+        artist = f"{_FIRST[i % len(_FIRST)]} {_LAST[(i // len(_FIRST)) % len(_LAST)]}"
+        spotify.append(Song(f"sp{i:020d}", title, artist, f"{title} EP", 120 + i % 200))
+        ytmusic.append(Song(f"yt{i:09d}", title, artist, f"{title} EP", 121 + i % 200))
+    return spotify, ytmusic
 
 
 def twin_catalogue(count: int) -> tuple[list[Song], list[Song]]:
@@ -291,6 +311,9 @@ class FakeSpotify:
 _YT_SEARCH = "ytmusic/search_songs_en_2022-10-25_abstrakt-nobody-else.json"
 _YT_VIDEOS = "ytmusic/search_videos_en_2022-02-08_lost-kings-tove-styrke-kuur-kbubs-dcb-stuck.json"
 _YT_PLAYLIST = "ytmusic/get_playlist_owned_youtui_2024-06-24.json"
+# The only recorded playlist read with continuations (2025 style): a public playlist.
+_YT_LONG_PLAYLIST = "ytmusic/get_playlist_public_not-owned_youtui_2025-06-04.json"
+_YT_CONTINUATION = "ytmusic/get_playlist_public_not-owned_youtui_2025-06-04_continuation.json"
 _YT_LIBRARY = "ytmusic/get_library_playlists_youtui_2023-11.json"
 
 
@@ -328,6 +351,8 @@ class YouTubePlaylist:
 
 class FakeYouTubeMusic:
     """Enough of innertube for a whole sync: search, library, playlists, create, add."""
+
+    PAGE = 100  # entries per page of a playlist read (the recorded pages hold 102)
 
     def __init__(self, catalogue: Iterable[Song], session: str = "session-1") -> None:
         self.songs = {s.id: s for s in catalogue}
@@ -386,6 +411,8 @@ class FakeYouTubeMusic:
         return entry
 
     def _playlist_page(self, playlist: YouTubePlaylist) -> Answer:
+        if len(playlist.entries) > self.PAGE:
+            return self._long_playlist_page(playlist)
         answer = copy.deepcopy(_template(_YT_PLAYLIST))
         shelf = _find(answer, "musicPlaylistShelfRenderer")[0]
         template = shelf["contents"][0]
@@ -395,6 +422,38 @@ class FakeYouTubeMusic:
         if not shelf["contents"]:
             del shelf["contents"]  # an empty playlist has only its `emptyState`
         shelf.pop("continuations", None)
+        return made_up(answer)
+
+    def _entries(self, playlist: YouTubePlaylist, offset: int, template: Any) -> list[Any]:
+        """One page of entries from `offset`, closed by a continuation when more follow."""
+        ids = playlist.entries[offset : offset + self.PAGE]
+        contents = [self._playlist_entry(self.songs[i], template) for i in ids]
+        if offset + self.PAGE < len(playlist.entries):
+            closing = copy.deepcopy(_continuation_item())
+            command = closing["continuationItemRenderer"]["continuationEndpoint"]
+            command["continuationCommand"]["token"] = continuation_token(
+                playlist.id, offset + self.PAGE
+            )
+            contents.append(closing)
+        return contents
+
+    def _long_playlist_page(self, playlist: YouTubePlaylist) -> Answer:
+        answer = copy.deepcopy(_template(_YT_LONG_PLAYLIST))
+        shelf = _find(answer, "musicPlaylistShelfRenderer")[0]
+        shelf["contents"] = self._entries(playlist, 0, shelf["contents"][0])
+        shelf["playlistId"] = playlist.id
+        return made_up(answer)
+
+    def _continuation(self, token: str) -> Answer:
+        playlist_id, _, offset = token.rpartition(":")
+        playlist = self.playlists.get(playlist_id)
+        if playlist is None or not offset.isdigit():
+            return _youtube_error(400, "Request contains an invalid argument.", "INVALID_ARGUMENT")
+        answer = copy.deepcopy(_template(_YT_CONTINUATION))
+        action = _find(answer, "appendContinuationItemsAction")[0]
+        template = action["continuationItems"][0]
+        action["continuationItems"] = self._entries(playlist, int(offset), template)
+        action["targetId"] = playlist.id
         return made_up(answer)
 
     def _library(self) -> Answer:
@@ -433,6 +492,8 @@ class FakeYouTubeMusic:
         body = request.json()
         if endpoint == "search":
             return self._search(request)
+        if endpoint == "browse" and body.get("continuation"):
+            return self._continuation(str(body["continuation"]))
         if endpoint == "browse":
             browse_id = str(body.get("browseId") or "")
             if browse_id == "FEmusic_liked_playlists":
@@ -455,6 +516,17 @@ class FakeYouTubeMusic:
             playlist.entries.extend(str(i) for i in ids)
             return recorded("ytmusic/add_playlist_items_success_youtui_2024-06-26.json")
         return _youtube_error(404, f"no fake for {endpoint}", "NOT_FOUND")
+
+
+def continuation_token(playlist_id: str, offset: int) -> str:
+    """The token of the page of `playlist_id` that starts at `offset` (opaque to clients)."""
+    return f"{playlist_id}:{offset}"
+
+
+@cache
+def _continuation_item() -> Any:
+    """The recorded `continuationItemRenderer` that closes a page with more to come."""
+    return _find(_template(_YT_LONG_PLAYLIST), "musicPlaylistShelfRenderer")[0]["contents"][-1]
 
 
 @cache

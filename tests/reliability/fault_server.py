@@ -2,20 +2,30 @@
 
 `FaultServer` listens on loopback only, on a port the system picks, and answers with the fake
 APIs of fake_apis.py, chosen by the Host header the client sent. Before answering it applies
-the first `Fault` whose rule matches the request: a 429 with or without Retry-After, a 5xx, an
-answer slower than the client's timeout, a reset connection, a body cut short, a body that is
-not JSON, or the end of the login. Every request is logged with its arrival time, so a test
-can check the rate the server saw and that each Retry-After was honoured.
+the first `Fault` whose rule matches the request: a 429 with or without Retry-After, a 429
+naming a quota, a 403 in Spotify's words, a 5xx, an answer that never comes before the
+client gives up, a reset connection, a body cut short, a body that is not JSON, or the end of
+the login. Every request is logged with its arrival time, so a test can check the rate the
+server saw and that each Retry-After was honoured.
 
-`LoopbackAdapter` is the client side: a transport adapter (Songbird's own `TimeoutAdapter`)
-that sends each https://api.spotify.com/ and https://music.youtube.com/ request to the
-server instead, over a real TCP connection, with the Host header of the real service. The
-libraries and the adapters above them run unchanged.
+`LoopbackAdapter` is the client side: the transport adapter under Songbird's own throttled
+session (`route_to` makes `http_session.transport_adapter` return it), which sends each
+https://api.spotify.com/ and https://music.youtube.com/ request to the server instead, over a
+real TCP connection, with the Host header of the real service. The libraries, the throttle
+and the adapters above it run unchanged. It numbers each request (a header the server logs)
+and notes on the server when it sent the request and when the answer (or the failure) came
+back, on which thread: with the retry policy's recorded draws (`RecordingRandom`) that shows
+exactly how long each retry waited.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import json
+import random
 import re
+import select
 import socket
 import struct
 import threading
@@ -27,8 +37,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
 import requests
 
+from songbird_gui.services import http_session
 from songbird_gui.services.http_session import TimeoutAdapter
 from tests.reliability.fake_apis import (
     SPOTIFY_HOST,
@@ -46,11 +58,18 @@ class FaultKind(Enum):
     ERROR_500 = "500"
     ERROR_502 = "502"
     ERROR_503 = "503"
-    SLOW = "slower than the client's timeout"
+    SLOW = "no answer before the client's timeout"
     RESET = "connection reset"
     TRUNCATED = "body cut short"
     MALFORMED = "body not JSON"
     EXPIRE = "login expired (401 from then on)"
+    QUOTA = "429 naming a quota"
+    REFUSED = "403 in words"
+
+
+REQUEST_ID = "X-Fault-Test-Request"  # the client's number for a request, logged by the server
+# How long a SLOW answer waits at most for the client to give up (it always does first).
+HANGUP_WAIT_S = 60.0
 
 
 @dataclass
@@ -61,7 +80,9 @@ class Fault:
     innertube endpoint is the path). The first `after` matching requests pass; the next
     `times` get the fault. `lands` says whether the request is carried out before its
     answer goes wrong (a write whose answer is lost) or not at all (the default). An EXPIRE
-    fault ends the login of the service the request went to, from that request on.
+    fault ends the login of the service the request went to, from that request on. A SLOW
+    answer comes only once the client has given up and closed the connection. `message` is
+    the service's words in a REFUSED or QUOTA answer.
     """
 
     kind: FaultKind
@@ -70,6 +91,7 @@ class Fault:
     after: int = 0
     retry_after: int = 1
     lands: bool = False
+    message: str = ""
     seen: int = 0
     fired: int = 0
 
@@ -91,6 +113,44 @@ class Logged:
     status: int | None  # None: no answer (reset, or cut short)
     fault: FaultKind | None
     text: str  # a search's query, for "was this track searched again?"
+    page: str = ""  # which page of a read: Spotify's offset, YouTube Music's browse or token
+    request_id: int | None = None  # the client's number (see `Sent`)
+    retry_after: float | None = None  # the Retry-After of a 429 the server sent
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One request as the client's transport saw it (clock: time.monotonic)."""
+
+    request_id: int
+    thread: int  # threading.get_ident() of the thread that sent it
+    started: float  # before the request was sent
+    ended: float  # once its answer was read whole, or the sending failed
+    error: str | None  # the exception that ended it (a timeout, a reset, a body cut short)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One backoff drawn by a retry policy: on which thread, when, how many seconds."""
+
+    thread: int
+    at: float
+    seconds: float
+
+
+class RecordingRandom(random.Random):
+    """A retry policy's random source that keeps every backoff it draws (`draws`)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.draws: list[Draw] = []
+        self._lock = threading.Lock()
+
+    def uniform(self, a: float, b: float) -> float:
+        seconds = super().uniform(a, b)
+        with self._lock:
+            self.draws.append(Draw(threading.get_ident(), time.monotonic(), seconds))
+        return seconds
 
 
 @dataclass
@@ -100,12 +160,15 @@ class FaultServer:
     spotify: FakeSpotify
     ytmusic: FakeYouTubeMusic
     faults: list[Fault] = field(default_factory=list)
-    slow_s: float = 1.5
     log: list[Logged] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._stopped = False
+        self._ids = itertools.count(1)
+        self.sent: list[Sent] = []  # the client side of each request (`LoopbackAdapter`)
+        # Written to when the server stops: wakes a SLOW answer still waiting for a hang-up.
+        self._wake_reader, self._wake_writer = socket.socketpair()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -124,13 +187,38 @@ class FaultServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
         with self._lock:
-            self._stopped = True  # a slow answer's thread, still asleep, logs nothing more
+            self._stopped = True  # a slow answer's thread, still waiting, logs nothing more
+        self._wake_writer.send(b"x")
+        self._wake_writer.close()
+        self._wake_reader.close()  # a SLOW answer still waiting has been woken, or is done
+
+    # -- the client side (LoopbackAdapter) ----------------------------------------------
+
+    def next_request_id(self) -> int:
+        with self._lock:
+            return next(self._ids)
+
+    def note_sent(self, sent: Sent) -> None:
+        with self._lock:
+            self.sent.append(sent)
+
+    def logs(self) -> tuple[list[Logged], list[Sent]]:
+        """The server's log and the client's, as they are now."""
+        with self._lock:
+            return list(self.log), list(self.sent)
 
     # -- what a test reads --------------------------------------------------------------
 
     def requests_to(self, host: str, label: str = "") -> list[Logged]:
         with self._lock:
             return [r for r in self.log if r.host == host and re.search(label, r.label)]
+
+    def lift(self, kind: FaultKind) -> None:
+        """No more faults of `kind` from now on (a quota renewed, a refusal put right)."""
+        with self._lock:
+            for fault in self.faults:
+                if fault.kind is kind:
+                    fault.times = fault.fired
 
     def fired(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -152,13 +240,26 @@ class FaultServer:
         text = ""
         if request.label.endswith("/search"):
             text = request.query.get("q", "") or str(request.json().get("query") or "")
+        number = request.headers.get(REQUEST_ID.lower(), "")
+        kind = fault.kind if fault else None
+        retry_after = fault.retry_after if fault and kind is FaultKind.RATE_LIMITED else None
         with self._lock:
             if self._stopped:
                 return
             self.log.append(
-                Logged(arrived, request.host, request.label, status,
-                       fault.kind if fault else None, text)
+                Logged(arrived, request.host, request.label, status, kind, text,
+                       _page_of(request), int(number) if number.isdigit() else None,
+                       retry_after)
             )  # fmt: skip
+
+    def _wait_for_hangup(self, connection: socket.socket) -> None:
+        """Block until the client closes `connection` (it gave up waiting), or the server
+        stops: an answer that never comes in time, whatever the client's timeout and the
+        machine's load."""
+        # The client sends nothing more on a connection it waits on: it becomes readable when
+        # the client closes it (an end of file), after its timeout.
+        with contextlib.suppress(OSError, ValueError):  # the server closed the waker first
+            select.select([connection, self._wake_reader], [], [], HANGUP_WAIT_S)
 
     def _answer(self, request: Request) -> Answer:
         api = self.spotify if request.host == SPOTIFY_HOST else self.ytmusic
@@ -216,7 +317,7 @@ class FaultServer:
                     self._reset()
                     return
                 if kind is FaultKind.SLOW:
-                    time.sleep(server.slow_s)
+                    server._wait_for_hangup(self.connection)
                 answer = _faulty(answer, kind, fault)
                 status = None if kind is FaultKind.TRUNCATED else answer.status
                 server._record(request, arrived, status, fault)
@@ -254,7 +355,32 @@ class FaultServer:
         return Handler
 
 
+def _page_of(request: Request) -> str:
+    """Which page of a read `request` asks for ("" for anything else)."""
+    if request.method == "GET" and request.path.endswith(("/items", "/me/tracks", "/playlists")):
+        return f"offset={request.query.get('offset', '0')}"
+    if request.path.endswith("/youtubei/v1/browse"):
+        body = request.json()
+        return str(body.get("continuation") or body.get("browseId") or "")
+    return ""
+
+
+def spotify_error(status: int, message: str, reason: str | None = None) -> bytes:
+    """Spotify's error object, {"error": {"status", "message"}}, with a `reason` when given."""
+    error: dict[str, Any] = {"status": status, "message": message}
+    if reason is not None:
+        error["reason"] = reason
+    return json.dumps({"error": error}).encode()
+
+
 def _faulty(answer: Answer, kind: FaultKind | None, fault: Fault | None) -> Answer:
+    if kind is FaultKind.QUOTA and fault is not None:
+        # Spotify's documented error object carries status and message; the 2026 reports of
+        # quota refusals add a "reason" naming the quota. No such answer has been recorded.
+        body = spotify_error(429, fault.message or "Quota exceeded", "QUOTA_EXCEEDED")
+        return Answer(429, body)
+    if kind is FaultKind.REFUSED and fault is not None:
+        return Answer(403, spotify_error(403, fault.message))
     if kind is FaultKind.RATE_LIMITED and fault is not None:
         limited = recorded("spotify/error_429_rate_limit_2023-09.json")
         return Answer(429, limited.body, {"Retry-After": str(fault.retry_after)})
@@ -272,9 +398,9 @@ def _faulty(answer: Answer, kind: FaultKind | None, fault: Fault | None) -> Answ
 class LoopbackAdapter(TimeoutAdapter):
     """Sends the services' requests to the fault server; any other host fails the test."""
 
-    def __init__(self, address: tuple[str, int], timeout: float) -> None:
+    def __init__(self, server: FaultServer, timeout: float) -> None:
         super().__init__(timeout)
-        self.address = address
+        self.server = server
 
     def send(  # type: ignore[override]
         self, request: requests.PreparedRequest, **kwargs: Any
@@ -283,16 +409,30 @@ class LoopbackAdapter(TimeoutAdapter):
         if url.hostname not in (SPOTIFY_HOST, YTMUSIC_HOST):
             raise AssertionError(f"a request left for {url.hostname}")
         request = request.copy()
-        host, port = self.address
+        host, port = self.server.address
         request.url = urllib.parse.urlunsplit(("http", f"{host}:{port}", url.path, url.query, ""))
         request.headers["Host"] = url.netloc
-        return super().send(request, **kwargs)
+        number = self.server.next_request_id()
+        request.headers[REQUEST_ID] = str(number)
+        started, error = time.monotonic(), None
+        try:
+            response = super().send(request, **kwargs)
+            if not kwargs.get("stream"):
+                response.content  # noqa: B018 - read whole here: the answer's end is logged
+            return response
+        except Exception as failure:
+            error = type(failure).__name__
+            raise
+        finally:
+            ended = time.monotonic()
+            self.server.note_sent(Sent(number, threading.get_ident(), started, ended, error))
 
 
-def loopback_session(server: FaultServer, timeout: float) -> requests.Session:
-    """A session like Songbird's own (`http_session`), whose requests go to `server`."""
-    session = requests.Session()
-    adapter = LoopbackAdapter(server.address, timeout)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
+def route_to(server: FaultServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every session Songbird builds (`http_session`) puts its requests on the wire to
+    `server`: the network edge moves, the throttle and everything above it stay the product's."""
+
+    def transport(timeout: float) -> LoopbackAdapter:
+        return LoopbackAdapter(server, timeout)
+
+    monkeypatch.setattr(http_session, "transport_adapter", transport)

@@ -1,9 +1,10 @@
 """After a whole session on the real services, no secret is in any file Songbird wrote.
 
 The accounts are connected the way a person connects them (pasted YouTube Music headers, a
-Spotify token in the keyring); the window composes the real adapters from the keyring, as
-the app does, and their requests go to the fault server, which serves recorded responses
-and checks the login on each request. The log runs at DEBUG. After a sync, an apply and
+Spotify token in the keyring); the window is built on the composition root, which composes
+the real adapters from the keyring and their throttled sessions, as the app does; only the
+transport under those sessions is pointed at the fault server, which serves recorded
+responses and checks the login on each request. The log runs at DEBUG. After a sync, an apply and
 "Copy diagnostics", every file under the config, data and log folders (QSettings' file
 included) and the clipboard are searched for each token, cookie and header value.
 """
@@ -16,16 +17,16 @@ import time
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.logging_setup import setup_logging
-from songbird_gui.services import http_session, spotify_auth
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.secrets import SPOTIFY_CLIENT_ID, SecretStore
 from songbird_gui.services.spotify_auth import SCOPES, KeyringCacheHandler
 from songbird_gui.ui.launch import create_window
 from tests.reliability.fake_apis import FakeSpotify, FakeYouTubeMusic, twin_catalogue
-from tests.reliability.fault_server import FaultServer, loopback_session
+from tests.reliability.fault_server import FaultServer, route_to
 
 ACCESS_TOKEN = "BQDaccessTOKENsecret0123456789"
 REFRESH_TOKEN = "AQBrefreshTOKENsecret987654321"
@@ -70,15 +71,12 @@ def test_a_real_service_session_leaves_no_secret_in_any_file(
     accounts = connect(SecretStore())
 
     with FaultServer(spotify, ytmusic) as server:
-        # The network edge: the sessions the adapters are built with reach the fault server.
-        def to_server(timeout: float = http_session.REQUEST_TIMEOUT_S):
-            return loopback_session(server, timeout)
-
-        monkeypatch.setattr(http_session, "http_session", to_server)
-        monkeypatch.setattr(spotify_auth, "http_session", to_server)
-
-        window = create_window(paths, None, accounts)  # real adapters, from the keyring
-        window.qsettings = QSettings(str(paths.config_dir / "ui.ini"), QSettings.Format.IniFormat)
+        # The network edge: every session Songbird builds puts its requests on the wire to
+        # the fault server; the throttles and the adapters above stay the product's.
+        route_to(server, monkeypatch)
+        songbird = Songbird(paths, accounts=accounts)  # real adapters, from the keyring
+        qsettings = QSettings(str(paths.config_dir / "ui.ini"), QSettings.Format.IniFormat)
+        window = create_window(songbird, qsettings)
         qtbot.addWidget(window)
         window.show()
         model = window.playlist_model
@@ -98,6 +96,8 @@ def test_a_real_service_session_leaves_no_secret_in_any_file(
         window.copy_diagnostics()
         clipboard = QApplication.clipboard().text()
         window.close()
+        window.drain(30_000)  # as at exit: the last requests end, then the store closes
+        songbird.close()
 
     # It was a real session: the real services answered, and the tracks landed.
     assert session.source is ServiceId.SPOTIFY
