@@ -15,13 +15,18 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from songbird_gui.core.throttle import Throttle
-from songbird_gui.core.types import Playlist, SearchQuery, ServiceId, Track
+from songbird_gui.core.types import Entry, Playlist, SearchQuery, ServiceId, Track
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceLimits:
     add_batch_size: int  # tracks per add request
     playlist_cap: int | None = None  # most tracks a playlist may hold, if the service caps it
+    remove_batch_size: int = 100  # entries per remove request
+    # Spotify removes every occurrence of a track whatever positions are sent (since 2024):
+    # to remove one copy of a track listed twice, the writer removes all, then puts the
+    # copies that stay back at their places (`add_tracks(..., position=)`).
+    removes_every_occurrence: bool = False
 
 
 class MusicService(Protocol):
@@ -37,6 +42,10 @@ class MusicService(Protocol):
         """Every entry of a playlist in order, unsyncable ones included (with their kind)."""
         ...
 
+    def playlist_entries(self, playlist: Playlist) -> list[Entry]:
+        """The same, each entry with the service's handle of that occurrence (if it has one)."""
+        ...
+
     def search_queries(self, track: Track) -> list[SearchQuery]:
         """The searches to try for `track`, best first; the later ones are wider."""
         ...
@@ -49,9 +58,32 @@ class MusicService(Protocol):
         """Sent as a write (`throttle.writing`): a lost answer is raised, not re-sent."""
         ...
 
-    def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    def add_tracks(
+        self, playlist: Playlist, track_ids: Sequence[str], position: int | None = None
+    ) -> None:
         """Add one batch (at most `limits.add_batch_size`); raises if the batch failed.
 
+        At the end, or at `position` (0-based) where the service can (those whose
+        `limits.removes_every_occurrence`; others raise PermanentError for a position).
         Sent as a write (`throttle.writing`): a lost answer is raised, not re-sent.
+        """
+        ...
+
+    def remove_entries(
+        self, playlist: Playlist, entries: Sequence[Entry], indices: Sequence[int]
+    ) -> None:
+        """Remove `entries[i]` for each i in `indices` (at most `limits.remove_batch_size`).
+
+        `entries` is the playlist as it is now, in order. One request, sent as a write. Where
+        `limits.removes_every_occurrence`, every copy of those tracks goes.
+        """
+        ...
+
+    def move_entry(
+        self, playlist: Playlist, entries: Sequence[Entry], index: int, before: int | None
+    ) -> None:
+        """Move `entries[index]` to just before `entries[before]` (None: to the end).
+
+        `entries` is the playlist as it is now, in order. One request, sent as a write.
         """
         ...

@@ -89,6 +89,35 @@ class Track:
         return " · ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One occurrence of a track in a playlist, as the service holds it.
+
+    A playlist may list a track twice; `handle` is the service's own name for this very
+    occurrence where it has one (YouTube Music's setVideoId). Where it has none (Spotify), the
+    entry is its track at its position.
+    """
+
+    track: Track
+    handle: str | None = None
+
+
+class SyncMode(StrEnum):
+    """What a sync pair keeps in step (see `core/mirror.py`)."""
+
+    ADD = "add"  # add what the target lacks; never remove or reorder (the default)
+    MIRROR = "mirror"  # also remove what left the source, and follow its order
+    EXACT = "exact"  # the target becomes the source: what else it holds is removed too
+
+    @property
+    def words(self) -> str:
+        return {
+            SyncMode.ADD: "add only",
+            SyncMode.MIRROR: "mirror",
+            SyncMode.EXACT: "exact mirror",
+        }[self]
+
+
 class PlaylistKind(StrEnum):
     NORMAL = "playlist"
     LIKED = "liked"

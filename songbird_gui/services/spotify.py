@@ -40,6 +40,7 @@ from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
+    Entry,
     Playlist,
     PlaylistKind,
     SearchQuery,
@@ -63,6 +64,8 @@ T = TypeVar("T")
 SEARCH_LIMIT = 10  # Spotify's 2026 maximum per search request
 PAGE_LIMIT = 50
 LIBRARY_BATCH = 40  # PUT /me/library takes at most 40 URIs
+PLAYLIST_REMOVE_MAX = 100  # DELETE /playlists/{id}/items: at most 100 items a request
+LIKED_ORDER = "Spotify orders Liked Songs itself: a song cannot be put at a place there."
 NOT_OWNED = (
     "Spotify lets apps read only the playlists you own or collaborate on; "
     "this one belongs to someone else."
@@ -260,7 +263,12 @@ class SpotifyService:
     """The `MusicService` adapter over a ready `spotipy.Spotify` client."""
 
     service_id = ServiceId.SPOTIFY
-    limits = ServiceLimits(add_batch_size=100)
+    # Spotify removes every occurrence of a track whatever positions are sent (since 2024).
+    limits = ServiceLimits(
+        add_batch_size=100,
+        remove_batch_size=PLAYLIST_REMOVE_MAX,
+        removes_every_occurrence=True,
+    )
 
     def __init__(self, client: spotipy.Spotify, throttle: Throttle) -> None:
         self.client = client
@@ -315,13 +323,17 @@ class SpotifyService:
         return playlists
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
+        return [entry.track for entry in self.playlist_entries(playlist)]
+
+    def playlist_entries(self, playlist: Playlist) -> list[Entry]:
+        """Spotify names no occurrence: an entry is its track at its position (no handle)."""
         if playlist.is_liked:
             pages = self._pages(lambda: self.client.current_user_saved_tracks(limit=PAGE_LIMIT))
         else:
             pages = self._pages(
                 lambda: self.client.playlist_items(playlist.id, limit=100), NOT_OWNED
             )
-        return [entry_to_track(entry) for entry in pages]
+        return [Entry(entry_to_track(entry)) for entry in pages]
 
     # -- searching -------------------------------------------------------------------------
 
@@ -369,17 +381,102 @@ class SpotifyService:
             0,
         )
 
-    def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    def add_tracks(
+        self, playlist: Playlist, track_ids: Sequence[str], position: int | None = None
+    ) -> None:
         if len(track_ids) > self.limits.add_batch_size:
             raise PermanentError(
                 f"Spotify takes at most {self.limits.add_batch_size} tracks in one request."
             )
         uris = [f"spotify:track:{i}" for i in track_ids]
         if playlist.is_liked:
+            if position is not None:
+                raise PermanentError(LIKED_ORDER)
             # Saving is idempotent: if a later chunk fails, re-sending the whole batch is safe.
             for start in range(0, len(uris), LIBRARY_BATCH):
                 chunk = uris[start : start + LIBRARY_BATCH]
                 translate_errors(partial(self.client.current_user_saved_tracks_add, chunk))
             return
         with writing():
-            translate_errors(lambda: self.client.playlist_add_items(playlist.id, uris))
+            translate_errors(
+                lambda: self.client.playlist_add_items(playlist.id, uris, position=position)
+            )
+
+    def remove_entries(
+        self, playlist: Playlist, entries: Sequence[Entry], indices: Sequence[int]
+    ) -> None:
+        """One DELETE of the entries' URIs with their positions (Liked Songs: by URI).
+
+        The positions go as spotipy sends them, but Spotify removes every occurrence of those
+        tracks whatever positions are sent (`limits.removes_every_occurrence`).
+        """
+        if len(indices) > self.limits.remove_batch_size:
+            raise PermanentError(
+                f"Spotify removes at most {self.limits.remove_batch_size} entries in one request."
+            )
+        positions: dict[str, list[int]] = {}  # URI → its positions, in the order first met
+        for index in indices:
+            positions.setdefault(_uri_of(_entry_at(entries, index), index), []).append(index)
+        if not positions:
+            return
+        if playlist.is_liked:
+            # DELETE /me/library, at most 40 URIs a request as for saving. Removing from the
+            # library is idempotent, like saving: re-sending a request whose answer was lost
+            # does no harm, so these are not marked as writes.
+            uris = list(positions)
+            for start in range(0, len(uris), LIBRARY_BATCH):
+                chunk = uris[start : start + LIBRARY_BATCH]
+                translate_errors(partial(self.client.current_user_saved_tracks_delete, chunk))
+            return
+        items = [{"uri": uri, "positions": sorted(set(at))} for uri, at in positions.items()]
+        with writing():
+            translate_errors(
+                lambda: self.client.playlist_remove_specific_occurrences_of_items(
+                    playlist.id, items
+                )
+            )
+
+    def move_entry(
+        self, playlist: Playlist, entries: Sequence[Entry], index: int, before: int | None
+    ) -> None:
+        """One reorder: `range_start` the entry's position, `insert_before` where it goes.
+
+        Spotify reads `insert_before` in the order before the move, as `before` is meant;
+        the end is `len(entries)`. A move that changes nothing sends nothing.
+        """
+        if playlist.is_liked:
+            raise PermanentError(LIKED_ORDER)
+        _entry_at(entries, index)
+        insert_before = len(entries) if before is None else before
+        if before is not None:
+            _entry_at(entries, before)
+        if insert_before in (index, index + 1):
+            return
+        with writing():
+            translate_errors(
+                lambda: self.client.playlist_reorder_items(
+                    playlist.id, range_start=index, insert_before=insert_before, range_length=1
+                )
+            )
+
+
+def _entry_at(entries: Sequence[Entry], index: int) -> Entry:
+    """`entries[index]`, or a PermanentError in words: a stale plan must not crash a run."""
+    if not 0 <= index < len(entries):
+        raise PermanentError(
+            f"Songbird asked for entry {index + 1} of a Spotify playlist of {len(entries)}; "
+            "read the playlist again."
+        )
+    return entries[index]
+
+
+def _uri_of(entry: Entry, index: int) -> str:
+    """The URI Spotify names an entry by: a track's, or an episode's."""
+    track = entry.track
+    if not track.id:
+        raise PermanentError(
+            f"Spotify gives no id for entry {index + 1} ({track.describe()}), "
+            "so Songbird cannot remove it; remove it in Spotify itself."
+        )
+    kind = "episode" if track.kind is TrackKind.EPISODE else "track"
+    return f"spotify:{kind}:{track.id}"

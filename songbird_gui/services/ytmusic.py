@@ -37,6 +37,7 @@ from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
+    Entry,
     Playlist,
     PlaylistKind,
     SearchQuery,
@@ -60,6 +61,12 @@ T = TypeVar("T")
 LIKED_MUSIC = "LM"
 EPISODES_FOR_LATER = "SE"  # a library entry of podcast episodes, never music to sync
 SEARCH_LIMIT = 20
+# Entries per remove request. Neither YouTube nor ytmusicapi names a maximum: ytmusicapi puts
+# every entry it is given in one edit_playlist request, and its own live test
+# (tests/mixins/test_playlists.py, test_end2end) removes 46 entries at once. 25, like adds,
+# stays well inside what is known to work, and a refused batch costs less to split.
+REMOVE_BATCH = 25
+LIKED_ORDER = "YouTube Music orders Liked Music itself: a song cannot be moved there."
 _STATUS_RE = re.compile(r"HTTP (\d{3})")
 _SYNCABLE = (TrackKind.SONG, TrackKind.MUSIC_VIDEO, TrackKind.UPLOAD)
 
@@ -172,7 +179,7 @@ class YTMusicService:
     """The `MusicService` adapter over a ready `ytmusicapi.YTMusic` client."""
 
     service_id = ServiceId.YTMUSIC
-    limits = ServiceLimits(add_batch_size=25, playlist_cap=5000)
+    limits = ServiceLimits(add_batch_size=25, playlist_cap=5000, remove_batch_size=REMOVE_BATCH)
 
     def __init__(self, client: YTMusic, throttle: Throttle) -> None:
         self.client = client
@@ -252,10 +259,20 @@ class YTMusicService:
         return playlists
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
+        return [entry.track for entry in self.playlist_entries(playlist)]
+
+    def playlist_entries(self, playlist: Playlist) -> list[Entry]:
+        """Each entry with its setVideoId, YouTube Music's name for that occurrence.
+
+        Only playlists the person may edit carry one (their own, Liked Music where present).
+        """
         remote_id = self._remote_id(playlist)
         answer = self._call(lambda: self.client.get_playlist(remote_id, limit=None))
-        entries = (answer or {}).get("tracks") or []
-        return [track_from_ytmusic(entry) for entry in entries]
+        rows = (answer or {}).get("tracks") or []
+        return [
+            Entry(track_from_ytmusic(row), text_or_none(mapping(row).get("setVideoId")))
+            for row in rows
+        ]
 
     # -- searching -------------------------------------------------------------------------
 
@@ -292,7 +309,13 @@ class YTMusicService:
             raise TransientError("YouTube Music's answer to creating the playlist was unclear.")
         return Playlist(ServiceId.YTMUSIC, answer, name, "", 0)
 
-    def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    def add_tracks(
+        self, playlist: Playlist, track_ids: Sequence[str], position: int | None = None
+    ) -> None:
+        if position is not None:
+            raise PermanentError(
+                "YouTube Music adds at the end of a playlist: a track cannot be added at a place."
+            )
         ids = list(track_ids)
         if playlist.is_liked:
             # One request per song: YouTube Music has no batch "like". Liking is idempotent,
@@ -314,6 +337,101 @@ class YTMusicService:
             raise PermanentError(
                 f"YouTube Music did not add {len(ids)} track(s) ({status or 'no status'})."
             )
+
+    def remove_entries(
+        self, playlist: Playlist, entries: Sequence[Entry], indices: Sequence[int]
+    ) -> None:
+        """One edit_playlist request of ACTION_REMOVE_VIDEO actions (Liked Music: un-likes)."""
+        if len(indices) > self.limits.remove_batch_size:
+            raise PermanentError(
+                f"YouTube Music removes at most {self.limits.remove_batch_size} entries "
+                "in one request."
+            )
+        chosen = [(index, _entry_at(entries, index)) for index in dict.fromkeys(indices)]
+        if not chosen:
+            return
+        if playlist.is_liked:
+            # One request per song, as for likes; taking a like back is idempotent too.
+            for index, entry in chosen:
+                video_id = _video_id(entry, index)
+
+                def unlike(v: str = video_id) -> object:
+                    return self.client.rate_song(v, LikeStatus.INDIFFERENT)
+
+                self._call(unlike)
+            return
+        # ytmusicapi drops, without a word, every item that lacks videoId or setVideoId:
+        # each is checked here, so a batch is removed whole or not at all.
+        videos = [
+            {"videoId": _video_id(entry, index), "setVideoId": _handle(entry, index)}
+            for index, entry in chosen
+        ]
+        with writing():
+            answer = self._call(lambda: self.client.remove_playlist_items(playlist.id, videos))
+        _check_status(
+            answer, f"did not remove {len(videos)} entr{'y' if len(videos) == 1 else 'ies'}"
+        )
+
+    def move_entry(
+        self, playlist: Playlist, entries: Sequence[Entry], index: int, before: int | None
+    ) -> None:
+        """One ACTION_MOVE_VIDEO_BEFORE: the entry's setVideoId, and its new successor's.
+
+        Without a successor YouTube Music moves the entry to the end (ytmusicapi takes a bare
+        setVideoId for that: sigma67/ytmusicapi#601). A move that changes nothing sends nothing.
+        """
+        if playlist.is_liked:
+            raise PermanentError(LIKED_ORDER)
+        moved = _handle(_entry_at(entries, index), index)
+        if before is None:
+            if index == len(entries) - 1:
+                return
+            move: str | tuple[str, str] = moved
+        else:
+            if before in (index, index + 1):
+                _entry_at(entries, before)
+                return
+            move = (moved, _handle(_entry_at(entries, before), before))
+        with writing():
+            answer = self._call(lambda: self.client.edit_playlist(playlist.id, moveItem=move))
+        _check_status(answer, "did not move the entry")
+
+
+def _entry_at(entries: Sequence[Entry], index: int) -> Entry:
+    """`entries[index]`, or a PermanentError in words: a stale plan must not crash a run."""
+    if not 0 <= index < len(entries):
+        raise PermanentError(
+            f"Songbird asked for entry {index + 1} of a YouTube Music playlist of "
+            f"{len(entries)}; read the playlist again."
+        )
+    return entries[index]
+
+
+def _video_id(entry: Entry, index: int) -> str:
+    if not entry.track.id:
+        raise PermanentError(
+            f"YouTube Music gives no video id for entry {index + 1} ({entry.track.describe()}), "
+            "so Songbird cannot remove it; remove it in YouTube Music itself."
+        )
+    return entry.track.id
+
+
+def _handle(entry: Entry, index: int) -> str:
+    """The entry's setVideoId: without it YouTube Music cannot tell which copy is meant."""
+    if not entry.handle:
+        raise PermanentError(
+            f"YouTube Music names no entry {index + 1} ({entry.track.describe()}) for editing "
+            "(no setVideoId): only playlists you own can be changed. Read the playlist again, "
+            "or change it in YouTube Music itself."
+        )
+    return entry.handle
+
+
+def _check_status(answer: Any, failed: str) -> None:
+    """ytmusicapi answers an edit with its status text, or the whole answer without one."""
+    status = answer if isinstance(answer, str) else mapping(answer).get("status")
+    if not isinstance(status, str) or "SUCCEEDED" not in status:
+        raise PermanentError(f"YouTube Music {failed} ({status or 'no status'}).")
 
 
 def _count(value: Any) -> int | None:

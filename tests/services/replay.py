@@ -29,8 +29,11 @@ from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.settings import RetrySettings
 from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
+from songbird_gui.services.http_session import Classify, ThrottledAdapter
 from songbird_gui.services.spotify import SpotifyService
+from songbird_gui.services.spotify import classify as spotify_classify
 from songbird_gui.services.ytmusic import YTMusicService
+from songbird_gui.services.ytmusic import classify as ytmusic_classify
 
 RECORDED = Path(__file__).resolve().parents[3] / "shared" / "recorded"
 SPOTIFY_API = "api.spotify.com/v1"
@@ -169,3 +172,47 @@ def ytmusic_search_rows(
     client, _ = ytmusic_client({YT_SEARCH: [*answers, made_up({})]}, auth=False)
     rows: list[dict[str, Any]] = client.search("q", filter=search_filter, limit=limit)
     return rows
+
+
+# -- the same clients behind Songbird's own transport: the throttle and its retries ---------
+
+
+def throttled_session(
+    routes: dict[tuple[str, str], Route], throttle: Throttle, classify: Classify
+) -> tuple[requests.Session, Replay]:
+    """A session as `http_session` builds it (the throttle's adapter), answered by `routes`.
+
+    The throttle retries what it may (a lost answer of a read) with no wait between tries.
+    """
+    replay = Replay(routes)
+    adapter = ThrottledAdapter(throttle, classify, replay)
+    s = requests.Session()
+    s.mount("https://", adapter)
+    s.mount("http://", adapter)
+    return s, replay
+
+
+def retrying_throttle(service: ServiceId) -> Throttle:
+    """A throttle whose retry policy retries at once (no backoff to sleep through)."""
+    settings = RetrySettings(max_attempts=3, base_delay_s=0.0, max_delay_s=0.0)
+    return Throttle(service, TokenBucket(rate=1000.0, burst=1000), RetryPolicy(settings))
+
+
+def throttled_spotify_service(
+    routes: dict[tuple[str, str], Route],
+) -> tuple[SpotifyService, Replay]:
+    """The Spotify adapter as the app builds it: spotipy (its default retries) on a session
+    whose transport is the throttle's, answered by `routes`."""
+    throttle = retrying_throttle(ServiceId.SPOTIFY)
+    s, replay = throttled_session(routes, throttle, spotify_classify)
+    return SpotifyService(spotipy.Spotify(auth="x", requests_session=s), throttle), replay
+
+
+def throttled_ytmusic_service(
+    routes: dict[tuple[str, str], Route],
+) -> tuple[YTMusicService, Replay]:
+    """The YouTube Music adapter as the app builds it, answered by `routes`."""
+    throttle = retrying_throttle(ServiceId.YTMUSIC)
+    s, replay = throttled_session({("GET", YT): [YT_HOME], **routes}, throttle, ytmusic_classify)
+    client = YTMusic(auth=FAKE_YT_AUTH, requests_session=s, language="en")
+    return YTMusicService(client, throttle), replay
