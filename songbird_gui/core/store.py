@@ -43,7 +43,7 @@ from songbird_gui.core.types import (
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Version 1, the baseline. Files stamped 1 by earlier builds may lack tables added to it since
 # (failures, journal), so its statements create only what is missing and run at every open.
@@ -94,10 +94,45 @@ _BASELINE = (
     """,
 )
 
+# Version 2: sync pairs (core/pairs.py), the removals of each pair's last sync (to put them
+# back), a journal that records removals, moves and re-insertions as well as additions, and a
+# table of one-time facts about the store itself.
+_PAIRS = (
+    """
+    CREATE TABLE pairs (
+        pair_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        source_service TEXT NOT NULL,
+        source_id      TEXT NOT NULL,
+        source_name    TEXT NOT NULL,
+        target_service TEXT NOT NULL,
+        target_id      TEXT NOT NULL,
+        target_name    TEXT NOT NULL,
+        mode           TEXT NOT NULL DEFAULT 'add',
+        schedule_h     INTEGER NOT NULL DEFAULT 0,
+        created_at     REAL NOT NULL,
+        synced_at      REAL,
+        paused         TEXT NOT NULL DEFAULT '',
+        snapshot       TEXT,
+        UNIQUE (source_service, source_id, target_service)
+    )
+    """,
+    """
+    CREATE TABLE pair_removals (
+        pair_id        INTEGER NOT NULL REFERENCES pairs(pair_id) ON DELETE CASCADE,
+        removed_at     REAL NOT NULL,
+        position       INTEGER NOT NULL,
+        track          TEXT NOT NULL,
+        restored_at    REAL
+    )
+    """,
+    "ALTER TABLE journal ADD COLUMN kind TEXT NOT NULL DEFAULT 'add'",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
 # The steps that bring a store from the version before each key to that key, applied in order
-# and in one transaction at open. A later change adds a step (`2: ("CREATE TABLE ...",)`) and
+# and in one transaction at open. A later change adds a step (`3: ("CREATE TABLE ...",)`) and
 # raises SCHEMA_VERSION to match; a step never changes once released.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {1: _BASELINE}
+_MIGRATIONS: dict[int, tuple[str, ...]] = {1: _BASELINE, 2: _PAIRS}
 
 # How long a "not found" stands before the next sync searches again: catalogues grow.
 NOT_FOUND_RETRY_S = 7 * 24 * 3600.0
@@ -377,6 +412,19 @@ class MatchStore:
                     self._db.execute("ROLLBACK")
                 raise
 
+    # -- for the modules that keep tables of their own here (core/pairs.py) -----------------
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read."""
+        with self._lock:
+            return list(self._db.execute(sql, params).fetchall())
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the store's connection: all of it lands, or none."""
+        with self._transaction():
+            yield self._db
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -431,12 +479,16 @@ class MatchStore:
 
     # -- the write journal: planned before each batch, confirmed after ------------------------
 
-    def journal_planned(self, service: ServiceId, playlist_id: str, ids: Sequence[str]) -> int:
+    def journal_planned(
+        self, service: ServiceId, playlist_id: str, ids: Sequence[str], kind: str = "add"
+    ) -> int:
+        """Note a step before it is sent: `kind` "add" (these ids), or "reinsert" (copies of
+        a track put back after Spotify removed every copy: `ids` is [track id, *positions])."""
         with self._lock:
             cursor = self._db.execute(
-                "INSERT INTO journal (target_service, playlist_id, track_ids, planned_at) "
-                "VALUES (?,?,?,?)",
-                (str(service), playlist_id, json.dumps(list(ids)), self._clock()),
+                "INSERT INTO journal (target_service, playlist_id, track_ids, planned_at, kind) "
+                "VALUES (?,?,?,?,?)",
+                (str(service), playlist_id, json.dumps(list(ids)), self._clock(), kind),
             )
             return int(cursor.lastrowid or 0)
 
@@ -446,15 +498,29 @@ class MatchStore:
                 "UPDATE journal SET confirmed_at=? WHERE batch_id=?", (self._clock(), batch_id)
             )
 
-    def journal_unconfirmed(self, service: ServiceId, playlist_id: str) -> list[str]:
-        """Ids of batches planned but never confirmed (a crash or a kill in the middle)."""
+    def journal_unconfirmed(
+        self, service: ServiceId, playlist_id: str, kind: str = "add"
+    ) -> list[str]:
+        """Ids of `kind` steps planned but never confirmed (a crash or a kill in the middle)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT track_ids FROM journal WHERE target_service=? AND playlist_id=? "
-                "AND confirmed_at IS NULL",
-                (str(service), playlist_id),
+                "AND confirmed_at IS NULL AND kind=?",
+                (str(service), playlist_id, kind),
             ).fetchall()
         return [track_id for (ids,) in rows for track_id in json.loads(ids)]
+
+    def journal_unconfirmed_steps(
+        self, service: ServiceId, playlist_id: str, kind: str
+    ) -> list[list[str]]:
+        """Each unconfirmed `kind` step's ids, step by step."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT track_ids FROM journal WHERE target_service=? AND playlist_id=? "
+                "AND confirmed_at IS NULL AND kind=? ORDER BY batch_id",
+                (str(service), playlist_id, kind),
+            ).fetchall()
+        return [list(json.loads(ids)) for (ids,) in rows]
 
     def journal_settle(self, service: ServiceId, playlist_id: str) -> None:
         """The target was read back: interrupted batches are accounted for."""

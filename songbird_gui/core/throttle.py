@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.errors import RunBlocked
 from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.settings import RateSettings, RetrySettings
@@ -87,8 +88,16 @@ def gather(calls: Sequence[Callable[[], T]], at_once: int = 8) -> list[T]:
     """
     if len(calls) <= 1:
         return [call() for call in calls]
+
+    def run(call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except RunBlocked:
+            current_scope().cancel.cancel()  # the others would be refused alike: stop them
+            raise
+
     with ThreadPoolExecutor(max_workers=min(at_once, len(calls))) as pool:
-        futures = [pool.submit(copy_context().run, call) for call in calls]
+        futures = [pool.submit(copy_context().run, run, call) for call in calls]
         errors = [f.exception() for f in futures]
     first = next((e for e in errors if e is not None), None)
     if first is not None:

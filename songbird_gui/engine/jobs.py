@@ -100,6 +100,9 @@ class MatchJob(QRunnable):
         except Cancelled:
             return
         except RunBlocked as error:
+            # Every other request of this run would be refused alike: stop them now, from
+            # this thread, rather than when the session hears of it.
+            ctx.cancel.cancel()
             self.signals.blocked.emit(self.row, (error, self.progress))
             return
         except ServiceError as error:
@@ -113,6 +116,10 @@ class MatchJob(QRunnable):
             return
         if not ctx.cancel.cancelled:
             self.signals.matched.emit(self.row, result)
+
+
+# What a task's `failed` says when Stop ended it (not a failure to show).
+STOPPED = "stopped"
 
 
 class TaskSignals(QObject):
@@ -145,7 +152,7 @@ class TaskJob(QRunnable):
             with request_scope(self.cancel, self.stats):
                 result = self.task()
         except Cancelled:
-            self.signals.failed.emit("stopped")
+            self.signals.failed.emit(STOPPED)
             return
         except RunBlocked as error:
             self.signals.blocked.emit(error)

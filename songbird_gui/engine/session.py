@@ -59,6 +59,7 @@ from songbird_gui.core.types import (
     TrackStatus,
 )
 from songbird_gui.engine.jobs import (
+    STOPPED,
     MatchJob,
     MatchSignals,
     SearchContext,
@@ -217,7 +218,8 @@ class SyncSession(QObject):
         return self.state is RunState.PAUSED
 
     def summary(self) -> RunSummary:
-        return RunSummary.of(self.rows)
+        written = sum(report.added for report in self.reports) if self.reports else None
+        return RunSummary.of(self.rows, written)
 
     def request_rate(self) -> float:
         """Search requests per second lately (sampled at most once a second)."""
@@ -672,15 +674,15 @@ class SyncSession(QObject):
 
     @Slot(str)
     def _on_task_failed(self, message: str) -> None:
+        stopped = message == STOPPED
         if self.state is RunState.PLANNING:
-            stopped = self.cancel.cancelled
             self._set_state(
                 RunState.STOPPED if stopped else RunState.FAILED,
                 "Stopped before searching." if stopped else message,
             )
         elif self.state is RunState.APPLYING:
             self._set_state(RunState.READY, message)
-        if message != "stopped":
+        if not stopped:
             self.failed.emit(message)
 
     @Slot(object)

@@ -4,7 +4,8 @@ The command line's summary and progress line, its JSON figures, the window's sta
 the apply dialog all count from here, so each word means one thing everywhere:
 
 - matched: a confident match was found (this run or an earlier one), written or not yet;
-- added: matched and read back from the target after the write (a part of matched);
+- added: tracks the writes put in the targets, read back after writing (a row whose match
+  landed shows "added"; two rows may stand for one track);
 - already there: the target held the track before this run;
 - needs review / not found / failed / not searched (the search was stopped first) /
   skipped by you / not syncable / listed twice: the row's status, as the table shows it.
@@ -37,16 +38,22 @@ def _matched(row: Row) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RunSummary:
-    """Counts of a run's rows; build with `RunSummary.of(rows)`."""
+    """Counts of a run's rows; build with `RunSummary.of(rows, written)`.
+
+    `written` is the number of tracks the writes put in the targets, read back (None before
+    any write): "added" counts those, since two source entries may stand for one recording.
+    """
 
     total: int
     statuses: Counter[TrackStatus]
     matched: int
+    written: int | None = None
 
     @classmethod
-    def of(cls, rows: Iterable[Row]) -> RunSummary:
+    def of(cls, rows: Iterable[Row], written: int | None = None) -> RunSummary:
         rows = list(rows)
-        return cls(len(rows), Counter(r.status for r in rows), sum(1 for r in rows if _matched(r)))
+        matched = sum(1 for r in rows if _matched(r))
+        return cls(len(rows), Counter(r.status for r in rows), matched, written)
 
     def count(self, status: TrackStatus) -> int:
         return self.statuses[status]
@@ -57,7 +64,8 @@ class RunSummary:
 
     @property
     def added(self) -> int:
-        return self.statuses[TrackStatus.ADDED]
+        """Tracks put in the targets: read back after the writes."""
+        return self.statuses[TrackStatus.ADDED] if self.written is None else self.written
 
     @property
     def review(self) -> int:
@@ -68,7 +76,7 @@ class RunSummary:
         s = self.statuses
         parts = [
             plural(self.matched, "matched", "matched"),
-            plural(s[TrackStatus.ADDED], "added", "added"),
+            plural(self.added, "added", "added"),
             plural(s[TrackStatus.PRESENT], "already there", "already there"),
             plural(s[TrackStatus.REVIEW], "needs review", "need review"),
             plural(s[TrackStatus.NOT_FOUND], "not found", "not found"),
@@ -95,7 +103,7 @@ class RunSummary:
             "review": s[TrackStatus.REVIEW],
             "not_found": s[TrackStatus.NOT_FOUND],
             "failed": s[TrackStatus.FAILED],
-            "added": s[TrackStatus.ADDED],
+            "added": self.added,
             "already_there": s[TrackStatus.PRESENT],
             "not_syncable": s[TrackStatus.UNSYNCABLE],
             "not_searched": s[TrackStatus.NOT_SEARCHED],

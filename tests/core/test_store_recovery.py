@@ -274,7 +274,16 @@ def test_a_version_0_database_is_brought_up_to_date(path: Path, clock: FakeClock
     finally:
         store.close()
     assert user_version(path) == SCHEMA_VERSION
-    assert tables(path) == {"notes", "decisions", "failures", "journal", "rejections"}
+    assert tables(path) == {
+        "notes",
+        "decisions",
+        "failures",
+        "journal",
+        "rejections",
+        "pairs",
+        "pair_removals",
+        "meta",
+    }
 
 
 def test_a_version_1_store_from_the_first_release_gains_the_later_tables(
@@ -283,7 +292,10 @@ def test_a_version_1_store_from_the_first_release_gains_the_later_tables(
     """The first release stamped version 1 before `failures` and `journal` existed."""
     fill(path, tracks=1)
     probe = sqlite3.connect(path)
-    probe.executescript("DROP TABLE failures; DROP TABLE journal;")
+    probe.executescript(
+        "DROP TABLE failures; DROP TABLE journal; DROP TABLE pairs; DROP TABLE pair_removals;"
+        " DROP TABLE meta; PRAGMA user_version=1;"
+    )
     probe.close()
 
     store = MatchStore(path, clock=clock)
@@ -300,28 +312,30 @@ def test_steps_run_from_the_stored_version_up(
     path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(path, tracks=1)
-    step_2 = ("CREATE TABLE sync_pairs (source TEXT, target TEXT)",)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "_MIGRATIONS", {**store_module._MIGRATIONS, 2: step_2})
+    step_next = ("CREATE TABLE sync_notes (source TEXT, target TEXT)",)
+    later = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later)
+    monkeypatch.setattr(store_module, "_MIGRATIONS", {**store_module._MIGRATIONS, later: step_next})
 
     store = MatchStore(path, clock=clock)
     store.close()
-    assert user_version(path) == 2
-    assert "sync_pairs" in tables(path)
+    assert user_version(path) == later
+    assert "sync_notes" in tables(path)
 
 
 def test_a_failing_step_changes_nothing_and_is_not_damage(
     path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(path, tracks=1)
-    step_2 = ("CREATE TABLE sync_pairs (source TEXT)", "INSERT INTO no_such_table VALUES (1)")
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "_MIGRATIONS", {**store_module._MIGRATIONS, 2: step_2})
+    step_next = ("CREATE TABLE sync_notes (source TEXT)", "INSERT INTO no_such_table VALUES (1)")
+    later = SCHEMA_VERSION + 1
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later)
+    monkeypatch.setattr(store_module, "_MIGRATIONS", {**store_module._MIGRATIONS, later: step_next})
 
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         MatchStore(path, clock=clock)
-    assert user_version(path) == 1
-    assert "sync_pairs" not in tables(path)  # the whole step rolled back, not half of it
+    assert user_version(path) == later - 1
+    assert "sync_notes" not in tables(path)  # the whole step rolled back, not half of it
     assert not any("damaged" in name for name in names(path.parent))
     monkeypatch.undo()
     store = MatchStore(path, clock=clock)
