@@ -34,7 +34,7 @@ from songbird_gui.core.errors import (
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.throttle import current_scope, request_scope
-from songbird_gui.core.types import Playlist, ServiceId, Track
+from songbird_gui.core.types import Entry, Playlist, ServiceId, Track
 
 T = TypeVar("T")
 
@@ -55,6 +55,11 @@ class ApplyReport:
     warning: str = ""
     recovered: list[str] = field(default_factory=list)  # landed in an interrupted earlier run
     gone: bool = False  # the playlist was deleted: nothing of it is there any more
+    # A pair's sync in a mirror mode (core/pair_writer.py):
+    removed: list[tuple[int, Track]] = field(default_factory=list)  # (old position, track)
+    moved: int = 0
+    stopped: str = ""  # why the guard stopped it before anything was written
+    entries: list[Entry] | None = None  # the target as read back after the write
 
     @property
     def delivered(self) -> set[str]:
@@ -67,10 +72,16 @@ class ApplyReport:
 
     def outcome(self) -> str:
         """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
+        if self.stopped:
+            return f"nothing written: {self.stopped}"
         if self.playlist is None:
             text = "nothing written" if self.planned else "nothing to add"
         else:
             text = f"{'created' if self.created else 'updated'}, {self.added} added"
+            if self.removed:
+                text += f", {len(self.removed)} removed"
+            if self.moved:
+                text += f", {self.moved} moved"
         if self.failed:
             text += f", {len(self.failed)} failed"
         if self.warning:
@@ -81,11 +92,19 @@ class ApplyReport:
 class WriteJournal(Protocol):
     """Where writes are planned before each batch and confirmed after (the match store)."""
 
-    def journal_planned(self, service: ServiceId, playlist_id: str, ids: Sequence[str]) -> int: ...
+    def journal_planned(
+        self, service: ServiceId, playlist_id: str, ids: Sequence[str], kind: str = "add"
+    ) -> int: ...
 
     def journal_confirmed(self, batch_id: int) -> None: ...
 
-    def journal_unconfirmed(self, service: ServiceId, playlist_id: str) -> list[str]: ...
+    def journal_unconfirmed(
+        self, service: ServiceId, playlist_id: str, kind: str = "add"
+    ) -> list[str]: ...
+
+    def journal_unconfirmed_steps(
+        self, service: ServiceId, playlist_id: str, kind: str
+    ) -> list[list[str]]: ...
 
     def journal_settle(self, service: ServiceId, playlist_id: str) -> None: ...
 
@@ -205,12 +224,22 @@ class PlanWriter:
             report.recovered = [i for i in interrupted if i in before]
             self.journal.journal_settle(self.service.service_id, target.id)
         report.already_there = [i for i in ids if i in before]
-        to_send = [i for i in ids if i not in before]
+        self._append(target, len(entries), [i for i in ids if i not in before], report, on_progress)
+
+    def _append(
+        self,
+        target: Playlist,
+        held: int,
+        to_send: list[str],
+        report: ApplyReport,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> None:
+        """Add `to_send` at the end of a playlist holding `held` entries, batch by batch."""
         cap = self.service.limits.playlist_cap
         # The cap counts entries, duplicates and removed tracks included, not distinct ids.
         # Nothing to send is nothing left out, even in a playlist already over the cap.
-        if cap is not None and to_send and len(entries) + len(to_send) > cap:
-            room = max(cap - len(entries), 0)
+        if cap is not None and to_send and held + len(to_send) > cap:
+            room = max(cap - held, 0)
             report.warning = (
                 f"the playlist can hold {cap} tracks: {len(to_send) - room} were left out"
             )

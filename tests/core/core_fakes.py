@@ -23,7 +23,7 @@ from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.settings import RetrySettings
 from songbird_gui.core.throttle import Throttle, writing
-from songbird_gui.core.types import Playlist, SearchQuery, ServiceId, Track
+from songbird_gui.core.types import Entry, Playlist, SearchQuery, ServiceId, Track
 
 T = TypeVar("T")
 
@@ -68,6 +68,7 @@ class FakeService:
         limits: ServiceLimits | None = None,
         refused: Sequence[str] = (),
         throttle: Throttle | None = None,
+        handles: bool = False,
     ) -> None:
         self.service_id = service_id
         self.limits = limits or ServiceLimits(add_batch_size=100)
@@ -78,13 +79,22 @@ class FakeService:
         self.playlists: dict[str, tuple[Playlist, list[Track]]] = {}
         self.calls: Counter[str] = Counter()
         self.add_batches: list[list[str]] = []
+        # Like YouTube Music's setVideoIds: a name per occurrence, kept beside each playlist.
+        self.with_handles = handles
+        self.handles: dict[str, list[str]] = {}
+        self._next_handle = 0
 
     # -- set-up helpers ------------------------------------------------------------------
 
     def make_playlist(self, name: str, tracks: Sequence[Track] = ()) -> Playlist:
         playlist = Playlist(self.service_id, f"pl{len(self.playlists) + 1}", name)
         self.playlists[playlist.id] = (playlist, list(tracks))
+        self.handles[playlist.id] = [self._handle() for _ in tracks]
         return playlist
+
+    def _handle(self) -> str:
+        self._next_handle += 1
+        return f"h{self._next_handle}"
 
     def ids_in(self, playlist: Playlist) -> list[str | None]:
         return [t.id for t in self.playlists[playlist.id][1]]
@@ -119,6 +129,48 @@ class FakeService:
     def _entries(self, playlist: Playlist) -> list[Track]:
         return list(self.playlists[playlist.id][1])
 
+    def playlist_entries(self, playlist: Playlist) -> list[Entry]:
+        def read() -> list[Entry]:
+            tracks = self.playlists[playlist.id][1]
+            handles = self.handles[playlist.id] if self.with_handles else [None] * len(tracks)
+            return [Entry(t, h) for t, h in zip(tracks, handles, strict=True)]
+
+        return self._request("playlist_tracks", read)
+
+    def remove_entries(
+        self, playlist: Playlist, entries: Sequence[Entry], indices: Sequence[int]
+    ) -> None:
+        def remove() -> None:
+            tracks, handles = self.playlists[playlist.id][1], self.handles[playlist.id]
+            if len(indices) > self.limits.remove_batch_size:
+                raise PermanentError("too many entries in one removal")
+            if self.with_handles:
+                gone = {entries[i].handle for i in indices}
+                keep = [k for k, h in enumerate(handles) if h not in gone]
+            elif self.limits.removes_every_occurrence:  # as Spotify does since 2024
+                gone_ids = {entries[i].track.id for i in indices}
+                keep = [k for k, t in enumerate(tracks) if t.id not in gone_ids]
+            else:
+                keep = [k for k in range(len(tracks)) if k not in set(indices)]
+            tracks[:] = [tracks[k] for k in keep]
+            handles[:] = [handles[k] for k in keep]
+
+        with writing():
+            self._request("remove_entries", remove)
+
+    def move_entry(
+        self, playlist: Playlist, entries: Sequence[Entry], index: int, before: int | None
+    ) -> None:
+        def move() -> None:
+            tracks, handles = self.playlists[playlist.id][1], self.handles[playlist.id]
+            track, handle = tracks.pop(index), handles.pop(index)
+            at = len(tracks) if before is None else before if before < index else before - 1
+            tracks.insert(at, track)
+            handles.insert(at, handle)
+
+        with writing():
+            self._request("move_entry", move)
+
     def search_queries(self, track: Track) -> list[SearchQuery]:
         return [SearchQuery(f"{track.title} {' '.join(track.artists)}")]
 
@@ -132,11 +184,15 @@ class FakeService:
         with writing():
             return self._request("create_playlist", lambda: self.make_playlist(name))
 
-    def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    def add_tracks(
+        self, playlist: Playlist, track_ids: Sequence[str], position: int | None = None
+    ) -> None:
         with writing():
-            self._request("add_tracks", lambda: self.add_now(playlist, track_ids))
+            self._request("add_tracks", lambda: self.add_now(playlist, track_ids, position))
 
-    def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    def add_now(
+        self, playlist: Playlist, track_ids: Sequence[str], position: int | None = None
+    ) -> None:
         """What an add request does on the service (tests call it to set a scene up)."""
         self.add_batches.append(list(track_ids))
         if len(track_ids) > self.limits.add_batch_size:
@@ -148,5 +204,9 @@ class FakeService:
         cap = self.limits.playlist_cap
         if cap is not None and len(entries) + len(track_ids) > cap:
             raise PermanentError(f"a playlist holds at most {cap} tracks")
-        for track_id in track_ids:
-            entries.append(self.catalogue.get(track_id) or Track(self.service_id, track_id, "?"))
+        handles = self.handles.setdefault(playlist.id, [])
+        at = len(entries) if position is None else position
+        for offset, track_id in enumerate(track_ids):
+            track = self.catalogue.get(track_id) or Track(self.service_id, track_id, "?")
+            entries.insert(at + offset, track)
+            handles.insert(at + offset, self._handle())

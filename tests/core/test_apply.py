@@ -183,8 +183,8 @@ def test_landed_is_read_back_from_the_service(
     class Lossy(FakeService):
         """Answers OK but silently drops one track, as services sometimes do."""
 
-        def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            super().add_now(playlist, [i for i in track_ids if i != "y1"])
+        def add_now(self, playlist: Playlist, track_ids: Sequence[str], position=None) -> None:
+            super().add_now(playlist, [i for i in track_ids if i != "y1"], position)
 
     service = Lossy(catalogue(3))
     target = service.make_playlist("Road Trip")
@@ -252,8 +252,8 @@ def test_a_lost_answer_then_a_failing_look_is_not_reported_as_failed_once_landed
     fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
     class LostThenUnreadable(FakeService):
-        def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
-            super().add_now(playlist, track_ids)
+        def add_now(self, playlist: Playlist, track_ids: Sequence[str], position=None) -> None:
+            super().add_now(playlist, track_ids, position)
             # landed, its answer lost; and the looks that follow fail for a while
             self.fail("playlist_tracks", *[TransientError("503")] * 4)
 
@@ -284,12 +284,12 @@ def test_a_playlist_deleted_during_the_write_fails_every_track_in_words(
     fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
 ) -> None:
     class DeletedMidway(FakeService):
-        def add_now(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+        def add_now(self, playlist: Playlist, track_ids: Sequence[str], position=None) -> None:
             if self.calls["add_tracks"] == 2:  # deleted in another window after one batch
                 del self.playlists[playlist.id]
             if playlist.id not in self.playlists:
                 raise NotFound("YouTube Music has no such playlist any more.")
-            super().add_now(playlist, track_ids)
+            super().add_now(playlist, track_ids, position)
 
     service = DeletedMidway(catalogue(6), limits=ServiceLimits(add_batch_size=2))
     target = service.make_playlist("Road Trip", catalogue(1))

@@ -1,0 +1,207 @@
+"""Writing a pair in its mode: removals, additions and moves as requests, and their faults."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from core_fakes import FakeService, Fault
+
+from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.errors import TransientError
+from songbird_gui.core.mirror import Snapshot, SnapshotEntry
+from songbird_gui.core.pair_writer import PairInputs, PairWriter
+from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.service import ServiceLimits
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.throttle import request_scope
+from songbird_gui.core.types import Playlist, ServiceId, SyncMode, Track
+
+SP, YT = ServiceId.SPOTIFY, ServiceId.YTMUSIC
+SPOTIFY_LIMITS = ServiceLimits(add_batch_size=100, removes_every_occurrence=True)
+
+
+def song(service: ServiceId, key: str) -> Track:
+    return Track(service, key, f"Song {key}", ("Band",), None, 200_000)
+
+
+def source_of(*keys: str) -> tuple[Track, ...]:
+    return tuple(song(SP, k) for k in keys)
+
+
+def catalogue(*keys: str) -> list[Track]:
+    return [song(YT, f"y{k}") for k in keys]
+
+
+def matches(*keys: str) -> dict[str, str]:
+    return {f"spotify:{k}": f"y{k}" for k in keys}
+
+
+def snapshot_of(*keys: str) -> Snapshot:
+    return Snapshot(tuple(SnapshotEntry(f"spotify:{k}", f"y{k}") for k in keys))
+
+
+def sync(
+    service: FakeService,
+    target: Playlist | None,
+    inputs: PairInputs,
+    allowed: int | None = None,
+    journal: MatchStore | None = None,
+    cancel: CancelToken | None = None,
+):
+    policy = RetryPolicy(service.throttle.policy.settings)
+    stats = RequestStats()
+    with request_scope(cancel or CancelToken(), stats):
+        report = PairWriter(service, policy, journal).sync(target, "Road Trip", inputs, allowed)
+    return report, stats
+
+
+def test_mirror_removes_what_left_the_source_keeps_the_hand_added_and_follows_the_order():
+    service = FakeService(catalogue("a", "b", "c", "d", "x"), handles=True)
+    # Songbird wrote a, b, c, d; the person added x after b by hand.
+    held = catalogue("a", "b", "x", "c", "d")
+    target = service.make_playlist("Road Trip", held)
+    # On the source, b left and the order became d, a, c.
+    inputs = PairInputs(
+        SyncMode.MIRROR,
+        source_of("d", "a", "c"),
+        matches("d", "a", "c"),
+        snapshot_of("a", "b", "c", "d"),
+    )
+    report, _ = sync(service, target, inputs)
+    assert [t.title for _, t in report.removed] == ["Song yb"]
+    assert service.ids_in(target) == ["yd", "ya", "yc", "yx"] or service.ids_in(target) == [
+        "yd",
+        "ya",
+        "yx",
+        "yc",
+    ]
+    assert "yx" in service.ids_in(target)  # the person's stays
+    assert report.moved == service.calls["move_entry"] >= 1
+    assert report.entries is not None and [e.track.id for e in report.entries] == service.ids_in(
+        target
+    )
+    again, _ = sync(
+        service,
+        target,
+        PairInputs(SyncMode.MIRROR, inputs.source, inputs.matches, snapshot_of("d", "a", "c")),
+    )
+    assert not again.removed and not again.moved and again.added == 0  # nothing left to do
+
+
+def test_add_only_adds_and_never_removes_or_moves():
+    service = FakeService(catalogue("a", "b", "c"), handles=True)
+    target = service.make_playlist("Road Trip", catalogue("b"))
+    inputs = PairInputs(SyncMode.ADD, source_of("c", "a"), matches("c", "a"), snapshot_of("b"))
+    report, _ = sync(service, target, inputs)
+    assert service.ids_in(target) == ["yb", "yc", "ya"]
+    assert report.added == 2 and not report.removed and not report.moved
+    assert service.calls["remove_entries"] == service.calls["move_entry"] == 0
+
+
+def test_a_new_playlist_gets_the_sources_order_and_exact_mirror_its_duplicates():
+    service = FakeService(catalogue("a", "b"))
+    inputs = PairInputs(SyncMode.EXACT, source_of("a", "b", "a"), matches("a", "b"), None)
+    report, _ = sync(service, None, inputs)
+    assert report.created and report.playlist is not None
+    assert service.ids_in(report.playlist) == ["ya", "yb", "ya"]  # the source lists a twice
+
+
+def test_spotify_removes_every_copy_so_the_copy_that_stays_is_put_back_in_place(tmp_path):
+    service = FakeService(catalogue("a", "b", "c"), service_id=YT, limits=SPOTIFY_LIMITS)
+    # a is listed twice, and nothing tells Songbird's copy from the person's: the last goes.
+    target = service.make_playlist("Road Trip", catalogue("a", "b", "a", "c"))
+    store = MatchStore(tmp_path / "store.sqlite3")
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("b", "c"), matches("b", "c"), snapshot_of("a", "b", "c")
+    )
+    report, _ = sync(service, target, inputs, journal=store)
+    assert service.ids_in(target) == ["ya", "yb", "yc"]  # one a removed, the other kept
+    assert [t.id for _, t in report.removed] == ["ya"]
+    assert store.journal_unconfirmed_steps(YT, target.id, "reinsert") == []
+    store.close()
+
+
+def test_a_kill_between_removing_every_copy_and_putting_one_back_is_finished_next_time(tmp_path):
+    class Killed(BaseException):
+        """The process dies here (a SIGKILL, a power cut)."""
+
+    class DiesBeforePuttingBack(FakeService):
+        dying = True
+
+        def add_now(self, playlist, track_ids, position=None):
+            if self.dying and position is not None:
+                raise Killed()
+            super().add_now(playlist, track_ids, position)
+
+    service = DiesBeforePuttingBack(catalogue("a", "b", "c"), service_id=YT, limits=SPOTIFY_LIMITS)
+    target = service.make_playlist("Road Trip", catalogue("a", "b", "a", "c"))
+    store = MatchStore(tmp_path / "store.sqlite3")
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("b", "c"), matches("b", "c"), snapshot_of("a", "b", "c")
+    )
+    with pytest.raises(Killed):
+        sync(service, target, inputs, journal=store)
+    assert service.ids_in(target) == ["yb", "yc"]  # both copies of a gone, the person's too
+    service.dying = False
+    sync(service, target, inputs, journal=store)  # the next run
+    assert service.ids_in(target) == ["ya", "yb", "yc"]  # the kept copy back, at its place
+    store.close()
+
+
+def test_the_guard_stops_a_mass_removal_before_anything_is_written():
+    service = FakeService(catalogue(*"abcdefghij"), handles=True)
+    target = service.make_playlist("Road Trip", catalogue(*"abcdefghij"))
+    inputs = PairInputs(SyncMode.MIRROR, source_of(), {}, snapshot_of(*"abcdefghij"))
+    report, _ = sync(service, target, inputs)
+    assert "came back empty" in report.stopped
+    assert report.outcome().startswith("nothing written: ")
+    assert service.ids_in(target) == [f"y{k}" for k in "abcdefghij"]
+    assert service.calls["remove_entries"] == service.calls["add_tracks"] == 0
+    allowed, _ = sync(service, target, inputs, allowed=10)  # the person said yes to 10
+    assert len(allowed.removed) == 10 and service.ids_in(target) == []
+
+
+def test_a_removal_whose_answer_was_lost_is_not_sent_again_and_is_still_reported():
+    service = FakeService(catalogue("a", "b", "c"), handles=True)
+    target = service.make_playlist("Road Trip", catalogue("a", "b", "c"))
+    service.fail("remove_entries", Fault(TransientError("connection reset"), lands=True))
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("a", "c"), matches("a", "c"), snapshot_of("a", "b", "c")
+    )
+    report, stats = sync(service, target, inputs)
+    assert service.ids_in(target) == ["ya", "yc"]
+    assert service.calls["remove_entries"] == 1  # looked, saw it done: not sent again
+    assert [t.id for _, t in report.removed] == ["yb"]  # every removal is listed
+    assert stats.retries == 1
+
+
+def test_liked_songs_follow_removals_only():
+    service = FakeService(catalogue("a", "b", "c"), handles=True)
+    target = service.make_playlist("Liked", catalogue("c", "b", "a"))
+    inputs = PairInputs(
+        SyncMode.MIRROR,
+        source_of("a", "c"),
+        matches("a", "c"),
+        snapshot_of("a", "b", "c"),
+        follow_order=False,
+    )
+    report, _ = sync(service, target, inputs)
+    assert service.ids_in(target) == ["yc", "ya"]  # b gone; the service's order stays
+    assert report.moved == 0
+
+
+def test_stop_between_steps_leaves_a_true_report():
+    service = FakeService(catalogue(*"abcd"), handles=True)
+    target = service.make_playlist("Road Trip", catalogue(*"abcd"))
+    cancel = CancelToken()
+    cancel.cancel()
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("d", "c", "b", "a"), matches(*"abcd"), snapshot_of(*"abcd")
+    )
+    report, _ = sync(service, target, inputs, cancel=cancel)
+    assert report.cancelled and report.moved == 0
+
+
+def _ids(entries: Sequence) -> list[str]:
+    return [e.track.id for e in entries]
