@@ -43,6 +43,9 @@ class MatchSignals(QObject):
     # of this run (a login that ended, an account it refuses, a quota used up); the search
     # pauses, and the track's next search goes on from its progress.
     blocked = Signal(int, object)
+    # row, the track's SearchProgress: stopped between two of its queries (a pause, a Stop);
+    # a resume goes on from there
+    interrupted = Signal(int, object)
     finished = Signal(int)  # row: the job has ended, whatever it reported (or not)
 
 
@@ -98,6 +101,8 @@ class MatchJob(QRunnable):
                 )
             ctx.store.remember(result, ctx.service.service_id)
         except Cancelled:
+            if self.progress.queries_done:
+                self.signals.interrupted.emit(self.row, self.progress)
             return
         except RunBlocked as error:
             # Every other request of this run would be refused alike: stop them now, from

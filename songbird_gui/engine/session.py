@@ -190,6 +190,7 @@ class SyncSession(QObject):
         self._match_signals.matched.connect(self._on_matched)
         self._match_signals.failed.connect(self._on_failed)
         self._match_signals.blocked.connect(self._on_blocked)
+        self._match_signals.interrupted.connect(self._on_interrupted)
         self._match_signals.finished.connect(self._on_job_finished)
         # One holder for every write's progress, for the run's life: no object per write.
         self._apply_progress = TaskSignals(self)
@@ -362,6 +363,10 @@ class SyncSession(QObject):
         self._set_state(RunState.PAUSED, str(error))
         self.rowsChanged.emit(list(range(len(self.rows))))
         self.blocked.emit(str(error), reconnect)
+
+    @Slot(int, object)
+    def _on_interrupted(self, row: int, progress: SearchProgress) -> None:
+        self._progress[row] = progress  # a resume goes on after its last answered query
 
     @Slot(int)
     def _on_job_finished(self, row: int) -> None:

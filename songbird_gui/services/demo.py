@@ -25,6 +25,7 @@ from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
+    Entry,
     Playlist,
     PlaylistKind,
     SearchQuery,
@@ -43,9 +44,12 @@ __all__ = ["DemoConfig", "DemoServerConfig", "DemoService", "demo_services", "lo
 
 T = TypeVar("T")
 
+# As the real services: Spotify removes every copy of a track, YouTube Music one by its handle.
 LIMITS = {
-    ServiceId.SPOTIFY: ServiceLimits(add_batch_size=100),
-    ServiceId.YTMUSIC: ServiceLimits(add_batch_size=25, playlist_cap=5000),
+    ServiceId.SPOTIFY: ServiceLimits(
+        add_batch_size=100, remove_batch_size=100, removes_every_occurrence=True
+    ),
+    ServiceId.YTMUSIC: ServiceLimits(add_batch_size=25, playlist_cap=5000, remove_batch_size=25),
 }
 
 
@@ -75,8 +79,13 @@ class DemoService:
         return [liked, *(self._playlist(row) for row in rows)]
 
     def playlist_tracks(self, playlist: Playlist) -> list[Track]:
+        return [entry.track for entry in self.playlist_entries(playlist)]
+
+    def playlist_entries(self, playlist: Playlist) -> list[Entry]:
         rows = self._request(lambda: self.server.get_playlist_items(playlist.id))
-        return [self._track(row) for row in rows]
+        # The Spotify-like side keeps its handles to itself, as Spotify has none to show.
+        shown = self.service_id is ServiceId.YTMUSIC
+        return [Entry(self._track(row), row["handle"] if shown else None) for row in rows]
 
     def search_queries(self, track: Track) -> list[SearchQuery]:
         parsed = parse_title(track.title)
@@ -98,9 +107,47 @@ class DemoService:
             row = self._request(lambda: self.server.create_playlist(name, description))
         return self._playlist(row)
 
-    def add_tracks(self, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    def add_tracks(
+        self, playlist: Playlist, track_ids: Sequence[str], position: int | None = None
+    ) -> None:
+        if position is not None and not self.limits.removes_every_occurrence:
+            raise PermanentError("the demo YouTube Music adds at the end only")
         with writing():
-            self._request(lambda: self.server.add_items(playlist.id, list(track_ids)))
+            self._request(lambda: self.server.add_items(playlist.id, list(track_ids), position))
+
+    def _handles(self, playlist: Playlist, entries: Sequence[Entry]) -> list[str]:
+        """The server's handles of `entries` (read again where the client was not shown them,
+        the way Spotify's positions name entries), checking the list is still as read."""
+        if self.service_id is ServiceId.YTMUSIC:
+            if any(e.handle is None for e in entries):
+                raise PermanentError("an entry has no handle: read the playlist again")
+            return [str(e.handle) for e in entries]
+        return self.server.handles_at(playlist.id, [e.track.id for e in entries])
+
+    def remove_entries(
+        self, playlist: Playlist, entries: Sequence[Entry], indices: Sequence[int]
+    ) -> None:
+        if len(indices) > self.limits.remove_batch_size:
+            raise PermanentError("too many entries in one removal")
+        with writing():
+
+            def remove() -> None:
+                handles = self._handles(playlist, entries)
+                self.server.remove_items(playlist.id, [handles[i] for i in indices])
+
+            self._request(remove)
+
+    def move_entry(
+        self, playlist: Playlist, entries: Sequence[Entry], index: int, before: int | None
+    ) -> None:
+        with writing():
+
+            def move() -> None:
+                handles = self._handles(playlist, entries)
+                after = None if before is None else handles[before]
+                self.server.move_item(playlist.id, handles[index], after)
+
+            self._request(move)
 
     def _playlist(self, row: dict[str, Any]) -> Playlist:
         return Playlist(self.service_id, row["id"], row["name"], row["owner"], row["count"])
@@ -130,6 +177,8 @@ def _translate(request: Callable[[], T]) -> T:
             ) from error
         if error.status >= 500:
             raise TransientError(f"the demo service failed ({error.status}): {error}") from error
+        if error.status == 409:  # a stale list: read it again and plan what is left
+            raise TransientError(f"the demo service says: {error}") from error
         if error.status == 401:
             raise AuthExpired(f"the demo service's login has ended: {error}") from error
         if error.status == 404:

@@ -1,24 +1,36 @@
 """The demo library's simulated remote services: `DemoServer`, over a bundled catalogue.
 
 `DemoServer` plays the part of a remote service (one shaped like Spotify, one like YouTube
-Music): every request costs real latency, passes a server-side token bucket (over it: 429 with
-Retry-After), may fail transiently at a configured rate, and is counted. Writes persist in a
-JSON state file, so a second sync sees the first one's result. It answers in dicts and
-status codes, as a web API does; `services/demo.py` is the adapter the engine talks to.
+Music): every request costs real latency (half of it to reach the server, give or take a
+jitter, and half to come back), is counted at its arrival against the service's window
+(`demo_limits.SlidingWindowLimit`; over it: 429 with a Retry-After in whole seconds), may
+fail transiently at a configured rate, and is counted. The limit model is written apart from
+Songbird's own limiter, so the client is measured against rules it did not write. It answers
+in dicts and status codes, as a web API does; `services/demo.py` is the adapter the engine
+talks to.
+
+Its playlists live in a JSON state file shared by every process that opens it, as a real
+service's are: each request first takes the file's lock and reads what another process
+(`songbird demo-change` in a terminal, a sync from cron) wrote since, and a write saves
+before it lets go of the lock, so no two processes lose each other's writes. Each entry has
+a handle of its own (the Spotify-like side keeps it to itself, the YouTube Music-like side
+shows it, as setVideoId), and the Spotify-like side removes every copy of a track it is
+asked to remove, as Spotify does since 2024.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import math
+import os
 import random
 import re
 import secrets
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,8 +40,14 @@ from rapidfuzz import fuzz
 from songbird_gui import resources_path
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.normalize import fold
-from songbird_gui.core.ratelimit import TokenBucket
 from songbird_gui.core.types import LIKED_PLAYLIST_ID, ServiceId
+from songbird_gui.services.demo_limits import (
+    DEFAULT_JITTER,
+    SPOTIFY_WINDOW_S,
+    YTMUSIC_WINDOW_S,
+    OneWayDelays,
+    SlidingWindowLimit,
+)
 
 T = TypeVar("T")
 
@@ -50,13 +68,50 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class DemoServerConfig:
-    """How one simulated service behaves."""
+    """How one simulated service behaves.
 
-    latency_s: float = 0.25
-    limit: float = 10.0  # requests per second the server accepts
-    burst: int = 10
+    Its limit is a sliding window counted at arrival: `limit` requests per second on
+    average over `window_s` seconds, i.e. at most round(limit × window_s) requests in any
+    `window_s` seconds. With no `window_s` (0), the window holds `burst` requests and lasts
+    burst / limit seconds (`--demo-limit R` thus means R requests in any second).
+    """
+
+    latency_s: float = 0.25  # round trip: half to reach the server (± jitter), half back
+    limit: float = 10.0  # requests per second the server accepts, on average over its window
+    burst: int = 10  # the window's size in requests when `window_s` is 0
     fault_rate: float = 0.0  # share of requests that fail with a 503
-    seed: int | None = None  # for the fault dice; None: random
+    seed: int | None = None  # for the fault and latency dice; None: random
+    window_s: float = 0.0  # the counting window; 0: burst / limit seconds
+    jitter: float = DEFAULT_JITTER  # ± this share of the way there (uniform, per request)
+    count_refused: bool = True  # a refused request takes a place in the window too
+    name: str = ""  # what the benchmarks call the model ("Spotify-like"); "" names it by size
+
+    @classmethod
+    def spotify_like(cls, limit: float = 3.0, **fields: Any) -> DemoServerConfig:
+        """A rolling 30 s window holding `limit` × 30 requests (`demo_limits.spotify_like`)."""
+        return cls(
+            limit=limit, burst=max(1, round(limit)), window_s=SPOTIFY_WINDOW_S, **fields
+        ).named("Spotify-like")
+
+    @classmethod
+    def ytmusic_like(cls, limit: float = 10.0, **fields: Any) -> DemoServerConfig:
+        """A shorter window (`demo_limits.YTMUSIC_WINDOW_S`), its limit untold to the client."""
+        return cls(
+            limit=limit, burst=max(1, round(limit)), window_s=YTMUSIC_WINDOW_S, **fields
+        ).named("YouTube Music-like")
+
+    def named(self, name: str) -> DemoServerConfig:
+        return replace(self, name=self.name or name)
+
+    def window_limit(self) -> SlidingWindowLimit:
+        """The server's limit as a window model (a fresh one: it holds the arrivals)."""
+        if self.window_s > 0:
+            window = self.window_s
+            limit = max(1, round(self.limit * window))
+        else:
+            limit = max(1, self.burst)
+            window = limit / self.limit
+        return SlidingWindowLimit(limit, window, count_refused=self.count_refused, name=self.name)
 
 
 class DemoHTTPError(Exception):
@@ -96,39 +151,60 @@ class DemoServer:
         self.state_path = state_path
         self.counters = ServerCounters()
         self._lock = threading.Lock()
-        self._bucket = TokenBucket(config.limit, config.burst, clock=clock)
+        self._clock = clock
+        self.window = config.window_limit()
         self._dice = random.Random(config.seed)
+        self._delay_dice = random.Random(None if config.seed is None else config.seed + 1)
         side = (catalogue or load_catalogue())["services"][str(service_id)]
         self.user: str = side.get("user", "Demo Listener")
         self._tracks: dict[str, dict[str, Any]] = {t["id"]: t for t in side["tracks"]}
         self._playlists: dict[str, dict[str, Any]] = {
-            p["id"]: {**p, "tracks": list(p["tracks"])} for p in side["playlists"]
+            p["id"]: _with_handles({**p, "tracks": list(p["tracks"])}) for p in side["playlists"]
         }
-        self._liked: list[str] = list(side["liked"])
+        # Liked songs are a list like any other, under LIKED_PLAYLIST_ID, never listed.
+        self._liked = _with_handles(
+            {"id": LIKED_PLAYLIST_ID, "name": "Liked", "tracks": list(side["liked"])}
+        )
         self._index: _SearchIndex | None = None  # built at the first search, off the GUI thread
-        self._load_state()
+        self._seen: tuple[int, int] | None = None  # the state file as last read or written
+        with self._shared():
+            pass
 
     # -- the request boundary --------------------------------------------------------------
 
     def _request(self, endpoint: str, handler: Callable[[], T]) -> T:
-        """Count, rate-limit, delay and maybe fail one request, then run `handler`."""
+        """Carry one request there, count it against the window, answer it, carry it back.
+
+        The request is admitted (or refused) and handled at its arrival; the answer then
+        takes the other half of the latency to come back.
+        """
+        with self._lock:
+            config = self.config  # a test may swap it mid-run
+            there, back = OneWayDelays(config.latency_s, config.jitter, self._delay_dice).legs()
+        time.sleep(there)
+        error: Exception | None = None
+        answer: list[T] = []
         with self._lock:
             self.counters.requests += 1
             self.counters.by_endpoint[endpoint] += 1
-            wait = self._bucket.try_acquire()
-            fault = wait == 0.0 and self._dice.random() < self.config.fault_rate
-            if wait > 0.0:
+            retry_after = self.window.admit(self._clock())
+            if retry_after is not None:
                 self.counters.rate_limited += 1
-            elif fault:
+                # HTTP's Retry-After is whole seconds, as the real services send it.
+                error = DemoHTTPError(429, "rate limit exceeded", retry_after=retry_after)
+            elif self._dice.random() < config.fault_rate:
                 self.counters.faults += 1
-        time.sleep(self.config.latency_s)
-        if wait > 0.0:
-            # HTTP's Retry-After is whole seconds, as the real services send it.
-            raise DemoHTTPError(429, "rate limit exceeded", retry_after=max(1, math.ceil(wait)))
-        if fault:
-            raise DemoHTTPError(503, "service unavailable (simulated fault)")
-        with self._lock:
-            return handler()
+                error = DemoHTTPError(503, "service unavailable (simulated fault)")
+            else:
+                try:
+                    with self._shared():
+                        answer.append(handler())
+                except Exception as failure:  # the answer (a 404, a 400) travels back too
+                    error = failure
+        time.sleep(back)
+        if error is not None:
+            raise error
+        return answer[0]
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -141,21 +217,28 @@ class DemoServer:
             ],
         )
 
+    def _list(self, playlist_id: str) -> dict[str, Any]:
+        if playlist_id == LIKED_PLAYLIST_ID:
+            return self._liked
+        if playlist_id not in self._playlists:
+            raise DemoHTTPError(404, "playlist not found")
+        return self._playlists[playlist_id]
+
     def get_playlist_items(self, playlist_id: str) -> list[dict[str, Any]]:
+        """Each entry: its track's fields, and "handle" (the entry's own name)."""
+
         def handler() -> list[dict[str, Any]]:
-            if playlist_id == LIKED_PLAYLIST_ID:
-                ids = self._liked
-            elif playlist_id in self._playlists:
-                ids = self._playlists[playlist_id]["tracks"]
-            else:
-                raise DemoHTTPError(404, "playlist not found")
-            return [self._tracks[i] for i in ids]
+            entries = self._list(playlist_id)
+            return [
+                {**self._tracks[i], "handle": h}
+                for i, h in zip(entries["tracks"], entries["handles"], strict=True)
+            ]
 
         return self._request("playlist_items", handler)
 
     def liked_count(self) -> int:
-        with self._lock:
-            return len(self._liked)
+        with self._lock, self._shared():
+            return len(self._liked["tracks"])
 
     def search(self, text: str, kind: str) -> list[dict[str, Any]]:
         def handler() -> list[dict[str, Any]]:
@@ -177,26 +260,110 @@ class DemoServer:
                 "owner": self.user,
                 "description": description,
                 "tracks": [],
+                "handles": [],
             }
             self._save_state()
             return {"id": playlist_id, "name": name, "owner": self.user, "count": 0}
 
         return self._request("create_playlist", handler)
 
-    def add_items(self, playlist_id: str, ids: Sequence[str]) -> None:
+    def add_items(self, playlist_id: str, ids: Sequence[str], position: int | None = None) -> None:
+        """Add at the end, or at `position`; Liked keeps each song once."""
+
         def handler() -> None:
             unknown = [i for i in ids if i not in self._tracks]
             if unknown:
                 raise DemoHTTPError(400, f"invalid track id {unknown[0]}")
+            entries = self._list(playlist_id)
             if playlist_id == LIKED_PLAYLIST_ID:
-                self._liked.extend(i for i in ids if i not in self._liked)
-            elif playlist_id in self._playlists:
-                self._playlists[playlist_id]["tracks"].extend(ids)
+                ids_now = [i for i in dict.fromkeys(ids) if i not in entries["tracks"]]
             else:
-                raise DemoHTTPError(404, "playlist not found")
+                ids_now = list(ids)
+            at = len(entries["tracks"]) if position is None else position
+            if not 0 <= at <= len(entries["tracks"]):
+                raise DemoHTTPError(400, f"position {at} is out of range")
+            entries["tracks"][at:at] = ids_now
+            entries["handles"][at:at] = [_new_handle() for _ in ids_now]
             self._save_state()
 
         self._request("add_items", handler)
+
+    def remove_items(self, playlist_id: str, handles: Sequence[str]) -> None:
+        """Remove these entries. The Spotify-like side removes every copy of their tracks."""
+
+        def handler() -> None:
+            entries = self._list(playlist_id)
+            pairs = list(zip(entries["tracks"], entries["handles"], strict=True))
+            unknown = set(handles) - set(entries["handles"])
+            if unknown:
+                raise DemoHTTPError(400, "an entry to remove is not in the playlist")
+            if self.service_id is ServiceId.SPOTIFY:
+                gone_tracks = {t for t, h in pairs if h in set(handles)}
+                kept = [(t, h) for t, h in pairs if t not in gone_tracks]
+            else:
+                kept = [(t, h) for t, h in pairs if h not in set(handles)]
+            entries["tracks"] = [t for t, _ in kept]
+            entries["handles"] = [h for _, h in kept]
+            self._save_state()
+
+        self._request("remove_items", handler)
+
+    def move_item(self, playlist_id: str, handle: str, before: str | None) -> None:
+        """Move one entry just before another (None: to the end)."""
+
+        def handler() -> None:
+            entries = self._list(playlist_id)
+            if playlist_id == LIKED_PLAYLIST_ID:
+                raise DemoHTTPError(400, "liked songs are in the order they were liked")
+            handles = entries["handles"]
+            if handle not in handles or (before is not None and before not in handles):
+                raise DemoHTTPError(400, "an entry to move is not in the playlist")
+            index = handles.index(handle)
+            track = entries["tracks"].pop(index)
+            handles.pop(index)
+            at = len(handles) if before is None else handles.index(before)
+            entries["tracks"].insert(at, track)
+            handles.insert(at, handle)
+            self._save_state()
+
+        self._request("move_item", handler)
+
+    def edit_as_a_person(self, playlist_id: str, edit: Callable[[list[str]], list[str]]) -> None:
+        """Change a playlist as its owner would in the service's own app (not a request of
+        Songbird's: no latency, no limit): `edit` gets the track ids and returns the new
+        ones. Entries that stay keep their handles."""
+        with self._lock, self._shared():
+            entries = self._list(playlist_id)
+            old = list(zip(entries["tracks"], entries["handles"], strict=True))
+            new_ids = edit(list(entries["tracks"]))
+            pool: dict[str, list[str]] = defaultdict(list)
+            for track_id, handle in old:
+                pool[track_id].append(handle)
+            unknown = [i for i in new_ids if i not in self._tracks]
+            if unknown:
+                raise ValueError(f"no track {unknown[0]} in the demo catalogue")
+            entries["tracks"] = new_ids
+            entries["handles"] = [pool[i].pop(0) if pool[i] else _new_handle() for i in new_ids]
+            self._save_state()
+
+    def handles_at(self, playlist_id: str, expected: Sequence[str | None]) -> list[str]:
+        """The handles of a playlist's entries, checked against the ids the client holds.
+
+        Not a request: a Spotify request names entries by position, and this is the server
+        knowing which entries those positions are (a list changed since it was read is
+        refused, as Spotify refuses a stale snapshot).
+        """
+        with self._lock, self._shared():
+            entries = self._list(playlist_id)
+            if list(entries["tracks"]) != list(expected):
+                raise DemoHTTPError(409, "the playlist changed since it was read")
+            return list(entries["handles"])
+
+    def track(self, track_id: str) -> dict[str, Any]:
+        return self._tracks[track_id]
+
+    def track_ids(self) -> list[str]:
+        return list(self._tracks)
 
     # -- persistence -----------------------------------------------------------------------
 
@@ -205,24 +372,89 @@ class DemoServer:
             return "PL" + secrets.token_urlsafe(24)[:32]
         return secrets.token_hex(11)
 
-    def _load_state(self) -> None:
-        if self.state_path is None or not self.state_path.exists():
+    @contextlib.contextmanager
+    def _shared(self) -> Iterator[None]:
+        """Hold the state file's lock, with what other processes wrote since read in."""
+        if self.state_path is None:
+            yield
             return
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        with _file_lock(self.state_path.with_name(self.state_path.name + ".lock")):
+            self._load_state()
+            yield
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.state_path.stat() if self.state_path else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+    def _load_state(self) -> None:
+        stamp = self._stamp()
+        if stamp is None or stamp == self._seen:
+            return
+        assert self.state_path is not None
         try:
             state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # a damaged state file: start from the catalogue again
+        self._seen = stamp
         known = self._tracks
         for playlist in state.get("playlists", []):
             playlist["tracks"] = [i for i in playlist.get("tracks", []) if i in known]
-            self._playlists[playlist["id"]] = playlist
-        self._liked = [i for i in state.get("liked", self._liked) if i in known]
+            self._playlists[playlist["id"]] = _with_handles(playlist)
+        liked = state.get("liked")
+        if isinstance(liked, list):  # the state of an earlier version: the ids alone
+            liked = {"tracks": liked}
+        if isinstance(liked, dict):
+            self._liked.update(liked)
+            self._liked["tracks"] = [i for i in self._liked.get("tracks", []) if i in known]
+            _with_handles(self._liked)
 
     def _save_state(self) -> None:
         if self.state_path is None:
             return
         state = {"playlists": list(self._playlists.values()), "liked": self._liked}
         write_text_atomically(self.state_path, json.dumps(state, ensure_ascii=False))
+        self._seen = self._stamp()
+
+
+def _new_handle() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _with_handles(entries: dict[str, Any]) -> dict[str, Any]:
+    """A list with a handle per entry (a state file from before handles gets new ones)."""
+    handles = entries.get("handles")
+    if not isinstance(handles, list) or len(handles) != len(entries["tracks"]):
+        entries["handles"] = [_new_handle() for _ in entries["tracks"]]
+    return entries
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (fcntl where there is one, msvcrt on Windows)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+            try:
+                yield
+            finally:
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 class _SearchIndex:

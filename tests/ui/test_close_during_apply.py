@@ -24,10 +24,10 @@ def test_closing_during_an_apply_never_waits_and_the_next_start_completes(
     holding = threading.Event()  # the service has the batch and holds its answer
     release = threading.Event()
 
-    def held_add(playlist_id, ids):
+    def held_add(playlist_id, ids, position=None):
         holding.set()
         assert release.wait(30), "the test never released the answer"
-        return real_add(playlist_id, ids)
+        return real_add(playlist_id, ids, position)
 
     server.add_items = held_add
     tick(window, "Evening")
