@@ -25,7 +25,7 @@ from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
-from songbird_gui.engine.session import SyncContext
+from songbird_gui.engine.context import SyncContext
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, demo_services
 

@@ -77,11 +77,14 @@ class PairWriter(PlanWriter):
         inputs: PairInputs,
         allowed: int | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        expected: Sequence[str] = (),
     ) -> ApplyReport:
         """Bring `target` (created as `name` when None) in step with the source; never
         raises a ServiceError: what could not be done is in the report, in words.
 
-        `allowed` is how many removals the person accepted past the guard.
+        `allowed` is how many removals the person accepted past the guard. `expected` is
+        what the run's preview meant to add: what fails when the playlist is found gone
+        before anything could be planned.
         """
         report = ApplyReport(name=name)
         try:
@@ -102,6 +105,8 @@ class PairWriter(PlanWriter):
         except Cancelled:
             report.cancelled = True
         except NotFound:
+            # Gone before its plan was made: every track meant for it fails, in words.
+            report.planned = report.planned or list(expected)
             self._gone(name, report.planned, report)
             return report
         except ServiceError as error:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
@@ -36,17 +36,23 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from songbird_gui.core.apply import ApplyReport, PlanWriter
+from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, RunBlocked, ServiceError
 from songbird_gui.core.matching import SearchProgress
-from songbird_gui.core.planner import additions, find_target_playlist, plan_sync
-from songbird_gui.core.retry import RequestStats, RetryPolicy
+from songbird_gui.core.mirror import (
+    GuardVerdict,
+    MirrorPlan,
+    check_removals,
+    plan_mirror,
+    snapshot_after,
+)
+from songbird_gui.core.pair_writer import PairInputs, PairWriter
+from songbird_gui.core.pairs import PairConflict, PairStore
+from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings
-from songbird_gui.core.store import MatchStore
-from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import (
     Candidate,
     Decision,
@@ -54,10 +60,12 @@ from songbird_gui.core.types import (
     MatchResult,
     Playlist,
     ServiceId,
+    SyncMode,
     SyncPlan,
     Track,
     TrackStatus,
 )
+from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.jobs import (
     STOPPED,
     MatchJob,
@@ -67,23 +75,13 @@ from songbird_gui.engine.jobs import (
     TaskSignals,
     delete_when_idle,
 )
+from songbird_gui.engine.planning import PairSetup, make_plans
 from songbird_gui.engine.rows import STATUS_OF_DECISION, Row, row_for
 from songbird_gui.engine.summary import IN_PROGRESS, RunSummary
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Row", "RunState", "SyncContext", "SyncSession"]
-
-
-@dataclass(frozen=True)
-class SyncContext:
-    """The long-lived parts a run works with, built by the composition root."""
-
-    services: dict[ServiceId, MusicService]
-    store: MatchStore
-    matcher: Matcher
-    policy: RetryPolicy
-    workers: int
 
 
 class RunState(StrEnum):
@@ -178,6 +176,7 @@ class SyncSession(QObject):
         self.needs_login = False  # paused by a login that ended: resume after reconnecting
         self.rows: list[Row] = []
         self.plans: list[SyncPlan] = []
+        self.setups: list[PairSetup] = []  # each plan's pair, mode, snapshot, target as read
         self.reports: list[ApplyReport] = []
         self.figures = SessionFigures()
         self.cancel = CancelToken()  # the current phase's Stop
@@ -242,23 +241,31 @@ class SyncSession(QObject):
     # -- phase 1: plan ----------------------------------------------------------------------
 
     def plan(
-        self, playlists: Sequence[Playlist], target_playlists: Sequence[Playlist] | None = None
+        self,
+        playlists: Sequence[Playlist],
+        target_playlists: Sequence[Playlist] | None = None,
+        modes: Mapping[str, SyncMode] | None = None,
     ) -> None:
         """Read the chosen source playlists and the target, and plan each sync.
 
-        `target_playlists`, when the caller has read them already, saves a request.
+        `target_playlists`, when the caller has read them already, saves a request. `modes`
+        sets the mode of some playlists' pairs (by source playlist id) from this run on.
         """
         chosen = list(playlists)
         known = list(target_playlists) if target_playlists is not None else None
         self._set_state(RunState.PLANNING)
-        task = partial(make_plans, self.context, self.source, self.target, chosen, known)
+        task = partial(
+            make_plans, self.context, self.source, self.target, chosen, known, dict(modes or {})
+        )
         self._run_task(task, self._on_planned)
 
     @Slot(object)
-    def _on_planned(self, plans: list[SyncPlan]) -> None:
+    def _on_planned(self, planned: list[tuple[SyncPlan, PairSetup]]) -> None:
         if self.state is not RunState.PLANNING:
             return  # stopped or closed meanwhile
-        self.plans = plans
+        self.plans = [plan for plan, _ in planned]
+        self.setups = [setup for _, setup in planned]
+        plans = self.plans
         log.info(
             "planned %d playlist(s) %s -> %s: %d entries, %d to search",
             len(plans), self.source, self.target,
@@ -267,6 +274,11 @@ class SyncSession(QObject):
         self.rows = [
             row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries
         ]
+        for row in self.rows:  # a pair whose playlist is gone syncs nothing until it is back
+            paused = self.setups[row.plan_index].paused
+            if paused and row.status is not TrackStatus.UNSYNCABLE:
+                row.status = TrackStatus.FAILED
+                row.reason = paused
         self.planned.emit()
 
     # -- phase 2: search --------------------------------------------------------------------
@@ -541,38 +553,102 @@ class SyncSession(QObject):
 
     def planned_additions(self) -> list[list[str]]:
         """For each plan, the target ids an apply would add now, in source order."""
-        results: list[dict[int, MatchResult]] = [{} for _ in self.plans]
-        for row in self.rows:
-            if row.result is not None:
-                results[row.plan_index][row.entry.position] = row.result
-        return [additions(plan, results[i]) for i, plan in enumerate(self.plans)]
+        return [list(preview.additions) for preview, _ in self.previews()]
 
-    def apply(self) -> None:
-        """Write every plan's accepted matches; `applied` carries the reports."""
+    def matches(self, plan_index: int) -> dict[str, str]:
+        """Source Track.key -> the target track that stands for it, for one plan's rows."""
+        found: dict[str, str] = {}
+        for row in self.rows:
+            result = row.result
+            if row.plan_index != plan_index or result is None or result.best is None:
+                continue
+            target_id = result.best.track.id
+            accepted = result.decision is Decision.ACCEPT or row.status is TrackStatus.PRESENT
+            if accepted and target_id:
+                found[row.entry.source.key] = target_id
+        return found
+
+    def inputs(self, plan_index: int) -> PairInputs:
+        plan, setup = self.plans[plan_index], self.setups[plan_index]
+        return PairInputs(
+            setup.mode,
+            tuple(entry.source for entry in plan.entries),
+            self.matches(plan_index),
+            setup.snapshot,
+            follow_order=not plan.source.is_liked,
+        )
+
+    def previews(self) -> list[tuple[MirrorPlan, GuardVerdict]]:
+        """What each plan's write would do to its target as read, and what the guard says.
+
+        The write plans again on the target as it is then; this is what the person sees
+        before it (the removals by title, the moves, the additions).
+        """
+        previews = []
+        for index, setup in enumerate(self.setups):
+            inputs = self.inputs(index)
+            entries = setup.target_entries
+            if setup.paused:
+                preview = plan_mirror(SyncMode.ADD, (), {}, entries, None)
+            else:
+                preview = plan_mirror(
+                    inputs.mode,
+                    inputs.source,
+                    inputs.matches,
+                    entries,
+                    inputs.snapshot,
+                    follow_order=inputs.follow_order,
+                )
+            verdict = check_removals(preview, len(entries), len(inputs.source), inputs.snapshot)
+            previews.append((preview, verdict))
+        return previews
+
+    def apply(self, allowed: Mapping[int, int] | None = None) -> None:
+        """Write every plan in its pair's mode; `applied` carries the reports.
+
+        `allowed[i]` is how many removals the person accepted for plan i past the guard.
+        """
         self._new_phase()
-        todo = list(zip(self.plans, self.planned_additions(), strict=True))
-        total = sum(len(ids) for _, ids in todo)
-        writer = PlanWriter(
+        previews = [preview for preview, _ in self.previews()]
+        todo = [
+            (plan, setup, self.inputs(index), (allowed or {}).get(index), previews[index])
+            for index, (plan, setup) in enumerate(zip(self.plans, self.setups, strict=True))
+        ]
+        total = sum(len(preview.additions) for preview in previews)
+        writer = PairWriter(
             self.context.services[self.target],
             self.context.policy,
             journal=self.context.store,
             readback_cancel=self._closing,
         )
+        pairs = self.context.pairs
         progress_signals = self._apply_progress
         cancel = self.cancel
 
         def write_all() -> list[ApplyReport]:
             reports: list[ApplyReport] = []
             written = 0
-            for plan, ids in todo:
+            for plan, setup, inputs, permitted, preview in todo:
                 if cancel.cancelled:
                     break
+                if setup.paused:
+                    reports.append(ApplyReport(name=plan.target_name, warning=setup.paused))
+                    continue
 
                 def progress(done: int, _total: int, base: int = written) -> None:
                     progress_signals.done.emit((base + done, total))
 
-                reports.append(writer.write(plan.target, plan.target_name, ids, progress))
-                written += len(ids)
+                report = writer.sync(
+                    plan.target,
+                    plan.target_name,
+                    inputs,
+                    permitted,
+                    progress,
+                    expected=preview.additions,
+                )
+                remember_pair(pairs, plan, setup, inputs, report)
+                reports.append(report)
+                written += len(report.planned)
             return reports
 
         self._set_state(RunState.APPLYING)
@@ -598,7 +674,8 @@ class SyncSession(QObject):
             if row.plan_index >= len(reports):
                 continue  # stopped before this playlist was written
             report = reports[row.plan_index]
-            if report.gone and row.status is TrackStatus.PRESENT:  # it went with the playlist
+            if report.gone and row.status in (TrackStatus.PRESENT, TrackStatus.MATCHED):
+                # it went with the playlist, or had nowhere to go
                 row.status = TrackStatus.FAILED
                 row.reason = report.warning
             best = row.result.best if row.result else None
@@ -696,58 +773,36 @@ class SyncSession(QObject):
         self._on_task_failed(str(error))
 
 
-def make_plans(
-    context: SyncContext,
-    source_id: ServiceId,
-    target_id: ServiceId,
-    playlists: list[Playlist],
-    target_playlists: list[Playlist] | None,
-) -> list[SyncPlan]:
-    """Read and plan each playlist's sync (on a worker thread).
-
-    Reads what can be read at once together; one round trip waits for another only where it
-    must (the target's list says which of its playlists to read).
-    """
-    source = context.services[source_id]
-    target = context.services[target_id]
-    source_reads = [partial(source.playlist_tracks, p) for p in playlists]
-
-    def target_reads(
-        listed: Sequence[Playlist],
-    ) -> tuple[list[Playlist | None], dict[str, Callable[[], list[Track]]]]:
-        existing = [find_target_playlist(p, listed) for p in playlists]
-        wanted: dict[str, Callable[[], list[Track]]] = {
-            e.id: partial(target.playlist_tracks, e) for e in existing if e
-        }
-        return existing, wanted
-
-    source_tracks: list[list[Track]]
-    held_lists: list[list[Track]]
-    if target_playlists is None:
-        reads: list[Callable[[], Any]] = [target.list_playlists, *source_reads]
-        listed, *source_tracks = gather(reads)
-        existing, wanted = target_reads(listed)
-        held_lists = gather(list(wanted.values()))
-    else:
-        existing, wanted = target_reads(target_playlists)
-        together: list[Callable[[], list[Track]]] = [*source_reads, *wanted.values()]
-        both = gather(together)
-        source_tracks, held_lists = both[: len(playlists)], both[len(playlists) :]
-    held = dict(zip(wanted, held_lists, strict=True))
-    return [
-        plan_sync(
-            playlist,
-            tracks,
-            target_id,
-            existing_target,
-            held[existing_target.id] if existing_target else [],
-            context.store,
-            context.matcher,
-        )
-        for playlist, tracks, existing_target in zip(
-            playlists, source_tracks, existing, strict=True
-        )
-    ]
+def remember_pair(
+    pairs: PairStore, plan: SyncPlan, setup: PairSetup, inputs: PairInputs, report: ApplyReport
+) -> None:
+    """After a write (on its worker): the pair made or renamed, its new snapshot, what it
+    removed; or the pair paused when its playlist went during the write."""
+    if report.gone:
+        if setup.pair is not None:
+            pairs.pause(setup.pair.pair_id, report.warning)
+        return
+    if report.stopped or report.playlist is None or report.entries is None:
+        return  # nothing written, or not read back: the last snapshot still stands
+    try:
+        pair = pairs.ensure(plan.source, report.playlist, inputs.mode)
+    except PairConflict as error:
+        report.warning = report.warning or str(error)
+        return
+    done = plan_mirror(
+        inputs.mode,
+        inputs.source,
+        inputs.matches,
+        report.entries,
+        inputs.snapshot,
+        follow_order=inputs.follow_order,
+    )
+    pairs.record_sync(
+        pair.pair_id,
+        snapshot_after(done, inputs.source, report.entries),
+        report.removed,
+        names=(plan.source.name, report.playlist.name),
+    )
 
 
 def search_by_hand(
