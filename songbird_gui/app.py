@@ -27,7 +27,7 @@ from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.services.accounts import Accounts
-from songbird_gui.services.demo import DemoConfig, demo_services
+from songbird_gui.services.demo import DemoConfig, demo_services, load_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,11 @@ class Songbird:
     The library is the demo one when `demo` is given (the command line's `--demo`, the tests,
     the self-test), else the person's accounts when both are connected, else the demo with
     its default configuration.
+
+    Each library has its own match store, so that the demo's decisions and pairs never mix
+    with the person's: `store` is the person's, `demo_store` the demo's (beside the demo's
+    state, or in memory when the demo keeps none). A store from before the split gives the
+    demo catalogue's decisions to the demo's store, once.
     """
 
     def __init__(
@@ -83,15 +88,57 @@ class Songbird:
             log.warning(self.store.recovery_message)
         self.throttles = build_throttles(self.settings)
         self._demo_services: dict[ServiceId, MusicService] = {}
+        self._demo_store: MatchStore | None = None
+
+    @property
+    def demo_config(self) -> DemoConfig:
+        config = self._demo_config or DemoConfig()
+        if config.state_dir is None and self._demo_config is None:
+            config = replace(config, state_dir=self.paths.demo_state_dir)
+        return config
 
     def demo_services(self) -> dict[ServiceId, MusicService]:
         """The demo library's two services (built at the first call)."""
         if not self._demo_services:
-            config = self._demo_config or DemoConfig()
-            if config.state_dir is None and self._demo_config is None:
-                config = replace(config, state_dir=self.paths.demo_state_dir)
-            self._demo_services.update(demo_services(config, self.throttles))
+            self._demo_services.update(demo_services(self.demo_config, self.throttles))
         return self._demo_services
+
+    @property
+    def demo_store(self) -> MatchStore:
+        """The demo library's own match store (opened at the first call)."""
+        if self._demo_store is None:
+            state_dir = self.demo_config.state_dir
+            path = state_dir / "matches.sqlite3" if state_dir else ":memory:"
+            self._demo_store = MatchStore(path)
+            if self._demo_store.recovery_message:
+                log.warning(self._demo_store.recovery_message)
+            self._split_off_demo_decisions(self._demo_store)
+        return self._demo_store
+
+    def _split_off_demo_decisions(self, demo: MatchStore) -> None:
+        """Before this version the demo's decisions went to the person's store: move them."""
+        if self.store.meta("demo-split"):
+            return
+        catalogue = self.demo_config.catalogue or load_catalogue()
+        keys = [
+            f"{service}:{track['id']}"
+            for service, side in catalogue["services"].items()
+            for track in side["tracks"]
+        ]
+        moved = self.store.split_off(keys, demo)
+        if moved:
+            log.info("moved %d demo decisions out of the person's match store", moved)
+        self.store.set_meta("demo-split", "1")
+
+    def store_for(self, services: dict[ServiceId, MusicService]) -> MatchStore:
+        """The match store of the library `services` belong to."""
+        return self.demo_store if services is self._demo_services else self.store
+
+    @property
+    def recovery_messages(self) -> list[str]:
+        """What the stores had to say at open (a damaged file kept aside)."""
+        stores = [self.store, *([self._demo_store] if self._demo_store else [])]
+        return [s.recovery_message for s in stores if s.recovery_message]
 
     def choose_services(self) -> tuple[dict[ServiceId, MusicService], bool]:
         """The services to sync between, and whether they are the demo library."""
@@ -102,7 +149,7 @@ class Songbird:
         return self.demo_services(), True
 
     def context(self, services: dict[ServiceId, MusicService]) -> SyncContext:
-        return build_context(self.settings, services, self.store)
+        return build_context(self.settings, services, self.store_for(services))
 
     def save_settings(self, settings: Settings) -> None:
         """Keep `settings`, and let the throttles pace the next requests by them."""
@@ -112,5 +159,7 @@ class Songbird:
             throttle.reconfigure(settings.rate_for(service_id), settings.retry)
 
     def close(self) -> None:
-        """Close the store; only once every worker has left (see `SyncSession.drain`)."""
+        """Close the stores; only once every worker has left (see `SyncSession.drain`)."""
         self.store.close()
+        if self._demo_store is not None:
+            self._demo_store.close()

@@ -190,8 +190,8 @@ class Command:
                     self._songbird = Songbird(self.paths, accounts=Accounts(), settings=settings)
             except StoreTooNew as error:
                 raise CliError(str(error), EXIT_STORE) from error
-            if self._songbird.store.recovery_message:
-                print(f"songbird: {self._songbird.store.recovery_message}", file=sys.stderr)
+            for message in self._songbird.recovery_messages:
+                print(f"songbird: {message}", file=sys.stderr)
         return self._songbird
 
     def _demo_config(self) -> DemoConfig:

@@ -35,5 +35,10 @@ class AppPaths:
         return self.data_dir / "matches.sqlite3"
 
     @property
+    def demo_match_store(self) -> Path:
+        """The demo library's own memory, apart from the person's."""
+        return self.demo_state_dir / "matches.sqlite3"
+
+    @property
     def demo_state_dir(self) -> Path:
         return self.data_dir / "demo"

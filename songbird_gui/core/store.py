@@ -596,3 +596,38 @@ class MatchStore:
                 "DELETE FROM decisions WHERE source_key=? AND target_service=?",
                 (source.key, str(target_service)),
             )
+
+    # -- facts about the store itself, and moving decisions between stores -------------------
+
+    def meta(self, key: str) -> str | None:
+        rows = self.rows("SELECT value FROM meta WHERE key=?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+    def split_off(self, source_keys: Iterable[str], into: MatchStore) -> int:
+        """Move every decision, rejection and failure of these source tracks to `into`;
+        returns how many decisions moved. Copied there first, then removed here: a crash in
+        between leaves them in both, never in neither."""
+        keys = sorted(set(source_keys))
+        moved = 0
+        tables = ("decisions", "rejections", "failures")
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = {
+                table: self.rows(f"SELECT * FROM {table} WHERE source_key IN ({marks})", chunk)
+                for table in tables
+            }
+            with into.transaction() as db:
+                for table, found in rows.items():
+                    if found:
+                        places = ",".join("?" * len(found[0]))
+                        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({places})", found)
+            with self._transaction():
+                for table in tables:
+                    self._db.execute(f"DELETE FROM {table} WHERE source_key IN ({marks})", chunk)
+            moved += len(rows["decisions"])
+        return moved

@@ -325,7 +325,8 @@ class MainWindow(QMainWindow):
             "QLabel#notice { background: #fde7e5; color: #410e0b; padding: 6px 10px;"
             " border: 1px solid #e8a29c; border-radius: 4px; }"
         )
-        self.notice.setText(self.songbird.store.recovery_message or "")
+        self.songbird.store_for(self.services)  # opened now: a damaged one is said at once
+        self.notice.setText(" ".join(self.songbird.recovery_messages))
         self.notice.setVisible(bool(self.notice.text()))
         layout.addWidget(self.notice)
         layout.addWidget(self.main_splitter)
