@@ -1,9 +1,8 @@
-"""The command line: `songbird playlists` and `songbird sync`, headless, on the same engine.
+"""The command line, headless, on the window's engine: `songbird sync`, `pairs`, `show`,
+`playlists`, `demo-change` and `eval-matches`.
 
-The sync runs the window's `SyncSession` under a `QCoreApplication`: the same thread pool, the
-same throttling, the same store. Uncertain matches are left for review in the window (they
-are remembered, not added). Exit codes: 0 done, 2 bad arguments, 3 unknown playlist,
-4 service or network failure, 5 no account connected, 130 stopped by Ctrl+C.
+`sync` lives in cli_sync.py; the exit codes in cli_exit.py. Everything here is built by the
+composition root (`Songbird`), on the demo library with `--demo`, else on the accounts.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -21,44 +19,34 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from songbird_gui import __version__
 from songbird_gui.app import Songbird
+from songbird_gui.cli_exit import (
+    EXIT_NO_ACCOUNT,
+    EXIT_OK,
+    EXIT_SERVICE,
+    EXIT_STORE,
+    EXIT_UNKNOWN_PLAYLIST,
+    EXIT_USAGE,
+    CliError,
+)
 from songbird_gui.core.errors import ServiceError
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.planner import estimate_search
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.store import StoreTooNew
 from songbird_gui.core.throttle import gather
-from songbird_gui.core.types import EntryState, Playlist, ServiceId, TrackStatus
-from songbird_gui.engine.summary import plural
+from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 
 if TYPE_CHECKING:
-    from songbird_gui.engine.session import SyncSession
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_UNKNOWN_PLAYLIST = 3
-EXIT_SERVICE = 4
-EXIT_NO_ACCOUNT = 5
-EXIT_STORE = 1  # the match store is from a newer Songbird
-EXIT_INTERRUPTED = 130
-
-# How long, once the loop has returned, a run may take to let its last request end.
-REQUEST_DRAIN_MS = 30_000
+    pass
 
 SERVICE_NAMES = {
     "spotify": ServiceId.SPOTIFY,
     "ytmusic": ServiceId.YTMUSIC,
     "youtube": ServiceId.YTMUSIC,
 }
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _service(text: str) -> ServiceId:
@@ -130,11 +118,56 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--playlist", action="append", default=[], metavar="NAME", help="repeatable")
     which.add_argument("--all", action="store_true", help="every playlist of the source")
     which.add_argument("--liked", action="store_true", help="Liked Songs / Liked Music too")
+    which.add_argument(
+        "--pairs", action="store_true", help="every remembered pair, both ways (for cron)"
+    )
+    mirror = sync.add_argument_group("keeping in sync")
+    mirror.add_argument(
+        "--mode",
+        choices=[m.value for m in SyncMode],
+        help="set the mode of the pairs synced: add only, mirror, or exact mirror",
+    )
+    mirror.add_argument(
+        "--allow-removals",
+        type=_positive_int,
+        metavar="N",
+        help="let a mirror remove up to N entries of a playlist past the guard",
+    )
+    mirror.add_argument(
+        "--restore-last",
+        action="store_true",
+        help="with --pairs: put back what each pair's last sync removed",
+    )
     sync.add_argument("--workers", type=_positive_int, help="searches at once")
     sync.add_argument("--rate", type=_positive_float, help="requests/s to the target (fixed rate)")
     sync.add_argument("--dry-run", action="store_true", help="plan only: search and write nothing")
     sync.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     add_demo_options(sync)
+
+    pairs = commands.add_parser("pairs", help="the remembered sync pairs")
+    pairs.add_argument("--json", action="store_true", help="print JSON")
+    add_demo_options(pairs)
+
+    show = commands.add_parser("show", help="a playlist's entries, in order")
+    show.add_argument("playlist", metavar="PLAYLIST", help="its name")
+    show.add_argument(
+        "--service", type=_service, default=ServiceId.SPOTIFY, help="spotify or ytmusic"
+    )
+    show.add_argument("--json", action="store_true", help="print JSON")
+    add_demo_options(show)
+
+    change = commands.add_parser(
+        "demo-change", help="edit a demo playlist as a person would on the service"
+    )
+    change.add_argument("playlist", metavar="PLAYLIST", help="its name")
+    change.add_argument(
+        "--service", type=_service, default=ServiceId.SPOTIFY, help="spotify or ytmusic"
+    )
+    change.add_argument("--remove", type=int, default=0, metavar="N", help="remove N entries")
+    change.add_argument("--add", type=int, default=0, metavar="N", help="add N tracks")
+    change.add_argument("--move", type=int, default=0, metavar="N", help="move N entries")
+    change.add_argument("--seed", type=int, metavar="S", help="the same change each time")
+    add_demo_options(change)
     return parser
 
 
@@ -144,8 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sync":
         if args.source is args.target:
             parser.error("--from and --to must be different services")
-        if not (args.playlist or args.all or args.liked):
-            parser.error("say what to sync: --playlist NAME, --all or --liked")
+        if not (args.playlist or args.all or args.liked or args.pairs):
+            parser.error("say what to sync: --playlist NAME, --all, --liked or --pairs")
+        if args.pairs and (args.playlist or args.all or args.liked):
+            parser.error("--pairs syncs every pair: name no playlist with it")
+        if args.restore_last and not args.pairs:
+            parser.error("--restore-last goes with --pairs")
+    if args.command == "demo-change":
+        args.demo = True  # only the demo library is changed from here
     paths = AppPaths.default()
     setup_logging(paths)
     try:
@@ -209,9 +248,11 @@ class Command:
         def tuned(server: DemoServerConfig) -> DemoServerConfig:
             return replace(server, **server_overrides)
 
-        if self.args.demo_reset:
-            for state in self.paths.demo_state_dir.glob("demo-*.json"):
+        if self.args.demo_reset:  # its playlists and its memory (decisions, pairs)
+            for state in self.paths.demo_state_dir.glob("demo-*.json*"):
                 state.unlink()
+            for store in self.paths.demo_state_dir.glob("matches.sqlite3*"):
+                store.unlink()
         return replace(config, spotify=tuned(config.spotify), ytmusic=tuned(config.ytmusic))
 
     def services(self) -> dict[ServiceId, MusicService]:
@@ -226,10 +267,19 @@ class Command:
 
     def run(self) -> int:
         try:
-            if self.args.command == "playlists":
+            command = self.args.command
+            if command == "playlists":
                 return self.list_playlists()
-            if self.args.command == "eval-matches":
+            if command == "eval-matches":
                 return self.eval_matches()
+            if command == "pairs":
+                return self.list_pairs()
+            if command == "show":
+                return self.show()
+            if command == "demo-change":
+                return self.demo_change()
+            from songbird_gui.cli_sync import SyncCommand
+
             return SyncCommand(self).run()
         finally:
             if self._songbird is not None:
@@ -279,232 +329,92 @@ class Command:
             print(f"{p.name:<{width}}  {count:>5}  {p.owner}", file=self.out)
         return EXIT_OK
 
-
-class SyncCommand:
-    """`songbird sync`: plan, search, apply, under a QCoreApplication."""
-
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.args = command.args
-        self.out = command.out
-        self.exit_code = EXIT_OK
-        self.started = time.monotonic()
-        self.progress = ProgressLine(sys.stderr)
-
-    def run(self) -> int:
-        from PySide6.QtCore import QCoreApplication, QTimer
-
-        from songbird_gui.engine.session import SyncSession
-
-        app = QCoreApplication.instance() or QCoreApplication([])
-        songbird = self.command.songbird
-        services = self.command.services()
-        source, target = self.args.source, self.args.target
-        # Both lists at once: the source's to find the playlists named, the target's to
-        # find where each goes (the plan then needs not read it again).
-        source_list, target_list = self.command.read_playlists(services[source], services[target])
-        chosen = self._choose(source_list)
-        session = SyncSession(songbird.context(services), source, target)
-        self.session = session
-
-        def finish(code: int) -> None:
-            self.exit_code = code
-            app.exit(code)
-
-        def on_failed(message: str) -> None:
-            self.progress.clear()
-            print(f"songbird: {message}", file=sys.stderr)
-            finish(EXIT_INTERRUPTED if session.cancel.cancelled else EXIT_SERVICE)
-
-        def on_planned() -> None:
-            if self.args.dry_run:
-                self._print_plan()
-                finish(EXIT_OK)
-                return
-            session.search()
-
-        def on_search_finished(stopped: bool) -> None:
-            self.progress.clear()
-            if stopped:
-                finish(EXIT_INTERRUPTED)
-                return
-            session.apply()
-
-        def on_applied(_reports: object) -> None:
-            finish(EXIT_INTERRUPTED if session.cancel.cancelled else EXIT_OK)
-
-        def on_blocked(message: str, reconnect: bool) -> None:
-            self.progress.clear()
-            then = (
-                "Connect again in the window (songbird-gui, Accounts), then run the same command"
-                if reconnect
-                else "Run the same command later"
+    def _playlist_named(self, service: MusicService, name: str) -> Playlist:
+        (playlists,) = self.read_playlists(service)
+        wanted = name.strip().casefold()
+        found = next((p for p in playlists if p.name.strip().casefold() == wanted), None)
+        if found is None:
+            known = ", ".join(p.name for p in playlists)
+            raise CliError(
+                f'no playlist named "{name}" on {service.service_id.display_name}; '
+                f"there are: {known}",
+                EXIT_UNKNOWN_PLAYLIST,
             )
-            print(
-                f"songbird: {message}\n{then}: what was found so far is remembered, and "
-                "only the rest is searched.",
-                file=sys.stderr,
-            )
-            finish(EXIT_SERVICE)
+        return found
 
-        session.failed.connect(on_failed)
-        session.blocked.connect(on_blocked)
-        session.planned.connect(on_planned)
-        session.progress.connect(lambda done, total: self.progress.show(done, total, session))
-        session.searchFinished.connect(on_search_finished)
-        session.applyProgress.connect(lambda done, total: self.progress.show_apply(done, total))
-        session.applied.connect(on_applied)
+    def list_pairs(self) -> int:
+        services = self.services()
+        pairs = self.songbird.context(services).pairs.all()
+        now = time.time()
+        if self.args.json:
+            rows = [
+                {
+                    "id": p.pair_id,
+                    "source": str(p.source),
+                    "source_playlist": p.source_name,
+                    "source_id": p.source_id,
+                    "target": str(p.target),
+                    "target_playlist": p.target_name,
+                    "target_id": p.target_id,
+                    "mode": str(p.mode),
+                    "schedule_hours": p.schedule_h,
+                    "last_sync": p.synced_at,
+                    "paused": p.paused,
+                }
+                for p in pairs
+            ]
+            print(json.dumps(rows, ensure_ascii=False), file=self.out)
+            return EXIT_OK
+        if not pairs:
+            print("No pairs yet: sync a playlist once and it becomes one.", file=self.out)
+        for p in pairs:
+            state = f"paused: {p.paused}" if p.paused else p.synced_words(now)
+            print(f"{p.pair_id:>3}  {p.describe()}  · {state}", file=self.out)
+        return EXIT_OK
 
-        # Ctrl+C: Python runs signal handlers only when it gets control, so a timer hands it
-        # control ten times a second while Qt's loop runs.
-        previous = signal.signal(signal.SIGINT, lambda *_: session.stop())
-        ticker = QTimer()
-        ticker.timeout.connect(lambda: None)
-        ticker.start(100)
+    def show(self) -> int:
+        service = self.services()[self.args.service]
+        playlist = self._playlist_named(service, self.args.playlist)
         try:
-            session.plan(chosen, target_list)
-            app.exec()
-        finally:
-            ticker.stop()
-            session.close()
-            # The event loop has returned: waiting here freezes nothing. A request in flight
-            # ends within its timeout; the write journal covers a batch cut short.
-            session.drain(REQUEST_DRAIN_MS)
-            signal.signal(signal.SIGINT, previous)
-        self.progress.clear()
-        if not self.args.dry_run:
-            self._print_summary()
-        return self.exit_code
-
-    def _choose(self, playlists: list[Playlist]) -> list[Playlist]:
-        chosen: list[Playlist] = []
-        if self.args.liked:
-            chosen.extend(p for p in playlists if p.is_liked)
-        if self.args.all:
-            chosen.extend(p for p in playlists if not p.is_liked)
-        by_name = {p.name.casefold(): p for p in playlists}
-        for name in self.args.playlist:
-            playlist = by_name.get(name.strip().casefold())
-            if playlist is None:
-                known = ", ".join(p.name for p in playlists if not p.is_liked)
-                raise CliError(
-                    f'no playlist named "{name}" on {self.args.source.display_name}; '
-                    f"there are: {known}",
-                    EXIT_UNKNOWN_PLAYLIST,
-                )
-            if playlist not in chosen:
-                chosen.append(playlist)
-        return chosen
-
-    def figures(self) -> dict[str, Any]:
-        session = self.session
-        stats = session.figures.search_stats
-        io = session.figures.io_stats
-        return {
-            **session.summary().figures(),
-            "searched_tracks": sum(
-                1 for row in session.rows if row.result is not None and row.result.searches
-            ),
-            "search_requests": stats.requests,
-            "retries": stats.retries + io.retries,
-            "rate_limited": stats.rate_limited + io.rate_limited,
-            "created": [r.playlist.name for r in session.reports if r.created and r.playlist],
-            "elapsed_s": round(time.monotonic() - self.started, 2),
-        }
-
-    def _print_summary(self) -> None:
-        f = self.figures()
-        summary = self.session.summary()
-        for report in self.session.reports:
-            print(f"{report.name}: {report.outcome()}", file=self.out)
-        print(
-            f"{summary.sentence()}; {plural(f['search_requests'], 'search', 'searches')}, "
-            f"{f['rate_limited']} rate-limited, {f['elapsed_s']} s",
-            file=self.out,
-        )
-        if summary.review:
-            print("Open songbird-gui to review the uncertain matches.", file=self.out)
+            entries = service.playlist_entries(playlist)
+        except ServiceError as error:
+            raise CliError(f"could not read {playlist.name}: {error}", EXIT_SERVICE) from error
         if self.args.json:
-            print(json.dumps(f, ensure_ascii=False), file=self.out)
+            rows = [
+                {
+                    "position": n,
+                    "id": e.track.id,
+                    "title": e.track.title,
+                    "artists": list(e.track.artists),
+                    "duration_ms": e.track.duration_ms,
+                }
+                for n, e in enumerate(entries, start=1)
+            ]
+            print(json.dumps(rows, ensure_ascii=False), file=self.out)
+            return EXIT_OK
+        for n, entry in enumerate(entries, start=1):
+            track = entry.track
+            print(f"{n:>4}  {track.id or '-':<24} {track.describe()}", file=self.out)
+        return EXIT_OK
 
-    def _print_plan(self) -> None:
-        settings = self.command.songbird.settings
-        rate = settings.rate_for(self.args.target)
-        session = self.session
-        estimate = estimate_search(session.plans, rate)
-        for plan in session.plans:
-            target = plan.target.name if plan.target else f"{plan.target_name} (new)"
-            print(
-                f"{plan.source.name} → {target}: {plural(len(plan.entries), 'entry', 'entries')}, "
-                f"{plan.count(EntryState.SEARCH)} to search",
-                file=self.out,
-            )
-        print(
-            f"Dry run: {plural(estimate.tracks, 'track')} to search, about "
-            f"{plural(estimate.requests, 'request')}, about {estimate.seconds:.0f} s at "
-            f"{rate.rate:g} requests/s; nothing was written.",
-            file=self.out,
+    def demo_change(self) -> int:
+        from songbird_gui.services.demo import DemoService
+        from songbird_gui.services.demo_change import change_playlist
+
+        service = self.services()[self.args.service]
+        assert isinstance(service, DemoService)
+        playlist = self._playlist_named(service, self.args.playlist)
+        lines = change_playlist(
+            service.server,
+            playlist.id,
+            remove=self.args.remove,
+            add=self.args.add,
+            move=self.args.move,
+            seed=self.args.seed,
         )
-        if self.args.json:
-            summary = session.summary()
-            print(
-                json.dumps(
-                    {
-                        **summary.figures(),
-                        "to_search": estimate.tracks,
-                        "remembered": sum(
-                            1
-                            for r in session.rows
-                            if r.result is not None and r.status is not TrackStatus.PRESENT
-                        ),
-                        "estimated_requests": estimate.requests,
-                        "estimated_s": round(estimate.seconds, 1),
-                        "search_requests": 0,
-                        "rate_limited": 0,
-                        "elapsed_s": round(time.monotonic() - self.started, 2),
-                    }
-                ),
-                file=self.out,
-            )
-
-
-class ProgressLine:
-    """A one-line progress bar on a terminal; silent when the stream is not one."""
-
-    WIDTH = 28
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self._shown = False
-
-    def show(self, done: int, total: int, session: SyncSession) -> None:
-        if not self.enabled or total == 0:
-            return
-        summary = session.summary()
-        self._draw(
-            done,
-            total,
-            f"searching · {session.request_rate():.1f} req/s · "
-            f"{', '.join(summary.parts()) or 'nothing yet'}",
-        )
-
-    def show_apply(self, done: int, total: int) -> None:
-        if self.enabled and total:
-            self._draw(done, total, "writing")
-
-    def _draw(self, done: int, total: int, text: str) -> None:
-        filled = round(self.WIDTH * done / total)
-        bar = "█" * filled + "·" * (self.WIDTH - filled)
-        self.stream.write(f"\r\x1b[2K{bar} {done}/{total} {text}")
-        self.stream.flush()
-        self._shown = True
-
-    def clear(self) -> None:
-        if self._shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self._shown = False
+        for line in lines or ["nothing changed"]:
+            print(line, file=self.out)
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ from songbird_gui.core.mirror import (
     check_removals,
     plan_mirror,
 )
+from songbird_gui.core.pairs import RemovedEntry
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.throttle import current_scope, request_scope
 from songbird_gui.core.types import Entry, Playlist, SyncMode, Track
 
@@ -344,3 +346,27 @@ def _index_of(entries: Sequence[Entry], entry: Entry) -> int:
         if candidate is entry:
             return index
     raise ValueError("an entry to remove is no longer in the list")
+
+
+def restore_removed(
+    service: MusicService, playlist: Playlist, removed: Sequence[RemovedEntry]
+) -> int:
+    """Put back what a sync removed, each at its old place (or the end, where that is
+    gone); returns how many. Call inside a request scope. The restored entries stand for no
+    source entry, so a mirror keeps them as the person's."""
+    put = 0
+    for entry in sorted(removed, key=lambda r: r.position):
+        track_id = entry.track.id
+        if not track_id:
+            continue
+        held = service.playlist_entries(playlist)
+        position = min(entry.position, len(held))
+        if service.limits.removes_every_occurrence:  # it takes a position (Spotify)
+            service.add_tracks(playlist, [track_id], position=position)
+        else:
+            service.add_tracks(playlist, [track_id])
+            if position < len(held):
+                now = service.playlist_entries(playlist)
+                service.move_entry(playlist, now, len(now) - 1, position)
+        put += 1
+    return put

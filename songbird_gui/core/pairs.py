@@ -26,6 +26,18 @@ from songbird_gui.core.store import MatchStore, track_from_dict, track_to_dict
 from songbird_gui.core.types import LIKED_PLAYLIST_ID, Playlist, ServiceId, SyncMode, Track
 
 
+def ago(seconds: float) -> str:
+    """How long ago, in words: "just now", "5 min ago", "2 h ago", "3 days ago"."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} days ago"
+
+
 class PairConflict(ValueError):
     """A pair that cannot be made; `str(error)` says why, in words."""
 
@@ -48,6 +60,12 @@ class SyncPair:
     @property
     def liked(self) -> bool:
         return self.source_id == LIKED_PLAYLIST_ID
+
+    def synced_words(self, now: float) -> str:
+        """ "synced 2 h ago", "never synced"."""
+        if self.synced_at is None:
+            return "never synced"
+        return f"synced {ago(now - self.synced_at)}"
 
     def describe(self) -> str:
         """ "Road Trip (Spotify) → Road Trip (YouTube Music), mirror"."""

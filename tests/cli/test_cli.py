@@ -6,12 +6,8 @@ import json
 
 import pytest
 
-from songbird_gui.cli import (
-    EXIT_NO_ACCOUNT,
-    EXIT_SERVICE,
-    EXIT_UNKNOWN_PLAYLIST,
-    main,
-)
+from songbird_gui.cli import main
+from songbird_gui.cli_exit import EXIT_NO_ACCOUNT, EXIT_SERVICE, EXIT_UNKNOWN_PLAYLIST
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RetrySettings, Settings, SettingsFile
 from songbird_gui.services.demo import load_catalogue
@@ -58,7 +54,7 @@ def test_sync_then_resync_adds_nothing_and_searches_nothing(capsys):
     assert first["added"] > 0
     assert first["added"] <= first["considered"] - first["already_there"]
     assert first["search_requests"] <= 1.2 * (first["considered"] - first["already_there"]) + 5
-    assert "Road Trip: updated" in out
+    assert "Road Trip → Road Trip (YouTube Music): updated" in out
 
     code, out, err = run(capsys, "sync", *FAST, "--playlist", "road trip", "--json")
     assert code == 0, err

@@ -30,7 +30,7 @@ def run(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProces
 def added_to_playlist(stdout: str) -> int:
     """The tracks the run's report says it added to the playlist ("Throwbacks: updated, 34
     added")."""
-    found = re.search(rf"^{PLAYLIST}: (?:created|updated), (\d+) added", stdout, re.MULTILINE)
+    found = re.search(rf"^{PLAYLIST} → .*?: (?:created|updated), (\d+) added", stdout, re.M)
     assert found, stdout
     return int(found.group(1))
 

@@ -1,0 +1,399 @@
+"""`songbird sync`: plan, search and write, headless, on the window's engine.
+
+A sync runs in legs, one per direction: the playlists named (`--playlist`, `--all`, `--liked`)
+go one way; `--pairs` syncs every remembered pair, each leg taking the pairs of one
+direction. Each leg is a `SyncSession` under a `QCoreApplication`: the same pool, throttles
+and store as the window. Uncertain matches are left for review in the window (remembered, not
+added). A mirror that would remove too much stops before writing (the guard) unless
+`--allow-removals N` covers it: that pair is refused and the command ends with exit code 4.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+from songbird_gui import cli_exit as codes
+from songbird_gui.cli_exit import CliError
+from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.pair_writer import restore_removed
+from songbird_gui.core.planner import estimate_search
+from songbird_gui.core.throttle import request_scope
+from songbird_gui.core.types import EntryState, Playlist, ServiceId, SyncMode, TrackStatus
+from songbird_gui.engine.summary import RunSummary, plural
+
+if TYPE_CHECKING:
+    from songbird_gui.cli import Command
+    from songbird_gui.engine.session import SyncSession
+
+# How long, once the loop has returned, a run may take to let its last request end.
+REQUEST_DRAIN_MS = 30_000
+
+
+@dataclass
+class Leg:
+    """One direction of a sync: which source playlists go to which service."""
+
+    source: ServiceId
+    target: ServiceId
+    playlists: list[Playlist] = field(default_factory=list)
+    target_list: list[Playlist] = field(default_factory=list)
+
+
+class SyncCommand:
+    """`songbird sync`, leg by leg."""
+
+    def __init__(self, command: Command) -> None:
+        self.command = command
+        self.args = command.args
+        self.out = command.out
+        self.exit_code = codes.EXIT_OK
+        self.started = time.monotonic()
+        self.progress = ProgressLine(sys.stderr)
+        self.sessions: list[SyncSession] = []
+
+    # -- which playlists -------------------------------------------------------------------
+
+    def legs(self) -> list[Leg]:
+        services = self.command.services()
+        args = self.args
+        if not args.pairs:
+            source, target = args.source, args.target
+            source_list, target_list = self.command.read_playlists(
+                services[source], services[target]
+            )
+            return [Leg(source, target, self._choose(source_list), target_list)]
+        pairs = self.command.songbird.context(services).pairs.all()
+        directions: dict[tuple[ServiceId, ServiceId], set[str]] = defaultdict(set)
+        for pair in pairs:
+            if pair.paused:
+                print(f"{pair.describe()}: paused: {pair.paused}", file=self.out)
+                self.exit_code = codes.EXIT_PAIRS_FAILED
+                continue
+            directions[(pair.source, pair.target)].add(pair.source_id)
+        if not directions:
+            if not pairs:
+                print("No pairs yet: sync a playlist once and it becomes one.", file=self.out)
+            return []
+        lists = dict(
+            zip(
+                ServiceId,
+                self.command.read_playlists(*(services[s] for s in ServiceId)),
+                strict=True,
+            )
+        )
+        legs = []
+        for (source, target), ids in directions.items():
+            playlists = [p for p in lists[source] if p.id in ids]
+            for missing in ids - {p.id for p in playlists}:
+                pair = next(p for p in pairs if p.source == source and p.source_id == missing)
+                reason = f"“{pair.source_name}” is no longer on {source.display_name}"
+                print(f"{pair.describe()}: paused: {reason}", file=self.out)
+                self.command.songbird.context(services).pairs.pause(pair.pair_id, reason)
+                self.exit_code = codes.EXIT_PAIRS_FAILED
+            legs.append(Leg(source, target, playlists, lists[target]))
+        return legs
+
+    def _choose(self, playlists: list[Playlist]) -> list[Playlist]:
+        chosen: list[Playlist] = []
+        if self.args.liked:
+            chosen.extend(p for p in playlists if p.is_liked)
+        if self.args.all:
+            chosen.extend(p for p in playlists if not p.is_liked)
+        by_name = {p.name.casefold(): p for p in playlists}
+        for name in self.args.playlist:
+            playlist = by_name.get(name.strip().casefold())
+            if playlist is None:
+                known = ", ".join(p.name for p in playlists if not p.is_liked)
+                raise CliError(
+                    f'no playlist named "{name}" on {self.args.source.display_name}; '
+                    f"there are: {known}",
+                    codes.EXIT_UNKNOWN_PLAYLIST,
+                )
+            if playlist not in chosen:
+                chosen.append(playlist)
+        return chosen
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> int:
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.instance() or QCoreApplication([])
+        if self.args.restore_last:
+            return self.restore_last()
+        for leg in self.legs():
+            code = self._run_leg(leg)
+            if code in (codes.EXIT_INTERRUPTED, codes.EXIT_SERVICE):
+                self.exit_code = code
+                break
+            if code != codes.EXIT_OK and self.exit_code == codes.EXIT_OK:
+                self.exit_code = code
+        if not self.args.dry_run and self.sessions:
+            self._print_summary()
+        return self.exit_code
+
+    def _run_leg(self, leg: Leg) -> int:
+        from PySide6.QtCore import QCoreApplication, QTimer
+
+        from songbird_gui.engine.session import SyncSession
+
+        app = QCoreApplication.instance()
+        assert app is not None
+        songbird = self.command.songbird
+        services = self.command.services()
+        session = SyncSession(songbird.context(services), leg.source, leg.target)
+        self.sessions.append(session)
+        result = {"code": codes.EXIT_OK}
+        modes = {p.id: SyncMode(self.args.mode) for p in leg.playlists} if self.args.mode else {}
+        allowed = self.args.allow_removals
+
+        def finish(code: int) -> None:
+            result["code"] = code
+            app.exit(code)
+
+        def on_failed(message: str) -> None:
+            self.progress.clear()
+            print(f"songbird: {message}", file=sys.stderr)
+            finish(codes.EXIT_INTERRUPTED if session.cancel.cancelled else codes.EXIT_SERVICE)
+
+        def on_planned() -> None:
+            if self.args.dry_run:
+                self._print_plan(session)
+                finish(codes.EXIT_OK)
+                return
+            session.search()
+
+        def on_search_finished(stopped: bool) -> None:
+            self.progress.clear()
+            if stopped:
+                finish(codes.EXIT_INTERRUPTED)
+                return
+            permitted = {i: allowed for i in range(len(session.plans))} if allowed else None
+            session.apply(permitted)
+
+        def on_applied(reports: list[ApplyReport]) -> None:
+            if session.cancel.cancelled:
+                finish(codes.EXIT_INTERRUPTED)
+            elif any(r.stopped for r in reports):
+                finish(codes.EXIT_GUARD)
+            elif any(r.gone or (r.failed and not r.landed) for r in reports):
+                finish(codes.EXIT_PAIRS_FAILED if self.args.pairs else codes.EXIT_OK)
+            else:
+                finish(codes.EXIT_OK)
+
+        def on_blocked(message: str, reconnect: bool) -> None:
+            self.progress.clear()
+            then = (
+                "Connect again in the window (songbird-gui, Accounts), then run the same command"
+                if reconnect
+                else "Run the same command later"
+            )
+            print(
+                f"songbird: {message}\n{then}: what was found so far is remembered, and "
+                "only the rest is searched.",
+                file=sys.stderr,
+            )
+            finish(codes.EXIT_SERVICE)
+
+        session.failed.connect(on_failed)
+        session.blocked.connect(on_blocked)
+        session.planned.connect(on_planned)
+        session.progress.connect(lambda done, total: self.progress.show(done, total, session))
+        session.searchFinished.connect(on_search_finished)
+        session.applyProgress.connect(lambda done, total: self.progress.show_apply(done, total))
+        session.applied.connect(on_applied)
+
+        # Ctrl+C: Python runs signal handlers only when it gets control, so a timer hands it
+        # control ten times a second while Qt's loop runs.
+        previous = signal.signal(signal.SIGINT, lambda *_: session.stop())
+        ticker = QTimer()
+        ticker.timeout.connect(lambda: None)
+        ticker.start(100)
+        try:
+            session.plan(leg.playlists, leg.target_list, modes)
+            app.exec()
+        finally:
+            ticker.stop()
+            session.close()
+            # The event loop has returned: waiting here freezes nothing. A request in flight
+            # ends within its timeout; the write journal covers a batch cut short.
+            session.drain(REQUEST_DRAIN_MS)
+            signal.signal(signal.SIGINT, previous)
+        self.progress.clear()
+        return result["code"]
+
+    def restore_last(self) -> int:
+        """Put back what each pair's last sync removed, where it was."""
+        services = self.command.services()
+        pairs = self.command.songbird.context(services).pairs
+        restored_any = False
+        for pair in pairs.all():
+            removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
+            if not removed:
+                continue
+            target = Playlist(pair.target, pair.target_id, pair.target_name)
+            with request_scope(CancelToken()):
+                put = restore_removed(services[pair.target], target, removed)
+            pairs.mark_restored(pair.pair_id)
+            restored_any = True
+            print(f"{pair.describe()}: put back {plural(put, 'track')}", file=self.out)
+        if not restored_any:
+            print("Nothing to put back: the last syncs removed nothing.", file=self.out)
+        return codes.EXIT_OK
+
+    # -- output ----------------------------------------------------------------------------
+
+    def figures(self) -> dict[str, Any]:
+        rows = [row for session in self.sessions for row in session.rows]
+        reports = [report for session in self.sessions for report in session.reports]
+        written = sum(r.added for r in reports) if reports else None
+        search = [s.figures.search_stats for s in self.sessions]
+        io = [s.figures.io_stats for s in self.sessions]
+        return {
+            **RunSummary.of(rows, written).figures(),
+            "removed": sum(len(r.removed) for r in reports),
+            "moved": sum(r.moved for r in reports),
+            "stopped_by_guard": [r.name for r in reports if r.stopped],
+            "searched_tracks": sum(1 for r in rows if r.result is not None and r.result.searches),
+            "search_requests": sum(s.requests for s in search),
+            "retries": sum(s.retries for s in [*search, *io]),
+            "rate_limited": sum(s.rate_limited for s in [*search, *io]),
+            "created": [r.playlist.name for r in reports if r.created and r.playlist],
+            "elapsed_s": round(time.monotonic() - self.started, 2),
+        }
+
+    def _print_summary(self) -> None:
+        f = self.figures()
+        for session in self.sessions:
+            for plan, report in zip(session.plans, session.reports, strict=False):
+                where = f"{plan.source.name} → {report.name} ({session.target.display_name})"
+                print(f"{where}: {report.outcome()}", file=self.out)
+                for position, track in report.removed:
+                    print(f"  removed #{position + 1}: {track.describe()}", file=self.out)
+                if report.stopped:
+                    print(
+                        "  nothing was written; to allow it: songbird sync ... "
+                        f"--allow-removals {_count_in(report.stopped)}",
+                        file=self.out,
+                    )
+        rows = [row for session in self.sessions for row in session.rows]
+        reports = [r for session in self.sessions for r in session.reports]
+        summary = RunSummary.of(rows, sum(r.added for r in reports) if reports else None)
+        print(
+            f"{summary.sentence()}; {plural(f['search_requests'], 'search', 'searches')}, "
+            f"{f['rate_limited']} rate-limited, {f['elapsed_s']} s",
+            file=self.out,
+        )
+        if summary.review:
+            print("Open songbird-gui to review the uncertain matches.", file=self.out)
+        if self.args.json:
+            print(json.dumps(f, ensure_ascii=False), file=self.out)
+
+    def _print_plan(self, session: SyncSession) -> None:
+        settings = self.command.songbird.settings
+        rate = settings.rate_for(session.target)
+        estimate = estimate_search(session.plans, rate)
+        previews = session.previews()
+        for plan, setup, (preview, verdict) in zip(
+            session.plans, session.setups, previews, strict=True
+        ):
+            target = plan.target.name if plan.target else f"{plan.target_name} (new)"
+            print(
+                f"{plan.source.name} → {target} ({setup.mode.words}): "
+                f"{plural(len(plan.entries), 'entry', 'entries')}, "
+                f"{plan.count(EntryState.SEARCH)} to search; would add "
+                f"{len(preview.additions)}, remove {len(preview.removals)}, "
+                f"move {len(preview.moves)}",
+                file=self.out,
+            )
+            for removal in preview.removals:
+                print(
+                    f"  would remove #{removal.index + 1}: {removal.entry.track.describe()} "
+                    f"({removal.reason})",
+                    file=self.out,
+                )
+            if verdict.stop:
+                print(f"  the guard would stop it: {verdict.reason}", file=self.out)
+        print(
+            f"Dry run: {plural(estimate.tracks, 'track')} to search, about "
+            f"{plural(estimate.requests, 'request')}, about {estimate.seconds:.0f} s at "
+            f"{rate.rate:g} requests/s; nothing was written.",
+            file=self.out,
+        )
+        if self.args.json:
+            summary = session.summary()
+            print(
+                json.dumps(
+                    {
+                        **summary.figures(),
+                        "to_search": estimate.tracks,
+                        "remembered": sum(
+                            1
+                            for r in session.rows
+                            if r.result is not None and r.status is not TrackStatus.PRESENT
+                        ),
+                        "planned_adds": sum(len(p.additions) for p, _ in previews),
+                        "planned_removals": sum(len(p.removals) for p, _ in previews),
+                        "planned_moves": sum(len(p.moves) for p, _ in previews),
+                        "estimated_requests": estimate.requests,
+                        "estimated_s": round(estimate.seconds, 1),
+                        "search_requests": 0,
+                        "rate_limited": 0,
+                        "elapsed_s": round(time.monotonic() - self.started, 2),
+                    },
+                    ensure_ascii=False,
+                ),
+                file=self.out,
+            )
+
+
+def _count_in(reason: str) -> str:
+    """The number of removals a guard's reason names ("would remove 60 of 200 …")."""
+    words = reason.split("would remove ", 1)
+    return words[1].split()[0] if len(words) > 1 else "N"
+
+
+class ProgressLine:
+    """A one-line progress bar on a terminal; silent when the stream is not one."""
+
+    WIDTH = 28
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._shown = False
+
+    def show(self, done: int, total: int, session: SyncSession) -> None:
+        if not self.enabled or total == 0:
+            return
+        summary = session.summary()
+        self._draw(
+            done,
+            total,
+            f"searching · {session.request_rate():.1f} req/s · "
+            f"{', '.join(summary.parts()) or 'nothing yet'}",
+        )
+
+    def show_apply(self, done: int, total: int) -> None:
+        if self.enabled and total:
+            self._draw(done, total, "writing")
+
+    def _draw(self, done: int, total: int, text: str) -> None:
+        filled = round(self.WIDTH * done / total)
+        bar = "█" * filled + "·" * (self.WIDTH - filled)
+        self.stream.write(f"\r\x1b[2K{bar} {done}/{total} {text}")
+        self.stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._shown = False

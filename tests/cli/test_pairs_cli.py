@@ -1,0 +1,127 @@
+"""Keeping playlists in sync from the command line, on the demo library: pairs, mirror mode,
+the guard against mass removal, putting removals back, and `show` / `demo-change`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from songbird_gui.cli import main
+from songbird_gui.cli_exit import EXIT_GUARD, EXIT_NO_ACCOUNT, EXIT_OK
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+FAST = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000", "--rate", "2000"]
+DEMO = ["--demo", "--demo-latency-ms", "0"]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def last_json(text: str):
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def shown(capsys, name: str, service: str) -> list[str]:
+    code, out, err = run(capsys, "show", name, "--service", service, *DEMO, "--json")
+    assert code == EXIT_OK, err
+    return [row["id"] for row in json.loads(out)]
+
+
+def first_sync(capsys, *extra: str) -> dict:
+    code, out, err = run(capsys, "sync", *FAST, "--playlist", "Road Trip", "--json", *extra)
+    assert code == EXIT_OK, err
+    return last_json(out)
+
+
+def test_a_synced_playlist_becomes_a_pair_and_mode_is_set_per_pair(capsys):
+    first_sync(capsys)
+    code, out, _ = run(capsys, "pairs", *DEMO, "--json")
+    assert code == EXIT_OK
+    (pair,) = json.loads(out)
+    assert (pair["source_playlist"], pair["target_playlist"], pair["mode"]) == (
+        "Road Trip",
+        "Road Trip",
+        "add",
+    )
+    assert pair["last_sync"] is not None
+    first_sync(capsys, "--mode", "mirror")
+    code, out, _ = run(capsys, "pairs", *DEMO)
+    assert "Road Trip (Spotify) → Road Trip (YouTube Music), mirror" in out
+    assert "synced just now" in out
+
+
+def test_mirror_follows_removals_and_order_and_keeps_what_you_added_by_hand(capsys):
+    first_sync(capsys, "--mode", "mirror")
+    source = shown(capsys, "Road Trip", "spotify")
+    # The person edits the source on the service, and adds a song by hand on the target.
+    code, out, _ = run(
+        capsys, "demo-change", "Road Trip", "--remove", "3", "--move", "2", "--seed", "4", *DEMO
+    )
+    assert code == EXIT_OK and out.count("removed: ") == 3
+    left = {line.split("removed: ")[1] for line in out.splitlines() if "removed: " in line}
+    code, out, _ = run(
+        capsys, "demo-change", "Road Trip", "--service", "ytmusic", "--add", "1", "--seed", "5",
+        *DEMO,
+    )  # fmt: skip
+    hand_added = shown(capsys, "Road Trip", "ytmusic")[-1]
+    assert shown(capsys, "Road Trip", "spotify") != source
+
+    code, out, err = run(capsys, "sync", *FAST, "--pairs", "--dry-run", "--json")
+    assert code == EXIT_OK, err
+    plan = last_json(out)
+    # What left the source and had a match on the target leaves it (one of the three had
+    # none: it waits in review).
+    assert 1 <= plan["planned_removals"] <= 3 and plan["planned_moves"] >= 1
+    assert out.count("would remove #") == plan["planned_removals"]
+
+    code, out, err = run(capsys, "sync", *FAST, "--pairs", "--json")
+    assert code == EXIT_OK, err
+    done = last_json(out)
+    assert done["removed"] == plan["planned_removals"] and done["moved"] >= 1
+    removed = [line.split(": ", 1)[1] for line in out.splitlines() if "  removed #" in line]
+    assert len(removed) == done["removed"]
+    left_titles = {gone.split(" · ")[0] for gone in left}  # the target may add "(Official Video)"
+    assert all(any(title.startswith(t) for t in left_titles) for title in removed)
+    target = shown(capsys, "Road Trip", "ytmusic")
+    assert hand_added in target  # the person's own stays
+
+    code, out, _ = run(capsys, "sync", *FAST, "--pairs", "--json")
+    again = last_json(out)
+    assert (again["added"], again["removed"], again["moved"]) == (0, 0, 0)
+    assert shown(capsys, "Road Trip", "ytmusic") == target
+
+    code, out, _ = run(capsys, "sync", *DEMO, "--pairs", "--restore-last")
+    assert code == EXIT_OK and f"put back {done['removed']} track" in out
+    assert len(shown(capsys, "Road Trip", "ytmusic")) == len(target) + done["removed"]
+
+
+def test_the_guard_refuses_a_mass_removal_unless_allowed(capsys):
+    first_sync(capsys, "--mode", "mirror")
+    before = shown(capsys, "Road Trip", "ytmusic")
+    run(capsys, "demo-change", "Road Trip", "--remove", "60", "--seed", "1", *DEMO)
+    code, out, err = run(capsys, "sync", *FAST, "--pairs", "--json")
+    assert code == EXIT_GUARD, err
+    assert "nothing written: would remove" in out and "--allow-removals" in out
+    assert shown(capsys, "Road Trip", "ytmusic") == before  # nothing written at all
+    code, out, err = run(capsys, "sync", *FAST, "--pairs", "--allow-removals", "60", "--json")
+    assert code == EXIT_OK, err
+    assert last_json(out)["removed"] > 20
+
+
+def test_an_emptied_source_is_never_trusted_silently(capsys):
+    first_sync(capsys, "--mode", "mirror")
+    run(capsys, "demo-change", "Road Trip", "--remove", "1000", *DEMO)
+    code, out, _ = run(capsys, "sync", *FAST, "--pairs")
+    assert code == EXIT_GUARD
+    assert "came back empty" in out
+
+
+def test_the_demos_pairs_stay_apart_from_the_persons(capsys, test_keyring):
+    first_sync(capsys)
+    code, _, err = run(capsys, "pairs")  # the person's library: no account connected
+    assert code == EXIT_NO_ACCOUNT and "--demo" in err
