@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.atomic import write_text_atomically
-from songbird_gui.core.types import TrackStatus
+from songbird_gui.core.types import SyncMode, TrackStatus
 from songbird_gui.engine.session import SyncSession
 from songbird_gui.engine.summary import plural
+
+SHOWN_REMOVALS = 12  # the rest are counted ("… and 30 more"); the report lists them all
 
 REPORTED = (
     TrackStatus.REVIEW,
@@ -133,8 +136,11 @@ class ApplyDialog(QDialog):
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_csv.hide()
         self.export_json.hide()
+        self.guard_boxes: dict[int, tuple[QCheckBox, int]] = {}
+        self.guards_layout = QVBoxLayout()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addLayout(self.guards_layout)
         layout.addWidget(self.state)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
@@ -152,45 +158,87 @@ class ApplyDialog(QDialog):
     def _show_plan(self) -> None:
         session = self.session
         source = session.source.display_name
+        previews = session.previews()
+        mirrors = any(setup.mode is not SyncMode.ADD for setup in session.setups)
         lines = [
             f"<h3>From {source} to {self.target_name}</h3>",
-            "<p>Only what is missing is added; nothing is removed or added twice.</p><ul>",
+            "<p>Nothing is added twice; what the sync removes is listed here, and can be "
+            "put back afterwards.</p><ul>"
+            if mirrors
+            else "<p>Only what is missing is added; nothing is removed or added twice.</p><ul>",
         ]
-        additions = session.planned_additions()
         left_by_plan = _not_added_by_plan(session)
-        total = 0
-        for index, (plan, ids) in enumerate(zip(session.plans, additions, strict=True)):
+        changes = 0
+        for index, (plan, setup, (preview, verdict)) in enumerate(
+            zip(session.plans, session.setups, previews, strict=True)
+        ):
             if plan.target:
                 where = f"{escape(plan.target.name)} on {self.target_name}"
             else:
                 where = f"{escape(plan.target_name)}, a new playlist on {self.target_name}"
-            added = plural(len(ids), "track")
-            lines.append(f"<li><b>{escape(plan.source.name)}</b> ({source}) → {where}: add {added}")
+            what = [f"add {plural(len(preview.additions), 'track')}"]
+            if preview.removals:
+                what.append(f"remove {len(preview.removals)}")
+            if preview.moves:
+                what.append(f"move {len(preview.moves)}")
+            lines.append(
+                f"<li><b>{escape(plan.source.name)}</b> ({source}, {setup.mode.words}) → "
+                f"{where}: {', '.join(what)}"
+            )
+            if setup.paused:
+                lines.append(f"<br><small>{escape(setup.paused)}</small>")
+            for removal in preview.removals[:SHOWN_REMOVALS]:
+                lines.append(
+                    f"<br><small>− {escape(removal.entry.track.describe())} "
+                    f"({escape(removal.reason)})</small>"
+                )
+            if len(preview.removals) > SHOWN_REMOVALS:
+                more = len(preview.removals) - SHOWN_REMOVALS
+                lines.append(f"<br><small>… and {more} more</small>")
             left = left_by_plan.get(index)
             if left:
                 lines.append(f"<br><small>not added: {escape(left)}</small>")
             lines.append("</li>")
-            total += len(ids)
+            if verdict.stop:
+                self._ask_removals(index, plan.source.name, verdict.reason, len(preview.removals))
+            changes += len(preview.additions) + len(preview.removals) + len(preview.moves)
         lines.append("</ul>")
         if session.summary().review:
             lines.append(
                 "<p>Tracks that need review are not added until you accept a candidate.</p>"
             )
         self.summary.setHtml("".join(lines))
-        self.write_button.setEnabled(total > 0)
+        self.write_button.setEnabled(changes > 0)
+        total = sum(len(preview.additions) for preview, _ in previews)
         self.state.setText(
             f"{plural(total, 'track')} to write to {self.target_name}."
-            if total
+            if changes
             else "Nothing to write."
         )
+
+    def _ask_removals(self, index: int, name: str, reason: str, count: int) -> None:
+        """The guard stopped this playlist: nothing of it is written unless ticked here."""
+        box = QCheckBox(f"“{name}” {reason}. Remove them anyway")
+        box.setStyleSheet("color: #b3261e;")
+        box.setToolTip(
+            "Unticked, nothing is written to this playlist: a source read that came back "
+            "short must not empty the other side."
+        )
+        self.guard_boxes[index] = (box, count)
+        self.guards_layout.addWidget(box)
+
+    def allowed_removals(self) -> dict[int, int]:
+        return {i: n for i, (box, n) in self.guard_boxes.items() if box.isChecked()}
 
     def write(self) -> None:
         self._writing = True
         self.write_button.setEnabled(False)
+        for box, _count in self.guard_boxes.values():
+            box.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.state.setText(f"Writing to {self.target_name}…  (Esc stops between batches)")
-        self.session.apply()
+        self.session.apply(self.allowed_removals())
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
@@ -207,6 +255,13 @@ class ApplyDialog(QDialog):
         for index, report in enumerate(reports):
             name, outcome = escape(report.name), escape(report.outcome())
             lines.append(f"<li><b>{name}</b>: {outcome}")
+            for _position, track in report.removed[:SHOWN_REMOVALS]:
+                lines.append(f"<br><small>− {escape(track.describe())}</small>")
+            if report.removed:
+                lines.append(
+                    "<br><small>(Sync ▸ Pair of the selected playlist ▸ Put back puts them "
+                    "back where they were.)</small>"
+                )
             left = left_by_plan.get(index)
             if left:
                 lines.append(f"<br><small>not added: {escape(left)}</small>")

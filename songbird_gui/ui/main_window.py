@@ -11,16 +11,25 @@ run and returns at once; the last requests end after the event loop has (`drain`
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import (
     QByteArray,
+    QPoint,
     QSettings,
     QSortFilterProxyModel,
     Qt,
     QUrl,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -41,13 +51,16 @@ from PySide6.QtWidgets import (
 
 from songbird_gui import __version__
 from songbird_gui.app import Songbird
+from songbird_gui.core.pair_writer import restore_removed
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings
-from songbird_gui.core.types import Candidate, Playlist, ServiceId, TrackStatus
+from songbird_gui.core.types import Candidate, Playlist, ServiceId, SyncMode, TrackStatus
 from songbird_gui.diagnostics import diagnostics_text
 from songbird_gui.engine.library import PlaylistLoader
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
+from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
@@ -97,6 +110,7 @@ class MainWindow(QMainWindow):
         self.playlists: dict[ServiceId, list[Playlist]] = {}
         self._remembered_checks: list[str] = []
         self._direction_index = 0
+        self._modes: dict[str, SyncMode] = {}  # chosen for playlists with no pair yet
 
         self._build_actions()
         self._build_widgets()
@@ -105,6 +119,10 @@ class MainWindow(QMainWindow):
         self.loader = PlaylistLoader(self.services, self)
         self.loader.loaded.connect(self._on_playlists_loaded)
         self.loader.failed.connect(self._on_load_failed)
+        self.tasks = BackgroundTasks(self)
+        self.tasks.done.connect(self._on_task_done)
+        self.tasks.failed.connect(self._on_task_failed)
+        self.demo_menu.menuAction().setVisible(self.demo)
         self._update_actions()
         self.reload_playlists()
 
@@ -181,6 +199,17 @@ class MainWindow(QMainWindow):
         sync_menu = menu.addMenu("S&ync")
         for action in (self.sync_action, self.stop_action, self.review_action, self.apply_action):
             sync_menu.addAction(action)
+        sync_menu.addSeparator()
+        self.pair_menu = sync_menu.addMenu("&Pair of the selected playlist")
+        self._build_pair_actions(self.pair_menu)
+        self.demo_menu = menu.addMenu("De&mo")
+        self.demo_change_action = self._action(
+            "&Change a demo playlist…",
+            "Ctrl+Shift+M",
+            "Edit a demo playlist as you would in the service's app, to watch mirror follow",
+            self.open_demo_change,
+        )
+        self.demo_menu.addAction(self.demo_change_action)
         tools = menu.addMenu("&Tools")
         tools.addAction(self.settings_action)
         tools.addAction(self.accounts_action)
@@ -189,6 +218,37 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.diagnostics_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
+
+    def _build_pair_actions(self, menu: QMenu) -> None:
+        """Mode, unlink, put back: on the selected playlist's pair (also its context menu)."""
+        self.mode_group = QActionGroup(self)
+        self.mode_actions: dict[SyncMode, QAction] = {}
+        tips = {
+            SyncMode.ADD: "Add what the target lacks; never remove or reorder",
+            SyncMode.MIRROR: "Also remove what left the source and follow its order; "
+            "what you added by hand on the target stays",
+            SyncMode.EXACT: "Make the target the same as the source: anything else is removed",
+        }
+        for mode in SyncMode:
+            action = QAction(mode.words.capitalize() + ("…" if mode is SyncMode.EXACT else ""))
+            action.setParent(self)
+            action.setCheckable(True)
+            action.setStatusTip(tips[mode])
+            action.setToolTip(tips[mode])
+            action.triggered.connect(partial(self.set_pair_mode, mode))
+            self.mode_group.addAction(action)
+            self.mode_actions[mode] = action
+            menu.addAction(action)
+        menu.addSeparator()
+        self.restore_action = QAction("Put &back what the last sync removed", self)
+        self.restore_action.triggered.connect(self.restore_removals)
+        self.unlink_action = QAction("&Unlink the pair", self)
+        self.unlink_action.setStatusTip(
+            "Forget where it goes and what it held (nothing is deleted)"
+        )
+        self.unlink_action.triggered.connect(self.unlink_pair)
+        menu.addAction(self.restore_action)
+        menu.addAction(self.unlink_action)
 
     def _build_widgets(self) -> None:
         # Left: direction, filter, playlists.
@@ -214,6 +274,11 @@ class MainWindow(QMainWindow):
         self.playlist_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.playlist_view.verticalHeader().hide()
         self.playlist_view.setWordWrap(False)
+        self.playlist_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.playlist_view.customContextMenuRequested.connect(self._playlist_context_menu)
+        self.playlist_view.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_pair_actions()
+        )
         header = self.playlist_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -430,13 +495,142 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, message: str) -> None:
         self.run_status.set_idle(f"Could not read the playlists: {message} Press F5 to try again.")
 
+    def _pairs(self) -> PairStore:
+        return self.songbird.context(self.services).pairs
+
     def _fill_playlists(self) -> None:
         checked = self.playlist_model.checked_ids() or self._remembered_checks
+        pairs = [
+            p for p in self._pairs().all() if (p.source, p.target) == (self.source, self.target)
+        ]
         self.playlist_model.set_playlists(
-            self.playlists.get(self.source, []), self.playlists.get(self.target, []), checked
+            self.playlists.get(self.source, []),
+            self.playlists.get(self.target, []),
+            checked,
+            pairs,
         )
         self._remembered_checks = []
         self._update_actions()
+
+    # -- pairs --------------------------------------------------------------------------------
+
+    def _selected_playlist_row(self) -> int | None:
+        index = self.playlist_view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.playlist_proxy.mapToSource(index).row()
+
+    def _update_pair_actions(self) -> None:
+        row = self._selected_playlist_row()
+        pair = self.playlist_model.pair_at(row) if row is not None else None
+        playlist = self.playlist_model.playlist_at(row) if row is not None else None
+        mode = pair.mode if pair else self._modes.get(playlist.id) if playlist else None
+        for each, action in self.mode_actions.items():
+            action.setEnabled(playlist is not None)
+            action.setChecked(each is (mode or SyncMode.ADD) and playlist is not None)
+        removed = self._pairs().last_removals(pair.pair_id) if pair else []
+        left = [r for r in removed if not r.restored]
+        self.restore_action.setEnabled(bool(left))
+        self.restore_action.setText(
+            f"Put &back what the last sync removed ({len(left)})"
+            if left
+            else "Put &back what the last sync removed"
+        )
+        self.unlink_action.setEnabled(pair is not None)
+        self.demo_change_action.setEnabled(self.demo)
+
+    def _playlist_context_menu(self, point: QPoint) -> None:
+        self._update_pair_actions()
+        self.pair_menu.exec(self.playlist_view.viewport().mapToGlobal(point))
+
+    def set_pair_mode(self, mode: SyncMode) -> None:
+        """The selected playlist's mode (its pair's, or the one its first sync will make)."""
+        row = self._selected_playlist_row()
+        if row is None:
+            return
+        playlist, pair = self.playlist_model.playlist_at(row), self.playlist_model.pair_at(row)
+        if mode is SyncMode.EXACT and not self._confirm_exact(playlist):
+            self._update_pair_actions()
+            return
+        if pair is not None:
+            self._pairs().set_mode(pair.pair_id, mode)
+        self._modes[playlist.id] = mode
+        self._fill_playlists()
+        self.say(f"“{playlist.name}”: {mode.words} from the next sync.")
+
+    def _confirm_exact(self, playlist: Playlist) -> bool:
+        target = self.target.display_name
+        answer = QMessageBox.warning(
+            self,
+            "Exact mirror",
+            f"Exact mirror makes “{playlist.name}” on {target} the same as on "
+            f"{self.source.display_name}: anything else in it is removed, also what you "
+            f"added there by hand. (A sync that would remove many asks first.)\n\n"
+            "Use exact mirror?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def unlink_pair(self) -> None:
+        row = self._selected_playlist_row()
+        pair = self.playlist_model.pair_at(row) if row is not None else None
+        if pair is None:
+            return
+        self._pairs().unlink(pair.pair_id)
+        self._fill_playlists()
+        self.say(f"Unlinked {pair.describe()}; both playlists stay as they are.")
+
+    def restore_removals(self) -> None:
+        row = self._selected_playlist_row()
+        pair = self.playlist_model.pair_at(row) if row is not None else None
+        if pair is None:
+            return
+        pairs = self._pairs()
+        removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
+        target = Playlist(pair.target, pair.target_id, pair.target_name)
+        service = self.services[pair.target]
+        self.say(f"Putting back {plural(len(removed), 'track')} in “{pair.target_name}”…")
+        self.tasks.run(
+            ("restore", pair.pair_id), partial(restore_removed, service, target, removed)
+        )
+
+    @Slot(object, object)
+    def _on_task_done(self, tag: object, result: object) -> None:
+        if isinstance(tag, tuple) and tag[0] == "restore":
+            self._pairs().mark_restored(int(tag[1]))
+            self.say(f"Put back {plural(int(str(result)), 'track')}.")
+            self.reload_playlists()
+
+    @Slot(object, str)
+    def _on_task_failed(self, _tag: object, message: str) -> None:
+        self.say(f"Could not put them back: {message}")
+
+    def open_demo_change(self) -> None:
+        if not self.demo:
+            return
+        from songbird_gui.services.demo import DemoService
+        from songbird_gui.services.demo_change import change_playlist
+        from songbird_gui.ui.demo_change_dialog import DemoChangeDialog
+
+        service = self.services[self.source]
+        row = self._selected_playlist_row()
+        chosen = self.playlist_model.playlist_at(row).id if row is not None else None
+        dialog = DemoChangeDialog(
+            self.playlists.get(self.source, []), chosen, self.source.display_name, self
+        )
+        if dialog.exec() and (playlist := dialog.chosen_playlist()) is not None:
+            assert isinstance(service, DemoService)
+            lines = change_playlist(
+                service.server,
+                playlist.id,
+                remove=dialog.removals.value(),
+                add=dialog.additions.value(),
+                move=dialog.moves.value(),
+            )
+            self.say(f"“{playlist.name}”: {len(lines)} changes. Press Sync to follow them.")
+            self.reload_playlists()
+        dialog.deleteLater()
 
     @Slot(int)
     def _on_direction_changed(self, index: int) -> None:
@@ -490,7 +684,9 @@ class MainWindow(QMainWindow):
         self.track_model.set_rows([])
         self.review_pane.show_row(None, None)
         targets = self.playlists.get(self.target)
-        session.plan(chosen, targets)
+        session.plan(
+            chosen, targets, {p.id: self._modes[p.id] for p in chosen if p.id in self._modes}
+        )
 
     def _discard_session(self) -> None:
         """Let the current run go without waiting for its workers."""
@@ -698,6 +894,7 @@ class MainWindow(QMainWindow):
         self.services, self.demo = self.songbird.choose_services()
         self.loader.services = self.services
         self.banner.setVisible(self.demo)
+        self.demo_menu.menuAction().setVisible(self.demo)
         self.review_pane.set_can_open_links(not self.demo)
         self.reload_playlists()
 
@@ -729,6 +926,7 @@ class MainWindow(QMainWindow):
         # own (a batch being written lands, or is left to the write journal).
         self._save_state()
         self.loader.cancel_all()
+        self.tasks.cancel_all()
         if self.session is not None:
             self.session.close()
         event.accept()
@@ -736,5 +934,6 @@ class MainWindow(QMainWindow):
     def drain(self, timeout_ms: int) -> None:
         """Once the event loop has returned: let the last requests end (bounded)."""
         self.loader.drain(timeout_ms)
+        self.tasks.drain(timeout_ms)
         if self.session is not None:
             self.session.drain(timeout_ms)

@@ -1,8 +1,10 @@
-"""The left pane's model: the source service's playlists, each with a checkbox and its target."""
+"""The left pane's model: the source service's playlists, each with a checkbox, where it goes,
+and its sync pair (mode, when it last synced, or why it is paused)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,6 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.planner import find_target_playlist
 from songbird_gui.core.types import Playlist
 from songbird_gui.ui.table_model import FlatTableModel
@@ -21,8 +24,8 @@ from songbird_gui.ui.table_model import FlatTableModel
 Index = QModelIndex | QPersistentModelIndex
 
 # Where each goes comes right after its name: that is what a person checks before Sync.
-COLUMNS = ("Playlist", "Goes to", "Tracks", "Owner")
-NAME, TARGET, TRACKS, OWNER = range(len(COLUMNS))
+COLUMNS = ("Playlist", "Goes to", "Sync", "Tracks", "Owner")
+NAME, TARGET, SYNC, TRACKS, OWNER = range(len(COLUMNS))
 NEW = "new playlist"
 
 
@@ -37,21 +40,39 @@ class PlaylistModel(FlatTableModel):
         super().__init__(parent)
         self._playlists: list[Playlist] = []
         self._targets: list[Playlist | None] = []
+        self._pairs: list[SyncPair | None] = []
         self._checked: set[str] = set()
+        self._clock: Callable[[], float] = time.time
 
     def set_playlists(
         self,
         playlists: Sequence[Playlist],
         targets: Sequence[Playlist],
         checked: Iterable[str] = (),
+        pairs: Sequence[SyncPair] = (),
     ) -> None:
+        """`pairs`: the library's pairs towards the targets' service; a paired playlist
+        goes to its pair's target (by id, whatever its name), others to the same name."""
         self.beginResetModel()
         self._playlists = list(playlists)
-        self._targets = [find_target_playlist(p, targets) for p in self._playlists]
+        by_source = {p.source_id: p for p in pairs}
+        self._pairs = [by_source.get(p.id) for p in self._playlists]
+        self._targets = [
+            next((t for t in targets if t.id == pair.target_id), None)
+            if pair
+            else find_target_playlist(p, targets)
+            for p, pair in zip(self._playlists, self._pairs, strict=True)
+        ]
         ids = {p.id for p in self._playlists}
         self._checked = {i for i in checked if i in ids}
         self.endResetModel()
         self.checkedChanged.emit()
+
+    def playlist_at(self, row: int) -> Playlist:
+        return self._playlists[row]
+
+    def pair_at(self, row: int) -> SyncPair | None:
+        return self._pairs[row] if 0 <= row < len(self._pairs) else None
 
     def checked(self) -> list[Playlist]:
         return [p for p in self._playlists if p.id in self._checked]
@@ -96,7 +117,24 @@ class PlaylistModel(FlatTableModel):
                 return playlist.owner
             if column == TARGET:
                 target = self._targets[index.row()]
+                pair = self._pairs[index.row()]
+                if target is None and pair is not None:
+                    return f"{pair.target_name} (gone)"
                 return target.name if target else NEW
+            if column == SYNC:
+                pair = self._pairs[index.row()]
+                if pair is None:
+                    return "not yet"
+                if pair.paused:
+                    return f"{pair.mode.words} · paused"
+                return f"{pair.mode.words} · {pair.synced_words(self._clock())}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == SYNC:
+            pair = self._pairs[index.row()]
+            if pair is None:
+                return "Syncing it makes a pair: its next syncs remember where it goes"
+            if pair.paused:
+                return pair.paused
+            return f"{pair.describe()} (right-click or Sync ▸ Pair to change)"
         if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, TARGET):
             target = self._targets[index.row()]
             if target is None:

@@ -39,9 +39,7 @@ def run_self_test() -> int:
     instant = DemoServerConfig(latency_s=0.0, limit=1000, burst=100)
     demo = DemoConfig(spotify=instant, ytmusic=instant, state_dir=paths.demo_state_dir)
     songbird = Songbird(paths, demo=demo, settings=settings)
-    window = create_window(
-        songbird, QSettings(str(workdir / "ui.ini"), QSettings.Format.IniFormat)
-    )
+    window = create_window(songbird, QSettings(str(workdir / "ui.ini"), QSettings.Format.IniFormat))
     window.show()
     shown_at = time.time()
     report: dict[str, object] = {"ok": False, "shown_at": shown_at, "startup_s": shown_at - started}

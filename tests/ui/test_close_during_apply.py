@@ -15,9 +15,7 @@ from songbird_gui.engine.session import RunState
 from tests.ui.window_helpers import make_window, tick
 
 
-def test_closing_during_an_apply_never_waits_and_the_next_start_completes(
-    qtbot, tmp_path, fast
-):
+def test_closing_during_an_apply_never_waits_and_the_next_start_completes(qtbot, tmp_path, fast):
     window, services = make_window(qtbot, tmp_path, fast)
     server = services[ServiceId.YTMUSIC].server
     real_add = server.add_items

@@ -131,8 +131,11 @@ def test_apply_names_both_services_and_every_playlist(qtbot, tmp_path, fast):
     qtbot.addWidget(dialog)
     text = dialog.summary.toPlainText()
     assert "From Spotify to YouTube Music" in text
-    assert "Evening (Spotify) → Evening, a new playlist on YouTube Music: add 3 tracks" in text
-    assert "Liked Songs (Spotify) →" in text
+    assert (
+        "Evening (Spotify, add only) → Evening, a new playlist on YouTube Music: add 3 tracks"
+        in text
+    )
+    assert "Liked Songs (Spotify, add only) →" in text
     assert "not added: 1 needs review, 1 not found, 1 not syncable" in text
     assert dialog.write_button.text() == "&Write to YouTube Music"
     assert dialog.windowTitle() == "Write to YouTube Music"
