@@ -30,9 +30,11 @@ def synced(qtbot, window, name: str, allowed_boxes: bool = False):
     qtbot.addWidget(dialog)
     for box, _ in dialog.guard_boxes.values():
         box.setChecked(allowed_boxes)
-    with qtbot.waitSignal(window.loader.loaded, timeout=20_000):
-        with qtbot.waitSignal(session.applied, timeout=20_000):
-            dialog.write()
+    with (
+        qtbot.waitSignal(window.loader.loaded, timeout=20_000),
+        qtbot.waitSignal(session.applied, timeout=20_000),
+    ):
+        dialog.write()
     return session, dialog
 
 
@@ -58,9 +60,11 @@ def test_a_playlist_shows_its_pair_and_mirror_follows_a_removal_listed_before_wr
     text = dialog.summary.toPlainText()
     assert "(Spotify, mirror)" in text and "remove 1" in text
     assert "− Paper Lanterns · Mira Vale" in text and "(left the source)" in text
-    with qtbot.waitSignal(window.loader.loaded, timeout=20_000):
-        with qtbot.waitSignal(session.applied, timeout=20_000):
-            dialog.write()
+    with (
+        qtbot.waitSignal(window.loader.loaded, timeout=20_000),
+        qtbot.waitSignal(session.applied, timeout=20_000),
+    ):
+        dialog.write()
     target = services[ServiceId.YTMUSIC]
     (on_yt,) = [p for p in target.list_playlists() if p.name == "Evening"]
     assert "yt1" not in [t.id for t in target.playlist_tracks(on_yt)]
@@ -88,12 +92,12 @@ def test_the_guard_asks_before_a_mass_removal_and_nothing_is_written_unless_tick
     (on_yt,) = [p for p in target.list_playlists() if p.name == "Evening"]
     before = [t.id for t in target.playlist_tracks(on_yt)]
 
-    session, dialog = synced(qtbot, window, "Evening", allowed_boxes=False)
+    _, dialog = synced(qtbot, window, "Evening", allowed_boxes=False)
     assert dialog.guard_boxes  # it asked
     assert "nothing written: would remove" in dialog.summary.toPlainText()
     assert [t.id for t in target.playlist_tracks(on_yt)] == before
 
-    session, dialog = synced(qtbot, window, "Evening", allowed_boxes=True)
+    synced(qtbot, window, "Evening", allowed_boxes=True)
     assert len([t.id for t in target.playlist_tracks(on_yt)]) < len(before)
 
 
