@@ -45,7 +45,7 @@ def find_match(
     if progress.queries_done:
         result = matcher.decide(track, progress.found, progress.queries_done)
     for searches in range(progress.queries_done + 1, len(queries) + 1):
-        if result.decision is Decision.ACCEPT:
+        if searches > 1 and not matcher.search_wider(result):
             break
         found = service.search(queries[searches - 1])
         progress.found.extend(r for r in found if r.id not in rejected)

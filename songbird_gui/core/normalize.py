@@ -198,6 +198,15 @@ def strip_prefix(parsed: ParsedTitle) -> str:
     return parsed.base
 
 
+def song_title(title: str, artists: tuple[str, ...]) -> str:
+    """The folded title to search for: without noise, versions, and an "Artist - " head that
+    names one of `artists` (a video's "Artist - Title (Official Video)")."""
+    parsed = parse_title(title)
+    if parsed.prefix and parsed.prefix in {clean_artist(a) for a in artists}:
+        return strip_prefix(parsed) or parsed.base
+    return parsed.base
+
+
 def script_of(text: str) -> str:
     """The dominant script of `text` ("latin", "cyrillic", "cjk", …), for script mismatches."""
     counts: dict[str, int] = {}

@@ -139,11 +139,16 @@ def _title_with_only_known_words(source: _Side, cand: _Side) -> bool:
 def _title_part(source: _Side, cand: _Side) -> ScorePart:
     src = source.title.base
     options = [cand.title.base]
-    # "Artist - Title" videos: compare without the head when the head is one of the artists.
+    # "Artist - Title" videos: compare without the head when the head is one of the artists
+    # (on either side: a YouTube Music video can be the source too).
     if cand.title.prefix and any(
         _text_similarity(cand.title.prefix, a) >= 0.8 for a in source.artists
     ):
         options.append(strip_prefix(cand.title))
+    if source.title.prefix and any(
+        _text_similarity(source.title.prefix, a) >= 0.8 for a in cand.artists
+    ):
+        src = strip_prefix(source.title)
     value = max(_text_similarity(src, o) for o in options)
     # "Title - Artist" (uploads): what follows the title is one of the artists, not more title.
     for option in options:
@@ -341,6 +346,18 @@ class Matcher:
             decision = Decision.ACCEPT
         return MatchResult(source, decision, best, kept, searches)
 
+    def search_wider(self, result: MatchResult) -> bool:
+        """Whether another query could still change `result`.
+
+        Each query costs a request against the service's limit. A wider one looks for a
+        recording the first did not find; once a candidate has the title, the version and no
+        mismatch, the recording was found, and what is left (a length or an album that differ,
+        another candidate as good) is for the person to decide, not for another search.
+        """
+        if result.decision is Decision.ACCEPT:
+            return False
+        return not any(_found_the_recording(c) for c in result.candidates)
+
     def _ambiguous(self, best: Candidate, others: Sequence[Candidate]) -> bool:
         """Another recording scores as well as the best: a person should choose."""
         for other in others:
@@ -349,6 +366,20 @@ class Matcher:
             if not _same_recording(best.track, other.track):
                 return True
         return False
+
+
+def _found_the_recording(candidate: Candidate) -> bool:
+    parts = {p.name: p for p in candidate.parts}
+    title, version = parts.get("title"), parts.get("version")
+    # A length far off is the same song in another cut: a wider search finds more of them,
+    # not the right one.
+    cap = parts.get("cap")
+    return (
+        (cap is None or cap.note.endswith("length far off"))
+        and title is not None
+        and title.value >= 0.95
+        and (version is None or version.value == 1.0)
+    )
 
 
 def _upload_is_the_song(source: _Side, cand: _Side, title: ScorePart) -> bool:

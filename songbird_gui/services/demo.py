@@ -20,7 +20,7 @@ from songbird_gui.core.errors import (
     RateLimited,
     TransientError,
 )
-from songbird_gui.core.normalize import fold, parse_title
+from songbird_gui.core.normalize import fold, parse_title, song_title
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
@@ -88,12 +88,12 @@ class DemoService:
         return [Entry(self._track(row), row["handle"] if shown else None) for row in rows]
 
     def search_queries(self, track: Track) -> list[SearchQuery]:
-        parsed = parse_title(track.title)
-        versions = " ".join(sorted(parsed.versions))
+        title = song_title(track.title, track.artists)
+        versions = " ".join(sorted(parse_title(track.title).versions))
         artist = fold(track.artists[0]) if track.artists else ""
-        words = " ".join(w for w in (parsed.base, versions, artist) if w)
+        words = " ".join(w for w in (title, versions, artist) if w)
         if self.service_id is ServiceId.SPOTIFY:
-            field_query = f'track:"{parsed.base}" artist:"{artist}" {versions}'.strip()
+            field_query = f'track:"{title}" artist:"{artist}" {versions}'.strip()
             return [SearchQuery(field_query, "field"), SearchQuery(words, "free")]
         return [SearchQuery(words, "songs"), SearchQuery(words, "videos")]
 

@@ -35,7 +35,13 @@ from songbird_gui.core.errors import (
     ServiceError,
     TransientError,
 )
-from songbird_gui.core.normalize import SOFT_VERSIONS, clean_artist, fold, parse_title
+from songbird_gui.core.normalize import (
+    SOFT_VERSIONS,
+    clean_artist,
+    fold,
+    parse_title,
+    song_title,
+)
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
@@ -343,7 +349,7 @@ class SpotifyService:
         Without an artist (a hand search: the person's own words) only the free text is
         sent: a `track:` field would demand that every word be in the title.
         """
-        title = parse_title(track.title).base or fold(track.title)
+        title = song_title(track.title, track.artists) or fold(track.title)
         versions = version_words(track.title)
         artist = clean_artist(track.artists[0]) if track.artists else ""
         free = " ".join(w for w in (title, versions, artist) if w)

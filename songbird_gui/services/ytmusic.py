@@ -32,7 +32,13 @@ from songbird_gui.core.errors import (
     ServiceError,
     TransientError,
 )
-from songbird_gui.core.normalize import SOFT_VERSIONS, clean_artist, fold, parse_title
+from songbird_gui.core.normalize import (
+    SOFT_VERSIONS,
+    clean_artist,
+    fold,
+    parse_title,
+    song_title,
+)
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
@@ -281,7 +287,8 @@ class YTMusicService:
         parsed = parse_title(track.title)
         versions = parsed.versions - SOFT_VERSIONS - {"other version"}
         artists = [clean_artist(a) for a in track.artists[:2]]
-        words = [parsed.base or fold(track.title), *sorted(versions), *artists]
+        title = song_title(track.title, track.artists) or fold(track.title)
+        words = [title, *sorted(versions), *artists]
         text = " ".join(" ".join(words).split())
         if not text:
             return []

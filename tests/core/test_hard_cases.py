@@ -150,3 +150,56 @@ def test_remembered_decisions_and_rejections_win_over_scoring(tmp_path):
     )
     assert all(c.track.id != "best" for c in result.candidates)
     store.close()
+
+
+class _TwoSearches:
+    """A service answering the songs query and the videos query from two lists."""
+
+    service_id = YT
+
+    def __init__(self, songs: list[Track], videos: list[Track]) -> None:
+        self.answers = {"songs": songs, "videos": videos}
+        self.sent: list[str] = []
+
+    def search_queries(self, track: Track) -> list[SearchQuery]:
+        return [SearchQuery(track.title, "songs"), SearchQuery(track.title, "videos")]
+
+    def search(self, query: SearchQuery) -> list[Track]:
+        self.sent.append(query.kind)
+        return list(self.answers[query.kind])
+
+
+def test_the_wider_search_runs_only_while_the_recording_is_still_missing():
+    video = yt("video", "Nils Arden - Harbour Lights (Official Video)", ("Nils Arden",), 231,
+               kind=TrackKind.MUSIC_VIDEO)  # fmt: skip
+    # The songs filter found only another song of the artist: the videos query finds it.
+    service = _TwoSearches([yt("other", "Harbour Nights", ("Nils Arden",), 198)], [video])
+    found = find_match(SONG, service, Matcher())  # type: ignore[arg-type]
+    assert service.sent == ["songs", "videos"]
+    assert found.decision is Decision.ACCEPT and found.best is not None
+    assert found.best.track.id == "video"
+
+    # The songs filter found the song in another cut (half a minute shorter): a wider search
+    # finds more cuts, not the one, so the person decides from what is there, a request sooner.
+    edit = yt("edit", "Harbour Lights", ("Nils Arden",), 198)
+    service = _TwoSearches([edit], [video])
+    found = find_match(SONG, service, Matcher())  # type: ignore[arg-type]
+    assert service.sent == ["songs"]
+    assert found.decision is Decision.REVIEW and found.best is not None
+    assert found.best.track.id == "edit"
+
+    # Sung by someone else is another recording: the wider search looks for the original.
+    cover = yt("cover", "Harbour Lights", ("Tessa Lind",), 231)
+    service = _TwoSearches([cover], [video])
+    assert find_match(SONG, service, Matcher()).best.track.id == "video"  # type: ignore[arg-type, union-attr]
+    assert service.sent == ["songs", "videos"]
+
+
+def test_a_video_titled_artist_dash_title_is_the_song_when_it_is_the_source():
+    """YouTube Music → Spotify: the source's "Artist - " head is not part of the title."""
+    source = yt("v", "Nils Arden - Harbour Lights (Official Video)", ("Nils Arden",), 234,
+                kind=TrackKind.MUSIC_VIDEO)  # fmt: skip
+    song = dataclasses.replace(SONG, id="sp-song")
+    found = Matcher().decide(source, [song, dataclasses.replace(SONG, id="x", title="Harbour")])
+    assert found.decision is Decision.ACCEPT and found.best is not None
+    assert found.best.track.id == "sp-song"

@@ -13,6 +13,7 @@ from songbird_gui.core.normalize import (
     fold,
     parse_title,
     script_of,
+    song_title,
     split_artists,
     strip_prefix,
 )
@@ -239,6 +240,15 @@ def test_title_dash_version_gives_no_prefix() -> None:
     parsed = parse_title("Bohemian Rhapsody - Remastered 2011")
     assert parsed.prefix == ""
     assert parsed.base == "bohemian rhapsody"
+
+
+def test_the_title_searched_for_drops_the_head_only_when_it_names_the_artist() -> None:
+    assert song_title("Queen - Bohemian Rhapsody (Official Video)", ("Queen",)) == (
+        "bohemian rhapsody"
+    )
+    assert song_title("Queen - Bohemian Rhapsody", ("Queen VEVO",)) == "bohemian rhapsody"
+    # A dash inside a song's own name stays when the head is not the artist.
+    assert song_title("Love - Hate", ("Nils Arden",)) == "love hate"
 
 
 def test_script_of_names_the_dominant_script() -> None:
