@@ -17,7 +17,7 @@ import logging
 from dataclasses import replace
 
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import limiter_for
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
@@ -37,8 +37,7 @@ def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
     throttles = {}
     for service_id in ServiceId:
         rate = settings.rate_for(service_id)
-        limiter = TokenBucket(rate.rate, rate.burst, headroom=rate.headroom, adaptive=rate.adaptive)
-        throttles[service_id] = Throttle(service_id, limiter, RetryPolicy(settings.retry))
+        throttles[service_id] = Throttle(service_id, limiter_for(rate), RetryPolicy(settings.retry))
     return throttles
 
 

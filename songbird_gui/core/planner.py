@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from songbird_gui.core.normalize import parse_title
+from songbird_gui.core.ratelimit import seconds_for
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.settings import RateSettings
 from songbird_gui.core.store import MatchStore
@@ -148,7 +149,7 @@ class SearchEstimate:
 
 
 def estimate_search(plans: Sequence[SyncPlan], rate: RateSettings) -> SearchEstimate:
-    """The searches `plans` need and about how long they take at `rate` (the burst is free)."""
+    """The searches `plans` need and about how long they take under `rate`."""
     tracks = sum(len(plan.to_search) for plan in plans)
     requests = math.ceil(tracks * REQUESTS_PER_SEARCH)
-    return SearchEstimate(tracks, requests, max(requests - rate.burst, 0) / rate.rate)
+    return SearchEstimate(tracks, requests, seconds_for(requests, rate))

@@ -1,21 +1,75 @@
-"""Client-side throttling: a thread-safe token bucket per service, with an optional AIMD rate.
+"""Client-side throttling: one limiter per service, shaped like the way services count.
 
-Every request to a service takes a token first, whatever thread it runs on, so the service's
-limit holds for the whole program rather than per worker. A 429 pauses every taker until its
-Retry-After has passed. For a service whose limit is unknown (YouTube Music) `AdaptiveRate`
-probes for it: it grows the rate while answers are clean and cuts it on a 429.
+Services count requests over a rolling window, at the moment each request reaches them
+(Spotify: "the number of calls that your app makes to Spotify in a rolling 30 second
+window"). A token bucket of rate R and burst B is the wrong shape for that: in any W seconds
+it hands out B + R·W permits (a full bucket, then W seconds of refill), so a server that
+counts R·W per window refuses B of them each time the bucket starts full — at the start of a
+run and after every pause.
 
-The clock is injectable (any `() -> float` in seconds, monotonic) so tests need not sleep.
+`WindowLimiter` fits the window instead. It keeps the times of its grants and never grants
+more than M in any W + margin seconds, for each window (M, W) it knows: told by the settings
+(`RateSettings`: `rate` × `window_s` per `window_s`), or learnt (the adaptive mode).
+
+The margin. The server counts at arrival, and the way there varies: two requests sent Δ apart
+arrive anywhere from Δ − 2J to Δ + 2J apart, where J is how much one request's way to the
+server varies either side of the usual. Grants of M + 1 requests spread over W + 2J arrive
+spread over at least W, so no window of W holds more than M of them: zero 429s, whatever the
+delays. Less cannot guarantee it: a client that cannot see a request's delay before sending
+it gains nothing the server cannot take back with the worst delays, for any margin below 2J.
+The cost is throughput: M per W + 2J instead of M per W (20 % on "3 per any second" with 2 s
+round trips of ±0.1 s; 0.7 % on Spotify's 30 s window). The limiter estimates 2J from the
+round trips it times (each permit to its answer, on the thread that took it): the way there
+varies by no more than the whole round trip does when the two halves vary independently, so
+the margin is the spread of the last 100 round trips, widened for a small sample (× 1 + 8/n:
+1.5 from 16 round trips, 1.08 from 100); until 16 answers have come back, the settings'
+`margin_s` stands in.
+
+The adaptive mode, for a service that publishes no limit (YouTube Music), learns the window:
+
+- Before its first 429 it knows nothing, and probes in rounds, as TCP's slow start does: a
+  round of at most `burst` requests, the next round only once every answer of the last one
+  is in, one request more per clean answer (the round doubles per round trip); and at most
+  `rate` per any second, doubling every 2 s of clean answers. So it never has more than one
+  round in flight when the first 429s come back (a burst's refusals come back last).
+- A 429 says the server's window was full when the refused request arrived. For each window
+  length it considers (every second to 10 s, then up to 120 s), the limiter counts its own
+  grants that surely reached the server before the refused one (it first waits for the
+  answers of the requests sent about together with it: they say which arrived first), and
+  the most that surely came before any earlier request that was served. A length that
+  cannot explain both (an earlier request was served with more in such a window), or that
+  does not fit the Retry-After (the oldest of those grants leaving the window), is ruled
+  out. Each remaining length becomes a learnt window holding no more than the server took
+  (`LimitLearner.infer` says how). The shortest is taken at its word; a longer one is kept
+  only if it holds at least twice as many (a few more are stragglers, not a window), and as
+  tentative: "everything sent lately" explains a 429 for several lengths at once, and while
+  the rate grew, or after a pause, the longer ones look tighter than they are. A tentative
+  window is tried 1 % wider (a request at least) every second, and confirmed when it is the
+  shortest explanation of a later 429.
+- A 429 to a request granted before the last lesson says nothing new, nor does one with
+  nothing of the limiter's own before it (someone else may share the limit): both only pause.
+- Every five minutes without a 429, each confirmed window grows by one request, in case the
+  limit was learnt low or has grown (each such probe may cost a 429, so it is rare).
+
+In both modes a 429 pauses every taker until its Retry-After has passed. A told limit is not
+changed by a 429 (the person's settings say what the service allows; Spotify counts every
+app's requests together, and another's can fill the window). The clock is injectable (any
+`() -> float` in seconds, monotonic) so tests need not sleep.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.settings import RateSettings
 
 Clock = Callable[[], float]
 
@@ -23,96 +77,444 @@ Clock = Callable[[], float]
 DEFAULT_PAUSE_S = 1.0
 
 
-class AdaptiveRate:
-    """Additive-increase / multiplicative-decrease control of a request rate.
+class RateLimiter(Protocol):
+    """What a service's `Throttle` asks of its limiter."""
 
-    Below the last rate that drew a 429 (the ceiling) the rate grows quickly; near it, slowly,
-    so that the limit is probed rarely and each probe costs a single 429. A cut uses the rate
-    the server actually accepted lately, not the rate asked for, so a burst that the server's
-    own bucket absorbed does not inflate the estimate.
-    """
-
-    BACKOFF = 0.85  # after a 429: this share of the accepted rate
-    FAST_GROWTH = 0.25  # per second, as a share of the rate, well below the ceiling
-    SLOW_GROWTH = 0.003  # per second, as a share of the ceiling, near it
-    NEAR_CEILING = 0.9
-    # Answers to requests already in flight when the rate was cut say nothing new.
-    QUIET_AFTER_CUT_S = 2.0
-
-    def __init__(self, start_rate: float, min_rate: float = 0.2, max_rate: float = 200.0) -> None:
-        self.rate = start_rate
-        self.min_rate = min_rate
-        self.max_rate = max_rate
-        self.ceiling: float | None = None
-        self._last_growth: float | None = None
-        self._quiet_until = 0.0
-
-    def on_success(self, now: float) -> None:
-        last, self._last_growth = self._last_growth, now
-        if last is None or now < self._quiet_until:
-            return
-        elapsed = min(now - last, 1.0)
-        if self.ceiling is None or self.rate < self.NEAR_CEILING * self.ceiling:
-            growth = max(0.2, self.FAST_GROWTH * self.rate)
-        else:
-            growth = self.SLOW_GROWTH * self.ceiling
-        self.rate = min(self.max_rate, self.rate + growth * elapsed)
-
-    def on_rate_limited(self, now: float, accepted_rate: float | None) -> None:
-        if now < self._quiet_until:
-            return
-        reference = min(self.rate, accepted_rate) if accepted_rate else self.rate
-        self.ceiling = reference
-        self.rate = max(self.min_rate, self.BACKOFF * reference)
-        self._quiet_until = now + self.QUIET_AFTER_CUT_S
-        self._last_growth = None
-
-
-class TokenBucket:
-    """Hands out request permits at `rate` per second with bursts of up to `burst`.
-
-    `headroom` tokens are never handed out: see `RateSettings.headroom` for why.
-    """
-
-    # Window over which the accepted rate is measured for the adaptive cut.
-    ACCEPTED_WINDOW_S = 5.0
-
-    def __init__(
-        self,
-        rate: float,
-        burst: int,
-        *,
-        headroom: float = 0.0,
-        adaptive: bool = False,
-        clock: Clock = time.monotonic,
-    ) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
-        self._fixed_rate = rate
-        self.adaptive = AdaptiveRate(rate) if adaptive else None
-        self.capacity = max(1.0, burst - headroom)
-        self._clock = clock
-        self._cond = threading.Condition()
-        self._tokens = self.capacity
-        self._updated = clock()
-        self._paused_until = 0.0
-        self._accepted: deque[float] = deque()
-        self.granted = 0  # permits handed out, for figures and tests
+    granted: int  # permits handed out, for figures and tests
 
     @property
     def rate(self) -> float:
-        return self.adaptive.rate if self.adaptive else self._fixed_rate
+        """Requests per second the limiter allows now (for the status bar)."""
+        ...
 
     @property
     def paused_until(self) -> float:
         """Clock time until which a 429 holds every taker back (0 when not paused)."""
+        ...
+
+    def acquire(
+        self,
+        cancel: CancelToken | None = None,
+        on_pause: Callable[[float], None] | None = None,
+    ) -> bool:
+        """Block until a permit is taken (True) or `cancel` fires (False, at once)."""
+        ...
+
+    def on_success(self) -> None:
+        """The request of this thread's permit went through."""
+        ...
+
+    def on_rate_limited(self, retry_after: float | None) -> float:
+        """The request of this thread's permit drew a 429: pause; returns the pause's end."""
+        ...
+
+    def reconfigure(self, settings: RateSettings) -> None:
+        """New settings for the next requests; what the limiter has seen is kept."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """At most `limit` requests in any `seconds` seconds.
+
+    `tentative`: a learnt window that may be wider than it looks (see `LimitLearner.infer`).
+    """
+
+    limit: int
+    seconds: float
+    tentative: bool = False
+
+
+def told_windows(settings: RateSettings) -> tuple[Window, ...]:
+    """The windows a limit given in the settings means.
+
+    `rate` × `window_s` requests in any `window_s` seconds (with no `window_s`: `burst` in
+    any burst / rate seconds); and when `burst` is smaller than that, also at most `burst`
+    in any burst / rate seconds, which spreads a long window's requests out.
+    """
+    at_once = settings.burst / settings.rate
+    length = settings.window_s if settings.window_s > 0 else at_once
+    windows = [Window(max(1, math.floor(settings.rate * length + 1e-9)), length)]
+    if settings.burst < windows[0].limit and at_once < length:
+        windows.append(Window(settings.burst, at_once))
+    return tuple(windows)
+
+
+def seconds_for(requests: int, settings: RateSettings) -> float:
+    """About how long `requests` take to go under `settings` (a dry run's estimate).
+
+    A told limit: the first window's requests go at once, each further window's after the
+    window and its margin. An adaptive one: at its starting rate, its first round free.
+    """
+    if requests <= 0:
+        return 0.0
+    if settings.adaptive:
+        return max(requests - settings.burst, 0) / settings.rate
+    return max(
+        (math.ceil(requests / w.limit) - 1) * (w.seconds + settings.margin_s)
+        for w in told_windows(settings)
+    )
+
+
+def limiter_for(settings: RateSettings, clock: Clock = time.monotonic) -> WindowLimiter:
+    """The limiter for one service, as the settings describe it (the composition root's)."""
+    return WindowLimiter(settings, clock=clock)
+
+
+class Permit:
+    """One request's permission to go: when it was granted, and what came of it."""
+
+    __slots__ = ("answered_at", "at", "refused")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.answered_at: float | None = None
+        self.refused = False
+
+
+class RoundTrips:
+    """The recent round trips (permit to answer), and the margin their spread implies."""
+
+    SAMPLES = 100
+    MIN_SAMPLES = 16
+    FLOOR_S = 0.005
+
+    def __init__(self, prior_s: float) -> None:
+        self.prior_s = prior_s
+        self._seconds: deque[float] = deque(maxlen=self.SAMPLES)
+        self._margin = prior_s
+
+    def add(self, seconds: float) -> None:
+        self._seconds.append(seconds)
+        count = len(self._seconds)
+        if count >= self.MIN_SAMPLES:
+            # A sample's spread understates the population's, more so when the sample is
+            # small: 1.5 times it from 16 round trips, 1.08 times from 100.
+            spread = max(self._seconds) - min(self._seconds)
+            self._margin = max(self.FLOOR_S, (1 + 8 / count) * spread)
+
+    @property
+    def margin_s(self) -> float:
+        return self._margin if len(self._seconds) >= self.MIN_SAMPLES else self.prior_s
+
+    @property
+    def longest_s(self) -> float:
+        return max(self._seconds, default=0.0)
+
+
+class LimitLearner:
+    """What a limiter has learnt of the service's windows from its 429s (see the module)."""
+
+    # Window lengths considered, in seconds: every second up to 10, then coarser.
+    CANDIDATES_S: tuple[float, ...] = (
+        *(float(s) for s in range(1, 11)),
+        *(12.0, 15.0, 20.0, 25.0, 30.0, 40.0, 45.0, 60.0, 90.0, 120.0),
+    )
+    DOUBLING_S = 2.0  # while probing: the per-second cap doubles this often with clean answers
+    PROBE_AFTER_S = 300.0  # without a 429 this long, a learnt window grows by one request
+    MAX_RATE = 1000.0
+
+    def __init__(self, now: float, *, probing: bool, start_rate: float, start_in_flight: int):
+        self.probing = probing  # nothing known yet: slow start
+        self.windows: tuple[Window, ...] = ()
+        self.rate_cap = start_rate
+        self.round_size = float(max(1, start_in_flight))
+        self.lessons = 0
+        self._last_growth = now
+        self._last_429 = now
+        self._grown_at: dict[float, float] = {}  # window length -> when it last grew
+        self._evidence_after = -math.inf
+        self.pending: Permit | None = None  # the refused request of a lesson to draw
+        self.pending_retry_after: float | None = None
+
+    @property
+    def horizon_s(self) -> float:
+        return self.CANDIDATES_S[-1]
+
+    def on_success(self, now: float) -> None:
+        if self.probing:
+            self.round_size += 1.0
+            elapsed = min(now - self._last_growth, self.DOUBLING_S)
+            self.rate_cap = min(self.MAX_RATE, self.rate_cap * 2 ** (elapsed / self.DOUBLING_S))
+            self._last_growth = now
+            return
+        grown = []
+        for window in self.windows:
+            # A tentative window (see `infer`) is tried 1 % wider (one request at least) every
+            # second, a confirmed one a request wider per five minutes; both only while no 429
+            # comes.
+            if window.tentative:
+                every, more = 1.0, max(1, window.limit // 100)
+            else:
+                every, more = self.PROBE_AFTER_S, 1
+            since = max(self._grown_at.get(window.seconds, now), self._last_429)
+            if now - since >= every:
+                window = Window(window.limit + more, window.seconds, window.tentative)
+                self._grown_at[window.seconds] = now
+            grown.append(window)
+        self.windows = tuple(grown)
+
+    def on_rate_limited(self, now: float, permit: Permit | None) -> None:
+        """A 429: the lesson waits until the answers it needs are in (`ready`, `learn`)."""
+        self._last_429 = now
+        if permit is None or permit.at < self._evidence_after:
+            # A 429 to a thread without a permit: nothing to count from; or to a request
+            # sent before the last lesson: nothing new.
+            if permit is None and self.probing:
+                self.round_size = max(1.0, self.round_size / 2)
+                self.rate_cap = max(0.1, self.rate_cap / 2)
+            return
+        self._evidence_after = now
+        self.pending = permit
+
+    def ready(self, open_permits: Iterable[Permit], margin_s: float, now: float) -> bool:
+        """Whether the pending lesson can be drawn: every request sent about together with
+        the refused one has its answer (which says whether it reached the server first)."""
+        permit = self.pending
+        if permit is None:
+            return False
+        if now - self._last_429 > 10.0:
+            return True  # do not wait for ever for an answer that may never come
+        return not any(abs(p.at - permit.at) <= margin_s for p in open_permits)
+
+    def learn(
+        self,
+        retry_after: float | None,
+        permits: Sequence[Permit],
+        margin_s: float,
+        now: float,
+    ) -> None:
+        """Draw the pending lesson from a 429 (see the module docstring)."""
+        permit, self.pending = self.pending, None
+        if permit is None:
+            return
+        lessons = self.infer(permit, retry_after, permits, margin_s)
+        if not lessons:
+            # Nothing of ours reached the server before it: someone else may share the
+            # limit. It paused; a probe goes on more carefully.
+            if self.probing:
+                self.round_size = max(1.0, self.round_size / 2)
+                self.rate_cap = max(0.1, self.rate_cap / 2)
+            return
+        merged = {w.seconds: w for w in self.windows}
+        for lesson in lessons:
+            old = merged.get(lesson.seconds)
+            if old is not None:
+                # The shortest explanation is confirmed; another keeps what it was (a
+                # long window explains every 429 of a steady rate: that confirms nothing).
+                tentative = lesson.tentative and old.tentative
+                lesson = Window(min(old.limit, lesson.limit), lesson.seconds, tentative)
+            merged[lesson.seconds] = lesson
+            self._grown_at[lesson.seconds] = now
+        self.windows = prune(merged.values())
+        self.probing = False
+        self.lessons += 1
+
+    @classmethod
+    def infer(
+        cls,
+        permit: Permit,
+        retry_after: float | None,
+        permits: Sequence[Permit],
+        margin_s: float,
+    ) -> tuple[Window, ...]:
+        """The windows that explain a 429 to `permit` (see the module docstring).
+
+        For each window length W considered, with δ the margin (how much the order of
+        arrival may differ from the order of granting):
+
+        - n, the grants surely counted before the refused one: granted more than δ before
+          it, or about together with it and served (one served after it would have found
+          the window fuller still), or refused too but answered first (the way back takes
+          about as long for each, so answers come back in the order of arrival); and s,
+          the most grants surely counted before an earlier request that was served: if W
+          is right, the server's limit is at least n and at least s + 1, so the learnt
+          window holds the larger of the two;
+        - W is ruled out when s is more than could have been in the refused one's window
+          (the limit would then have refused that earlier request too), or when the
+          server's Retry-After does not fit the oldest of the n leaving the window (or the
+          second oldest: a refused request may take a place in the window too);
+        - when several lengths explain the 429, the shortest is taken at its word, and a
+          longer one is kept, tentative, only if it holds at least twice as many (a few
+          requests more are stragglers from before, a read or the end of a pause, not a
+          window of their own). While the rate grows, "everything sent in the last W"
+          explains a 429 for several W at once, and the longer windows look tighter than
+          they are; a tentative window is tried wider soon, and is confirmed when it is the
+          shortest explanation of a later 429.
+        """
+        others = [q for q in permits if q is not permit]
+        times = [q.at for q in others]  # grant order
+        answered = permit.answered_at if permit.answered_at is not None else math.inf
+        before = [
+            q.at
+            for q in others
+            if q.at < permit.at - margin_s
+            or (
+                q.at <= permit.at + margin_s
+                and q.answered_at is not None
+                and (not q.refused or q.answered_at <= answered)
+            )
+        ]
+        served = [
+            q.at for q in others if q.at < permit.at and q.answered_at is not None and not q.refused
+        ]
+        lessons: list[Window] = []
+        for seconds in cls.CANDIDATES_S:
+            edge = permit.at - seconds + margin_s
+            first = bisect.bisect_right(before, edge)
+            count = len(before) - first
+            if count == 0:
+                continue
+            at_most = bisect.bisect_right(times, permit.at + margin_s) - bisect.bisect_right(
+                times, permit.at - seconds - margin_s
+            )
+            seen = max(
+                (
+                    bisect.bisect_left(times, at - margin_s)
+                    - bisect.bisect_right(times, at - seconds + margin_s)
+                    for at in served
+                ),
+                default=0,
+            )
+            if seen + 1 > at_most:
+                continue
+            if retry_after is not None:
+                # The window has room again once its oldest leaves — or its second oldest,
+                # when the refused request takes a place too (Retry-After is rounded up).
+                leaving = before[first : first + 2]
+                if not any(
+                    retry_after - 1 - 2 * margin_s
+                    < at + seconds - permit.at
+                    <= retry_after + 2 * margin_s
+                    for at in leaving
+                ):
+                    continue
+            limit = max(count, seen + 1)
+            if lessons and limit < 2 * lessons[0].limit:
+                continue  # a few requests more than the shortest: stragglers, not a window
+            lessons.append(Window(limit, seconds, tentative=bool(lessons)))
+        return tuple(lessons)
+
+
+def prune(windows: Iterable[Window]) -> tuple[Window, ...]:
+    """The windows without those another implies (a longer window holding no more)."""
+    shortest_first = sorted(windows, key=lambda w: (w.seconds, w.limit))
+    kept: list[Window] = []
+    for window in shortest_first:
+        implied = any(
+            o.seconds >= window.seconds and o.limit <= window.limit
+            for o in shortest_first
+            if o is not window
+        )
+        duplicate = any(k.seconds == window.seconds for k in kept)
+        if not implied and not duplicate:
+            kept.append(window)
+    return tuple(kept)
+
+
+class WindowLimiter:
+    """Hands out request permits so that no window of the service holds more than its limit.
+
+    Thread-safe. `acquire` / `on_success` / `on_rate_limited` pair up per thread (the
+    throttle takes a permit, sends, and reports on the same thread); `take` / `answered`
+    do the same with the permit in hand (for simulations).
+    """
+
+    def __init__(self, settings: RateSettings, *, clock: Clock = time.monotonic) -> None:
+        if settings.rate <= 0 or settings.burst < 1:
+            raise ValueError("rate must be positive and burst at least 1")
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._local = threading.local()
+        self._times: list[float] = []  # grant times, oldest first
+        self._permits: list[Permit] = []  # the same grants
+        self._open: set[Permit] = set()  # granted, not answered, not given up
+        self._round: list[Permit] = []  # while probing: the permits of the current round
+        self._paused_until = 0.0
+        self.granted = 0
+        self.rate_limited = 0
+        self._configure(settings, clock())
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def _configure(self, settings: RateSettings, now: float) -> None:
+        previous: RateSettings | None = getattr(self, "settings", None)
+        self.settings = settings
+        self._told = () if settings.adaptive else told_windows(settings)
+        if previous is None:
+            self._trips = RoundTrips(settings.margin_s)
+        else:
+            self._trips.prior_s = settings.margin_s
+        learner: LimitLearner | None = getattr(self, "_learner", None)
+        newly_adaptive = settings.adaptive and (previous is None or not previous.adaptive)
+        if learner is None or (newly_adaptive and not learner.lessons):
+            self._learner = LimitLearner(
+                now,
+                probing=settings.adaptive,
+                start_rate=settings.rate,
+                start_in_flight=settings.burst,
+            )
+        elif not settings.adaptive:
+            learner.probing = False  # told now: the lessons wait, in case it is adaptive again
+
+    def reconfigure(self, settings: RateSettings) -> None:
+        """New settings for the next requests; the grants, the pause and the lessons stay."""
+        with self._cond:
+            self._configure(settings, self._clock())
+            self._cond.notify_all()
+
+    # -- figures -----------------------------------------------------------------------------
+
+    @property
+    def adaptive(self) -> bool:
+        return self.settings.adaptive
+
+    @property
+    def learnt(self) -> tuple[Window, ...]:
+        """The windows the adaptive mode has learnt from 429s so far."""
+        with self._cond:
+            return self._learnt_locked()
+
+    @property
+    def windows(self) -> tuple[Window, ...]:
+        """Every window the next grant must fit: told and learnt."""
+        with self._cond:
+            return self._windows_locked()
+
+    @property
+    def margin_s(self) -> float:
+        with self._cond:
+            return self._trips.margin_s
+
+    @property
+    def rate(self) -> float:
+        with self._cond:
+            margin = self._trips.margin_s
+            rates = [w.limit / (w.seconds + margin) for w in self._windows_locked()]
+            if self._learner.probing:
+                rates.append(self._learner.rate_cap)
+            return min(rates, default=self.settings.rate)
+
+    @property
+    def paused_until(self) -> float:
         with self._cond:
             return self._paused_until if self._paused_until > self._clock() else 0.0
 
-    def try_acquire(self) -> float:
-        """Take a permit if one is free: 0.0 when taken, else the seconds to wait for one."""
+    # -- taking permits ----------------------------------------------------------------------
+
+    def take(self) -> Permit | float:
+        """Take a permit if one is free now: the permit, else the seconds to wait for one."""
         with self._cond:
             return self._take_locked(self._clock())
+
+    def try_acquire(self) -> float:
+        """Take a permit for this thread if one is free: 0.0 when taken, else the wait."""
+        self._give_up_previous()
+        taken = self.take()
+        if isinstance(taken, Permit):
+            self._local.permit = taken
+            return 0.0
+        return taken
 
     def acquire(
         self,
@@ -124,6 +526,7 @@ class TokenBucket:
         `on_pause(until)` is called when the wait is a server-ordered pause (a 429), with the
         clock time it ends, so the UI can say "waiting 4 s: the service asked us to slow down".
         """
+        self._give_up_previous()
         unregister = cancel.on_cancel(self._wake_all) if cancel else None
         reported_pause = 0.0
         try:
@@ -132,8 +535,9 @@ class TokenBucket:
                     if cancel is not None and cancel.cancelled:
                         return False
                     now = self._clock()
-                    wait = self._take_locked(now)
-                    if wait <= 0.0:
+                    taken = self._take_locked(now)
+                    if isinstance(taken, Permit):
+                        self._local.permit = taken
                         return True
                     if (
                         on_pause
@@ -142,50 +546,130 @@ class TokenBucket:
                     ):
                         reported_pause = self._paused_until
                         on_pause(self._paused_until)
-                    self._cond.wait(wait)
+                    self._cond.wait(taken)
         finally:
             if unregister:
                 unregister()
 
+    # -- answers -----------------------------------------------------------------------------
+
     def on_success(self) -> None:
-        """Tell the bucket that a request went through (feeds the adaptive rate)."""
-        if self.adaptive is None:
-            return
-        with self._cond:
-            now = self._clock()
-            self._accepted.append(now)
-            while self._accepted and self._accepted[0] < now - self.ACCEPTED_WINDOW_S:
-                self._accepted.popleft()
-            self.adaptive.on_success(now)
+        """The request of this thread's permit went through."""
+        self.answered(self._pop_permit())
 
     def on_rate_limited(self, retry_after: float | None) -> float:
-        """A 429: pause every taker until Retry-After has passed; returns the pause's end."""
+        """A 429 for this thread's permit: pause every taker until Retry-After has passed,
+        and learn from it; returns the pause's end."""
+        return self.answered(self._pop_permit(), refused=True, retry_after=retry_after)
+
+    def answered(
+        self, permit: Permit | None, *, refused: bool = False, retry_after: float | None = None
+    ) -> float:
+        """`permit`'s request was answered (`refused`: with a 429); returns the pause's end."""
         with self._cond:
             now = self._clock()
-            until = now + (retry_after if retry_after is not None else DEFAULT_PAUSE_S)
-            self._paused_until = max(self._paused_until, until)
-            # Start again from an empty bucket at the pause's end: a burst the moment the
-            # pause ends would run straight into the same limit.
-            self._tokens = 0.0
-            self._updated = self._paused_until
-            if self.adaptive is not None:
-                window = self.ACCEPTED_WINDOW_S
-                recent = [t for t in self._accepted if t >= now - window]
-                accepted = len(recent) / window if len(recent) >= 4 else None
-                self.adaptive.on_rate_limited(now, accepted)
+            if permit is not None and permit.answered_at is None:
+                permit.answered_at = now
+                permit.refused = refused
+                self._open.discard(permit)
+                self._trips.add(now - permit.at)
+            if refused:
+                self.rate_limited += 1
+                pause = retry_after if retry_after is not None else DEFAULT_PAUSE_S
+                self._paused_until = max(self._paused_until, now + pause)
+                if self.settings.adaptive:
+                    pending = self._learner.pending
+                    self._learner.on_rate_limited(now, permit)
+                    if self._learner.pending is not pending:
+                        self._learner.pending_retry_after = retry_after
+            else:
+                self._learner.on_success(now)
+            self._learn_locked(now)
+            self._cond.notify_all()
             return self._paused_until
 
-    def _take_locked(self, now: float) -> float:
+    def _learn_locked(self, now: float) -> None:
+        learner = self._learner
+        margin = self._trips.margin_s
+        if learner.ready(self._open, margin, now) or (
+            learner.pending is not None and now >= self._paused_until
+        ):
+            learner.learn(learner.pending_retry_after, self._permits, margin, now)
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _learnt_locked(self) -> tuple[Window, ...]:
+        return self._learner.windows if self.settings.adaptive else ()
+
+    def _windows_locked(self) -> tuple[Window, ...]:
+        return prune((*self._told, *self._learnt_locked()))
+
+    def _take_locked(self, now: float) -> Permit | float:
         if now < self._paused_until:
             return self._paused_until - now
-        if now > self._updated:
-            self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
-            self._updated = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
-            self.granted += 1
+        self._learn_locked(now)
+        self._forget(now)
+        wait = 0.0
+        for window in (*self._told, *self._learnt_locked()):
+            wait = max(wait, self._room_in(window, now))
+        learner = self._learner
+        if learner.probing:
+            per_second = Window(max(1, round(learner.rate_cap)), 1.0)
+            wait = max(wait, self._room_in(per_second, now))
+            unanswered = [p for p in self._round if p in self._open]
+            if not unanswered:
+                self._round = []  # the last round is all answered: a new one begins
+            elif len(unanswered) < len(self._round) or len(self._round) >= learner.round_size:
+                # The round is full, or its answers are coming in: wait for the rest of them
+                # (each answer wakes the takers), or for the oldest to go stale.
+                oldest = min(p.at for p in unanswered)
+                wait = max(wait, oldest + self._stale_after_s() - now, 1e-3)
+        if wait > 0.0:
+            return wait
+        permit = Permit(now)
+        self._times.append(now)
+        self._permits.append(permit)
+        self._open.add(permit)
+        if learner.probing:
+            self._round.append(permit)
+        self.granted += 1
+        return permit
+
+    def _room_in(self, window: Window, now: float) -> float:
+        """Seconds until `window` (with the margin) has room for one more grant."""
+        if len(self._times) < window.limit:
             return 0.0
-        return (1.0 - self._tokens) / self.rate
+        leaves_at = self._times[-window.limit] + window.seconds + self._trips.margin_s
+        # (at least a microsecond: now + a tinier wait could round back to now)
+        return max(leaves_at - now, 1e-6) if leaves_at > now else 0.0
+
+    def _stale_after_s(self) -> float:
+        """A permit unanswered this long is taken for lost (its thread gave up on it)."""
+        return max(10.0, 4 * self._trips.longest_s)
+
+    def _forget(self, now: float) -> None:
+        longest = max((w.seconds for w in self._told), default=0.0)
+        horizon = max(longest, self._learner.horizon_s) + self._trips.margin_s + 1.0
+        gone = bisect.bisect_left(self._times, now - horizon)
+        if gone > 64 or (gone and len(self._times) > 4096):
+            del self._times[:gone]
+            del self._permits[:gone]
+        if self._open:
+            stale = now - self._stale_after_s()
+            self._open = {p for p in self._open if p.at > stale}
+
+    def _give_up_previous(self) -> None:
+        """A thread taking a new permit is done with its last one, answered or not (a
+        timeout, a reset: the throttle reports those to nobody)."""
+        previous = self._pop_permit()
+        if previous is not None:
+            with self._cond:
+                self._open.discard(previous)
+
+    def _pop_permit(self) -> Permit | None:
+        permit: Permit | None = getattr(self._local, "permit", None)
+        self._local.permit = None
+        return permit
 
     def _wake_all(self) -> None:
         with self._cond:

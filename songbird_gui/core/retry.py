@@ -33,7 +33,7 @@ from songbird_gui.core.errors import (
     ServiceError,
     TransientError,
 )
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import RateLimiter
 from songbird_gui.core.settings import RetrySettings
 
 T = TypeVar("T")
@@ -98,7 +98,7 @@ class RetryPolicy:
     def call(
         self,
         request: Callable[[], T],
-        bucket: TokenBucket,
+        limiter: RateLimiter,
         cancel: CancelToken,
         stats: RequestStats | None = None,
         on_pause: Callable[[float], None] | None = None,
@@ -106,7 +106,7 @@ class RetryPolicy:
         resend: bool = True,
         service_name: str = "The service",
     ) -> T:
-        """Send one request under the bucket, retrying what may be retried.
+        """Send one request under the limiter, retrying what may be retried.
 
         A 429 is always retried after its pause: the service refused the request, so it did
         nothing. Other transient failures are retried only when `resend` is true: a write
@@ -117,7 +117,7 @@ class RetryPolicy:
         stats = stats or RequestStats()
         attempt = 0
         while True:
-            if not bucket.acquire(cancel, on_pause):
+            if not limiter.acquire(cancel, on_pause):
                 raise Cancelled()
             stats.add(requests=1)
             try:
@@ -125,7 +125,7 @@ class RetryPolicy:
             except RateLimited as error:
                 stats.add(rate_limited=1)
                 self._check_pause(error, service_name)
-                bucket.on_rate_limited(error.retry_after)
+                limiter.on_rate_limited(error.retry_after)
                 log.info("rate-limited (Retry-After %s): every request waits", error.retry_after)
                 attempt = self._next_attempt(attempt, error)
                 stats.add(retries=1)
@@ -139,7 +139,7 @@ class RetryPolicy:
                 if cancel.wait(self.backoff(attempt)):
                     raise Cancelled() from error
                 continue
-            bucket.on_success()
+            limiter.on_success()
             return result
 
     def repeat(

@@ -19,15 +19,37 @@ from songbird_gui.core.types import ServiceId
 
 @dataclass(frozen=True, slots=True)
 class RateSettings:
-    """How fast Songbird may talk to one service."""
+    """How fast Songbird may talk to one service (see `core/ratelimit.py` for how it is kept).
 
-    rate: float  # requests per second, sustained
-    burst: int  # requests that may go at once after a quiet spell
-    adaptive: bool = False  # the limit is unknown: probe it (AIMD) starting from `rate`
-    # Tokens kept in reserve: a request taken at the bucket's edge can reach the server a few
-    # milliseconds late, behind one that was taken after it. One token of headroom absorbs that
-    # jitter (1/rate seconds of it) for the price of one request at the start of a run.
-    headroom: float = 1.0
+    Services count requests over a rolling window, when they reach them: the limit is
+    `rate` × `window_s` requests in any `window_s` seconds (Spotify: a rolling 30 s window).
+    With no window (`window_s` 0) it is `burst` requests in any burst / rate seconds. `burst`
+    also caps how many requests go at once inside a longer window.
+    """
+
+    rate: float  # requests per second, on average over the window
+    burst: int  # requests that may go at once (with no window: the window's size)
+    # The limit is unknown: learn it from the service's 429s, starting with `burst` requests in
+    # flight and `rate` per second, growing while answers are clean.
+    adaptive: bool = False
+    window_s: float = 0.0  # the service's counting window; 0: burst / rate seconds
+    # Added to each window until the round trips have been timed: a request reaches the
+    # server a little earlier or later than the one before it did, and the server counts
+    # arrivals (the limiter then uses 1.5 × the spread of the round trips it has seen).
+    margin_s: float = 0.25
+
+
+# Spotify publishes its window (rolling 30 s), not its limit; developers report about 180
+# requests a minute for apps in development mode: 90 in any 30 s.
+SPOTIFY_RATE = RateSettings(rate=3.0, burst=90, window_s=30.0)
+# YouTube Music publishes nothing: learn it, from 5 requests in flight and 5 per second.
+YTMUSIC_RATE = RateSettings(rate=5.0, burst=5, adaptive=True)
+# What an older settings.json holds for each service when nobody changed it (a token bucket's
+# rate and burst, with one token of headroom): read as today's default.
+_OLD_RATE_DEFAULTS = {
+    "spotify": {"rate": 10.0, "burst": 10, "adaptive": False, "headroom": 1.0},
+    "ytmusic": {"rate": 5.0, "burst": 5, "adaptive": True, "headroom": 1.0},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +78,9 @@ class RetrySettings:
 @dataclass(frozen=True, slots=True)
 class Settings:
     workers: int = 8
-    spotify: RateSettings = field(default_factory=lambda: RateSettings(rate=10.0, burst=10))
+    spotify: RateSettings = field(default_factory=lambda: SPOTIFY_RATE)
     # YouTube Music publishes no limit: start gently and let the adaptive mode find it.
-    ytmusic: RateSettings = field(
-        default_factory=lambda: RateSettings(rate=5.0, burst=5, adaptive=True)
-    )
+    ytmusic: RateSettings = field(default_factory=lambda: YTMUSIC_RATE)
     match: MatchThresholds = field(default_factory=MatchThresholds)
     retry: RetrySettings = field(default_factory=RetrySettings)
 
@@ -77,7 +97,21 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        """Build settings from stored JSON, keeping the default for anything missing or bad."""
+        """Build settings from stored JSON, keeping the default for anything missing or bad.
+
+        A rate section from before windows (no `window_s`) keeps its meaning: untouched
+        defaults become today's defaults; a rate and burst someone chose stay a burst per
+        burst / rate seconds.
+        """
+        data = dict(data)
+        for service, old_default in _OLD_RATE_DEFAULTS.items():
+            section = data.get(service)
+            if not isinstance(section, dict) or "window_s" in section:
+                continue
+            if all(section.get(k, v) == v for k, v in old_default.items()):
+                del data[service]
+            else:
+                data[service] = {**section, "window_s": 0.0}
         merged: Settings = _merge(cls(), data)
         return merged.validated()
 
@@ -85,12 +119,13 @@ class Settings:
         """Clamp values into sane ranges so a hand-edited file cannot wedge the app."""
 
         def clamp_rate(r: RateSettings) -> RateSettings:
-            burst = min(max(int(r.burst), 1), 1000)
+            window = float(r.window_s)
             return replace(
                 r,
                 rate=min(max(float(r.rate), 0.1), 1000.0),
-                burst=burst,
-                headroom=min(max(float(r.headroom), 0.0), burst - 1),
+                burst=min(max(int(r.burst), 1), 1000),
+                window_s=min(max(window, 0.1), 3600.0) if window > 0 else 0.0,
+                margin_s=min(max(float(r.margin_s), 0.0), 10.0),
             )
 
         accept = min(max(self.match.accept, 0.0), 1.0)

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import RunBlocked
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import RateLimiter
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.settings import RateSettings, RetrySettings
 from songbird_gui.core.types import ServiceId
@@ -113,7 +113,7 @@ class Throttle:
     holds for the whole program. New settings apply to the next requests (`reconfigure`).
     """
 
-    def __init__(self, service: ServiceId, limiter: TokenBucket, policy: RetryPolicy) -> None:
+    def __init__(self, service: ServiceId, limiter: RateLimiter, policy: RetryPolicy) -> None:
         self.service = service
         self.limiter = limiter
         self.policy = policy

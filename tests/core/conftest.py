@@ -8,9 +8,9 @@ import pytest
 from core_fakes import FakeClock
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import WindowLimiter, limiter_for
 from songbird_gui.core.retry import RetryPolicy
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, RetrySettings
 
 
 @pytest.fixture
@@ -19,9 +19,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def fast_bucket() -> TokenBucket:
-    """A bucket that never makes a test wait (real clock, far above what a test asks)."""
-    return TokenBucket(10_000.0, 1_000)
+def fast_limiter() -> WindowLimiter:
+    """A limiter that never makes a test wait (real clock, far above what a test asks)."""
+    return limiter_for(RateSettings(10_000.0, 1_000))
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from typing import TypeVar
 
 from songbird_gui.core.errors import PermanentError, ServiceError
 from songbird_gui.core.normalize import fold
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import limiter_for
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import ServiceLimits
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, RetrySettings
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import Entry, Playlist, SearchQuery, ServiceId, Track
 
@@ -33,7 +33,7 @@ QUICK_RETRY = RetrySettings(base_delay_s=0.001, max_delay_s=0.004)
 def fast_throttle(service: ServiceId, policy: RetryPolicy | None = None) -> Throttle:
     """A throttle that never makes a test wait (a limit far above what a test asks)."""
     policy = policy or RetryPolicy(QUICK_RETRY, random.Random(7))
-    return Throttle(service, TokenBucket(10_000.0, 1_000), policy)
+    return Throttle(service, limiter_for(RateSettings(10_000.0, 1_000)), policy)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from songbird_gui.core.errors import (
     RateLimited,
     TransientError,
 )
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import RateLimiter, WindowLimiter
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.settings import RetrySettings
@@ -51,21 +51,21 @@ class ScopedWriter:
 def writer(
     service: FakeService,
     policy: RetryPolicy,
-    bucket: TokenBucket,
+    limiter: RateLimiter,
     cancel: CancelToken,
     stats: RequestStats | None = None,
     journal: WriteJournal | None = None,
 ) -> ScopedWriter:
-    """The writer over `service`, whose requests pass a throttle on `bucket` and `policy`."""
-    service.throttle = Throttle(service.service_id, bucket, policy)
+    """The writer over `service`, whose requests pass a throttle on `limiter` and `policy`."""
+    service.throttle = Throttle(service.service_id, limiter, policy)
     return ScopedWriter(PlanWriter(service, policy, journal), cancel, stats)
 
 
 def test_a_missing_playlist_is_created(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(3))
-    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(3))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(None, "Road Trip", ids(3))
     assert report.created
     assert report.playlist is not None and report.playlist.name == "Road Trip"
     assert service.list_playlists() == [report.playlist]
@@ -76,21 +76,21 @@ def test_a_missing_playlist_is_created(
 
 
 def test_nothing_to_add_creates_nothing(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService()
-    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Empty", [])
+    report = writer(service, fast_policy, fast_limiter, cancel).write(None, "Empty", [])
     assert not report.created
     assert service.list_playlists() == []
 
 
 def test_adds_go_in_batches_of_the_service_size(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(12), limits=ServiceLimits(add_batch_size=5))
     target = service.make_playlist("Road Trip")
     progress: list[tuple[int, int]] = []
-    report = writer(service, fast_policy, fast_bucket, cancel).write(
+    report = writer(service, fast_policy, fast_limiter, cancel).write(
         target, "Road Trip", ids(12), on_progress=lambda done, total: progress.append((done, total))
     )
     assert [len(b) for b in service.add_batches] == [5, 5, 2]
@@ -100,12 +100,12 @@ def test_adds_go_in_batches_of_the_service_size(
 
 
 def test_tracks_already_there_are_not_sent_again(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     songs = catalogue(4)
     service = FakeService(songs)
     target = service.make_playlist("Road Trip", songs[:2])  # arrived since the plan was made
-    report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(4))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(target, "Road Trip", ids(4))
     assert report.already_there == ids(2)
     assert report.sent == ids(2, start=2)
     assert service.ids_in(target) == ids(4)
@@ -115,11 +115,11 @@ def test_tracks_already_there_are_not_sent_again(
 
 @pytest.mark.parametrize("bad", [0, 3, 6, 7])
 def test_a_refused_track_is_isolated_and_the_others_land(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken, bad: int
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken, bad: int
 ) -> None:
     service = FakeService(catalogue(8), limits=ServiceLimits(add_batch_size=8), refused=[f"y{bad}"])
     target = service.make_playlist("Road Trip")
-    report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(8))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(target, "Road Trip", ids(8))
     good = [i for i in ids(8) if i != f"y{bad}"]
     assert list(report.failed) == [f"y{bad}"]
     assert "not available" in report.failed[f"y{bad}"]
@@ -130,12 +130,12 @@ def test_a_refused_track_is_isolated_and_the_others_land(
 
 
 def test_an_expired_session_is_not_split_track_by_track(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(8), limits=ServiceLimits(add_batch_size=4))
     service.fail("add_tracks", *[AuthExpired("your session has expired: reconnect")] * 9)
     target = service.make_playlist("Road Trip")
-    report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(8))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(target, "Road Trip", ids(8))
     # Every track would fail the same way: one request says so; splitting the batch or
     # sending the next one does not help.
     assert service.calls["add_tracks"] == 1
@@ -145,12 +145,12 @@ def test_an_expired_session_is_not_split_track_by_track(
 
 
 def test_the_playlist_cap_is_respected_with_a_warning(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     songs = catalogue(10)
     service = FakeService(songs, limits=ServiceLimits(add_batch_size=100, playlist_cap=6))
     target = service.make_playlist("Road Trip", songs[:4])
-    report = writer(service, fast_policy, fast_bucket, cancel).write(
+    report = writer(service, fast_policy, fast_limiter, cancel).write(
         target, "Road Trip", ids(6, start=4)
     )
     assert service.ids_in(target) == ids(6)
@@ -161,7 +161,7 @@ def test_the_playlist_cap_is_respected_with_a_warning(
 
 
 def test_the_cap_counts_every_entry_of_the_playlist(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     # The playlist holds 5 entries: a track listed twice and two removed ones count too.
     songs = catalogue(4)
@@ -169,7 +169,7 @@ def test_the_cap_counts_every_entry_of_the_playlist(
     held = [songs[0], songs[0], songs[1], removed, removed]
     service = FakeService(songs, limits=ServiceLimits(add_batch_size=100, playlist_cap=6))
     target = service.make_playlist("Road Trip", held)
-    report = writer(service, fast_policy, fast_bucket, cancel).write(
+    report = writer(service, fast_policy, fast_limiter, cancel).write(
         target, "Road Trip", ["y2", "y3"]
     )
     assert report.landed == ["y2"]
@@ -178,7 +178,7 @@ def test_the_cap_counts_every_entry_of_the_playlist(
 
 
 def test_landed_is_read_back_from_the_service(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     class Lossy(FakeService):
         """Answers OK but silently drops one track, as services sometimes do."""
@@ -188,20 +188,20 @@ def test_landed_is_read_back_from_the_service(
 
     service = Lossy(catalogue(3))
     target = service.make_playlist("Road Trip")
-    report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(3))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(target, "Road Trip", ids(3))
     assert report.sent == ids(3)
     assert report.landed == ["y0", "y2"]
     assert report.added == 2
 
 
 def test_a_transient_failure_is_retried(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(3))
     service.fail("add_tracks", TransientError("503"), TransientError("503"))
     target = service.make_playlist("Road Trip")
     stats = RequestStats()
-    report = writer(service, fast_policy, fast_bucket, cancel, stats).write(
+    report = writer(service, fast_policy, fast_limiter, cancel, stats).write(
         target, "Road Trip", ids(3)
     )
     assert report.landed == ids(3)
@@ -212,44 +212,44 @@ def test_a_transient_failure_is_retried(
 
 
 def test_creating_the_playlist_is_throttled_and_retried(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(2))
     service.fail("create_playlist", TransientError("503 while creating the playlist"))
-    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(None, "Road Trip", ids(2))
     assert report.created
     assert report.landed == ids(2)
     assert service.calls["create_playlist"] == 2
     # the playlists of that name before, create, a look for what the failed one may have
-    # made, create, read before, one add, read after: one token per request
-    assert fast_bucket.granted == 7
+    # made, create, read before, one add, read after: one permit per request
+    assert fast_limiter.granted == 7
 
 
 def test_a_creation_whose_answer_was_lost_is_not_repeated(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(2))
     made_unheard = Fault(TransientError("the connection was reset"), lands=True)
     service.fail("create_playlist", made_unheard)
-    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(None, "Road Trip", ids(2))
     assert service.calls["create_playlist"] == 1
     assert [p.name for p in service.list_playlists()] == ["Road Trip"]
     assert report.landed == ids(2) and report.outcome() == "created, 2 added"
 
 
 def test_a_retried_creation_never_takes_over_a_playlist_of_the_same_name(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(2))
     service.fail("create_playlist", TransientError("502 while creating the playlist"))
     earlier = service.make_playlist("Road Trip")  # another source's, or an earlier run's
-    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(None, "Road Trip", ids(2))
     assert report.playlist is not None and report.playlist.id != earlier.id
     assert service.ids_in(earlier) == [] and service.ids_in(report.playlist) == ids(2)
 
 
 def test_a_lost_answer_then_a_failing_look_is_not_reported_as_failed_once_landed(
-    fast_bucket: TokenBucket, cancel: CancelToken
+    fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     class LostThenUnreadable(FakeService):
         def add_now(self, playlist: Playlist, track_ids: Sequence[str], position=None) -> None:
@@ -261,18 +261,18 @@ def test_a_lost_answer_then_a_failing_look_is_not_reported_as_failed_once_landed
     service = LostThenUnreadable(catalogue(2))
     service.fail("add_tracks", Fault(TransientError("the connection was reset"), lands=True))
     target = service.make_playlist("Road Trip")
-    report = writer(service, policy, fast_bucket, cancel).write(target, "Road Trip", ids(2))
+    report = writer(service, policy, fast_limiter, cancel).write(target, "Road Trip", ids(2))
     assert service.ids_in(target) == ids(2)
     assert report.landed == ids(2) and report.failed == {}
     assert report.outcome() == "updated, 2 added"
 
 
 def test_a_creation_refused_says_so_by_name(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     refused = FakeService(catalogue(2))
     refused.fail("create_playlist", PermanentError("YouTube Music refused the request (400)."))
-    report = writer(refused, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    report = writer(refused, fast_policy, fast_limiter, cancel).write(None, "Road Trip", ids(2))
     assert report.name == "Road Trip" and report.playlist is None
     assert report.failed == dict.fromkeys(ids(2), "YouTube Music refused the request (400).")
     assert (
@@ -281,7 +281,7 @@ def test_a_creation_refused_says_so_by_name(
 
 
 def test_a_playlist_deleted_during_the_write_fails_every_track_in_words(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     class DeletedMidway(FakeService):
         def add_now(self, playlist: Playlist, track_ids: Sequence[str], position=None) -> None:
@@ -293,7 +293,7 @@ def test_a_playlist_deleted_during_the_write_fails_every_track_in_words(
 
     service = DeletedMidway(catalogue(6), limits=ServiceLimits(add_batch_size=2))
     target = service.make_playlist("Road Trip", catalogue(1))
-    report = writer(service, fast_policy, fast_bucket, cancel).write(target, "Road Trip", ids(6))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(target, "Road Trip", ids(6))
     assert service.add_batches == [["y1", "y2"]] and service.playlists == {}
     assert report.playlist is None and report.landed == []
     assert set(report.failed) == set(ids(6))  # the first batch went with the playlist
@@ -302,7 +302,7 @@ def test_a_playlist_deleted_during_the_write_fails_every_track_in_words(
 
 
 def test_stop_between_batches_reports_what_landed(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(6), limits=ServiceLimits(add_batch_size=2))
     target = service.make_playlist("Road Trip")
@@ -310,7 +310,7 @@ def test_stop_between_batches_reports_what_landed(
     def stop_after_first(done: int, total: int) -> None:
         cancel.cancel()
 
-    report = writer(service, fast_policy, fast_bucket, cancel).write(
+    report = writer(service, fast_policy, fast_limiter, cancel).write(
         target, "Road Trip", ids(6), on_progress=stop_after_first
     )
     assert report.cancelled
@@ -319,7 +319,7 @@ def test_stop_between_batches_reports_what_landed(
 
 
 def test_the_journal_plans_before_and_confirms_after_each_batch(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken, tmp_path
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken, tmp_path
 ) -> None:
     from songbird_gui.core.store import MatchStore
 
@@ -331,7 +331,7 @@ def test_the_journal_plans_before_and_confirms_after_each_batch(
     service.add_now(target, ["y0", "y1", "y2"])
     assert store.journal_unconfirmed(service.service_id, target.id) == ["y0", "y1", "y2"]
 
-    w = writer(service, fast_policy, fast_bucket, cancel, journal=store)
+    w = writer(service, fast_policy, fast_limiter, cancel, journal=store)
     report = w.write(target, "Road Trip", ids(6))
     assert report.recovered == ["y0", "y1", "y2"]  # found there, not sent again
     assert report.sent == ["y3", "y4", "y5"]
@@ -341,14 +341,14 @@ def test_the_journal_plans_before_and_confirms_after_each_batch(
 
 
 def test_a_write_refused_with_429_is_sent_again_without_a_look(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     # A 429 means the service did nothing: the throttle waits and sends it again by itself,
     # where a lost answer (a reset, a 5xx) would make the writer look first.
     service = FakeService(catalogue(2))
     service.fail("create_playlist", RateLimited("slow down", retry_after=0.0))
     service.fail("add_tracks", RateLimited("slow down", retry_after=0.0))
-    report = writer(service, fast_policy, fast_bucket, cancel).write(None, "Road Trip", ids(2))
+    report = writer(service, fast_policy, fast_limiter, cancel).write(None, "Road Trip", ids(2))
     assert report.landed == ids(2)
     assert service.calls["create_playlist"] == 2 and service.calls["add_tracks"] == 2
     assert service.calls["list_playlists"] == 1  # no look for a playlist the 429 made
@@ -356,13 +356,13 @@ def test_a_write_refused_with_429_is_sent_again_without_a_look(
 
 
 def test_a_read_that_fails_once_is_retried_alone(
-    fast_policy: RetryPolicy, fast_bucket: TokenBucket, cancel: CancelToken
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     service = FakeService(catalogue(3))
     target = service.make_playlist("Road Trip")
     service.fail("playlist_tracks", TransientError("503"))
     stats = RequestStats()
-    report = writer(service, fast_policy, fast_bucket, cancel, stats).write(
+    report = writer(service, fast_policy, fast_limiter, cancel, stats).write(
         target, "Road Trip", ids(3)
     )
     assert report.landed == ids(3)

@@ -21,9 +21,9 @@ from songbird_gui.core.errors import (
     ServiceError,
     TransientError,
 )
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import WindowLimiter
 from songbird_gui.core.retry import RequestStats, RetryPolicy
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, RetrySettings
 
 QUICK = RetrySettings(max_attempts=5, base_delay_s=0.001, max_delay_s=0.004)
 
@@ -49,31 +49,31 @@ def quick_policy(settings: RetrySettings = QUICK) -> RetryPolicy:
     return RetryPolicy(settings, random.Random(1234))
 
 
-def test_a_transient_error_is_retried(fast_bucket: TokenBucket, cancel: CancelToken) -> None:
+def test_a_transient_error_is_retried(fast_limiter: WindowLimiter, cancel: CancelToken) -> None:
     request = Script([TransientError("503"), TransientError("timeout")])
     stats = RequestStats()
-    assert quick_policy().call(request, fast_bucket, cancel, stats) == "ok"
+    assert quick_policy().call(request, fast_limiter, cancel, stats) == "ok"
     assert request.calls == 3
     assert (stats.requests, stats.retries, stats.rate_limited) == (3, 2, 0)
 
 
-def test_every_attempt_takes_a_token(fast_bucket: TokenBucket, cancel: CancelToken) -> None:
+def test_every_attempt_takes_a_permit(fast_limiter: WindowLimiter, cancel: CancelToken) -> None:
     request = Script([TransientError("503")] * 3)
-    quick_policy().call(request, fast_bucket, cancel)
-    assert fast_bucket.granted == request.calls == 4
+    quick_policy().call(request, fast_limiter, cancel)
+    assert fast_limiter.granted == request.calls == 4
 
 
-def test_retries_wait_on_the_bucket(clock: FakeClock, cancel: CancelToken) -> None:
-    """With one permit and no refill, a retry cannot go: it waits for a token (or Stop)."""
+def test_retries_wait_on_the_limiter(clock: FakeClock, cancel: CancelToken) -> None:
+    """With one permit per 1000 s, a retry cannot go: it waits for a permit (or Stop)."""
     armed = threading.Event()
     waiting = threading.Event()
 
     def watched_clock() -> float:
         if armed.is_set():
-            waiting.set()  # the retry is inside acquire, reading the bucket's clock
+            waiting.set()  # the retry is inside acquire, reading the limiter's clock
         return clock.now
 
-    bucket = TokenBucket(0.001, 1, clock=watched_clock)
+    limiter = WindowLimiter(RateSettings(rate=0.001, burst=1), clock=watched_clock)
 
     def fail_once() -> None:
         armed.set()
@@ -87,26 +87,26 @@ def test_retries_wait_on_the_bucket(clock: FakeClock, cancel: CancelToken) -> No
     stopper.start()
     request = Script([fail_once])
     with pytest.raises(Cancelled):
-        quick_policy().call(request, bucket, cancel)
+        quick_policy().call(request, limiter, cancel)
     stopper.join(timeout=2.0)
-    assert waiting.is_set()  # Stop came while the retry was waiting for a token
+    assert waiting.is_set()  # Stop came while the retry was waiting for a permit
     assert request.calls == 1
-    assert bucket.granted == 1
+    assert limiter.granted == 1
 
 
-def test_max_attempts_is_honoured(fast_bucket: TokenBucket, cancel: CancelToken) -> None:
+def test_max_attempts_is_honoured(fast_limiter: WindowLimiter, cancel: CancelToken) -> None:
     request = Script([TransientError(f"503 #{n}") for n in range(10)])
     with pytest.raises(TransientError, match="503 #2"):
         quick_policy(RetrySettings(max_attempts=3, base_delay_s=0.001)).call(
-            request, fast_bucket, cancel
+            request, fast_limiter, cancel
         )
     assert request.calls == 3
 
 
-def test_one_attempt_means_no_retry(fast_bucket: TokenBucket, cancel: CancelToken) -> None:
+def test_one_attempt_means_no_retry(fast_limiter: WindowLimiter, cancel: CancelToken) -> None:
     request = Script([TransientError("503")])
     with pytest.raises(TransientError):
-        quick_policy(RetrySettings(max_attempts=1)).call(request, fast_bucket, cancel)
+        quick_policy(RetrySettings(max_attempts=1)).call(request, fast_limiter, cancel)
     assert request.calls == 1
 
 
@@ -114,76 +114,76 @@ def test_one_attempt_means_no_retry(fast_bucket: TokenBucket, cancel: CancelToke
     "error", [PermanentError("no such playlist"), AuthExpired("please reconnect")]
 )
 def test_permanent_errors_are_not_retried(
-    fast_bucket: TokenBucket, cancel: CancelToken, error: ServiceError
+    fast_limiter: WindowLimiter, cancel: CancelToken, error: ServiceError
 ) -> None:
     request = Script([error])
     with pytest.raises(type(error)):
-        quick_policy().call(request, fast_bucket, cancel)
+        quick_policy().call(request, fast_limiter, cancel)
     assert request.calls == 1
 
 
-def test_other_exceptions_are_not_retried(fast_bucket: TokenBucket, cancel: CancelToken) -> None:
+def test_other_exceptions_are_not_retried(fast_limiter: WindowLimiter, cancel: CancelToken) -> None:
     request = Script([KeyError("bug")])
     with pytest.raises(KeyError):
-        quick_policy().call(request, fast_bucket, cancel)
+        quick_policy().call(request, fast_limiter, cancel)
     assert request.calls == 1
 
 
-def test_a_429_pauses_the_bucket_and_is_retried(cancel: CancelToken) -> None:
+def test_a_429_pauses_the_limiter_and_is_retried(cancel: CancelToken) -> None:
     clock = FakeClock(100.0)
-    bucket = TokenBucket(10.0, 5, clock=clock)
+    limiter = WindowLimiter(RateSettings(rate=10.0, burst=5), clock=clock)
     request = Script([RateLimited("too many requests", retry_after=0.05)])
     seen: list[tuple[float, float]] = []
 
     def on_pause(until: float) -> None:
-        # The retry found the whole bucket paused for the Retry-After; then time passes.
-        seen.append((until, bucket.paused_until))
+        # The retry found the whole limiter paused for the Retry-After; then time passes.
+        seen.append((until, limiter.paused_until))
         clock.advance(1.0)
 
     stats = RequestStats()
-    assert quick_policy().call(request, bucket, cancel, stats, on_pause) == "ok"
+    assert quick_policy().call(request, limiter, cancel, stats, on_pause) == "ok"
     ((until, paused_until),) = seen  # one pause, reported once
     assert until == pytest.approx(100.05)
     assert paused_until == pytest.approx(100.05)
     assert request.calls == 2
-    assert bucket.granted == 2
+    assert limiter.granted == 2
     assert (stats.requests, stats.retries, stats.rate_limited) == (2, 1, 1)
 
 
-def test_429s_count_against_max_attempts(fast_bucket: TokenBucket, cancel: CancelToken) -> None:
+def test_429s_count_against_max_attempts(fast_limiter: WindowLimiter, cancel: CancelToken) -> None:
     request = Script([RateLimited("429", retry_after=0.0) for _ in range(10)])
     with pytest.raises(RateLimited):
-        quick_policy(RetrySettings(max_attempts=3)).call(request, fast_bucket, cancel)
+        quick_policy(RetrySettings(max_attempts=3)).call(request, fast_limiter, cancel)
     assert request.calls == 3
 
 
 def test_a_too_long_retry_after_fails_instead_of_stalling(
-    fast_bucket: TokenBucket, cancel: CancelToken
+    fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     request = Script([RateLimited("429", retry_after=600.0)])
     settings = RetrySettings(max_retry_after_s=120.0)
     policy = RetryPolicy(settings, random.Random(1), wall_clock=lambda: 1_000_000.0)
     with pytest.raises(QuotaExceeded, match="asked Songbird to wait 10 min") as raised:
-        policy.call(request, fast_bucket, cancel, service_name="Spotify")
+        policy.call(request, fast_limiter, cancel, service_name="Spotify")
     assert str(raised.value).startswith("Spotify asked")
     assert raised.value.retry_at == 1_000_600.0  # shown as "try again after …"
     assert not isinstance(raised.value, TransientError)  # not retried further up either
     assert request.calls == 1
-    assert fast_bucket.paused_until == 0.0  # the limiter is not paused for ten minutes
+    assert fast_limiter.paused_until == 0.0  # the limiter is not paused for ten minutes
 
 
 def test_cancel_before_the_call_raises_cancelled(
-    fast_bucket: TokenBucket, cancel: CancelToken
+    fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     request = Script([])
     cancel.cancel()
     with pytest.raises(Cancelled):
-        quick_policy().call(request, fast_bucket, cancel)
+        quick_policy().call(request, fast_limiter, cancel)
     assert request.calls == 0
 
 
 def test_cancel_during_backoff_raises_cancelled_at_once(
-    fast_bucket: TokenBucket, cancel: CancelToken
+    fast_limiter: WindowLimiter, cancel: CancelToken
 ) -> None:
     # A backoff of up to a minute: Stop must not wait for it.
     slow = RetrySettings(base_delay_s=60.0, max_delay_s=60.0)
@@ -194,7 +194,7 @@ def test_cancel_during_backoff_raises_cancelled_at_once(
 
     request = Script([stop_then_fail])
     with pytest.raises(Cancelled):
-        quick_policy(slow).call(request, fast_bucket, cancel)
+        quick_policy(slow).call(request, fast_limiter, cancel)
     assert request.calls == 1
 
 

@@ -43,7 +43,7 @@ def test_from_dict_reads_known_values() -> None:
     )
     assert loaded.workers == 4
     assert (loaded.spotify.rate, loaded.spotify.burst) == (3.5, 7)
-    assert loaded.spotify.headroom == DEFAULTS.spotify.headroom  # missing: default kept
+    assert loaded.spotify.margin_s == DEFAULTS.spotify.margin_s  # missing: default kept
     assert loaded.match.accept == 0.9
     assert loaded.match.review == DEFAULTS.match.review
 
@@ -88,12 +88,12 @@ def test_from_dict_keeps_defaults_for_junk_inside_a_section(data: dict[str, Any]
 def test_validated_clamps_out_of_range_values() -> None:
     wild = Settings(
         workers=0,
-        spotify=RateSettings(rate=0.0, burst=0, headroom=-3.0),
-        ytmusic=RateSettings(rate=1e9, burst=10**6, headroom=0.0),
+        spotify=RateSettings(rate=0.0, burst=0),
+        ytmusic=RateSettings(rate=1e9, burst=10**6),
         match=MatchThresholds(accept=1.5, review=2.0),
     ).validated()
     assert wild.workers == 1
-    assert (wild.spotify.rate, wild.spotify.burst, wild.spotify.headroom) == (0.1, 1, 0.0)
+    assert (wild.spotify.rate, wild.spotify.burst) == (0.1, 1)
     assert (wild.ytmusic.rate, wild.ytmusic.burst) == (1000.0, 1000)
     assert wild.match.accept == 1.0
     assert wild.match.review == 1.0  # never above accept
@@ -105,14 +105,14 @@ def test_validated_clamps_out_of_range_values() -> None:
     workers=st.integers(-100, 1000),
     rate=st.floats(-10.0, 1e6, allow_nan=False),
     burst=st.integers(-10, 10**5),
-    headroom=st.floats(-10.0, 1e5, allow_nan=False),
+    margin_s=st.floats(-10.0, 1e5, allow_nan=False),
     accept=st.floats(-1.0, 2.0, allow_nan=False),
     review=st.floats(-1.0, 2.0, allow_nan=False),
 )
 def test_validated_always_gives_usable_settings(
-    workers: int, rate: float, burst: int, headroom: float, accept: float, review: float
+    workers: int, rate: float, burst: int, margin_s: float, accept: float, review: float
 ) -> None:
-    raw = RateSettings(rate=rate, burst=burst, headroom=headroom)
+    raw = RateSettings(rate=rate, burst=burst, margin_s=margin_s)
     valid = Settings(
         workers=workers,
         spotify=raw,
@@ -123,8 +123,7 @@ def test_validated_always_gives_usable_settings(
     for r in (valid.spotify, valid.ytmusic):
         assert 0.1 <= r.rate <= 1000.0
         assert 1 <= r.burst <= 1000
-        # headroom leaves at least one permit of the (clamped) burst
-        assert 0.0 <= r.headroom <= r.burst - 1
+        assert 0.0 <= r.margin_s <= 10.0
     assert 0.0 <= valid.match.review <= valid.match.accept <= 1.0
     assert valid.validated() == valid
 
@@ -133,7 +132,7 @@ def test_settings_file_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "config" / "songbird" / "settings.json"
     changed = Settings(
         workers=3,
-        spotify=RateSettings(rate=2.5, burst=4, headroom=0.5),
+        spotify=RateSettings(rate=2.5, burst=4, margin_s=0.5),
         ytmusic=RateSettings(rate=1.0, burst=2, adaptive=False),
         match=MatchThresholds(accept=0.9, review=0.6, ambiguity_margin=0.02, candidates_kept=3),
         retry=RetrySettings(max_attempts=2, base_delay_s=1.0),
@@ -183,3 +182,75 @@ def test_settings_hold_no_secret_like_keys(tmp_path: Path) -> None:
     SettingsFile(path).save(DEFAULTS)
     stored = _keys(json.loads(path.read_text(encoding="utf-8")))
     assert [k for k in stored if _SECRET.search(k)] == []
+
+
+# -- rates: windows, and files written before them -------------------------------------------------
+
+
+def test_default_rates_describe_the_services() -> None:
+    spotify, ytmusic = DEFAULTS.spotify, DEFAULTS.ytmusic
+    assert (spotify.rate * spotify.window_s, spotify.window_s) == (90.0, 30.0)  # rolling 30 s
+    assert not spotify.adaptive
+    assert ytmusic.adaptive  # unpublished: learnt
+
+
+def test_an_old_file_s_untouched_rates_read_as_today_s_defaults() -> None:
+    old = {
+        "workers": 3,
+        "spotify": {"rate": 10.0, "burst": 10, "adaptive": False, "headroom": 1.0},
+        "ytmusic": {"rate": 5.0, "burst": 5, "adaptive": True, "headroom": 1.0},
+    }
+    loaded = Settings.from_dict(old)
+    assert loaded.workers == 3
+    assert (loaded.spotify, loaded.ytmusic) == (DEFAULTS.spotify, DEFAULTS.ytmusic)
+
+
+def test_an_old_file_s_chosen_rate_keeps_its_meaning() -> None:
+    old = {"spotify": {"rate": 4.0, "burst": 8, "adaptive": False, "headroom": 1.0}}
+    loaded = Settings.from_dict(old).spotify
+    # a rate and a burst someone chose: `burst` in any burst / rate seconds, as before
+    assert (loaded.rate, loaded.burst, loaded.window_s) == (4.0, 8, 0.0)
+
+
+def test_a_file_that_still_holds_headroom_loads_and_saves_without_it(tmp_path: Path) -> None:
+    """The token bucket's `headroom` is gone: a file that has it (written before windows, or
+    with windows before the bucket went) still loads, and is saved again without it."""
+    path = tmp_path / "settings.json"
+    old = {
+        "workers": 3,
+        "spotify": {"rate": 4.0, "burst": 8, "adaptive": False, "headroom": 0.0},
+        "ytmusic": {
+            "rate": 5.0,
+            "burst": 5,
+            "adaptive": True,
+            "headroom": 1.0,
+            "window_s": 0.0,
+            "margin_s": 0.5,
+        },
+    }
+    path.write_text(json.dumps(old), encoding="utf-8")
+    loaded = SettingsFile(path).load()
+    assert loaded.workers == 3
+    assert loaded.spotify == RateSettings(rate=4.0, burst=8, window_s=0.0)
+    assert loaded.ytmusic == RateSettings(rate=5.0, burst=5, adaptive=True, margin_s=0.5)
+    SettingsFile(path).save(loaded)
+    assert "headroom" not in _keys(json.loads(path.read_text(encoding="utf-8")))
+    assert SettingsFile(path).load() == loaded
+
+
+def test_a_file_with_windows_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    changed = DEFAULTS.with_rate(
+        ServiceId.SPOTIFY, RateSettings(rate=2.0, burst=20, window_s=30.0, margin_s=0.1)
+    )
+    SettingsFile(path).save(changed)
+    assert SettingsFile(path).load() == changed
+
+
+def test_validated_clamps_windows_and_margins() -> None:
+    wild = Settings(
+        spotify=RateSettings(rate=3.0, burst=90, window_s=-5.0, margin_s=-1.0),
+        ytmusic=RateSettings(rate=3.0, burst=90, window_s=1e9, margin_s=1e9),
+    ).validated()
+    assert (wild.spotify.window_s, wild.spotify.margin_s) == (0.0, 0.0)
+    assert (wild.ytmusic.window_s, wild.ytmusic.margin_s) == (3600.0, 10.0)

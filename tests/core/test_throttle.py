@@ -11,9 +11,9 @@ from core_fakes import FakeClock
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import Cancelled, PermanentError, RateLimited, TransientError
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import RateLimiter, WindowLimiter, limiter_for
 from songbird_gui.core.retry import RequestStats, RetryPolicy, clock_text, wait_text
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, RetrySettings
 from songbird_gui.core.throttle import (
     Throttle,
     current_scope,
@@ -24,12 +24,13 @@ from songbird_gui.core.throttle import (
 from songbird_gui.core.types import ServiceId
 
 QUICK = RetrySettings(max_attempts=4, base_delay_s=0.001, max_delay_s=0.002)
+FAST = RateSettings(10_000.0, 1_000)  # far above what a test asks: never waits
 
 
-def throttle(bucket: TokenBucket | None = None) -> Throttle:
+def throttle(limiter: RateLimiter | None = None) -> Throttle:
     return Throttle(
         ServiceId.SPOTIFY,
-        bucket or TokenBucket(10_000.0, 1_000),
+        limiter or limiter_for(FAST),
         RetryPolicy(QUICK, random.Random(5)),
     )
 
@@ -49,13 +50,13 @@ class Failing:
 
 
 def test_each_request_takes_a_permit_and_counts_in_the_scope_of_its_run() -> None:
-    bucket = TokenBucket(10_000.0, 1_000)
-    t = throttle(bucket)
+    limiter = limiter_for(FAST)
+    t = throttle(limiter)
     stats = RequestStats()
     request = Failing(TransientError("503"))
     with request_scope(CancelToken(), stats):
         assert t.send(request) == "ok"
-    assert request.sent == 2 and bucket.granted == 2  # the retry took its own permit
+    assert request.sent == 2 and limiter.granted == 2  # the retry took its own permit
     assert (stats.requests, stats.retries) == (2, 1)
 
 
@@ -88,8 +89,9 @@ def test_writing_ends_with_its_block() -> None:
 
 def test_stop_ends_a_request_waiting_for_its_permit() -> None:
     clock = FakeClock()
-    bucket = TokenBucket(0.001, 1, clock=clock)  # one permit, then none for a long time
-    t = throttle(bucket)
+    # one permit, then none for 1000 s
+    limiter = WindowLimiter(RateSettings(rate=0.001, burst=1), clock=clock)
+    t = throttle(limiter)
     cancel = CancelToken()
     with request_scope(cancel):
         t.send(Failing())

@@ -159,9 +159,7 @@ def test_a_429_pauses_and_the_run_still_completes(qtbot, tmp_path):
 
 def test_stop_ends_the_search_at_once_and_nothing_more_arrives(qtbot, tmp_path):
     slow = DemoServerConfig(latency_s=0.05, limit=4, burst=1, seed=2)
-    settings = Settings(
-        workers=4, spotify=RateSettings(4, 1, headroom=0), ytmusic=RateSettings(4, 1, headroom=0)
-    )
+    settings = Settings(workers=4, spotify=RateSettings(4, 1), ytmusic=RateSettings(4, 1))
     session, services = make_session(tmp_path, small_catalogue(extra_spotify=40), slow, settings)
     source = session.context.services[ServiceId.SPOTIFY]
     with qtbot.waitSignal(session.planned, timeout=10_000):
@@ -194,8 +192,8 @@ def test_apply_after_a_stopped_search_writes_what_was_found(qtbot, tmp_path):
     slow = DemoServerConfig(latency_s=0.02, limit=20, burst=2, seed=2)
     settings = Settings(
         workers=2,
-        spotify=RateSettings(20, 2, headroom=0),
-        ytmusic=RateSettings(20, 2, headroom=0),
+        spotify=RateSettings(20, 2),
+        ytmusic=RateSettings(20, 2),
         retry=QUICK_RETRY,
     )
     session, services = make_session(tmp_path, small_catalogue(extra_spotify=40), slow, settings)

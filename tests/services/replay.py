@@ -24,9 +24,9 @@ from requests.adapters import BaseAdapter
 from requests.models import PreparedRequest, Response
 from ytmusicapi import YTMusic
 
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import limiter_for
 from songbird_gui.core.retry import RetryPolicy
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, RetrySettings
 from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
 from songbird_gui.services.http_session import Classify, ThrottledAdapter
@@ -129,13 +129,17 @@ FAKE_YT_AUTH = {
 }
 
 
+# A limit no replayed test comes near: its throttles never make it wait.
+UNPACED = RateSettings(rate=1000.0, burst=1000)
+
+
 def idle_throttle(service: ServiceId) -> Throttle:
     """A throttle for the adapter's `throttle` attribute only.
 
     The replaying session does not send through it (no pacing, no retry), so each recorded
     answer reaches the adapter as the library returns it.
     """
-    return Throttle(service, TokenBucket(rate=1000.0, burst=1000), RetryPolicy(RetrySettings()))
+    return Throttle(service, limiter_for(UNPACED), RetryPolicy(RetrySettings()))
 
 
 def spotify_service(routes: dict[tuple[str, str], Route]) -> tuple[SpotifyService, Replay]:
@@ -195,7 +199,7 @@ def throttled_session(
 def retrying_throttle(service: ServiceId) -> Throttle:
     """A throttle whose retry policy retries at once (no backoff to sleep through)."""
     settings = RetrySettings(max_attempts=3, base_delay_s=0.0, max_delay_s=0.0)
-    return Throttle(service, TokenBucket(rate=1000.0, burst=1000), RetryPolicy(settings))
+    return Throttle(service, limiter_for(UNPACED), RetryPolicy(settings))
 
 
 def throttled_spotify_service(

@@ -20,9 +20,9 @@ import pytest
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, RateLimited, TransientError
-from songbird_gui.core.ratelimit import TokenBucket
+from songbird_gui.core.ratelimit import limiter_for
 from songbird_gui.core.retry import RequestStats, RetryPolicy
-from songbird_gui.core.settings import RetrySettings
+from songbird_gui.core.settings import RateSettings, RetrySettings
 from songbird_gui.core.throttle import Throttle, request_scope
 from songbird_gui.core.types import SearchQuery, ServiceId
 from songbird_gui.services import spotify
@@ -165,7 +165,7 @@ def throttle(retry: RetrySettings | None = None) -> Throttle:
     """A Spotify throttle that never makes a test wait for a permit."""
     return Throttle(
         ServiceId.SPOTIFY,
-        TokenBucket(rate=1000.0, burst=100),
+        limiter_for(RateSettings(rate=1000.0, burst=1000)),
         RetryPolicy(retry or RetrySettings(base_delay_s=0.01, max_delay_s=0.05)),
     )
 

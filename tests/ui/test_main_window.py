@@ -59,9 +59,7 @@ def test_sync_review_apply_with_the_keyboard(qtbot, tmp_path, fast):
 
 def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
     slow = DemoServerConfig(latency_s=0.05, limit=5, burst=1)
-    settings = Settings(
-        workers=4, spotify=RateSettings(5, 1, headroom=0), ytmusic=RateSettings(5, 1, headroom=0)
-    )
+    settings = Settings(workers=4, spotify=RateSettings(5, 1), ytmusic=RateSettings(5, 1))
     window, _services = make_window(qtbot, tmp_path, slow, extra=40, settings=settings)
     tick(window, "Evening")
     window.sync_action.trigger()
@@ -92,7 +90,8 @@ def test_first_run_opens_on_the_demo_library_with_a_banner(qtbot, tmp_path):
     )
     qtbot.addWidget(window)
     window.show()
-    assert window.banner.isVisible()
+    # The accounts are read after the first paint: the banner follows in a moment.
+    qtbot.waitUntil(window.banner.isVisible, timeout=10_000)
     assert window.banner.text() == DEMO_BANNER
     qtbot.waitUntil(lambda: window.playlist_model.rowCount() == 9, timeout=10_000)
     names = [window.playlist_model.index(r, 0).data() for r in range(9)]
