@@ -118,11 +118,15 @@ class PlanWriter:
         policy: RetryPolicy,
         journal: WriteJournal | None = None,
         readback_cancel: CancelToken | None = None,
+        listed: Sequence[Playlist] | None = None,
     ) -> None:
         self.service = service
         self.policy = policy
         self.journal = journal
         self.readback_cancel = readback_cancel or CancelToken()
+        # The service's playlists as the run's plan read them: what was there before any
+        # playlist this writer creates (saves a round trip per created playlist).
+        self.listed = list(listed) if listed is not None else None
 
     @property
     def cancel(self) -> CancelToken:
@@ -185,14 +189,13 @@ class PlanWriter:
         service = self.service
         wanted = name.strip().casefold()
 
-        def same_name() -> dict[str, Playlist]:
+        def same_name(playlists: Sequence[Playlist]) -> dict[str, Playlist]:
             return {
-                p.id: p
-                for p in service.list_playlists()
-                if not p.is_liked and p.name.strip().casefold() == wanted
+                p.id: p for p in playlists if not p.is_liked and p.name.strip().casefold() == wanted
             }
 
-        existing = set(same_name())
+        before = self.listed if self.listed is not None else service.list_playlists()
+        existing = set(same_name(before))
         sent_once = False
 
         def create() -> Playlist:
@@ -200,13 +203,18 @@ class PlanWriter:
             if sent_once:
                 # The last answer was lost, not necessarily its effect: look, and ask again
                 # only if nothing new is there.
-                made = [p for i, p in same_name().items() if i not in existing]
+                made = [
+                    p for i, p in same_name(service.list_playlists()).items() if i not in existing
+                ]
                 if made:
                     return made[0]
             sent_once = True
             return service.create_playlist(name, "Synced by Songbird")
 
-        return self._repeat(create)
+        made = self._repeat(create)
+        if self.listed is not None:
+            self.listed.append(made)  # a later playlist of this run named alike is not it
+        return made
 
     def _write_into(
         self,

@@ -1,9 +1,10 @@
 """The runnables of the thread pool, and the QObjects that carry their signals.
 
 A `QRunnable` is not a `QObject` and is deleted by the pool when `run()` returns, so it cannot
-own signals. Each job is handed a signal holder created on the receiving thread and owned by
-the object that receives (the session or the loader): it outlives the job, and since it
-lives on the receiver's thread, every emit from a worker is queued to that thread. Jobs get
+own signals. Each job is handed a holder created on the receiving thread and owned by the
+object that receives (the session or the loader): it outlives the job, and since it lives on
+the receiver's thread, every emit from a worker is queued to that thread (`MatchReports`
+gathers a search's many reports so that one queued signal carries a batch of them). Jobs get
 immutable inputs and never touch a widget or a model.
 
 Each job runs inside a request scope (`core.throttle.request_scope`): the requests it sends,
@@ -13,8 +14,10 @@ through whatever library, belong to its run's Stop and counters.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -32,21 +35,50 @@ from songbird_gui.core.types import Track
 log = logging.getLogger(__name__)
 
 
-class MatchSignals(QObject):
-    """Signals of every `MatchJob` of one search run (rows are the session's row numbers)."""
+class Report(StrEnum):
+    """What a `MatchJob` reports of its row (the session's row number comes with each)."""
 
-    started = Signal(int)
-    waiting = Signal(int, float)  # row, clock time (time.monotonic) the pause ends
-    matched = Signal(int, object)  # row, MatchResult
-    failed = Signal(int, str)  # row, a sentence for the person
-    # row, (the RunBlocked error, the track's SearchProgress): the service will serve no more
-    # of this run (a login that ended, an account it refuses, a quota used up); the search
+    STARTED = "started"
+    WAITING = "waiting"  # + the clock time (time.monotonic) the pause ends
+    MATCHED = "matched"  # + the MatchResult
+    FAILED = "failed"  # + a sentence for the person
+    # + (the RunBlocked error, the track's SearchProgress): the service will serve no more of
+    # this run (a login that ended, an account it refuses, a quota used up); the search
     # pauses, and the track's next search goes on from its progress.
-    blocked = Signal(int, object)
-    # row, the track's SearchProgress: stopped between two of its queries (a pause, a Stop);
-    # a resume goes on from there
-    interrupted = Signal(int, object)
-    finished = Signal(int)  # row: the job has ended, whatever it reported (or not)
+    BLOCKED = "blocked"
+    # + the track's SearchProgress: stopped between two of its queries (a pause, a Stop); a
+    # resume goes on from there.
+    INTERRUPTED = "interrupted"
+    FINISHED = "finished"  # the job has ended, whatever it reported (or not)
+
+
+class MatchReports(QObject):
+    """The reports of every `MatchJob` of one run, handed to the receiving thread in order.
+
+    A fast sync makes several reports a track, hundreds a second. A queued signal each would
+    make the window's thread take the interpreter lock from busy workers hundreds of times a
+    second, and the window would stutter. So reports wait in a list, and one queued signal,
+    `arrived`, wakes the receiver, which `take`s all that wait: one wake-up per batch.
+    """
+
+    arrived = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[Report, tuple[Any, ...]]] = []
+
+    def post(self, report: Report, row: int, *details: Any) -> None:
+        with self._lock:
+            self._waiting.append((report, (row, *details)))
+            first = len(self._waiting) == 1
+        if first:  # later ones ride on the wake-up already on its way
+            self.arrived.emit()
+
+    def take(self) -> list[tuple[Report, tuple[Any, ...]]]:
+        with self._lock:
+            taken, self._waiting = self._waiting, []
+        return taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,30 +100,30 @@ class MatchJob(QRunnable):
         row: int,
         track: Track,
         context: SearchContext,
-        signals: MatchSignals,
+        reports: MatchReports,
         progress: SearchProgress | None = None,
     ) -> None:
         super().__init__()
         self.row = row
         self.track = track
         self.context = context
-        self.signals = signals
+        self.reports = reports
         self.progress = progress or SearchProgress()
 
     def run(self) -> None:
         try:
             self._search()
         finally:
-            self.signals.finished.emit(self.row)
+            self.reports.post(Report.FINISHED, self.row)
 
     def _search(self) -> None:
         ctx = self.context
         if ctx.cancel.cancelled:
             return
-        self.signals.started.emit(self.row)
+        self.reports.post(Report.STARTED, self.row)
 
         def on_pause(until: float) -> None:
-            self.signals.waiting.emit(self.row, until)
+            self.reports.post(Report.WAITING, self.row, until)
 
         try:
             with request_scope(ctx.cancel, ctx.stats, on_pause):
@@ -102,25 +134,25 @@ class MatchJob(QRunnable):
             ctx.store.remember(result, ctx.service.service_id)
         except Cancelled:
             if self.progress.queries_done:
-                self.signals.interrupted.emit(self.row, self.progress)
+                self.reports.post(Report.INTERRUPTED, self.row, self.progress)
             return
         except RunBlocked as error:
             # Every other request of this run would be refused alike: stop them now, from
             # this thread, rather than when the session hears of it.
             ctx.cancel.cancel()
-            self.signals.blocked.emit(self.row, (error, self.progress))
+            self.reports.post(Report.BLOCKED, self.row, (error, self.progress))
             return
         except ServiceError as error:
             permanent = isinstance(error, PermanentError)
             ctx.store.record_failure(self.track, ctx.service.service_id, str(error), permanent)
-            self.signals.failed.emit(self.row, str(error))
+            self.reports.post(Report.FAILED, self.row, str(error))
             return
         except Exception as error:  # a bug must cost one track, not the whole run
             log.exception("search for %s failed", self.track.key)
-            self.signals.failed.emit(self.row, f"unexpected error: {error}")
+            self.reports.post(Report.FAILED, self.row, f"unexpected error: {error}")
             return
         if not ctx.cancel.cancelled:
-            self.signals.matched.emit(self.row, result)
+            self.reports.post(Report.MATCHED, self.row, result)
 
 
 # What a task's `failed` says when Stop ended it (not a failure to show).

@@ -69,7 +69,8 @@ from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.jobs import (
     STOPPED,
     MatchJob,
-    MatchSignals,
+    MatchReports,
+    Report,
     SearchContext,
     TaskJob,
     TaskSignals,
@@ -177,20 +178,24 @@ class SyncSession(QObject):
         self.rows: list[Row] = []
         self.plans: list[SyncPlan] = []
         self.setups: list[PairSetup] = []  # each plan's pair, mode, snapshot, target as read
+        self._target_listed: list[Playlist] | None = None  # the target's playlists, if given
         self.reports: list[ApplyReport] = []
         self.figures = SessionFigures()
         self.cancel = CancelToken()  # the current phase's Stop
         self._closing = CancelToken()  # closing the run: also cuts the read-back short
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max(1, context.workers))
-        self._match_signals = MatchSignals(self)
-        self._match_signals.started.connect(self._on_started)
-        self._match_signals.waiting.connect(self._on_waiting)
-        self._match_signals.matched.connect(self._on_matched)
-        self._match_signals.failed.connect(self._on_failed)
-        self._match_signals.blocked.connect(self._on_blocked)
-        self._match_signals.interrupted.connect(self._on_interrupted)
-        self._match_signals.finished.connect(self._on_job_finished)
+        self._reports = MatchReports(self)
+        self._reports.arrived.connect(self._take_reports)
+        self._on_report: dict[Report, Callable[..., None]] = {
+            Report.STARTED: self._on_started,
+            Report.WAITING: self._on_waiting,
+            Report.MATCHED: self._on_matched,
+            Report.FAILED: self._on_failed,
+            Report.BLOCKED: self._on_blocked,
+            Report.INTERRUPTED: self._on_interrupted,
+            Report.FINISHED: self._on_job_finished,
+        }
         # One holder for every write's progress, for the run's life: no object per write.
         self._apply_progress = TaskSignals(self)
         self._apply_progress.done.connect(self._on_apply_progress)
@@ -253,6 +258,7 @@ class SyncSession(QObject):
         """
         chosen = list(playlists)
         known = list(target_playlists) if target_playlists is not None else None
+        self._target_listed = known
         self._set_state(RunState.PLANNING)
         task = partial(
             make_plans, self.context, self.source, self.target, chosen, known, dict(modes or {})
@@ -313,22 +319,24 @@ class SyncSession(QObject):
         progress = self._progress.pop(row, None)
         source = self.rows[row].entry.source
         self._in_flight.add(row)  # until its `finished`, which every job sends, run or not
-        self._pool.start(MatchJob(row, source, context, self._match_signals, progress))
+        self._pool.start(MatchJob(row, source, context, self._reports, progress))
 
-    @Slot(int)
+    @Slot()
+    def _take_reports(self) -> None:
+        for report, details in self._reports.take():
+            self._on_report[report](*details)
+
     def _on_started(self, row: int) -> None:
         if self.state is RunState.SEARCHING and row in self._active:
             self.rows[row].status = TrackStatus.SEARCHING
             self.trackStarted.emit(row)
 
-    @Slot(int, float)
     def _on_waiting(self, row: int, until: float) -> None:
         if self.state is RunState.SEARCHING and row in self._active:
             self.rows[row].status = TrackStatus.WAITING
             self.rows[row].waiting_until = until
             self.trackWaiting.emit(row, until)
 
-    @Slot(int, object)
     def _on_matched(self, row: int, result: MatchResult) -> None:
         if self.state not in (RunState.SEARCHING, RunState.PAUSED):
             return
@@ -341,7 +349,6 @@ class SyncSession(QObject):
         self.rows[row].reason = ""
         self.trackMatched.emit(row, result)
 
-    @Slot(int, str)
     def _on_failed(self, row: int, reason: str) -> None:
         if self.state not in (RunState.SEARCHING, RunState.PAUSED):
             return
@@ -351,7 +358,6 @@ class SyncSession(QObject):
         self.trackFailed.emit(row, reason)
         self._count_search(row)
 
-    @Slot(int, object)
     def _on_blocked(self, row: int, blocked: tuple[RunBlocked, SearchProgress]) -> None:
         """Pause: stop scheduling, keep what was found, queue the rest again."""
         error, progress = blocked
@@ -376,11 +382,9 @@ class SyncSession(QObject):
         self.rowsChanged.emit(list(range(len(self.rows))))
         self.blocked.emit(str(error), reconnect)
 
-    @Slot(int, object)
     def _on_interrupted(self, row: int, progress: SearchProgress) -> None:
         self._progress[row] = progress  # a resume goes on after its last answered query
 
-    @Slot(int)
     def _on_job_finished(self, row: int) -> None:
         """A job ended, answered or not; a row resumed meanwhile is settled now."""
         self._in_flight.discard(row)
@@ -620,6 +624,7 @@ class SyncSession(QObject):
             self.context.policy,
             journal=self.context.store,
             readback_cancel=self._closing,
+            listed=self._target_listed,
         )
         pairs = self.context.pairs
         progress_signals = self._apply_progress

@@ -28,9 +28,13 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
-def _matched(row: Row) -> bool:
-    if row.status in (TrackStatus.MATCHED, TrackStatus.ADDED):
-        return True
+def counted(status: TrackStatus, count: int) -> str:
+    """ "1 needs review", "5 need review", "3 not found": a status word with its count."""
+    word = str(status)
+    return plural(count, word, "need review" if status is TrackStatus.REVIEW else word)
+
+
+def _failed_after_a_match(row: Row) -> bool:
     # A confident match whose write then failed was still found.
     accepted = row.result is not None and row.result.decision is Decision.ACCEPT
     return row.status is TrackStatus.FAILED and accepted
@@ -51,9 +55,14 @@ class RunSummary:
 
     @classmethod
     def of(cls, rows: Iterable[Row], written: int | None = None) -> RunSummary:
+        # Read several times a second during a sync of thousands of rows: one pass to count,
+        # and a look at results only for the few rows that failed.
         rows = list(rows)
-        matched = sum(1 for r in rows if _matched(r))
-        return cls(len(rows), Counter(r.status for r in rows), matched, written)
+        statuses = Counter(r.status for r in rows)
+        matched = statuses[TrackStatus.MATCHED] + statuses[TrackStatus.ADDED]
+        if statuses[TrackStatus.FAILED]:
+            matched += sum(1 for r in rows if _failed_after_a_match(r))
+        return cls(len(rows), statuses, matched, written)
 
     def count(self, status: TrackStatus) -> int:
         return self.statuses[status]

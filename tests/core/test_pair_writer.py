@@ -205,3 +205,29 @@ def test_stop_between_steps_leaves_a_true_report():
 
 def _ids(entries: Sequence) -> list[str]:
     return [e.track.id for e in entries]
+
+
+def test_a_playlist_created_from_the_plans_list_costs_no_look_unless_its_answer_is_lost():
+    inputs = PairInputs(SyncMode.ADD, source_of("a", "b"), matches("a", "b"), None)
+
+    # The plan read the service's playlists: creating needs no second look.
+    service = FakeService(catalogue("a", "b"))
+    with request_scope(CancelToken(), RequestStats()):
+        report = PairWriter(service, RetryPolicy(service.throttle.policy.settings), listed=[]).sync(
+            None, "Road Trip", inputs
+        )
+    assert report.created and service.ids_in(report.playlist) == ["ya", "yb"]
+    assert service.calls["list_playlists"] == 0 and service.calls["create_playlist"] == 1
+
+    # The create's answer is lost: one look finds what it made, and only that counts as it,
+    # not the person's own playlist of the same name that the plan had seen.
+    service = FakeService(catalogue("a", "b"))
+    mine = service.make_playlist("Road Trip")
+    service.fail("create_playlist", Fault(TransientError("reset"), lands=True))
+    with request_scope(CancelToken(), RequestStats()):
+        report = PairWriter(
+            service, RetryPolicy(service.throttle.policy.settings), listed=[mine]
+        ).sync(None, "Road Trip", inputs)
+    assert service.calls["create_playlist"] == 1 and service.calls["list_playlists"] == 1
+    assert report.playlist.id != mine.id and service.ids_in(report.playlist) == ["ya", "yb"]
+    assert len(service.playlists) == 2 and service.ids_in(mine) == []
