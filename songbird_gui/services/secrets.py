@@ -15,10 +15,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backends.fail
-from keyring.errors import KeyringError
+if TYPE_CHECKING:
+    from keyring.errors import KeyringError
 
 SERVICE_NAME = "songbird"
 SPOTIFY_TOKEN = "spotify-token"
@@ -29,8 +30,28 @@ YTMUSIC_OAUTH = "ytmusic-oauth"  # the person's OAuth client and its token
 log = logging.getLogger(__name__)
 
 
+# The keyring is imported, and its backend chosen, on the first secret asked for, not when
+# Songbird starts: choosing loads every backend keyring knows (a tenth of a second), which
+# the window's first paint should not wait for.
+
+
+def _keyring() -> ModuleType:
+    import keyring
+
+    return keyring
+
+
+def _keyring_errors() -> type[KeyringError]:
+    from keyring.errors import KeyringError
+
+    return KeyringError
+
+
 def keyring_usable() -> bool:
     """False for the fail keyring, a chainer that chains nothing, and the null keyring."""
+    import keyring
+    import keyring.backends.fail
+
     backend = keyring.get_keyring()
     if isinstance(backend, keyring.backends.fail.Keyring):
         return False
@@ -47,12 +68,23 @@ class SecretStore:
     def __init__(self) -> None:
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._persistent = keyring_usable()
+        self._usable: bool | None = None  # found out on first use
+
+    @property
+    def _persistent(self) -> bool:
+        if self._usable is None:
+            self._usable = keyring_usable()
+        return self._usable
+
+    @_persistent.setter
+    def _persistent(self, value: bool) -> None:
+        self._usable = value
 
     @property
     def persistent(self) -> bool:
         """True while secrets go to the system keyring; False: memory, for this run only."""
-        return self._persistent
+        with self._lock:
+            return self._persistent
 
     @property
     def explanation(self) -> str:
@@ -69,8 +101,8 @@ class SecretStore:
             if not self._persistent:
                 return self._memory.get(key)
             try:
-                value = keyring.get_password(SERVICE_NAME, key)
-            except KeyringError as error:
+                value: str | None = _keyring().get_password(SERVICE_NAME, key)
+            except _keyring_errors() as error:
                 log.warning("the keyring could not be read (%s): using what this run knows", error)
                 return self._memory.get(key)
             if value is None:
@@ -84,8 +116,8 @@ class SecretStore:
             self._memory[key] = value
             if self._persistent:
                 try:
-                    keyring.set_password(SERVICE_NAME, key, value)
-                except KeyringError as error:
+                    _keyring().set_password(SERVICE_NAME, key, value)
+                except _keyring_errors() as error:
                     # Locked or broken: kept for this run instead, and the dialog says so.
                     log.warning("the keyring refused a secret (%s): kept for this run", error)
                     self._persistent = False
@@ -94,5 +126,5 @@ class SecretStore:
         with self._lock:
             self._memory.pop(key, None)
             if self._persistent:
-                with contextlib.suppress(KeyringError):  # nothing stored under that key
-                    keyring.delete_password(SERVICE_NAME, key)
+                with contextlib.suppress(_keyring_errors()):  # nothing stored under that key
+                    _keyring().delete_password(SERVICE_NAME, key)

@@ -34,7 +34,7 @@ from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.types import SyncMode, TrackStatus
 from songbird_gui.engine.session import SyncSession
-from songbird_gui.engine.summary import plural
+from songbird_gui.engine.summary import counted, plural
 
 SHOWN_REMOVALS = 12  # the rest are counted ("… and 30 more"); the report lists them all
 
@@ -328,6 +328,6 @@ def _not_added_by_plan(session: SyncSession) -> dict[int, str]:
     for row in report_rows(session, with_plan_index=True):
         counts.setdefault(int(row["plan_index"]), Counter())[str(row["status"])] += 1
     return {
-        index: ", ".join(f"{n} {status}" for status, n in tally.most_common())
+        index: ", ".join(counted(TrackStatus(status), n) for status, n in tally.most_common())
         for index, tally in counts.items()
     }

@@ -65,6 +65,7 @@ def run_window(argv: Sequence[str], songbird: Songbird | None = None) -> int:
         return 1
     window = create_window(songbird)
     window.show()
+    window.activateWindow()  # keys reach it at once, even where no window manager gives focus
     code = app.exec()
     window.drain(EXIT_DRAIN_MS)  # the loop has returned: waiting freezes nothing now
     songbird.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -32,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -62,7 +64,7 @@ from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.apply_dialog import ApplyDialog
-from songbird_gui.ui.playlist_model import PlaylistModel
+from songbird_gui.ui.playlist_model import OWNER, PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.settings_dialog import SettingsDialog
@@ -94,6 +96,7 @@ REVIEW_FILTER = 1
 
 DEMO_BANNER = "Demo library — connect your accounts to sync your own playlists."
 MESSAGE_MS = 6000  # how long a passing remark stays in the status bar
+OPEN_SERVICES = "open-services"  # the background task that reads the accounts at start
 DEFAULT_SIZE = (1280, 800)
 
 
@@ -104,9 +107,12 @@ class MainWindow(QMainWindow):
         self.songbird = songbird
         self.paths = songbird.paths
         self.qsettings = qsettings or QSettings()
-        self.services: dict[ServiceId, MusicService]
-        self.services, self.demo = songbird.choose_services()
+        # Chosen after the first paint (`_open_services`): reading the keyring and loading the
+        # demo library take longer than showing the window should.
+        self.services: dict[ServiceId, MusicService] = {}
+        self.demo = False
         self.session: SyncSession | None = None
+        self._closed = False  # set by closeEvent: answers still queued are dropped
         self.playlists: dict[ServiceId, list[Playlist]] = {}
         self._remembered_checks: list[str] = []
         self._direction_index = 0
@@ -122,9 +128,10 @@ class MainWindow(QMainWindow):
         self.tasks = BackgroundTasks(self)
         self.tasks.done.connect(self._on_task_done)
         self.tasks.failed.connect(self._on_task_failed)
-        self.demo_menu.menuAction().setVisible(self.demo)
+        self.demo_menu.menuAction().setVisible(False)
         self._update_actions()
-        self.reload_playlists()
+        self.run_status.set_idle("Opening your accounts…")
+        self.tasks.run(OPEN_SERVICES, songbird.choose_services)
 
     @property
     def settings(self) -> Settings:
@@ -282,6 +289,8 @@ class MainWindow(QMainWindow):
         header = self.playlist_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # The owner is in each name's tooltip: a column of it would push "Sync" off a laptop.
+        self.playlist_view.setColumnHidden(OWNER, True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -390,9 +399,7 @@ class MainWindow(QMainWindow):
             "QLabel#notice { background: #fde7e5; color: #410e0b; padding: 6px 10px;"
             " border: 1px solid #e8a29c; border-radius: 4px; }"
         )
-        self.songbird.store_for(self.services)  # opened now: a damaged one is said at once
-        self.notice.setText(" ".join(self.songbird.recovery_messages))
-        self.notice.setVisible(bool(self.notice.text()))
+        self._show_recovery()  # the person's store; the demo's once the library opens
         layout.addWidget(self.notice)
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
@@ -479,13 +486,19 @@ class MainWindow(QMainWindow):
         return DIRECTIONS[self.direction.currentIndex()][1]
 
     def reload_playlists(self) -> None:
+        if not self.services:
+            return  # still opening them: their playlists are read once they are open
         self.run_status.set_idle("Reading playlists…")
         self.loader.load()
 
     @Slot(object)
     def _on_playlists_loaded(self, playlists: dict[ServiceId, list[Playlist]]) -> None:
+        if self._closed:
+            return  # an answer queued before the window closed: the store is gone
         self.playlists = playlists
         self._fill_playlists()
+        if QApplication.focusWidget() in (None, self.direction):
+            self.playlist_view.setFocus()  # arrows and Space tick playlists straight away
         counts = ", ".join(
             f"{plural(len(p), 'playlist')} on {s.display_name}" for s, p in playlists.items()
         )
@@ -597,13 +610,22 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_task_done(self, tag: object, result: object) -> None:
-        if isinstance(tag, tuple) and tag[0] == "restore":
+        if self._closed:
+            return
+        if tag == OPEN_SERVICES:
+            services, demo = cast(tuple[dict[ServiceId, MusicService], bool], result)
+            self._use_services(services, demo)
+        elif isinstance(tag, tuple) and tag[0] == "restore":
             self._pairs().mark_restored(int(tag[1]))
             self.say(f"Put back {plural(int(str(result)), 'track')}.")
             self.reload_playlists()
 
     @Slot(object, str)
-    def _on_task_failed(self, _tag: object, message: str) -> None:
+    def _on_task_failed(self, tag: object, message: str) -> None:
+        if tag == OPEN_SERVICES:
+            # Not even the demo library opened (its files unreadable, say): nothing to sync.
+            self.run_status.set_idle(f"Could not open the music services: {message}")
+            return
         self.say(f"Could not put them back: {message}")
 
     def open_demo_change(self) -> None:
@@ -891,11 +913,22 @@ class MainWindow(QMainWindow):
         if session is not None and (session.busy or session.paused):
             return  # a paused sync picks the new login up when it resumes
         self._discard_session()
-        self.services, self.demo = self.songbird.choose_services()
-        self.loader.services = self.services
-        self.banner.setVisible(self.demo)
-        self.demo_menu.menuAction().setVisible(self.demo)
-        self.review_pane.set_can_open_links(not self.demo)
+        self._use_services(*self.songbird.choose_services())
+
+    def _show_recovery(self) -> None:
+        self.notice.setText(" ".join(self.songbird.recovery_messages))
+        self.notice.setVisible(bool(self.notice.text()))
+
+    def _use_services(self, services: dict[ServiceId, MusicService], demo: bool) -> None:
+        """Sync between `services` (the demo library's when `demo`) from now on."""
+        self.services, self.demo = services, demo
+        self.loader.services = services
+        self.banner.setVisible(demo)
+        self.demo_menu.menuAction().setVisible(demo)
+        self.review_pane.set_can_open_links(not demo)
+        self.songbird.store_for(services)  # opened now: a damaged one is said at once
+        self._show_recovery()
+        self._update_actions()
         self.reload_playlists()
 
     def open_about(self) -> None:
@@ -924,6 +957,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Stop everything and close at once: the workers finish their last request on their
         # own (a batch being written lands, or is left to the write journal).
+        self._closed = True
         self._save_state()
         self.loader.cancel_all()
         self.tasks.cancel_all()

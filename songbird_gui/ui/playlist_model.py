@@ -137,9 +137,10 @@ class PlaylistModel(FlatTableModel):
             return f"{pair.describe()} (right-click or Sync ▸ Pair to change)"
         if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, TARGET):
             target = self._targets[index.row()]
+            owner = f"“{playlist.name}” by {playlist.owner}. " if playlist.owner else ""
             if target is None:
-                return f"A new playlist “{playlist.name}” will be created"
-            return f"Only the missing tracks will be added to “{target.name}”"
+                return f"{owner}A new playlist “{playlist.name}” will be created"
+            return f"{owner}Only the missing tracks will be added to “{target.name}”"
         if role == Qt.ItemDataRole.FontRole:
             if column == NAME and playlist.is_liked:
                 font = QFont()

@@ -217,6 +217,13 @@ class TrackFilterProxy(QSortFilterProxyModel):
         ) and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The rows come in playlist order: sorting by position upwards is no sort at all, and
+        # on a new run's reset it would ask the model for every row's key, many times over.
+        if column == POSITION and order is Qt.SortOrder.AscendingOrder:
+            column = -1
+        super().sort(column, order)
+
     def multiData(self, index: Index, roleDataSpan: Any) -> None:
         # Forward in one call (see TrackTableModel.multiData); Qt's proxy would ask per role.
         source = self.sourceModel()
@@ -275,7 +282,11 @@ def fit_track_columns(view: QTableView) -> None:
     }
     for column, width in fixed.items():
         header.resizeSection(column, width)
-    room = max(view.viewport().width(), 900) - sum(fixed.values())
+    width = view.viewport().width()
+    scrollbar = view.verticalScrollBar()
+    if not scrollbar.isVisible():  # it will be, once the rows come: leave it its room now
+        width -= scrollbar.sizeHint().width()
+    room = max(width, 900) - sum(fixed.values())
     for column, share in _SHARES.items():
         header.resizeSection(column, max(80, round(room * share / 0.75)))
     header.resizeSection(PLAYLIST, 140)

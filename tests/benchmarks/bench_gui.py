@@ -1,208 +1,201 @@
-"""Benchmark of the window: start-up time, event-loop stalls during a fast sync, memory.
+"""Benchmark of the window: start-up to first paint, event-loop stalls during a sync, memory.
 
-Run: `python tests/benchmarks/bench_gui.py` (about a minute, offscreen). Each figure is
-measured in a fresh process so one does not warm the next:
+Run: `python tests/benchmarks/bench_gui.py` (a minute or two, offscreen). Every figure comes
+from a fresh process running the real event loop (`app.exec()`), so one does not warm the
+next. The catalogue is `big_catalogue.py`'s: the bundled demo generator's cases (versions,
+videos, covers, missing tracks, non-Latin scripts, long titles) at any size.
 
-- startup_s: from process start to the main window shown, median of 5 runs (target <= 0.8 s);
-- stall_p99_ms: the 99th percentile of a 5 ms heartbeat timer's lateness while a 5,000-track
-  sync runs fast on the demo services (low latency, high limit) (target <= 30 ms);
-- rss_mb: resident memory with a 10,000-row track table shown (target <= 250 MB).
+- startup_s: from the parent starting the process to the window's first paint, as
+  `songbird-gui` starts (the keyring's accounts, else the demo library), median of 5.
+  Target ≤ 0.5 s: a window a person sees at once.
+- stall_p99_ms: the 99th percentile of a 5 ms heartbeat timer's lateness on the GUI thread
+  while a 5,000-track sync runs fast on the demo services (2 ms round trips, a high limit,
+  1 search in 5 failing once with a 503 and 3 attempts each, so some tracks fail). Target
+  ≤ 16 ms: one frame at 60 Hz, so the window never visibly stutters.
+- rss_mb: resident memory once a 10,000-track sync has searched and its table was scrolled
+  to the end. Target ≤ 150 MB.
 
-The last line of output is one JSON object with those keys.
+The bounds are what a person notices (a frame, an instant start), not what was measured. The
+status counts of each sync are printed too, to show the catalogue is the realistic mix it
+claims (about a tenth in review). The last line is one JSON object with the keys above; the
+exit status is 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
-ROOT = HERE.parents[2]
+sys.path.insert(0, str(HERE.parent))
+
+TARGETS = {"startup_s": 0.5, "stall_p99_ms": 16.0, "rss_mb": 150.0}
 
 
-def synthetic_catalogue(size: int, seed: int = 5) -> dict[str, Any]:
-    """`size` tracks with invented names, each present on both services."""
-    rng = random.Random(seed)
-    syllables = ["ka", "lo", "mi", "ren", "sa", "tor", "vel", "u", "zan", "qui", "bor", "ela"]
-
-    def word() -> str:
-        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize()
-
-    spotify, ytmusic = [], []
-    for i in range(size):
-        title = f"{word()} {word()}"
-        artist = f"{word()} {word()}"
-        seconds = rng.randint(120, 360)
-        row = {
-            "title": title,
-            "artists": [artist],
-            "album": word(),
-            "isrc": None,
-            "explicit": False,
-        }
-        spotify.append({**row, "id": f"s{i:06d}", "duration_ms": seconds * 1000, "kind": "song"})
-        ytmusic.append(
-            {**row, "id": f"y{i:06d}", "duration_ms": seconds * 1000 + 500, "kind": "song"}
-        )
-    playlist = {
-        "id": "big",
-        "name": "Everything",
-        "owner": "Bench",
-        "tracks": [t["id"] for t in spotify],
-    }
-    return {
-        "version": 1,
-        "seed": seed,
-        "services": {
-            "spotify": {"user": "Bench", "tracks": spotify, "playlists": [playlist], "liked": []},
-            "ytmusic": {"user": "Bench", "tracks": ytmusic, "playlists": [], "liked": []},
-        },
-        "truth": {s["id"]: y["id"] for s, y in zip(spotify, ytmusic, strict=True)},
-    }
+# -- the measurements, each in a child process ------------------------------------------------
 
 
-# -- the measurements, each run in a child process ----------------------------------------
+def _first_paint(window: Any, then: Callable[[], None]) -> None:
+    """Call `then` once, after the window has painted for the first time."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, then)  # after this paint has been drawn
+            return False
+
+    window._first_paint_filter = FirstPaint(window)
+    window.installEventFilter(window._first_paint_filter)
 
 
 def child_startup(workdir: Path) -> None:
     os.environ["XDG_DATA_HOME"] = str(workdir / "data")
     os.environ["XDG_CONFIG_HOME"] = str(workdir / "config")
-    from PySide6.QtCore import QTimer
+    painted_at = time.time()  # set again at the first paint
     from PySide6.QtWidgets import QApplication
 
+    from songbird_gui.app import Songbird
+    from songbird_gui.core.paths import AppPaths
     from songbird_gui.services.accounts import Accounts
     from songbird_gui.ui.launch import create_window
 
     app = QApplication([])
-    window = create_window(accounts=Accounts())  # as songbird-gui does: keyring, then demo
-    window.show()
+    window = create_window(Songbird(AppPaths.default(), accounts=Accounts()))
 
-    def shown() -> None:
-        print(json.dumps({"shown_at": time.time()}), flush=True)
+    def painted() -> None:
+        nonlocal painted_at
+        painted_at = time.time()
         window.close()
         app.quit()
 
-    QTimer.singleShot(0, shown)
+    _first_paint(window, painted)
+    window.show()
     app.exec()
+    print(json.dumps({"painted_at": painted_at}), flush=True)
 
 
-def child_stall(workdir: Path) -> None:
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+def _sync_window(workdir: Path, size: int) -> tuple[Any, Any]:
+    """A window over a fast demo library whose Spotify side holds one `size`-track playlist."""
+    from big_catalogue import big_catalogue
     from PySide6.QtWidgets import QApplication
 
+    from songbird_gui.app import Songbird
     from songbird_gui.core.paths import AppPaths
-    from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
-    from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
+    from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
+    from songbird_gui.services.demo import DemoConfig, DemoServerConfig
     from songbird_gui.ui.launch import create_window
 
     app = QApplication([])
     paths = AppPaths(workdir / "config", workdir / "data", workdir / "log")
-    SettingsFile(paths.settings_file).save(
-        Settings(workers=8, spotify=RateSettings(400, 50), ytmusic=RateSettings(400, 50))
+    fast = RateSettings(rate=2000.0, burst=200)
+    settings = Settings(
+        workers=8,
+        spotify=fast,
+        ytmusic=fast,
+        retry=RetrySettings(max_attempts=3, base_delay_s=0.005, max_delay_s=0.02),
     )
-    fast = DemoServerConfig(latency_s=0.002, limit=1000, burst=100)
-    services = demo_services(
-        DemoConfig(spotify=fast, ytmusic=fast, state_dir=None, catalogue=synthetic_catalogue(5000))
-    )
-    window = create_window(paths, services)
-    window.show()
-    while window.playlist_model.rowCount() == 0:
-        app.processEvents()
-    index = window.playlist_model.index(1, 0)  # row 0 is Liked Songs
-    window.playlist_model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    server = DemoServerConfig(latency_s=0.002, limit=5000.0, burst=500, seed=3)
+    faulty = DemoServerConfig(latency_s=0.002, limit=5000.0, burst=500, fault_rate=0.2, seed=4)
+    demo = DemoConfig(spotify=server, ytmusic=faulty, state_dir=None, catalogue=big_catalogue(size))
+    window = create_window(Songbird(paths, demo=demo, settings=settings))
+    return app, window
 
-    lateness: list[float] = []
-    clock = QElapsedTimer()
+
+def _run_sync(app: Any, window: Any, on_beat: Callable[[float], None] | None) -> dict[str, Any]:
+    """Show the window, tick the big playlist, press Sync, run the loop until the search
+    ends; `on_beat` gets each 5 ms heartbeat's lateness in ms."""
+    from big_catalogue import PLAYLIST
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
     beat_ms = 5
+    clock = QElapsedTimer()
     heartbeat = QTimer()
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
     heartbeat.setInterval(beat_ms)
     last = [0.0]
+    started = [0.0]
 
     def beat() -> None:
         now = clock.nsecsElapsed() / 1e6
-        if last[0]:
-            lateness.append(max(0.0, now - last[0] - beat_ms))
+        if last[0] and on_beat is not None:
+            on_beat(max(0.0, now - last[0] - beat_ms))
         last[0] = now
 
+    def finished(_stopped: bool) -> None:
+        heartbeat.stop()
+        started[0] = time.monotonic() - started[0]
+        app.quit()
+
+    def start_when_listed() -> None:
+        model = window.playlist_model
+        rows = [r for r in range(model.rowCount()) if model.playlist_at(r).name == PLAYLIST]
+        if not rows:
+            QTimer.singleShot(10, start_when_listed)
+            return
+        model.setData(
+            model.index(rows[0], 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+        )
+        window.sync_action.trigger()
+        window.session.searchFinished.connect(finished)
+        started[0] = time.monotonic()
+        clock.start()
+        heartbeat.start()
+
     heartbeat.timeout.connect(beat)
-    started = time.monotonic()
-    done: list[bool] = []
-    window.sync_action.trigger()
-    window.session.searchFinished.connect(lambda _stopped: done.append(True))
-    clock.start()
-    heartbeat.start()
-    while not done and time.monotonic() - started < 300:
-        app.processEvents()
-        time.sleep(0.0005)
-    heartbeat.stop()
-    elapsed = time.monotonic() - started
-    rows = len(window.session.rows)
+    QTimer.singleShot(0, start_when_listed)
+    QTimer.singleShot(600_000, app.quit)  # a stuck run ends the child, not the machine
+    window.show()
+    app.exec()
+    summary = window.session.summary()
+    return {
+        "sync_s": started[0],
+        "rows": len(window.session.rows),
+        "statuses": {k: v for k, v in summary.figures().items() if v},
+    }
+
+
+def child_stall(workdir: Path) -> None:
+    app, window = _sync_window(workdir, 5000)
+    lateness: list[float] = []
+    figures = _run_sync(app, window, lateness.append)
     window.close()
     lateness.sort()
-    p99 = lateness[int(len(lateness) * 0.99)] if lateness else 0.0
-    print(
-        json.dumps({"stall_p99_ms": p99, "beats": len(lateness), "rows": rows, "sync_s": elapsed})
-    )
+    figures["beats"] = len(lateness)
+    figures["stall_p99_ms"] = lateness[int(len(lateness) * 0.99)] if lateness else 0.0
+    figures["stall_max_ms"] = lateness[-1] if lateness else 0.0
+    print(json.dumps(figures))
 
 
 def child_rss(workdir: Path) -> None:
-    """The whole window, its track table holding 10,000 rows of a finished search."""
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QTimer
 
-    from songbird_gui.core.paths import AppPaths
-    from songbird_gui.core.types import (
-        Candidate,
-        Decision,
-        EntryState,
-        MatchResult,
-        PlanEntry,
-        TrackStatus,
-    )
-    from songbird_gui.engine.session import Row
-    from songbird_gui.services.demo import DemoConfig, DemoServerConfig, demo_services
-    from songbird_gui.ui.launch import create_window
-
-    app = QApplication([])
-    paths = AppPaths(workdir / "config", workdir / "data", workdir / "log")
-    fast = DemoServerConfig(latency_s=0.0, limit=1000, burst=100)
-    catalogue = synthetic_catalogue(10_000)
-    services = demo_services(
-        DemoConfig(spotify=fast, ytmusic=fast, state_dir=None, catalogue=catalogue)
-    )
-    window = create_window(paths, services)
-    window.show()
-    source, target = services.values()
-    spotify = [source._track(t) for t in catalogue["services"]["spotify"]["tracks"]]
-    ytmusic = [target._track(t) for t in catalogue["services"]["ytmusic"]["tracks"]]
-    rows = []
-    for i, (track, match) in enumerate(zip(spotify, ytmusic, strict=True)):
-        best = window.context.matcher.score(track, match)
-        result = MatchResult(track, Decision.ACCEPT, best, (best, Candidate(match, 0.5)), 1)
-        rows.append(Row(0, PlanEntry(i + 1, track, EntryState.SEARCH), TrackStatus.MATCHED, result))
-    window.track_model.set_rows(rows, ["Everything"])
-    for _ in range(20):
-        app.processEvents()
+    app, window = _sync_window(workdir, 10_000)
+    figures = _run_sync(app, window, None)
+    # The whole table drawn once, top to bottom, as a person scrolling it would.
     window.track_view.scrollToBottom()
-    for _ in range(20):
-        app.processEvents()
-    rss_kb = 0
+    QTimer.singleShot(200, app.quit)
+    app.exec()
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            rss_kb = int(line.split()[1])
+            figures["rss_mb"] = int(line.split()[1]) / 1024
     window.close()
-    print(json.dumps({"rss_mb": rss_kb / 1024}))
+    print(json.dumps(figures))
 
 
-# -- the parent --------------------------------------------------------------------------
+CHILDREN = {"startup": child_startup, "stall": child_stall, "rss": child_rss}
+
+
+# -- the parent -------------------------------------------------------------------------------
 
 
 def run_child(kind: str) -> tuple[dict[str, Any], float]:
@@ -214,53 +207,59 @@ def run_child(kind: str) -> tuple[dict[str, Any], float]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
         check=False,
     )
-    if done.returncode != 0:
-        raise SystemExit(f"{kind} run failed:\n{done.stderr}")
-    last = [line for line in done.stdout.splitlines() if line.startswith("{")][-1]
-    return json.loads(last), started
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"the {kind} run failed:\n{done.stderr[-4000:]}")
+    return json.loads(lines[-1]), started
+
+
+def report(name: str, value: float, unit: str, what: str) -> None:
+    bound = TARGETS[name]
+    verdict = "ok  " if value <= bound else "MISS"
+    share = f"{value / bound:.2f} of it"
+    print(f"{verdict} {name} = {value:.3f} {unit} ({what}); target ≤ {bound} ({share})")
 
 
 def main() -> int:
     startups = []
     for _ in range(5):
         result, started = run_child("startup")
-        startups.append(result["shown_at"] - started)
+        startups.append(result["painted_at"] - started)
     startup = statistics.median(startups)
-    print(
-        f"start-up to window shown: median {startup:.3f} s of {len(startups)} "
-        f"({', '.join(f'{s:.3f}' for s in startups)}); target <= 0.8 s ({startup / 0.8:.2f} of it)"
-    )
+    runs = ", ".join(f"{s:.3f}" for s in startups)
+    report("startup_s", startup, "s", f"process start to first paint, median of 5: {runs}")
+
     stall, _ = run_child("stall")
-    print(
-        f"event-loop stall during a {stall['rows']}-track sync ({stall['sync_s']:.1f} s, "
-        f"{stall['beats']} heartbeats): p99 {stall['stall_p99_ms']:.1f} ms; target <= 30 ms "
-        f"({stall['stall_p99_ms'] / 30:.2f} of it)"
+    report(
+        "stall_p99_ms",
+        stall["stall_p99_ms"],
+        "ms",
+        f"{stall['rows']}-track sync in {stall['sync_s']:.1f} s, {stall['beats']} heartbeats, "
+        f"worst {stall['stall_max_ms']:.1f} ms; statuses {stall['statuses']}",
     )
     rss, _ = run_child("rss")
-    print(
-        f"memory with a 10,000-row table: {rss['rss_mb']:.0f} MB RSS; "
-        f"target <= 250 MB ({rss['rss_mb'] / 250:.2f} of it)"
+    report(
+        "rss_mb",
+        rss["rss_mb"],
+        "MB",
+        f"{rss['rows']}-track table, searched in {rss['sync_s']:.1f} s; statuses {rss['statuses']}",
     )
-    print(
-        json.dumps(
-            {
-                "startup_s": round(startup, 3),
-                "stall_p99_ms": round(stall["stall_p99_ms"], 2),
-                "rss_mb": round(rss["rss_mb"], 1),
-            }
-        )
-    )
-    return 0
+    figures = {
+        "startup_s": round(startup, 3),
+        "stall_p99_ms": round(stall["stall_p99_ms"], 2),
+        "rss_mb": round(rss["rss_mb"], 1),
+    }
+    missed = [k for k, bound in TARGETS.items() if figures[k] > bound]
+    print(json.dumps({**figures, "missed": missed}))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        {"startup": child_startup, "stall": child_stall, "rss": child_rss}[sys.argv[2]](
-            Path(sys.argv[3])
-        )
+        CHILDREN[sys.argv[2]](Path(sys.argv[3]))
     else:
         sys.exit(main())

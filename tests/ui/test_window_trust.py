@@ -293,6 +293,15 @@ def test_counts_have_real_plural_forms(count, words):
     assert plural(count, one, many) == words
 
 
+def test_the_apply_dialog_counts_what_is_not_added_in_real_plural_forms():
+    from songbird_gui.core.types import TrackStatus
+    from songbird_gui.engine.summary import counted
+
+    assert counted(TrackStatus.REVIEW, 5) == "5 need review"
+    assert counted(TrackStatus.REVIEW, 1) == "1 needs review"
+    assert counted(TrackStatus.NOT_FOUND, 2) == "2 not found"
+
+
 def test_a_stopped_search_says_not_searched_and_a_skip_says_by_you(qtbot, tmp_path):
     slow = DemoServerConfig(latency_s=0.05, limit=5, burst=1)
     settings = Settings(workers=2, spotify=RateSettings(5, 1), ytmusic=RateSettings(5, 1))
