@@ -530,8 +530,8 @@ class WindowLimiter:
         unregister = cancel.on_cancel(self._wake_all) if cancel else None
         reported_pause = 0.0
         try:
-            with self._cond:
-                while True:
+            while True:
+                with self._cond:
                     if cancel is not None and cancel.cancelled:
                         return False
                     now = self._clock()
@@ -539,14 +539,14 @@ class WindowLimiter:
                     if isinstance(taken, Permit):
                         self._local.permit = taken
                         return True
-                    if (
-                        on_pause
-                        and self._paused_until > now
-                        and self._paused_until != reported_pause
-                    ):
-                        reported_pause = self._paused_until
-                        on_pause(self._paused_until)
-                    self._cond.wait(taken)
+                    pause = self._paused_until
+                    if not on_pause or pause <= now or pause == reported_pause:
+                        self._cond.wait(taken)
+                        continue
+                    reported_pause = pause
+                # Told outside the lock: the listener may log, emit a signal or ask the limiter
+                # something, and every other taker would wait for it meanwhile.
+                on_pause(pause)
         finally:
             if unregister:
                 unregister()

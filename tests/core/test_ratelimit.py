@@ -240,6 +240,23 @@ def test_a_pause_blocks_acquire_in_every_thread_and_cancel_wakes_them(clock: Fak
     assert limiter.granted == 0
 
 
+def test_a_pause_is_told_with_the_limiter_free_for_others(clock: FakeClock) -> None:
+    limiter = WindowLimiter(told(1000, 1.0), clock=clock)
+    until = limiter.on_rate_limited(3600.0)
+    cancel = CancelToken()
+    seen: list[float] = []
+
+    def on_pause(at: float) -> None:
+        # Another worker asks meanwhile: it must not wait for this listener to return.
+        other = threading.Thread(target=lambda: seen.append(limiter.paused_until))
+        other.start()
+        other.join(timeout=5.0)
+        cancel.cancel()
+
+    assert limiter.acquire(cancel, on_pause) is False
+    assert seen == [until]
+
+
 def test_acquire_wakes_when_a_window_has_room_again() -> None:
     limiter = WindowLimiter(told(2, 0.05, margin_s=0.0))
     cancel = CancelToken()
