@@ -10,6 +10,7 @@ else agrees; and an equal ISRC on both sides is near-proof of the same recording
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -136,6 +137,24 @@ def _title_with_only_known_words(source: _Side, cand: _Side) -> bool:
     return False
 
 
+# A sync of 10,000 tracks scores some 50,000 candidates of 8 parts each, and most parts repeat
+# ("same version", "song", "title 1.00"): equal parts are one shared object (ScorePart is
+# frozen), which keeps a big run's table in a fraction of the memory. Bounded: emptied when
+# full. Workers share it without a lock: a lost race only makes one more equal object.
+_PARTS: dict[tuple[str, float, float, str], ScorePart] = {}
+_PARTS_MAX = 50_000
+
+
+def _part(name: str, value: float, weight: float, note: str = "") -> ScorePart:
+    key = (name, value, weight, note)
+    part = _PARTS.get(key)
+    if part is None:
+        if len(_PARTS) >= _PARTS_MAX:
+            _PARTS.clear()
+        part = _PARTS[key] = ScorePart(name, value, weight, sys.intern(note))
+    return part
+
+
 def _title_part(source: _Side, cand: _Side) -> ScorePart:
     src = source.title.base
     options = [cand.title.base]
@@ -164,12 +183,12 @@ def _title_part(source: _Side, cand: _Side) -> ScorePart:
     note = f"title {value:.2f}"
     if script_of(source.track.title) != script_of(cand.track.title):
         note += " (other script)"
-    return ScorePart("title", value, WEIGHTS["title"], note)
+    return _part("title", value, WEIGHTS["title"], note)
 
 
 def _artists_part(source: _Side, cand: _Side) -> ScorePart:
     if not source.artists or not cand.artists:
-        return ScorePart("artists", 0.0, 0.0, "artists unknown")
+        return _part("artists", 0.0, 0.0, "artists unknown")
     # Artists may also appear in the candidate's title ("Artist - Title" by an uploader).
     cand_names = list(cand.artists)
     if cand.title.prefix:
@@ -188,12 +207,12 @@ def _artists_part(source: _Side, cand: _Side) -> ScorePart:
     # The candidate's own main artist should be one of ours, or it is someone else's song.
     reverse = max(_text_similarity(cand.artists[0], s) for s in source.artists)
     value = 0.6 * max(primary, reverse * 0.95) + 0.25 * coverage + 0.15 * reverse
-    return ScorePart("artists", value, WEIGHTS["artists"], f"artists {value:.2f}")
+    return _part("artists", value, WEIGHTS["artists"], f"artists {value:.2f}")
 
 
 def _duration_part(source: Track, cand: Track) -> ScorePart:
     if not source.duration_ms or not cand.duration_ms:
-        return ScorePart("duration", 0.0, 0.0, "duration unknown")
+        return _part("duration", 0.0, 0.0, "duration unknown")
     diff_s = (cand.duration_ms - source.duration_ms) / 1000.0
     tolerance = DURATION_TOLERANCE_S
     if cand.kind is TrackKind.MUSIC_VIDEO and diff_s > 0:
@@ -202,7 +221,7 @@ def _duration_part(source: Track, cand: Track) -> ScorePart:
     value = max(0.0, 1.0 - over / DURATION_ZERO_S)
     sign = "+" if diff_s > 0 else "−"
     note = "duration =" if abs(diff_s) < 1 else f"duration {sign}{abs(diff_s):.0f} s"
-    return ScorePart("duration", value, WEIGHTS["duration"], note)
+    return _part("duration", value, WEIGHTS["duration"], note)
 
 
 def _version_part(source: _Side, cand: _Side) -> ScorePart:
@@ -214,46 +233,44 @@ def _version_part(source: _Side, cand: _Side) -> ScorePart:
         def name(tags: frozenset[str]) -> str:
             return "/".join(sorted(tags - SOFT_VERSIONS)) or "studio"
 
-        return ScorePart("version", 0.0, WEIGHTS["version"], f"{name(src)} ≠ {name(other)}")
+        return _part("version", 0.0, WEIGHTS["version"], f"{name(src)} ≠ {name(other)}")
     # Two remixes are the same only when the remixer is: "Kuur Remix" ≠ "Syence Remix".
     details = (source.title.version_detail, cand.title.version_detail)
     both_remixes = "remix" in src and "remix" in other and all(details)
     if both_remixes and _text_similarity(*details) < 0.75:
-        return ScorePart("version", 0.0, WEIGHTS["version"], "another remix")
+        return _part("version", 0.0, WEIGHTS["version"], "another remix")
     if soft:
-        return ScorePart(
-            "version", 0.8, WEIGHTS["version"], "/".join(sorted(soft)) + " on one side"
-        )
-    return ScorePart("version", 1.0, WEIGHTS["version"], "same version")
+        return _part("version", 0.8, WEIGHTS["version"], "/".join(sorted(soft)) + " on one side")
+    return _part("version", 1.0, WEIGHTS["version"], "same version")
 
 
 def _album_part(source: Track, cand: Track) -> ScorePart:
     if not source.album or not cand.album:
-        return ScorePart("album", 0.0, 0.0, "")
+        return _part("album", 0.0, 0.0, "")
     a, b = parse_title(source.album).base, parse_title(cand.album).base
     value = max(_text_similarity(a, b), fuzz.partial_ratio(a, b) / 100.0 * 0.9)
-    return ScorePart("album", value, WEIGHTS["album"], f"album {value:.2f}")
+    return _part("album", value, WEIGHTS["album"], f"album {value:.2f}")
 
 
 def _explicit_part(source: Track, cand: Track) -> ScorePart:
     # Both services flag explicit lyrics reliably; it tells an explicit song from its clean
     # twin, which is otherwise the same title, artist and length.
     same = source.explicit == cand.explicit
-    return ScorePart(
+    return _part(
         "explicit", 1.0 if same else 0.0, WEIGHTS["explicit"], "" if same else "explicit ≠ clean"
     )
 
 
 def _kind_part(cand: Track) -> ScorePart:
     value = KIND_VALUE.get(cand.kind, 0.0)
-    return ScorePart("kind", value, WEIGHTS["kind"], str(cand.kind))
+    return _part("kind", value, WEIGHTS["kind"], str(cand.kind))
 
 
 def _isrc_part(source: Track, cand: Track) -> ScorePart | None:
     if not source.isrc or not cand.isrc:
         return None
     same = source.isrc.upper() == cand.isrc.upper()
-    return ScorePart(
+    return _part(
         "isrc", 1.0 if same else 0.0, WEIGHTS["isrc"], "same ISRC" if same else "other ISRC"
     )
 
@@ -308,7 +325,7 @@ class Matcher:
             cap = "another artist"
         if cap:
             score = min(score, CAP_MISMATCH)
-            parts.append(ScorePart("cap", 0.0, 0.0, f"not taken without a look: {cap}"))
+            parts.append(_part("cap", 0.0, 0.0, f"not taken without a look: {cap}"))
         return Candidate(cand.track, round(score, 4), tuple(p for p in parts if p.weight or p.note))
 
     def rank(self, source: Track, results: Iterable[Track]) -> list[Candidate]:
