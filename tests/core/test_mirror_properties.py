@@ -445,9 +445,11 @@ def test_a_10000_entry_pair_plans_in_well_under_a_second() -> None:
     assert len(plan.moves) <= 1000 + 500 + 5
 
 
-def test_exact_mirror_of_a_track_listed_thousands_of_times_stays_fast() -> None:
+def test_exact_mirror_of_a_track_listed_thousands_of_times_is_planned_right() -> None:
     # One track 3,000 times on each side among 4,000 others: the ties are too many to search
-    # every pairing, so its copies pair in order; the plan is still right, and fast.
+    # every pairing, so its copies pair in order; the plan is still right. (How fast it is,
+    # bench_mirror.py measures as `plan_ties_s`: a timed assertion here would fail on a busy
+    # machine.)
     source = [
         Track(SP, "loop", "Loop") if i % 7 < 3 else Track(SP, f"s{i}", "S") for i in range(7000)
     ]
@@ -455,9 +457,7 @@ def test_exact_mirror_of_a_track_listed_thousands_of_times_stays_fast() -> None:
     held = list(source)
     random.Random(3).shuffle(held)
     target = [Entry(Track(YT, matches[t.key], "x")) for t in held]
-    started = time.perf_counter()
     plan = plan_mirror(SyncMode.EXACT, source, matches, target, None)
-    assert time.perf_counter() - started < 1.0
     assert plan.removals == () and plan.additions == ()
     assert plan.final == tuple(matches[t.key] for t in source)
     entries = list(target)
