@@ -26,6 +26,7 @@ from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.context import SyncContext
+from songbird_gui.engine.writer_lock import WriterLock
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, demo_services, load_catalogue
 
@@ -42,15 +43,20 @@ def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
 
 
 def build_context(
-    settings: Settings, services: dict[ServiceId, MusicService], store: MatchStore
+    settings: Settings,
+    services: dict[ServiceId, MusicService],
+    store: MatchStore,
+    writer_lock: WriterLock | None = None,
 ) -> SyncContext:
-    """What a run works with: the services (with their throttles), the store, the matcher."""
+    """What a run works with: the services (with their throttles), the store, the matcher,
+    and the data folder's writer lock."""
     return SyncContext(
         services=services,
         store=store,
         matcher=Matcher(settings.match),
         policy=RetryPolicy(settings.retry),
         workers=settings.workers,
+        writer_lock=writer_lock,
     )
 
 
@@ -86,6 +92,9 @@ class Songbird:
         if self.store.recovery_message:
             log.warning(self.store.recovery_message)
         self.throttles = build_throttles(self.settings)
+        # One writer at a time on this data folder, for every run of this process and
+        # between processes (the window, scheduled syncs, `songbird sync` from cron).
+        self.writer_lock = WriterLock(self.paths.data_dir)
         self._demo_services: dict[ServiceId, MusicService] = {}
         self._demo_store: MatchStore | None = None
 
@@ -148,7 +157,7 @@ class Songbird:
         return self.demo_services(), True
 
     def context(self, services: dict[ServiceId, MusicService]) -> SyncContext:
-        return build_context(self.settings, services, self.store_for(services))
+        return build_context(self.settings, services, self.store_for(services), self.writer_lock)
 
     def save_settings(self, settings: Settings) -> None:
         """Keep `settings`, and let the throttles pace the next requests by them."""

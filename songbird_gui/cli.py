@@ -1,8 +1,9 @@
 """The command line, headless, on the window's engine: `songbird sync`, `pairs`, `show`,
-`playlists`, `demo-change` and `eval-matches`.
+`playlists`, `demo-change`, `matches` and `eval-matches`.
 
-`sync` lives in cli_sync.py; the exit codes in cli_exit.py. Everything here is built by the
-composition root (`Songbird`), on the demo library with `--demo`, else on the accounts.
+`sync` lives in cli_sync.py, `matches` in cli_matches.py; the exit codes in cli_exit.py.
+Everything here is built by the composition root (`Songbird`), on the demo library with
+`--demo`, else on the accounts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ from songbird_gui.cli_exit import (
     EXIT_USAGE,
     CliError,
 )
+from songbird_gui.cli_secrets import (
+    RISK,
+    accounts_for,
+    add_secrets_option,
+    export_secrets,
+    require_keyring,
+)
 from songbird_gui.core.errors import ServiceError
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.service import MusicService
@@ -36,7 +44,6 @@ from songbird_gui.core.store import StoreTooNew
 from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.logging_setup import setup_logging
-from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 
 if TYPE_CHECKING:
@@ -91,12 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
             "--demo-latency-ms", type=float, metavar="MS", help="latency of each request"
         )
         g.add_argument(
-            "--demo-limit", type=_positive_float, metavar="R", help="server limit, requests/s"
+            "--demo-limit",
+            type=_positive_float,
+            metavar="R",
+            help="server limit: requests/s on average over each demo service's window "
+            "(Spotify-like 30 s, YouTube Music-like 5 s)",
         )
         g.add_argument(
             "--demo-faults", type=_share, metavar="SHARE", help="share of requests failing"
         )
         g.add_argument("--demo-reset", action="store_true", help="forget the demo's earlier writes")
+        add_secrets_option(p)
 
     listing = commands.add_parser("playlists", help="list the playlists of a service")
     listing.add_argument(
@@ -139,7 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --pairs: put back what each pair's last sync removed",
     )
     sync.add_argument("--workers", type=_positive_int, help="searches at once")
-    sync.add_argument("--rate", type=_positive_float, help="requests/s to the target (fixed rate)")
+    sync.add_argument(
+        "--rate",
+        type=_positive_float,
+        help="requests/s to the target on average over its window, told (not learnt)",
+    )
     sync.add_argument("--dry-run", action="store_true", help="plan only: search and write nothing")
     sync.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     add_demo_options(sync)
@@ -156,6 +172,31 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print JSON")
     add_demo_options(show)
 
+    matches = commands.add_parser(
+        "matches",
+        help="what Songbird remembers: list it, forget a decision, export or import it",
+        description="List the remembered decisions (no action), forget one by its id (or "
+        "lift a “never this one”), or carry them to another machine (export, then import).",
+    )
+    matches.add_argument(
+        "action",
+        nargs="?",
+        choices=["list", "forget", "export", "import"],
+        default="list",
+        help="what to do (default: list)",
+    )
+    matches.add_argument(
+        "argument", nargs="?", metavar="ID|FILE", help="forget: a row's id; export, import: a file"
+    )
+    matches.add_argument("--json", action="store_true", help="print JSON")
+    matches.add_argument("--query", metavar="WORDS", help="only rows with these words")
+    matches.add_argument(
+        "--decided",
+        choices=["auto", "you", "hand", "never"],
+        help="only rows decided so: automatically, accepted by you, searched by hand, never",
+    )
+    add_demo_options(matches)
+
     change = commands.add_parser(
         "demo-change", help="edit a demo playlist as a person would on the service"
     )
@@ -168,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--move", type=int, default=0, metavar="N", help="move N entries")
     change.add_argument("--seed", type=int, metavar="S", help="the same change each time")
     add_demo_options(change)
+
+    export = commands.add_parser(
+        "export-secrets",
+        help="copy the accounts from the keyring into a file, for a server without one",
+        description=f"Copy the accounts from this desktop's keyring into PATH, created "
+        f"readable by you only; then use --secrets-file PATH where no keyring is. Note: {RISK}.",
+    )
+    export.add_argument("path", type=Path, metavar="PATH")
     return parser
 
 
@@ -183,6 +232,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--pairs syncs every pair: name no playlist with it")
         if args.restore_last and not args.pairs:
             parser.error("--restore-last goes with --pairs")
+    if args.command == "matches":
+        if args.action != "list" and not args.argument:
+            parser.error(
+                f"matches {args.action} needs {'an ID' if args.action == 'forget' else 'a FILE'}"
+            )
+        if args.action == "list" and args.argument:
+            parser.error("say what to do with it: matches forget ID, export FILE, import FILE")
+        if args.action != "list" and (args.query or args.decided):
+            parser.error("--query and --decided go with the listing")
+        if args.action in ("export", "import"):
+            args.argument = Path(args.argument)
     if args.command == "demo-change":
         args.demo = True  # only the demo library is changed from here
     paths = AppPaths.default()
@@ -226,7 +286,8 @@ class Command:
                         self.paths, demo=self._demo_config(), settings=settings
                     )
                 else:
-                    self._songbird = Songbird(self.paths, accounts=Accounts(), settings=settings)
+                    accounts = accounts_for(self.args)
+                    self._songbird = Songbird(self.paths, accounts=accounts, settings=settings)
             except StoreTooNew as error:
                 raise CliError(str(error), EXIT_STORE) from error
             for message in self._songbird.recovery_messages:
@@ -256,6 +317,8 @@ class Command:
         return replace(config, spotify=tuned(config.spotify), ytmusic=tuned(config.ytmusic))
 
     def services(self) -> dict[ServiceId, MusicService]:
+        if not self.args.demo:
+            require_keyring(self.songbird.accounts)  # exit code 9, and what to do instead
         services, demo = self.songbird.choose_services()
         if demo and not self.args.demo:
             raise CliError(
@@ -272,12 +335,18 @@ class Command:
                 return self.list_playlists()
             if command == "eval-matches":
                 return self.eval_matches()
+            if command == "export-secrets":
+                return export_secrets(self.args.path, self.out)
             if command == "pairs":
                 return self.list_pairs()
             if command == "show":
                 return self.show()
             if command == "demo-change":
                 return self.demo_change()
+            if command == "matches":
+                from songbird_gui.cli_matches import MatchesCommand
+
+                return MatchesCommand(self).run()
             from songbird_gui.cli_sync import SyncCommand
 
             return SyncCommand(self).run()
@@ -343,6 +412,8 @@ class Command:
         return found
 
     def list_pairs(self) -> int:
+        from songbird_gui.core.schedule import Schedule, in_words, next_sync
+
         services = self.services()
         pairs = self.songbird.context(services).pairs.all()
         now = time.time()
@@ -358,7 +429,9 @@ class Command:
                     "target_id": p.target_id,
                     "mode": str(p.mode),
                     "schedule_hours": p.schedule_h,
+                    "schedule": Schedule.of(p.schedule_h).words,
                     "last_sync": p.synced_at,
+                    "next_sync": next_sync(p),  # None: no schedule, or paused
                     "paused": p.paused,
                 }
                 for p in pairs
@@ -369,6 +442,9 @@ class Command:
             print("No pairs yet: sync a playlist once and it becomes one.", file=self.out)
         for p in pairs:
             state = f"paused: {p.paused}" if p.paused else p.synced_words(now)
+            at = next_sync(p)
+            if at is not None:
+                state += f" · {Schedule.of(p.schedule_h).words}, next sync {in_words(at - now)}"
             print(f"{p.pair_id:>3}  {p.describe()}  · {state}", file=self.out)
         return EXIT_OK
 

@@ -6,6 +6,8 @@ direction. Each leg is a `SyncSession` under a `QCoreApplication`: the same pool
 and store as the window. Uncertain matches are left for review in the window (remembered, not
 added). A mirror that would remove too much stops before writing (the guard) unless
 `--allow-removals N` covers it: that pair is refused and the command ends with exit code 4.
+A sync holds the data folder's writer lock for its whole run; when another sync holds it, it
+says so and ends with exit code 5 (engine/writer_lock.py).
 """
 
 from __future__ import annotations
@@ -126,6 +128,24 @@ class SyncCommand:
         from PySide6.QtCore import QCoreApplication
 
         QCoreApplication.instance() or QCoreApplication([])
+        if self.args.dry_run:
+            return self._run()  # reads and plans only: it needs no writer lock
+        # One writer at a time on the data folder: from cron, failing at once beats waiting
+        # (the next run comes soon); the window and the scheduled syncs wait instead.
+        lock = self.command.songbird.writer_lock
+        if not lock.try_hold():
+            holder = lock.holder()
+            raise CliError(
+                f"a sync is already running (pid {holder if holder else 'unknown'}); nothing "
+                "was done. Run again once it has finished.",
+                codes.EXIT_LOCKED,
+            )
+        try:
+            return self._run()
+        finally:
+            lock.release()
+
+    def _run(self) -> int:
         if self.args.restore_last:
             return self.restore_last()
         for leg in self.legs():
@@ -313,6 +333,11 @@ class SyncCommand:
                 f"move {len(preview.moves)}",
                 file=self.out,
             )
+            searching = plan.to_search
+            for entry in searching[:SHOWN_SEARCHES]:
+                print(f"  would search #{entry.position}: {entry.source.describe()}", file=self.out)
+            if len(searching) > SHOWN_SEARCHES:
+                print(f"  … and {len(searching) - SHOWN_SEARCHES} more to search", file=self.out)
             for removal in preview.removals:
                 print(
                     f"  would remove #{removal.index + 1}: {removal.entry.track.describe()} "
@@ -352,6 +377,11 @@ class SyncCommand:
                 ),
                 file=self.out,
             )
+
+
+# A dry run names the tracks it would search, up to this many per playlist (a first sync of
+# a big playlist would list them all).
+SHOWN_SEARCHES = 20
 
 
 def _count_in(reason: str) -> str:

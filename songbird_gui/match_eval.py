@@ -3,19 +3,31 @@
 Each case runs the path of a real sync: the Spotify track through the Spotify adapter's
 conversion, every YouTube Music result through the YouTube Music adapter's, then the matcher
 with the settings' thresholds. The figures are those of ../shared/eval/README.md.
+
+A case may go the other way (the format's extension for reported wrong matches, see
+`core/wrong_match.py`): with `"from": "ytmusic"` its source is a YouTube Music result and its
+candidates are Spotify track objects, each read by its own adapter's conversion.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from songbird_gui.core.scoring import Matcher
-from songbird_gui.core.types import Decision, MatchResult
+from songbird_gui.core.types import Decision, MatchResult, Track
 from songbird_gui.services.spotify import track_from_spotify
 from songbird_gui.services.ytmusic import track_from_ytmusic
+
+# A case's direction ("from", Spotify when it does not say): how to read its source, and
+# how to read its candidates.
+DIRECTIONS: dict[str, tuple[Callable[[Any], Track], Callable[[Any], Track]]] = {
+    "spotify": (track_from_spotify, track_from_ytmusic),
+    "ytmusic": (track_from_ytmusic, track_from_spotify),
+}
 
 
 @dataclass
@@ -45,8 +57,12 @@ class Tally:
 
 
 def judge(case: dict[str, Any], matcher: Matcher, tally: Tally) -> None:
-    source = track_from_spotify(case["source"])
-    results = [track_from_ytmusic(c) for c in case.get("candidates") or ()]
+    direction = case.get("from", "spotify")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"case {case.get('id', '?')} comes from {direction!r}, not a service")
+    read_source, read_candidate = DIRECTIONS[direction]
+    source = read_source(case["source"])
+    results = [read_candidate(c) for c in case.get("candidates") or ()]
     result: MatchResult = matcher.decide(source, results, 1)
     ranked = matcher.rank(source, results)
     correct, acceptable = set(case.get("correct") or ()), set(case.get("acceptable") or ())

@@ -76,6 +76,17 @@ class RetrySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BackgroundSettings:
+    """Syncing on its own (each pair's schedule lives with the pair, in the match store)."""
+
+    # Closing the window leaves Songbird running (in the tray, or windowless where the desktop
+    # has no tray) while any pair has a schedule; off: closing the window quits.
+    keep_running: bool = True
+    # An XDG autostart entry starts Songbird at login, in the tray (Linux; see the README).
+    start_at_login: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     workers: int = 8
     spotify: RateSettings = field(default_factory=lambda: SPOTIFY_RATE)
@@ -83,6 +94,7 @@ class Settings:
     ytmusic: RateSettings = field(default_factory=lambda: YTMUSIC_RATE)
     match: MatchThresholds = field(default_factory=MatchThresholds)
     retry: RetrySettings = field(default_factory=RetrySettings)
+    background: BackgroundSettings = field(default_factory=BackgroundSettings)
 
     def rate_for(self, service: ServiceId) -> RateSettings:
         return self.spotify if service is ServiceId.SPOTIFY else self.ytmusic

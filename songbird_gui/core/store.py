@@ -43,7 +43,7 @@ from songbird_gui.core.types import (
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Version 1, the baseline. Files stamped 1 by earlier builds may lack tables added to it since
 # (failures, journal), so its statements create only what is missing and run at every open.
@@ -129,10 +129,64 @@ _PAIRS = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
+
+def _learn_targets(db: sqlite3.Connection) -> None:
+    """Version 3's backfill: each standing match's target track, from the candidates it was
+    chosen among, and whether the person found it by a search of their own (not among them).
+
+    In Python rather than with SQLite's JSON functions, which a system's SQLite may lack.
+    """
+    rows = db.execute(
+        "SELECT source_key, target_service, target_id, origin, candidates FROM decisions "
+        "WHERE target_id IS NOT NULL"
+    ).fetchall()
+    updates = []
+    for source_key, service, target_id, origin, text in rows:
+        offered = candidates_from_json(text)
+        chosen = next((c.track for c in offered if c.track.id == target_id), None)
+        target = track_json(chosen) if chosen else None
+        by_hand = int(chosen is None and origin == str(MatchOrigin.PERSON))
+        updates.append((target, by_hand, source_key, service))
+    db.executemany(
+        "UPDATE decisions SET target=?, by_hand=? WHERE source_key=? AND target_service=?",
+        updates,
+    )
+
+
+# Version 3: what a person needs to see their matches (the Matches view, `songbird matches`):
+# the source track and the chosen target track as they were at the decision (the candidates
+# alone lose a track found by a search of the person's own), and whether it was so found.
+# A decision older than this learns its source track the next time a sync recalls it.
+_HISTORY_COLUMNS = {
+    "decisions": ("source TEXT", "target TEXT", "by_hand INTEGER NOT NULL DEFAULT 0"),
+    "rejections": ("source TEXT", "target TEXT"),
+}
+
+
+def _add_history_columns(db: sqlite3.Connection) -> None:
+    """Version 3's columns, each added only where it is missing (a store stamped with an
+    older version by hand, or by a build that had some of them, still opens)."""
+    for table, columns in _HISTORY_COLUMNS.items():
+        present = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
+_HISTORY: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _add_history_columns,
+    _learn_targets,
+)
+
 # The steps that bring a store from the version before each key to that key, applied in order
-# and in one transaction at open. A later change adds a step (`3: ("CREATE TABLE ...",)`) and
-# raises SCHEMA_VERSION to match; a step never changes once released.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {1: _BASELINE, 2: _PAIRS}
+# and in one transaction at open: SQL statements, or a function of the connection for a
+# backfill. A later change adds a step (`4: ("CREATE TABLE ...",)`) and raises SCHEMA_VERSION
+# to match; a step never changes once released.
+_MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = {
+    1: _BASELINE,
+    2: _PAIRS,
+    3: _HISTORY,
+}
 
 # How long a "not found" stands before the next sync searches again: catalogues grow.
 NOT_FOUND_RETRY_S = 7 * 24 * 3600.0
@@ -287,7 +341,21 @@ def track_from_dict(data: dict[str, Any]) -> Track:
     )
 
 
-def _candidates_to_json(candidates: Iterable[Candidate]) -> str:
+def track_json(track: Track) -> str:
+    return json.dumps(track_to_dict(track), ensure_ascii=False)
+
+
+def track_from_json(text: str | None) -> Track | None:
+    """A track kept as JSON, or None (none kept, or unreadable)."""
+    if not text:
+        return None
+    try:
+        return track_from_dict(json.loads(text))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def candidates_to_json(candidates: Iterable[Candidate]) -> str:
     return json.dumps(
         [
             {
@@ -301,7 +369,7 @@ def _candidates_to_json(candidates: Iterable[Candidate]) -> str:
     )
 
 
-def _candidates_from_json(text: str) -> tuple[Candidate, ...]:
+def candidates_from_json(text: str) -> tuple[Candidate, ...]:
     try:
         rows = json.loads(text)
         return tuple(
@@ -392,7 +460,10 @@ class MatchStore:
             for version, statements in sorted(_MIGRATIONS.items()):
                 if version > found or version == 1:
                     for statement in statements:
-                        self._db.execute(statement)
+                        if isinstance(statement, str):
+                            self._db.execute(statement)
+                        else:
+                            statement(self._db)
             if found != SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -434,25 +505,38 @@ class MatchStore:
     def recall(self, source: Track, target_service: ServiceId) -> MatchResult | None:
         """The standing decision for `source` on `target_service`, or None (search it).
 
-        A "not found" older than `NOT_FOUND_RETRY_S` no longer stands.
+        A "not found" older than `NOT_FOUND_RETRY_S` no longer stands. A decision from before
+        the store kept source tracks learns this one here, once (the Matches view shows it).
         """
         with self._lock:
             row = self._db.execute(
-                "SELECT decision, target_id, score, retry_at, candidates FROM decisions "
-                "WHERE source_key=? AND target_service=?",
+                "SELECT decision, target_id, score, retry_at, candidates, target, "
+                "source IS NULL FROM decisions WHERE source_key=? AND target_service=?",
                 (source.key, str(target_service)),
             ).fetchone()
         if row is None:
             return None
-        decision_text, target_id, score, retry_at, candidates_json = row
+        decision_text, target_id, score, retry_at, candidates_json, target_json, unknown = row
+        if unknown:
+            self._learn_source(source, target_service)
         if retry_at is not None and retry_at <= self._clock():
             return None
         decision = Decision(decision_text)
-        candidates = _candidates_from_json(candidates_json)
+        candidates = candidates_from_json(candidates_json)
         best = next((c for c in candidates if c.track.id == target_id), None)
         if best is None and target_id is not None:
-            best = Candidate(Track(target_service, target_id, ""), float(score or 0.0), ())
+            # A track the person found by a search of their own: its description is kept apart.
+            track = track_from_json(target_json) or Track(target_service, target_id, "")
+            best = Candidate(track, float(score or 0.0), ())
         return MatchResult(source, decision, best, candidates, 0, MatchOrigin.REMEMBERED)
+
+    def _learn_source(self, source: Track, target_service: ServiceId) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE decisions SET source=? WHERE source_key=? AND target_service=? "
+                "AND source IS NULL",
+                (track_json(source), source.key, str(target_service)),
+            )
 
     def failure(self, source: Track, target_service: ServiceId) -> StoredFailure | None:
         """A failure that still stands (its retry time is still to come), or None."""
@@ -522,6 +606,22 @@ class MatchStore:
             ).fetchall()
         return [list(json.loads(ids)) for (ids,) in rows]
 
+    def journal_unconfirmed_batches(
+        self, service: ServiceId, playlist_id: str | None, kind: str
+    ) -> list[tuple[int, str, list[str]]]:
+        """Each unconfirmed `kind` step as (batch id, playlist id, ids), oldest first; of
+        every playlist of `service` when `playlist_id` is None."""
+        sql = (
+            "SELECT batch_id, playlist_id, track_ids FROM journal WHERE target_service=? "
+            "AND confirmed_at IS NULL AND kind=?"
+        )
+        params: list[Any] = [str(service), kind]
+        if playlist_id is not None:
+            sql += " AND playlist_id=?"
+            params.append(playlist_id)
+        rows = self.rows(sql + " ORDER BY batch_id", params)
+        return [(int(b), str(p), list(json.loads(ids))) for b, p, ids in rows]
+
     def journal_settle(self, service: ServiceId, playlist_id: str) -> None:
         """The target was read back: interrupted batches are accounted for."""
         with self._lock:
@@ -546,16 +646,24 @@ class MatchStore:
     # -- writing ---------------------------------------------------------------------------
 
     def remember(
-        self, result: MatchResult, target_service: ServiceId, by_person: bool = False
+        self,
+        result: MatchResult,
+        target_service: ServiceId,
+        by_person: bool = False,
+        by_hand: bool = False,
     ) -> None:
-        """Store the decision in `result` (replacing any earlier one for that track)."""
+        """Store the decision in `result` (replacing any earlier one for that track).
+
+        `by_hand`: the person found the chosen track by a search of their own words; a
+        person's choice that is not among `result.candidates` counts as such too.
+        """
         now = self._clock()
         retry_at = now + NOT_FOUND_RETRY_S if result.decision is Decision.NOT_FOUND else None
-        target_id = (
-            result.best.track.id
-            if result.best and result.decision is not Decision.NOT_FOUND
-            else None
+        chosen = (
+            result.best.track if result.best and result.decision is not Decision.NOT_FOUND else None
         )
+        offered = {c.track.id for c in result.candidates}
+        hand = by_person and chosen is not None and (by_hand or chosen.id not in offered)
         origin = MatchOrigin.PERSON if by_person else MatchOrigin.SCORED
         with self._transaction():
             self._db.execute(
@@ -564,17 +672,21 @@ class MatchStore:
             )
             self._db.execute(
                 "INSERT OR REPLACE INTO decisions (source_key, target_service, decision, target_id,"
-                " score, origin, decided_at, retry_at, candidates) VALUES (?,?,?,?,?,?,?,?,?)",
+                " score, origin, decided_at, retry_at, candidates, source, target, by_hand)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     result.source.key,
                     str(target_service),
                     str(result.decision),
-                    target_id,
+                    chosen.id if chosen else None,
                     result.best.score if result.best else None,
                     str(origin),
                     now,
                     retry_at,
-                    _candidates_to_json(result.candidates),
+                    candidates_to_json(result.candidates),
+                    track_json(result.source),
+                    track_json(chosen) if chosen else None,
+                    int(hand),
                 ),
             )
 
@@ -582,8 +694,16 @@ class MatchStore:
         """Never propose `target` for `source` again; drops a standing match to it."""
         with self._transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO rejections VALUES (?,?,?,?)",
-                (source.key, str(target.service), target.id, self._clock()),
+                "INSERT OR REPLACE INTO rejections (source_key, target_service, target_id,"
+                " decided_at, source, target) VALUES (?,?,?,?,?,?)",
+                (
+                    source.key,
+                    str(target.service),
+                    target.id,
+                    self._clock(),
+                    track_json(source),
+                    track_json(target),
+                ),
             )
             self._db.execute(
                 "DELETE FROM decisions WHERE source_key=? AND target_service=? AND target_id=?",
@@ -591,11 +711,34 @@ class MatchStore:
             )
 
     def forget(self, source: Track, target_service: ServiceId) -> None:
+        self.forget_key(source.key, target_service)
+
+    def forget_key(self, source_key: str, target_service: ServiceId) -> bool:
+        """Drop the decision for this source track: the next sync searches it again.
+        True when there was one."""
         with self._lock:
-            self._db.execute(
+            cursor = self._db.execute(
                 "DELETE FROM decisions WHERE source_key=? AND target_service=?",
-                (source.key, str(target_service)),
+                (source_key, str(target_service)),
             )
+        return cursor.rowcount > 0
+
+    def lift_rejection(self, source_key: str, target_service: ServiceId, target_id: str) -> bool:
+        """Take back a "never this one": the track may be proposed again. True when it was."""
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM rejections WHERE source_key=? AND target_service=? AND target_id=?",
+                (source_key, str(target_service), target_id),
+            )
+        return cursor.rowcount > 0
+
+    def candidates_of(self, source_key: str, target_service: ServiceId) -> tuple[Candidate, ...]:
+        """The candidates a decision was made among (read one at a time, when asked for)."""
+        rows = self.rows(
+            "SELECT candidates FROM decisions WHERE source_key=? AND target_service=?",
+            (source_key, str(target_service)),
+        )
+        return candidates_from_json(str(rows[0][0])) if rows else ()
 
     # -- facts about the store itself, and moving decisions between stores -------------------
 
@@ -614,18 +757,28 @@ class MatchStore:
         keys = sorted(set(source_keys))
         moved = 0
         tables = ("decisions", "rejections", "failures")
+        # By name: a column added by a migration may stand at another place in each file.
+        columns = {
+            table: ", ".join(str(row[1]) for row in self.rows(f"PRAGMA table_info({table})"))
+            for table in tables
+        }
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = {
-                table: self.rows(f"SELECT * FROM {table} WHERE source_key IN ({marks})", chunk)
+                table: self.rows(
+                    f"SELECT {columns[table]} FROM {table} WHERE source_key IN ({marks})", chunk
+                )
                 for table in tables
             }
             with into.transaction() as db:
                 for table, found in rows.items():
                     if found:
                         places = ",".join("?" * len(found[0]))
-                        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({places})", found)
+                        db.executemany(
+                            f"INSERT OR REPLACE INTO {table} ({columns[table]}) VALUES ({places})",
+                            found,
+                        )
             with self._transaction():
                 for table in tables:
                     self._db.execute(f"DELETE FROM {table} WHERE source_key IN ({marks})", chunk)

@@ -10,6 +10,7 @@ from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId
+from songbird_gui.engine.writer_lock import WriterLock
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class SyncContext:
     matcher: Matcher
     policy: RetryPolicy
     workers: int
+    # Held around each write, so that no two writers (the window, a scheduled sync, a sync
+    # from cron) change a playlist at once; None: writes take no lock (the engine's own tests).
+    writer_lock: WriterLock | None = None
 
     @property
     def pairs(self) -> PairStore:

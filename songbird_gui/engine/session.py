@@ -79,6 +79,7 @@ from songbird_gui.engine.jobs import (
 from songbird_gui.engine.planning import PairSetup, make_plans
 from songbird_gui.engine.rows import STATUS_OF_DECISION, Row, row_for
 from songbird_gui.engine.summary import IN_PROGRESS, RunSummary
+from songbird_gui.engine.writer_lock import holding
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class SyncSession(QObject):
     blocked(str message, bool reconnect): the target refused to go on; the search paused,
     every unsearched track is queued again, and `resume()` goes on from there (after
     reconnecting, when `reconnect` is true).
+    applyWaiting(object pid): the write waits for another writer to finish (the pid of the
+    process that holds the writer lock, when known); it starts once that one has.
     """
 
     stateChanged = Signal(object)
@@ -160,6 +163,7 @@ class SyncSession(QObject):
     failed = Signal(str)
     handSearched = Signal(int, object)
     blocked = Signal(str, bool)
+    applyWaiting = Signal(object)
 
     def __init__(
         self,
@@ -199,6 +203,8 @@ class SyncSession(QObject):
         # One holder for every write's progress, for the run's life: no object per write.
         self._apply_progress = TaskSignals(self)
         self._apply_progress.done.connect(self._on_apply_progress)
+        self._apply_waiting = TaskSignals(self)
+        self._apply_waiting.done.connect(self.applyWaiting)
         self._in_flight: set[int] = set()  # rows whose job was given out and has not ended
         self._awaiting: set[int] = set()  # queued rows whose earlier job is still in flight
         self._active: set[int] = set()  # rows of the current search still to answer
@@ -656,8 +662,12 @@ class SyncSession(QObject):
                 written += len(report.planned)
             return reports
 
+        waiting = self._apply_waiting.done
+        # One writer at a time on the data folder: this write waits (on its worker) for
+        # another process's sync, or the window's, to finish; a Stop ends the wait.
+        locked = holding(self.context.writer_lock, write_all, cancel, waiting.emit)
         self._set_state(RunState.APPLYING)
-        self._run_task(write_all, self._on_applied, stats=self.figures.io_stats)
+        self._run_task(locked, self._on_applied, stats=self.figures.io_stats)
 
     @Slot(object)
     def _on_apply_progress(self, pair: tuple[int, int]) -> None:
@@ -775,6 +785,7 @@ class SyncSession(QObject):
     @Slot(object)
     def _on_task_blocked(self, error: RunBlocked) -> None:
         """Reading or writing ran into a refusal that no retry cures: say so, in words."""
+        self.needs_login = isinstance(error, AuthExpired)  # a scheduled run waits for it
         self._on_task_failed(str(error))
 
 

@@ -3,7 +3,9 @@
 Tokens, cookies and browser headers go to the keyring under the service name "songbird".
 Where no usable keyring exists (a headless box without a Secret Service, say), `SecretStore`
 says so (`persistent` is False) and keeps the secrets in memory for this run only; it never
-falls back to a file. Spotify's token cache goes through the same store
+falls back to a file on its own. The one way to keep them in a file is the command line's
+explicit opt-in, `--secrets-file PATH` (`FileSecretStore`): a file readable by its owner only,
+and unencrypted, which the README says plainly. Spotify's token cache goes through the same store
 (`spotify_auth.KeyringCacheHandler`).
 
 What this run has read or written stays known in memory too, so a keyring that fails in the
@@ -13,8 +15,12 @@ middle of a run (locked again, its daemon restarted) costs a line in the log, no
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
+import stat
 import threading
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -63,7 +69,13 @@ def keyring_usable() -> bool:
 
 
 class SecretStore:
-    """Get, set and delete secrets by key; thread-safe."""
+    """Get, set and delete secrets by key; thread-safe.
+
+    Attributes:
+        path: None: secrets live in the system keyring (or, without one, in memory).
+    """
+
+    path: Path | None = None
 
     def __init__(self) -> None:
         self._memory: dict[str, str] = {}
@@ -128,3 +140,79 @@ class SecretStore:
             if self._persistent:
                 with contextlib.suppress(_keyring_errors()):  # nothing stored under that key
                     _keyring().delete_password(SERVICE_NAME, key)
+
+
+class SecretsFileError(Exception):
+    """The secrets file cannot be used; `str(error)` says why and what to do."""
+
+
+class FileSecretStore(SecretStore):
+    """Secrets in a JSON file of the person's choosing (`--secrets-file`), mode 0600.
+
+    Not encrypted: anyone who can read the file as its owner (or as root, or from a backup)
+    can use the accounts. A file that others may read is refused rather than used.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._usable = True
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Created readable and writable by its owner only, from the first byte.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as created:
+                created.write("{}")
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if os.name == "posix" and mode & 0o077:
+            raise SecretsFileError(
+                f"{path} can be read by others (mode {mode:o}): run `chmod 600 {path}` first"
+            )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError) as error:
+            raise SecretsFileError(f"{path} is not a Songbird secrets file: {error}") from error
+        if not isinstance(data, dict):
+            raise SecretsFileError(f"{path} is not a Songbird secrets file")
+        self._memory = {str(k): str(v) for k, v in data.items()}
+
+    @property
+    def explanation(self) -> str:
+        return f"Your accounts are kept, unencrypted, in {self.path} (readable by you only)."
+
+    def _save(self) -> None:
+        assert self.path is not None
+        temporary = self.path.with_name(self.path.name + ".new")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(self._memory, out)
+        os.replace(temporary, self.path)
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            return self._memory.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        with self._lock:
+            self._memory[key] = value
+            self._save()
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            if self._memory.pop(key, None) is not None:
+                self._save()
+
+
+# Every secret Songbird keeps: what `songbird export-secrets` copies to a secrets file.
+SECRET_KEYS = (SPOTIFY_CLIENT_ID, SPOTIFY_TOKEN, YTMUSIC_AUTH, YTMUSIC_OAUTH)
+
+
+def copy_secrets(source: SecretStore, target: SecretStore) -> list[str]:
+    """Copy every Songbird secret `source` holds to `target`; the keys copied."""
+    copied = []
+    for key in SECRET_KEYS:
+        value = source.get(key)
+        if value is not None:
+            target.set(key, value)
+            copied.append(key)
+    return copied

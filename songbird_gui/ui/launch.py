@@ -22,7 +22,9 @@ from songbird_gui.core.store import StoreTooNew
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.qt_platform import prepare_platform
 from songbird_gui.services.accounts import Accounts
+from songbird_gui.ui.background import BackgroundSync
 from songbird_gui.ui.main_window import MainWindow
+from songbird_gui.ui.single_instance import SingleInstance, ask_running_instance, server_name
 
 # How long, once the window has closed and the loop returned, the last requests in flight
 # may take to end (a batch being written is answered, or left to the write journal).
@@ -43,7 +45,28 @@ def create_window(songbird: Songbird, qsettings: QSettings | None = None) -> Mai
     return window
 
 
-def run_window(argv: Sequence[str], songbird: Songbird | None = None) -> int:
+def start_background(window: MainWindow, app: QApplication) -> BackgroundSync:
+    """The scheduled syncs, with a tray icon where the desktop has a tray."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from songbird_gui.ui.notifications import desktop_notifier
+
+    tray = QSystemTrayIcon(app_icon(), window) if QSystemTrayIcon.isSystemTrayAvailable() else None
+    background = BackgroundSync(window, desktop_notifier(tray, window), tray, quit_app=app.quit)
+    if tray is not None:
+        tray.activated.connect(
+            lambda reason: (
+                background.show_window()
+                if reason == QSystemTrayIcon.ActivationReason.Trigger
+                else None
+            )
+        )
+    return background
+
+
+def run_window(
+    argv: Sequence[str], songbird: Songbird | None = None, in_background: bool = False
+) -> int:
     paths = AppPaths.default()
     setup_logging(paths)  # first: the platform check's message belongs in the log too
     # Before the QApplication: a system library Qt's xcb plugin lacks brings the Wayland
@@ -53,10 +76,18 @@ def run_window(argv: Sequence[str], songbird: Songbird | None = None) -> int:
     QCoreApplication.setOrganizationName("Songbird")
     QCoreApplication.setApplicationName("songbird")
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication(list(argv))
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(list(argv))
     QApplication.setDesktopFileName("io.github.songbird.Songbird")
     QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    # One Songbird per data folder: a second start shows the first's window and ends.
+    instance_name = server_name(paths.data_dir)
+    if ask_running_instance(instance_name):
+        print("songbird-gui: Songbird is already running; its window was brought forward.")
+        return 0
+    instance = SingleInstance(instance_name)
+    instance.listen()
     try:
         songbird = songbird or Songbird(paths, accounts=Accounts())
     except StoreTooNew as error:
@@ -64,10 +95,18 @@ def run_window(argv: Sequence[str], songbird: Songbird | None = None) -> int:
         QMessageBox.critical(None, "Songbird", str(error))
         return 1
     window = create_window(songbird)
-    window.show()
-    window.activateWindow()  # keys reach it at once, even where no window manager gives focus
+    background = start_background(window, app)
+    instance.raiseRequested.connect(background.show_window)
+    if in_background:  # at login, Songbird starts in the tray
+        background.start_hidden()
+    else:
+        window.show()
+        window.activateWindow()  # keys reach it at once, even where no window manager gives focus
     code = app.exec()
+    instance.close()
+    background.close()
     window.drain(EXIT_DRAIN_MS)  # the loop has returned: waiting freezes nothing now
+    background.drain(EXIT_DRAIN_MS)
     songbird.close()
     return int(code)
 
@@ -85,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         help="add Songbird to the desktop's applications (Linux, for this user)",
     )
     parser.add_argument("--uninstall-desktop-entry", action="store_true", help="remove it again")
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="start without the window, syncing on schedule (how Songbird starts at login)",
+    )
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
         from songbird_gui.ui.self_test import run_self_test
@@ -100,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in desktop_entry.uninstall():
                 print(f"removed {path}")
         return 0
-    return run_window([sys.argv[0], *qt_args])
+    return run_window([sys.argv[0], *qt_args], in_background=args.background)
 
 
 if __name__ == "__main__":

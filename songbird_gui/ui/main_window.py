@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from songbird_gui import __version__
 from songbird_gui.app import Songbird
 from songbird_gui.core.pair_writer import restore_removed
-from songbird_gui.core.pairs import PairStore
+from songbird_gui.core.pairs import PairStore, SyncPair
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings
 from songbird_gui.core.types import Candidate, Playlist, ServiceId, SyncMode, TrackStatus
@@ -64,6 +64,7 @@ from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.apply_dialog import ApplyDialog
+from songbird_gui.ui.match_actions import MatchActions
 from songbird_gui.ui.playlist_model import OWNER, PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
 from songbird_gui.ui.run_status import RunStatus
@@ -117,6 +118,10 @@ class MainWindow(QMainWindow):
         self._remembered_checks: list[str] = []
         self._direction_index = 0
         self._modes: dict[str, SyncMode] = {}  # chosen for playlists with no pair yet
+        # Asked at each close: True, the window only hides and Songbird keeps running for its
+        # schedules (ui/background.py sets it); Quit always quits.
+        self.keep_running: Callable[[], bool] | None = None
+        self._quitting = False
 
         self._build_actions()
         self._build_widgets()
@@ -187,7 +192,7 @@ class MainWindow(QMainWindow):
             self.copy_diagnostics,
         )
         self.quit_action = self._action(
-            "&Quit", QKeySequence.StandardKey.Quit, "Close Songbird", self.close
+            "&Quit", QKeySequence.StandardKey.Quit, "Close Songbird", self.quit_songbird
         )
 
         toolbar = self.addToolBar("Main")
@@ -201,6 +206,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         self.file_menu = menu.addMenu("&File")
         self.file_menu.addAction(self.reload_action)
+        self.match_actions = MatchActions(self)  # Matches…, export, import, wrong match…
+        self.file_menu.addActions([self.match_actions.export, self.match_actions.import_])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         sync_menu = menu.addMenu("S&ync")
@@ -220,6 +227,7 @@ class MainWindow(QMainWindow):
         tools = menu.addMenu("&Tools")
         tools.addAction(self.settings_action)
         tools.addAction(self.accounts_action)
+        tools.addAction(self.match_actions.matches)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(self.diagnostics_action)
@@ -327,6 +335,7 @@ class MainWindow(QMainWindow):
         self.track_view.horizontalHeader().setStretchLastSection(True)
         fit_track_columns(self.track_view)
         self.track_view.selectionModel().currentRowChanged.connect(self._on_track_selected)
+        self.match_actions.attach_to_tracks(self.track_view)  # "Wrong match…" on a row
         filters = QHBoxLayout()
         show_label = QLabel("Sho&w")
         show_label.setBuddy(self.status_filter)
@@ -511,6 +520,10 @@ class MainWindow(QMainWindow):
     def _pairs(self) -> PairStore:
         return self.songbird.context(self.services).pairs
 
+    def pairs_store(self) -> PairStore:
+        """The pairs of the library the window shows (for the scheduled syncs)."""
+        return self._pairs()
+
     def _fill_playlists(self) -> None:
         checked = self.playlist_model.checked_ids() or self._remembered_checks
         pairs = [
@@ -532,6 +545,11 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return None
         return self.playlist_proxy.mapToSource(index).row()
+
+    def selected_pair(self) -> SyncPair | None:
+        """The pair of the selected playlist, if it has one."""
+        row = self._selected_playlist_row()
+        return self.playlist_model.pair_at(row) if row is not None else None
 
     def _update_pair_actions(self) -> None:
         row = self._selected_playlist_row()
@@ -710,6 +728,26 @@ class MainWindow(QMainWindow):
             chosen, targets, {p.id: self._modes[p.id] for p in chosen if p.id in self._modes}
         )
 
+    def show_run_for_review(self, session: SyncSession) -> None:
+        """Show a finished run made elsewhere (a scheduled sync) on its rows to review."""
+        index = DIRECTIONS.index((session.source, session.target))
+        if index != self.direction.currentIndex():
+            self.direction.blockSignals(True)
+            self.direction.setCurrentIndex(index)
+            self.direction.blockSignals(False)
+            self._direction_index = index
+        self._discard_session()
+        self.session = session
+        session.stateChanged.connect(self._on_state_changed)
+        session.rowsChanged.connect(self._on_rows_changed)
+        session.handSearched.connect(self._on_hand_searched)
+        session.applied.connect(self._on_applied)
+        self.run_status.watch(session)
+        self.track_model.set_rows(session.rows, [p.source.name for p in session.plans])
+        fit_track_columns(self.track_view)
+        self._fill_playlists()
+        self.show_review()
+
     def _discard_session(self) -> None:
         """Let the current run go without waiting for its workers."""
         session, self.session = self.session, None
@@ -886,10 +924,13 @@ class MainWindow(QMainWindow):
         self.loader.load()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
+        pairs = self._pairs().all() if self.services else []
+        dialog = SettingsDialog(self.settings, self, pairs)
         if dialog.exec():
             settings = dialog.result_settings()
             self.songbird.save_settings(settings)
+            for pair_id, hours in dialog.result_schedules().items():
+                self._pairs().set_schedule(pair_id, hours)
             self._show_thresholds()
             if self.session is not None:
                 self.session.update_settings(settings)
@@ -954,7 +995,17 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------------
 
+    def quit_songbird(self) -> None:
+        """Close the window and quit, schedules or not."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and self.keep_running is not None and self.keep_running():
+            self._save_state()
+            self.hide()  # the schedules go on; the tray (or a new start) opens it again
+            event.ignore()
+            return
         # Stop everything and close at once: the workers finish their last request on their
         # own (a batch being written lands, or is left to the write journal).
         self._closed = True

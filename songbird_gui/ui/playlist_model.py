@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont
 
 from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.planner import find_target_playlist
+from songbird_gui.core.schedule import Schedule
 from songbird_gui.core.types import Playlist
 from songbird_gui.ui.table_model import FlatTableModel
 
@@ -127,7 +128,9 @@ class PlaylistModel(FlatTableModel):
                     return "not yet"
                 if pair.paused:
                     return f"{pair.mode.words} · paused"
-                return f"{pair.mode.words} · {pair.synced_words(self._clock())}"
+                shown = f"{pair.mode.words} · {pair.synced_words(self._clock())}"
+                schedule = Schedule.of(pair.schedule_h)
+                return f"{shown} · {schedule.short}" if schedule is not Schedule.OFF else shown
         if role == Qt.ItemDataRole.ToolTipRole and column == SYNC:
             pair = self._pairs[index.row()]
             if pair is None:

@@ -11,10 +11,12 @@ since a service that is pushed too hard refuses or suspends the app.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -28,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from songbird_gui.core.pairs import SyncPair
+from songbird_gui.core.schedule import Schedule
 from songbird_gui.core.settings import RateSettings, Settings
 from songbird_gui.core.types import ServiceId
 
@@ -123,7 +127,12 @@ class _RateEditor(QGroupBox):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        pairs: Sequence[SyncPair] = (),
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
@@ -165,6 +174,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(general)
         layout.addWidget(self.spotify)
         layout.addWidget(self.ytmusic)
+        layout.addWidget(self._background_group(settings, pairs))
         layout.addWidget(self.buttons)
         for spin in (self.accept_at, self.review_at):
             spin.valueChanged.connect(self._check)
@@ -172,6 +182,35 @@ class SettingsDialog(QDialog):
             editor.rate.valueChanged.connect(self._check)
             editor.window_s.valueChanged.connect(self._check)
         self._check()
+
+    def _background_group(self, settings: Settings, pairs: Sequence[SyncPair]) -> QGroupBox:
+        """Each pair's schedule, and what Songbird does while it has one."""
+        group = QGroupBox("Automatic sync")
+        form = QFormLayout(group)
+        self.schedules: dict[int, QComboBox] = {}
+        for pair in pairs:
+            choice = QComboBox()
+            for schedule in Schedule:
+                choice.addItem(schedule.words.capitalize(), schedule.value)
+            choice.setCurrentIndex(list(Schedule).index(Schedule.of(pair.schedule_h)))
+            choice.setAccessibleName(f"Schedule of {pair.source_name}")
+            choice.setToolTip(pair.describe())
+            form.addRow(pair.source_name, choice)
+            self.schedules[pair.pair_id] = choice
+        if not pairs:
+            form.addRow(QLabel("Sync a playlist once: its pair can then sync on its own."))
+        self.keep_running = QCheckBox("&Keep running in the tray when the window is closed")
+        self.keep_running.setChecked(settings.background.keep_running)
+        self.keep_running.setToolTip("While any pair has a schedule; off: closing quits")
+        self.start_at_login = QCheckBox("Start Songbird at &login, in the tray")
+        self.start_at_login.setChecked(settings.background.start_at_login)
+        form.addRow(self.keep_running)
+        form.addRow(self.start_at_login)
+        return group
+
+    def result_schedules(self) -> dict[int, int]:
+        """Each pair's chosen schedule, in hours (0: off)."""
+        return {pair_id: int(box.currentData()) for pair_id, box in self.schedules.items()}
 
     @property
     def ok_button(self) -> QWidget:
@@ -237,4 +276,9 @@ class SettingsDialog(QDialog):
             spotify=self.spotify.value(),
             ytmusic=self.ytmusic.value(),
             match=match,
+            background=replace(
+                self._settings.background,
+                keep_running=self.keep_running.isChecked(),
+                start_at_login=self.start_at_login.isChecked(),
+            ),
         ).validated()

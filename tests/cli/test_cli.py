@@ -94,7 +94,7 @@ def test_bad_arguments_exit_2(capsys):
     assert "say what to sync" in capsys.readouterr().err
 
 
-def test_no_account_without_demo(capsys):
+def test_no_account_without_demo(capsys, test_keyring):
     code, _, err = run(capsys, "sync", "--all")
     assert code == EXIT_NO_ACCOUNT
     assert "--demo" in err

@@ -1,0 +1,189 @@
+"""`songbird matches`: what Songbird remembers, from the command line.
+
+    songbird matches [--json] [--query WORDS] [--decided auto|you|hand|never]
+    songbird matches forget ID
+    songbird matches export FILE
+    songbird matches import FILE [--json]
+
+Each works on one library's memory: the person's, or with `--demo` the demo library's. No
+service is asked anything, so it works without a connected account (on a server, say,
+before its first `sync --pairs`). The ids are the `id` of `--json` (the first letters do,
+when they name one row); an unknown id exits with 3, a file that cannot be read or imported
+with 2.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from songbird_gui.cli_exit import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE, CliError
+from songbird_gui.core.match_history import (
+    DEMO_LIBRARY,
+    PERSON_LIBRARY,
+    HistoryRow,
+    How,
+    MatchesFileError,
+    PlaylistIndex,
+    describe,
+    find,
+    forget,
+    holding_playlists,
+    load_history,
+    merge,
+    playlists_of,
+    read_export,
+    select,
+    write_export,
+)
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import Track
+
+if TYPE_CHECKING:
+    from songbird_gui.cli import Command
+
+ACTIONS = ("list", "forget", "export", "import")
+EXIT_UNKNOWN = EXIT_UNKNOWN_PLAYLIST  # "unknown": an id that names no remembered row
+
+
+def _track_json(track: Track | None) -> dict[str, Any] | None:
+    if track is None:
+        return None
+    return {
+        "id": track.id,
+        "title": track.title,
+        "artists": list(track.artists),
+        "album": track.album,
+        "duration_ms": track.duration_ms,
+        "kind": str(track.kind),
+    }
+
+
+def row_json(row: HistoryRow, playlists: PlaylistIndex) -> dict[str, Any]:
+    """One row of `songbird matches --json`."""
+    return {
+        "id": row.row_id,
+        "decided": row.how_code,
+        "state": row.decision_code or "never",
+        "source_key": row.source_key,
+        "source": _track_json(row.source),
+        "target_service": row.service_code,
+        "target_id": row.target_id,
+        "target": _track_json(row.target) if row.target_json else None,
+        "score": row.score,
+        "decided_at": row.decided_at,
+        "playlists": list(playlists_of(row, playlists)),
+    }
+
+
+def row_line(row: HistoryRow, playlists: PlaylistIndex) -> str:
+    """One row of the listing: id, how decided, score, source → target, where it is."""
+    score = "" if row.score is None else f"{row.score:.2f}"
+    target = describe(row.target, row.target_id or "")
+    if row.how is How.NEVER:
+        target = f"never “{target}”"
+    elif row.decision_code != "accept":
+        target = f"({row.state_words})" + (f" best: {target}" if target else "")
+    held = playlists_of(row, playlists)
+    where = f"  [{', '.join(held)}]" if held else ""
+    return (
+        f"{row.row_id}  {row.how.words:<16} {score:>4}  "
+        f"{describe(row.source, row.source_key)} → {target} "
+        f"({row.target_service.display_name}){where}"
+    )
+
+
+class MatchesCommand:
+    def __init__(self, command: Command) -> None:
+        self.command = command
+        self.args = command.args
+        self.out = command.out
+
+    @property
+    def library(self) -> str:
+        return DEMO_LIBRARY if self.args.demo else PERSON_LIBRARY
+
+    def store(self) -> MatchStore:
+        """The memory of the library asked for: the demo's with --demo, else the person's."""
+        songbird = self.command.songbird
+        return songbird.demo_store if self.args.demo else songbird.store
+
+    def run(self) -> int:
+        action = self.args.action
+        if action == "forget":
+            return self.forget()
+        if action == "export":
+            return self.export()
+        if action == "import":
+            return self.import_()
+        return self.list()
+
+    def list(self) -> int:
+        store = self.store()
+        how = How(self.args.decided) if self.args.decided else None
+        rows = select(load_history(store), self.args.query or "", how)
+        playlists = holding_playlists(store)
+        if self.args.json:
+            print(
+                json.dumps([row_json(r, playlists) for r in rows], ensure_ascii=False),
+                file=self.out,
+            )
+            return EXIT_OK
+        if not rows:
+            print(
+                "Nothing remembered matches that."
+                if self.args.query or how
+                else "Nothing remembered yet: a sync remembers every decision.",
+                file=self.out,
+            )
+        for row in rows:
+            print(row_line(row, playlists), file=self.out)
+        return EXIT_OK
+
+    def forget(self) -> int:
+        store = self.store()
+        row = find(load_history(store), self.args.argument)
+        if row is None:
+            raise CliError(
+                f"no remembered decision has the id {self.args.argument}; "
+                "`songbird matches --json` lists them with their ids",
+                EXIT_UNKNOWN,
+            )
+        forget(store, row)
+        source = describe(row.source, row.source_key)
+        if row.how is How.NEVER:
+            print(
+                f"Lifted “never this one”: {describe(row.target, row.target_id or '')} may be "
+                f"proposed for {source} again.",
+                file=self.out,
+            )
+        else:
+            print(
+                f"Forgot the decision for {source}: the next sync searches it again.", file=self.out
+            )
+        return EXIT_OK
+
+    def export(self) -> int:
+        path = self.args.argument
+        try:
+            summary = write_export(self.store(), path, self.library)
+        except OSError as error:
+            raise CliError(f"cannot write {path}: {error.strerror}", EXIT_USAGE) from error
+        print(summary.sentence(path), file=self.out)
+        return EXIT_OK
+
+    def import_(self) -> int:
+        path = self.args.argument
+        try:
+            incoming = read_export(path)
+            report = merge(self.store(), incoming, self.library)
+        except OSError as error:
+            raise CliError(f"cannot read {path}: {error.strerror}", EXIT_USAGE) from error
+        except MatchesFileError as error:
+            raise CliError(f"{path} was not imported: {error}", EXIT_USAGE) from error
+        print(f"From {path}: {report.sentence()}", file=self.out)
+        for note in report.notes:
+            print(f"  {note}", file=self.out)
+        if self.args.json:
+            print(json.dumps(report.figures()), file=self.out)
+        return EXIT_OK

@@ -1,0 +1,48 @@
+"""Start at login (Linux): an XDG autostart entry that starts Songbird in the tray.
+
+The setting "Start Songbird at login" writes `$XDG_CONFIG_HOME/autostart/<app id>.desktop`
+(the freedesktop Desktop Application Autostart spec, followed by GNOME, KDE, Xfce and others)
+and turning it off removes it. It starts `songbird-gui --background`: no window, the schedules
+running, the tray icon where there is a tray. Windows and macOS: see the README.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.desktop_entry import APP_ID, _launcher_command
+
+
+def autostart_path(config_home: Path | None = None) -> Path:
+    home = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return home / "autostart" / f"{APP_ID}.desktop"
+
+
+def autostart_entry() -> str:
+    return (
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        "Name=Songbird\n"
+        "Comment=Keeps your playlists in sync on schedule, from the tray\n"
+        f"Exec={_launcher_command()} --background\n"
+        f"Icon={APP_ID}\n"
+        "Terminal=false\n"
+        "X-GNOME-Autostart-enabled=true\n"
+    )
+
+
+def set_start_at_login(enabled: bool, config_home: Path | None = None) -> Path | None:
+    """Write (or remove) the autostart entry; the path written, or None. Linux only: other
+    systems keep their own lists (the README says where)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    path = autostart_path(config_home)
+    if enabled:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(path, autostart_entry())
+        return path
+    path.unlink(missing_ok=True)
+    return None

@@ -1,0 +1,216 @@
+"""Syncing on its own, through the tray and notification interfaces (offscreen has no tray):
+the schedule in the pair's row, the tray shown while a schedule is on with its menu and
+tooltip, closing to the tray (said the first time), a scheduled run's notification and its
+click opening the window on the rows to review, pause, waiting for the window's own run, quit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from songbird_gui.core.schedule import HOUR_S, Schedule
+from songbird_gui.ui.background import REVIEW_KEY, BackgroundSync
+from songbird_gui.ui.main_window import REVIEW_FILTER
+from songbird_gui.ui.notifications import Notifier
+from songbird_gui.ui.playlist_model import SYNC
+from tests.ui.test_window_pairs import row_of, select, synced
+from tests.ui.test_window_trust import searched
+from tests.ui.window_helpers import make_window
+
+# Offscreen cannot raise a window; a desktop does (the window is shown either way).
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise", extend=True)
+
+
+class FakeTray:
+    def __init__(self) -> None:
+        self.visible = False
+        self.tip = ""
+        self.menu = None
+
+    def setContextMenu(self, menu) -> None:
+        self.menu = menu
+
+    def setToolTip(self, tip: str) -> None:
+        self.tip = tip
+
+    def setVisible(self, visible: bool) -> None:
+        self.visible = visible
+
+
+class FakeNotifier(Notifier):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[tuple[str, str, str]] = []
+
+    def notify(self, title: str, body: str, key: str = "") -> None:
+        self.sent.append((title, body, key))
+
+    def click(self, key: str) -> None:
+        self.clicked.emit(key)
+
+
+class WallClock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def background_on(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    synced(qtbot, window, "Evening")  # a pair, synced once by hand
+    tray, notifier, clock, quits = FakeTray(), FakeNotifier(), WallClock(), []
+    background = BackgroundSync(window, notifier, tray, clock, quit_app=lambda: quits.append(1))
+    return window, background, tray, notifier, clock, quits
+
+
+def schedule_evening(qtbot, window, background, schedule: Schedule) -> None:
+    select(window, "Evening")
+    window.pair_menu.aboutToShow.emit()
+    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
+        background.schedule_actions[schedule].trigger()
+
+
+def test_the_tray_shows_while_a_schedule_is_on_with_its_menu_and_tooltip(qtbot, tmp_path, fast):
+    window, background, tray, _, clock, _ = background_on(qtbot, tmp_path, fast)
+    assert not tray.visible  # no schedule yet: no tray icon
+    assert [a.text() for a in tray.menu.actions() if a.text()] == [
+        "&Sync now", "&Open Songbird", "&Pause automatic sync", "&Quit",
+    ]  # fmt: skip
+
+    schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
+    assert tray.visible
+    assert "last sync: Evening, just now" in tray.tip and "next: Evening in 6 h" in tray.tip
+    sync_cell = window.playlist_model.index(row_of(window, "Evening"), SYNC).data()
+    assert sync_cell.endswith("every 6 h")
+    select(window, "Evening")  # right-clicking the row again
+    window.pair_menu.aboutToShow.emit()
+    assert background.schedule_actions[Schedule.EVERY_6_HOURS].isChecked()
+
+    clock.now += 2 * HOUR_S
+    background.refresh()
+    assert "last sync: Evening, 2 h ago" in tray.tip and "next: Evening in 4 h" in tray.tip
+    background.pause.trigger()
+    assert "automatic sync paused" in tray.tip and "next:" not in tray.tip
+
+    schedule_evening(qtbot, window, background, Schedule.OFF)
+    assert not tray.visible
+    background.close()
+
+
+def test_closed_to_the_tray_a_scheduled_run_notifies_and_its_click_opens_the_review(
+    qtbot, tmp_path, fast
+):
+    window, background, _, notifier, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
+    window.close()
+    assert not window.isVisible()  # hidden, not quit: the schedule goes on
+    (said,) = notifier.sent
+    assert said[0] == "Songbird keeps running" and "in the tray" in said[1]
+    window.show()
+    window.close()
+    assert len(notifier.sent) == 1  # said the first time only
+
+    clock.now += 6 * HOUR_S + 1
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000):
+        background.scheduler.check()
+    title, body, key = notifier.sent[-1]
+    assert title == "Songbird synced"
+    assert body == "Evening: 1 needs review" and key == REVIEW_KEY  # the live version waits
+
+    notifier.click(REVIEW_KEY)
+    assert window.isVisible()
+    assert window.status_filter.currentIndex() == REVIEW_FILTER
+    assert window.track_proxy.rowCount() == 1  # the row that needs review, ready to decide
+    assert window.session is not None and window.session.parent() is window
+    background.close()
+
+
+def test_pause_holds_the_schedule_and_sync_now_runs_at_once(qtbot, tmp_path, fast):
+    window, background, _, notifier, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    window.session.dispose()
+    window.session = None
+    background.pause.trigger()
+    clock.now += 3 * HOUR_S
+    with qtbot.assertNotEmitted(background.auto.started, wait=100):
+        background.scheduler.check()
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000):
+        background.sync_now.trigger()
+    assert notifier.sent[-1][1] == "Evening: 1 needs review"
+    background.close()
+
+
+def test_a_scheduled_run_waits_while_the_window_holds_a_run_not_yet_applied(qtbot, tmp_path, fast):
+    window, background, _, _, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    session = searched(qtbot, window, "Evening")
+    session.accept_all_above(0.0)  # decided, not yet written
+    assert session.has_unapplied_results()
+    clock.now += 2 * HOUR_S
+    with qtbot.assertNotEmitted(background.auto.started, wait=100):
+        background.scheduler.check()
+    window._discard_session()  # the person drops it (or applies it)
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000):
+        background.scheduler.check()  # the next look runs it
+    background.close()
+
+
+def test_quit_in_the_tray_quits_even_with_a_schedule_on(qtbot, tmp_path, fast):
+    window, background, _, _, _, quits = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.DAILY)
+    background.quit.trigger()
+    assert quits == [1] and not window.isVisible()
+    assert window._closed  # closed for good: the run stopped, the state saved
+
+
+def test_settings_set_each_pairs_schedule_and_start_at_login_writes_the_autostart_entry(
+    qtbot, tmp_path, fast, monkeypatch, user_dirs
+):
+    from songbird_gui.ui.autostart import autostart_path
+    from songbird_gui.ui.settings_dialog import SettingsDialog
+
+    window, background, tray, _, _, _ = background_on(qtbot, tmp_path, fast)
+
+    def choose(dialog: SettingsDialog) -> int:
+        (box,) = dialog.schedules.values()
+        box.setCurrentIndex(list(Schedule).index(Schedule.EVERY_12_HOURS))
+        dialog.start_at_login.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(SettingsDialog, "exec", choose)
+    window.settings_action.trigger()
+    (pair,) = window.pairs_store().all()
+    assert pair.schedule_h == 12 and tray.visible
+    entry = autostart_path().read_text(encoding="utf-8")
+    assert "--background" in entry and entry.startswith("[Desktop Entry]")
+    assert str(user_dirs / "config") in str(autostart_path())  # the test's own folder
+
+    def turn_off(dialog: SettingsDialog) -> int:
+        dialog.start_at_login.setChecked(False)
+        return 1
+
+    monkeypatch.setattr(SettingsDialog, "exec", turn_off)
+    window.settings_action.trigger()
+    assert not autostart_path().exists()
+    background.close()
+
+
+def test_started_at_login_it_stays_hidden_only_while_a_schedule_is_on(qtbot, tmp_path, fast):
+    window, background, tray, _, _, _ = background_on(qtbot, tmp_path, fast)
+    window.hide()
+    background.start_hidden()  # as `songbird-gui --background` starts
+    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
+        window.loader.load()
+    # Nothing scheduled: no tray icon, so a hidden Songbird would be nowhere to be seen.
+    assert window.isVisible() and not tray.visible
+
+    schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
+    window.hide()
+    background.start_hidden()
+    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
+        window.loader.load()
+    assert not window.isVisible() and tray.visible  # in the tray, syncing on schedule
+    background.close()
