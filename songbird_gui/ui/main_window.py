@@ -65,7 +65,7 @@ from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.match_actions import MatchActions
-from songbird_gui.ui.playlist_model import OWNER, PlaylistModel
+from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.settings_dialog import SettingsDialog
@@ -296,7 +296,9 @@ class MainWindow(QMainWindow):
         )
         header = self.playlist_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The name gives way (elided, whole in its tooltip), so that Sync and Tracks stay in
+        # sight at a laptop's width.
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         # The owner is in each name's tooltip: a column of it would push "Sync" off a laptop.
         self.playlist_view.setColumnHidden(OWNER, True)
         left = QWidget()
@@ -448,7 +450,9 @@ class MainWindow(QMainWindow):
             width = min(width, available.width() - 16)
             height = min(height, available.height() - 48)
         self.resize(width, height)
-        self.main_splitter.setSizes([round(width * 0.27), round(width * 0.73)])
+        # The playlists' name, target, sync state and size side by side (400 px of a laptop's
+        # 1280), the tracks the rest.
+        self.main_splitter.setSizes([round(width * 0.31), round(width * 0.69)])
         self.right_splitter.setSizes([round(height * 0.5), round(height * 0.5)])
 
     def _restore_state(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from songbird_gui.core.pairs import SyncPair
+from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.planner import find_target_playlist
 from songbird_gui.core.schedule import Schedule
 from songbird_gui.core.types import Playlist
@@ -127,8 +127,11 @@ class PlaylistModel(FlatTableModel):
                 if pair is None:
                     return "not yet"
                 if pair.paused:
-                    return f"{pair.mode.words} · paused"
-                shown = f"{pair.mode.words} · {pair.synced_words(self._clock())}"
+                    return f"{pair.mode.value} · paused"
+                # Short, so that Tracks stays in sight on a laptop: the tooltip says it all.
+                at = pair.synced_at
+                synced = "not yet" if at is None else ago(self._clock() - at)
+                shown = f"{pair.mode.value} · {synced}"  # "add", "mirror", "exact"
                 schedule = Schedule.of(pair.schedule_h)
                 return f"{shown} · {schedule.short}" if schedule is not Schedule.OFF else shown
         if role == Qt.ItemDataRole.ToolTipRole and column == SYNC:
@@ -137,7 +140,11 @@ class PlaylistModel(FlatTableModel):
                 return "Syncing it makes a pair: its next syncs remember where it goes"
             if pair.paused:
                 return pair.paused
-            return f"{pair.describe()} (right-click or Sync ▸ Pair to change)"
+            schedule = Schedule.of(pair.schedule_h)
+            when = pair.synced_words(self._clock())
+            if schedule is not Schedule.OFF:
+                when += f", {schedule.words}"
+            return f"{pair.describe()}; {when} (right-click or Sync ▸ Pair to change)"
         if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, TARGET):
             target = self._targets[index.row()]
             owner = f"“{playlist.name}” by {playlist.owner}. " if playlist.owner else ""

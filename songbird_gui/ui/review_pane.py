@@ -141,7 +141,7 @@ class ReviewPane(QWidget):
         metrics = self.table.fontMetrics()
         for column, text in ((SCORE, "0.000"), (DURATION, "10:00 (+100 s)"), (KIND, "music video")):
             header.resizeSection(column, metrics.horizontalAdvance(text) + 24)
-        for column, width in ((TITLE, 220), (ARTISTS, 150), (ALBUM, 140)):
+        for column, width in ((TITLE, 200), (ARTISTS, 130), (ALBUM, 120)):
             header.resizeSection(column, width)
         rows_height = VISIBLE_CANDIDATES * 22 + header.sizeHint().height() + 6
         self.table.setMinimumHeight(rows_height)

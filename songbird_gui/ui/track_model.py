@@ -286,7 +286,7 @@ def fit_track_columns(view: QTableView) -> None:
     scrollbar = view.verticalScrollBar()
     if not scrollbar.isVisible():  # it will be, once the rows come: leave it its room now
         width -= scrollbar.sizeHint().width()
-    room = max(width, 900) - sum(fixed.values())
+    room = max(width, 640) - sum(fixed.values())
     for column, share in _SHARES.items():
         header.resizeSection(column, max(80, round(room * share / 0.75)))
     header.resizeSection(PLAYLIST, 140)

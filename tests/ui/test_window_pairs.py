@@ -44,7 +44,7 @@ def test_a_playlist_shows_its_pair_and_mirror_follows_a_removal_listed_before_wr
     window, services = make_window(qtbot, tmp_path, fast, extra=12)
     synced(qtbot, window, "Evening")
     model = window.playlist_model
-    assert model.index(row_of(window, "Evening"), SYNC).data() == "add only · synced just now"
+    assert model.index(row_of(window, "Evening"), SYNC).data() == "add · just now"
 
     select(window, "Evening")
     window.mode_actions[SyncMode.MIRROR].trigger()
