@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -430,13 +429,11 @@ def big_pair(n: int, seed: int) -> tuple[list[Track], dict[str, str], list[Entry
     return [Track(SP, i, i) for i in now], matches, target, snapshot
 
 
-def test_a_10000_entry_pair_plans_in_well_under_a_second() -> None:
-    # (7) O(n log n): a quadratic step would take minutes here.
+def test_a_10000_entry_pair_is_planned_right() -> None:
+    # (7) How fast (O(n log n)) is bench_mirror.py's to measure (plan_s, plan_ties_s): a
+    # timed assertion here would fail on a busy machine.
     source, matches, target, snapshot = big_pair(10_000, seed=7)
-    started = time.perf_counter()
     plan = plan_mirror(SyncMode.MIRROR, source, matches, target, snapshot)
-    took = time.perf_counter() - started
-    assert took < 1.0, f"planning took {took:.2f} s"
     assert len(plan.removals) == 1000 and len(plan.additions) == 1000
     assert sum(1 for t in plan.final if t and t.startswith("x")) == 5  # the person's stay
     standing = [t for t in plan.final if t and t.startswith("y")]

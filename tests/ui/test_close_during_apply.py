@@ -8,7 +8,6 @@ return), `drain` lets the last request end, the store closes, a new process star
 from __future__ import annotations
 
 import threading
-import time
 
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.engine.session import RunState
@@ -36,12 +35,10 @@ def test_closing_during_an_apply_never_waits_and_the_next_start_completes(qtbot,
     session.apply()
     assert holding.wait(20)
 
-    started = time.monotonic()
     window.close()
-    closed_in = time.monotonic() - started
     assert not window.isVisible() and session.state is RunState.CLOSED
-    assert closed_in < 1.0  # it did not wait for the service
-    assert not release.is_set()  # the service was still holding when the window had gone
+    # The service was still holding when the window had gone: closing did not wait for it.
+    assert not release.is_set()
 
     release.set()
     window.drain(20_000)  # after the loop: the batch is answered, the worker leaves
