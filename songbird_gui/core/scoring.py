@@ -375,6 +375,19 @@ class Matcher:
             return False
         return not any(_found_the_recording(c) for c in result.candidates)
 
+    @staticmethod
+    def likely_to_search_wider(source: Track) -> bool:
+        """Whether `source` is one whose first search often finds only other recordings: a
+        title naming a version ("Acoustic", "Sped Up", "Live") or a video or an upload.
+
+        Such tracks are searched first, so that their second, wider search shares a round
+        trip with the others' first ones instead of adding one at the end of the run.
+        """
+        return bool(parse_title(source.title).versions) or source.kind in (
+            TrackKind.MUSIC_VIDEO,
+            TrackKind.UPLOAD,
+        )
+
     def _ambiguous(self, best: Candidate, others: Sequence[Candidate]) -> bool:
         """Another recording scores as well as the best: a person should choose."""
         for other in others:

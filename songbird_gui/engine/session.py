@@ -308,6 +308,10 @@ class SyncSession(QObject):
         if not queued:
             self._finish_search(stopped=False)
             return
+        # Tracks likely to need a second search go first: it then shares a round trip with
+        # the others' first searches instead of adding one at the end (the pool runs in order).
+        wider = self.context.matcher.likely_to_search_wider
+        queued.sort(key=lambda row: not wider(self.rows[row].entry.source))
         for row in queued:
             if row in self._in_flight:
                 self._awaiting.add(row)  # its earlier search may still answer: wait for it

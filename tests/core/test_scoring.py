@@ -355,3 +355,22 @@ def test_explain_notes_another_script(matcher: Matcher) -> None:
     latin = Track(YT, "y", "Gruppa krovi", ("Kino",), None, 285_000)
     assert "other script" in matcher.score(source, latin).explain()
     assert matcher.decide(source, [latin]).decision is not Decision.ACCEPT
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "likely"),
+    [
+        ("Your Salty Stone (Acoustic)", TrackKind.SONG, True),
+        ("Somewhere Violet (Sped Up)", TrackKind.SONG, True),
+        ("Harbor Lights - Live at Oslo", TrackKind.SONG, True),
+        ("Tender Sparrow Blues", TrackKind.MUSIC_VIDEO, True),
+        ("Tender Sparrow Blues", TrackKind.UPLOAD, True),
+        ("Tender Sparrow Blues", TrackKind.SONG, False),
+        ("Golden Hour (feat. Ode)", TrackKind.SONG, False),  # a featured artist is no version
+    ],
+)
+def test_versions_videos_and_uploads_are_likely_to_need_a_wider_search(
+    title: str, kind: TrackKind, likely: bool
+) -> None:
+    track = Track(ServiceId.YTMUSIC, "v1", title, ("Maeve Ashing",), kind=kind)
+    assert Matcher.likely_to_search_wider(track) is likely

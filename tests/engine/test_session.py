@@ -332,3 +332,29 @@ def test_a_resume_at_once_is_not_paused_again_by_answers_from_before_it(qtbot, t
     assert all(row.status.is_final for row in session.rows)
     assert max(searched.values()) == 1  # no search made twice
     end(session)
+
+
+def test_a_track_likely_to_need_a_second_search_is_searched_first(qtbot, tmp_path, fast_server):
+    # Last in the playlist, but its title names a version: its first search tends to find only
+    # the plain song, so it starts first and its second search overlaps the others' first.
+    catalogue = small_catalogue(extra_spotify=6)
+    spotify = catalogue["services"]["spotify"]
+    spotify["tracks"].append(
+        {**spotify["tracks"][0], "id": "spv", "title": "Paper Lanterns (Acoustic)"}
+    )
+    spotify["playlists"][0]["tracks"].append("spv")
+    settings = Settings(
+        workers=1,
+        spotify=RateSettings(rate=200, burst=20),
+        ytmusic=RateSettings(rate=200, burst=20),
+        retry=QUICK_RETRY,
+    )
+    session, _ = make_session(tmp_path, catalogue, fast_server, settings)
+    started: list[str] = []
+    session.trackStarted.connect(lambda row: started.append(session.rows[row].entry.source.id))
+    run_to_end(qtbot, session, ["Evening"], apply=False)
+    assert started[0] == "spv"
+    assert sorted(started) == sorted(
+        r.entry.source.id for r in session.rows if r.entry.source.id != "sp6"
+    )
+    end(session)
