@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from songbird_gui.core.types import ServiceId
@@ -73,6 +73,7 @@ def test_retry_after_is_long_enough_when_nothing_else_comes() -> None:
     window_s=st.floats(0.5, 10.0),
     gaps=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=80),
 )
+@example(limit=1, window_s=0.99999, gaps=[2.0, 0.99999])  # at the edge, found by seed 7
 def test_no_window_ever_holds_more_accepted_than_the_limit(
     limit: int, window_s: float, gaps: list[float]
 ) -> None:
@@ -83,7 +84,10 @@ def test_no_window_ever_holds_more_accepted_than_the_limit(
         if window.admit(now) is None:
             accepted.append(now)
     for first, last in zip(accepted, accepted[limit:], strict=False):
-        assert last - first >= window_s
+        # In the model's own terms: the window holding `last` is (last - window_s, last].
+        # (`last - first >= window_s` can round the other way at the very edge: seed 7 found
+        # first 2.0, last 2.0 + 0.99999, window 0.99999.)
+        assert first <= last - window_s
 
 
 def test_the_two_services_shapes() -> None:
