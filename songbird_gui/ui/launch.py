@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QSize
 from PySide6.QtGui import QIcon
@@ -22,9 +23,10 @@ from songbird_gui.core.store import StoreTooNew
 from songbird_gui.logging_setup import setup_logging
 from songbird_gui.qt_platform import prepare_platform
 from songbird_gui.services.accounts import Accounts
-from songbird_gui.ui.background import BackgroundSync
 from songbird_gui.ui.main_window import MainWindow
-from songbird_gui.ui.single_instance import SingleInstance, ask_running_instance, server_name
+
+if TYPE_CHECKING:  # built after the window, and only by `songbird-gui`
+    from songbird_gui.ui.background import BackgroundSync
 
 # How long, once the window has closed and the loop returned, the last requests in flight
 # may take to end (a batch being written is answered, or left to the write journal).
@@ -42,6 +44,10 @@ def create_window(songbird: Songbird, qsettings: QSettings | None = None) -> Mai
     """The window over `songbird`'s parts."""
     window = MainWindow(songbird, qsettings)
     window.setWindowIcon(app_icon())
+    # Searches run Python on worker threads; the window's thread waits for the interpreter
+    # lock up to this long each time one of them holds it (5 ms by default): a shorter turn
+    # keeps the window answering within a frame while they work.
+    sys.setswitchinterval(0.001)
     return window
 
 
@@ -49,6 +55,7 @@ def start_background(window: MainWindow, app: QApplication) -> BackgroundSync:
     """The scheduled syncs, with a tray icon where the desktop has a tray."""
     from PySide6.QtWidgets import QSystemTrayIcon
 
+    from songbird_gui.ui.background import BackgroundSync
     from songbird_gui.ui.notifications import desktop_notifier
 
     tray = QSystemTrayIcon(app_icon(), window) if QSystemTrayIcon.isSystemTrayAvailable() else None
@@ -82,6 +89,8 @@ def run_window(
     QApplication.setWindowIcon(app_icon())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     # One Songbird per data folder: a second start shows the first's window and ends.
+    from songbird_gui.ui.single_instance import SingleInstance, ask_running_instance, server_name
+
     instance_name = server_name(paths.data_dir)
     if ask_running_instance(instance_name):
         print("songbird-gui: Songbird is already running; its window was brought forward.")

@@ -31,11 +31,12 @@ from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.rows import STATUS_OF_DECISION
-from songbird_gui.ui.change_match_dialog import ChangeMatchDialog, MatchChange
-from songbird_gui.ui.matches_dialog import MatchesDialog
 
 if TYPE_CHECKING:
+    # The dialogs are built when first asked for: the window paints sooner without them.
+    from songbird_gui.ui.change_match_dialog import ChangeMatchDialog, MatchChange
     from songbird_gui.ui.main_window import MainWindow
+    from songbird_gui.ui.matches_dialog import MatchesDialog
 
 REPORTED_CASES = "reported-matches.json"
 SHOWN_NOTES = 20  # an import's conflicts listed in its message; the rest are counted
@@ -120,6 +121,8 @@ class MatchActions(QObject):
         if self.dialog is not None:  # one view of the memory: the open one comes forward
             self.dialog.activateWindow()
             return self.dialog
+        from songbird_gui.ui.matches_dialog import MatchesDialog
+
         dialog = MatchesDialog(self.context(), self.report_file(), self.can_write(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.decided.connect(self._on_decided)
@@ -235,6 +238,8 @@ class MatchActions(QObject):
             return None
         row = session.rows[selected[0]]
         result = row.result
+        from songbird_gui.ui.change_match_dialog import ChangeMatchDialog
+
         dialog = ChangeMatchDialog(
             self.context(),
             row.entry.source,
