@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import RunBlocked
+from songbird_gui.core.errors import Cancelled, RunBlocked
 from songbird_gui.core.ratelimit import RateLimiter
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.settings import RateSettings, RetrySettings
@@ -99,9 +99,12 @@ def gather(calls: Sequence[Callable[[], T]], at_once: int = 8) -> list[T]:
     with ThreadPoolExecutor(max_workers=min(at_once, len(calls))) as pool:
         futures = [pool.submit(copy_context().run, run, call) for call in calls]
         errors = [f.exception() for f in futures]
-    first = next((e for e in errors if e is not None), None)
-    if first is not None:
-        raise first
+    # The cause, not its consequence: a refusal stops the other calls, which then end with
+    # Cancelled; raising that instead would read as the person's Stop.
+    failures = [e for e in errors if e is not None]
+    caused = [e for e in failures if not isinstance(e, Cancelled)]
+    if failures:
+        raise (caused or failures)[0]
     return [f.result() for f in futures]
 
 

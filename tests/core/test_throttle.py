@@ -10,7 +10,13 @@ import pytest
 from core_fakes import FakeClock
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import Cancelled, PermanentError, RateLimited, TransientError
+from songbird_gui.core.errors import (
+    Cancelled,
+    PermanentError,
+    RateLimited,
+    RunBlocked,
+    TransientError,
+)
 from songbird_gui.core.ratelimit import RateLimiter, WindowLimiter, limiter_for
 from songbird_gui.core.retry import RequestStats, RetryPolicy, clock_text, wait_text
 from songbird_gui.core.settings import RateSettings, RetrySettings
@@ -129,6 +135,24 @@ def test_gather_raises_the_first_failure_once_every_call_has_ended() -> None:
     with pytest.raises(PermanentError):
         gather([ok, refused, ok])
     assert ended == [1, 1]
+
+
+def test_gather_raises_the_refusal_not_the_stop_it_caused_in_an_earlier_call() -> None:
+    # The target's read is still waiting when the source's is refused: the refusal stops it,
+    # and what the caller hears must be the refusal (a Stop would be ignored as the person's).
+    class Refused(RunBlocked):
+        pass
+
+    def waiting_read() -> int:
+        scope = current_scope()
+        assert scope.cancel.wait(5)  # until the refusal stops it
+        raise Cancelled()
+
+    def refused_read() -> int:
+        raise Refused("Active premium subscription required for the owner of the app.")
+
+    with request_scope(CancelToken()), pytest.raises(Refused):
+        gather([waiting_read, refused_read])
 
 
 def test_repeat_runs_an_operation_again_after_a_transient_failure() -> None:
