@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.match_fix import Replacement, ReplaceOutcome, holdings
 from songbird_gui.core.match_history import describe
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import (
     Candidate,
@@ -66,6 +67,30 @@ class MatchChange:
     result: MatchResult
     target_service: ServiceId
     replaced: bool
+
+
+def report_case(
+    report_file: Path,
+    service: MusicService,
+    source: Track,
+    candidates: Sequence[Candidate],
+    chosen: Track,
+    matcher_choice: Candidate | None,
+) -> tuple[Path | None, str]:
+    """Append a wrong match, as an `eval-matches` case, to `report_file` (from the review and
+    from the Matches view alike): the file (None when it could not be written), and what to
+    tell the person."""
+    queries = service.search_queries(source)
+    first_query = queries[0] if queries else None
+    case = wrong_match_case(source, candidates, chosen, first_query, matcher_choice, time.time())
+    try:
+        count = append_case(report_file, case)
+    except (OSError, CaseFileError) as error:
+        return None, f"Could not write the report: {error}"
+    return report_file, (
+        f"Reported as case {case['id']} in {report_file} ({plural(count, 'case')}): "
+        "share that file so the matcher learns from it."
+    )
 
 
 class ChangeMatchDialog(QDialog):
@@ -311,26 +336,16 @@ class ChangeMatchDialog(QDialog):
         chosen = self.chosen
         if chosen is None:
             return None
-        service = self.context.services[self.target_service]
-        queries = service.search_queries(self.source)
-        case = wrong_match_case(
+        written, said = report_case(
+            self.report_file,
+            self.context.services[self.target_service],
             self.source,
             _merged(self.remembered, self.fresh),
             chosen.track,
-            queries[0] if queries else None,
             self.matcher_choice,
-            time.time(),
         )
-        try:
-            count = append_case(self.report_file, case)
-        except (OSError, CaseFileError) as error:
-            self.say(f"Could not write the report: {error}")
-            return None
-        self.say(
-            f"Reported as case {case['id']} in {self.report_file} ({plural(count, 'case')}): "
-            "share that file so the matcher learns from it."
-        )
-        return self.report_file
+        self.say(said)
+        return written
 
     def _on_closed(self) -> None:
         # A replacement still going is left to the write journal: never wait for it here.

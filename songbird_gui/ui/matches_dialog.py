@@ -11,7 +11,6 @@ case. On opening, a replacement an earlier run left half done (the write journal
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
@@ -41,11 +40,10 @@ from songbird_gui.core.match_history import (
     load_history,
 )
 from songbird_gui.core.types import Candidate, Decision, ServiceId, Track
-from songbird_gui.core.wrong_match import CaseFileError, append_case, wrong_match_case
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.match_fix import MatchFixer
 from songbird_gui.engine.summary import plural
-from songbird_gui.ui.change_match_dialog import ChangeMatchDialog, MatchChange
+from songbird_gui.ui.change_match_dialog import ChangeMatchDialog, MatchChange, report_case
 from songbird_gui.ui.matches_model import (
     DECIDED,
     PLAYLISTS,
@@ -297,26 +295,16 @@ class MatchesDialog(QDialog):
             return None
         source = source_track(row)
         candidates = self.store.candidates_of(row.source_key, row.target_service)
-        service = self.context.services[row.target_service]
-        queries = service.search_queries(source)
-        case = wrong_match_case(
+        written, said = report_case(
+            self.report_file,
+            self.context.services[row.target_service],
             source,
             candidates,
             chosen,
-            queries[0] if queries else None,
             max(candidates, key=lambda c: c.score, default=None),
-            time.time(),
         )
-        try:
-            count = append_case(self.report_file, case)
-        except (OSError, CaseFileError) as error:
-            self.say(f"Could not write the report: {error}")
-            return None
-        self.say(
-            f"Reported as case {case['id']} in {self.report_file} ({plural(count, 'case')}): "
-            "share that file so the matcher learns from it."
-        )
-        return self.report_file
+        self.say(said)
+        return written
 
     def say(self, text: str) -> None:
         self.status.setText(text)
