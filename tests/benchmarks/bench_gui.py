@@ -123,7 +123,10 @@ def _sync_window(workdir: Path, size: int) -> tuple[Any, Any]:
     )
     server = DemoServerConfig(latency_s=0.002, limit=5000.0, burst=500, seed=3)
     faulty = DemoServerConfig(latency_s=0.002, limit=5000.0, burst=500, fault_rate=0.2, seed=4)
-    demo = DemoConfig(spotify=server, ytmusic=faulty, state_dir=None, catalogue=big_catalogue(size))
+    # The demo keeps its state and its match store in the data folder, as `songbird-gui` does.
+    demo = DemoConfig(
+        spotify=server, ytmusic=faulty, state_dir=workdir / "demo", catalogue=big_catalogue(size)
+    )
     window = create_window(Songbird(paths, demo=demo, settings=settings))
     return app, window
 
