@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -248,10 +249,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = AppPaths.default()
     setup_logging(paths)
     try:
-        return Command(args, paths).run()
+        code = Command(args, paths).run()
+        sys.stdout.flush()  # a reader that went away shows here, not in a message at exit
+        return code
     except CliError as error:
         print(f"songbird: {error}", file=sys.stderr)
         return error.code
+    except BrokenPipeError:
+        # The reader went away (`songbird matches | head`): nothing more to say, and no
+        # traceback either. Python would complain again when flushing stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 class Command:

@@ -5,6 +5,9 @@ and a reported wrong match judged by `songbird eval-matches`."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -196,3 +199,19 @@ def test_a_reported_case_loads_in_eval_matches(capsys, tmp_path: Path, direction
     lines = out.strip().splitlines()
     assert lines[0].startswith(case["id"]) and " right " in lines[0]
     assert json.loads(lines[-1])["cases"] == 1 and json.loads(lines[-1])["top1"] == 1.0
+
+
+def test_a_listing_read_only_in_part_ends_quietly(tmp_path):
+    # `songbird matches | head -1`: the reader goes away; no traceback, no complaint.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for variable, folder in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                             ("XDG_STATE_HOME", "state")):  # fmt: skip
+        env[variable] = str(tmp_path / folder)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "songbird_gui.cli", "matches", "--demo"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    run.stdout.close()  # gone before a line is read
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
