@@ -5,7 +5,6 @@ and a reported wrong match judged by `songbird eval-matches`."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,17 +21,10 @@ from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import Candidate, Decision, MatchResult, ServiceId, Track
 from songbird_gui.core.wrong_match import append_case, wrong_match_case
 from songbird_gui.services.demo import DemoConfig
+from tests.cli.test_concurrent_sync import env_in
+from tests.cli.test_pairs_cli import DEMO, FAST, run
 
 pytestmark = pytest.mark.usefixtures("qapp")
-
-FAST = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000", "--rate", "2000"]
-DEMO = ["--demo", "--demo-latency-ms", "0"]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def listed(capsys, *args: str) -> list[dict]:
@@ -203,15 +195,11 @@ def test_a_reported_case_loads_in_eval_matches(capsys, tmp_path: Path, direction
 
 def test_a_listing_read_only_in_part_ends_quietly(tmp_path):
     # `songbird matches | head -1`: the reader goes away; no traceback, no complaint.
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    for variable, folder in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
-                             ("XDG_STATE_HOME", "state")):  # fmt: skip
-        env[variable] = str(tmp_path / folder)
-    run = subprocess.Popen(
+    listing = subprocess.Popen(
         [sys.executable, "-m", "songbird_gui.cli", "matches", "--demo"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env_in(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-    run.stdout.close()  # gone before a line is read
-    _, err = run.communicate(timeout=120)
-    assert run.returncode == 0, err
+    listing.stdout.close()  # gone before a line is read
+    _, err = listing.communicate(timeout=120)
+    assert listing.returncode == 0, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
