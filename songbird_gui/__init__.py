@@ -1,7 +1,9 @@
 """Songbird: keeps playlists in sync between Spotify and YouTube Music.
 
 Layers, each importing only those before it: `core` (pure Python), `services` (one adapter per
-service), `engine` (QtCore: the thread pool and its signals), `ui` (QtWidgets).
+service), `engine` (QtCore: the thread pool and its signals), `ui` (QtWidgets). Between engine
+and ui sit the composition root (`app.py`) and the command line (`cli/`); `__main__.py` starts
+the window.
 """
 
 from __future__ import annotations

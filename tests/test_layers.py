@@ -1,9 +1,10 @@
 """The four layers import only the layers before them: core < services < engine < ui.
 
-The modules at the package's top level sit between engine and ui: the composition root
-(`app`), the command line, diagnostics, logging. They may use the layers below, never the
-window; only the entry point `__main__` starts it. No layer imports a top-level module but
-the package root (`resources_path`).
+Beside the layers, the package's top holds only the package root (`__init__`: the version,
+`resources_path`), the window's entry point (`__main__`), the composition root (`app`) and
+the command line (`cli/`, a package with its own entry point). The last two sit between
+engine and ui: they may use the layers below, never the window. No layer imports them, but
+the window, which is built on the composition root.
 """
 
 from __future__ import annotations
@@ -15,7 +16,18 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "songbird_gui"
 ORDER = ["core", "services", "engine", "ui"]
-TOP_LEVEL = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
+ENTRY_POINTS = ("__init__", "__main__")
+# The top-level modules and packages that are neither a layer nor an entry point.
+TOP_LEVEL = sorted(
+    [p.stem for p in PACKAGE.glob("*.py") if p.stem not in ENTRY_POINTS]
+    + [p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists() and p.name not in ORDER]
+)
+
+
+def top_level_files(name: str) -> list[Path]:
+    """The files of a top-level module, or of every module of a top-level package."""
+    module = PACKAGE / f"{name}.py"
+    return [module] if module.exists() else sorted((PACKAGE / name).rglob("*.py"))
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -58,13 +70,18 @@ def test_core_and_services_import_without_qt():
     assert done.returncode == 0, done.stderr
 
 
+def test_the_top_holds_only_the_entry_points_the_composition_root_and_the_command_line():
+    assert TOP_LEVEL == ["app", "cli"]
+
+
 def test_the_top_level_modules_use_the_layers_below_and_never_the_window():
     wrong = []
     for name in TOP_LEVEL:
-        for imported in imported_modules(PACKAGE / f"{name}.py"):
-            parts = imported.split(".")
-            if parts[0] == "songbird_gui" and len(parts) > 1 and parts[1] == "ui":
-                wrong.append(f"{name}.py imports {imported}")
+        for path in top_level_files(name):
+            for imported in imported_modules(path):
+                parts = imported.split(".")
+                if parts[0] == "songbird_gui" and len(parts) > 1 and parts[1] == "ui":
+                    wrong.append(f"{path.relative_to(PACKAGE)} imports {imported}")
     assert wrong == []
 
 
@@ -75,9 +92,7 @@ def test_no_layer_imports_a_top_level_module():
             for imported in imported_modules(path):
                 parts = imported.split(".")
                 if parts[0] == "songbird_gui" and len(parts) > 1 and parts[1] in TOP_LEVEL:
-                    if layer == "ui" and parts[1] in ("app", "diagnostics", "logging_setup"):
+                    if layer == "ui" and parts[1] == "app":
                         continue  # the window is built on the composition root
-                    if layer == "ui" and parts[1] in ("desktop_entry", "qt_platform"):
-                        continue  # songbird-gui's own maintenance tasks and platform check
                     wrong.append(f"{path.relative_to(PACKAGE)} imports {imported}")
     assert wrong == []

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from songbird_gui import qt_platform
-from songbird_gui.qt_platform import (
+from songbird_gui.ui import qt_platform
+from songbird_gui.ui.qt_platform import (
     PACKAGES,
     WAYLAND_PLUGIN,
     XCB_PLUGIN,
@@ -234,7 +234,7 @@ def test_every_x11_library_the_real_plugin_links_has_a_package():
 def test_the_check_imports_no_qt_module():
     code = (
         "import sys\n"
-        "from songbird_gui.qt_platform import choose_platform\n"
+        "from songbird_gui.ui.qt_platform import choose_platform\n"
         "choose_platform({})\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )

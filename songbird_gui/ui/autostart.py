@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from songbird_gui.core.atomic import write_text_atomically
-from songbird_gui.desktop_entry import APP_ID, _launcher_command
+from songbird_gui.ui.desktop_entry import APP_ID, _launcher_command
 
 
 def autostart_path(config_home: Path | None = None) -> Path:

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from songbird_gui import __version__, resources_path
 from songbird_gui.app import Songbird
+from songbird_gui.core.log_file import setup_logging
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.store import StoreTooNew
-from songbird_gui.logging_setup import setup_logging
-from songbird_gui.qt_platform import prepare_platform
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.ui.main_window import MainWindow
+from songbird_gui.ui.qt_platform import prepare_platform
 
 if TYPE_CHECKING:  # built after the window, and only by `songbird-gui`
     from songbird_gui.ui.background import BackgroundSync
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test()
     if args.install_desktop_entry or args.uninstall_desktop_entry:
-        from songbird_gui import desktop_entry
+        from songbird_gui.ui import desktop_entry
 
         if args.install_desktop_entry:
             for path in desktop_entry.install():

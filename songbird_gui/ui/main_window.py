@@ -58,12 +58,12 @@ from songbird_gui.core.pairs import PairStore, SyncPair
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings
 from songbird_gui.core.types import Candidate, Playlist, ServiceId, SyncMode, TrackStatus
-from songbird_gui.diagnostics import diagnostics_text
 from songbird_gui.engine.library import PlaylistLoader
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.apply_dialog import ApplyDialog
+from songbird_gui.ui.diagnostics import diagnostics_text
 from songbird_gui.ui.match_actions import MatchActions
 from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel
 from songbird_gui.ui.review_pane import ReviewPane

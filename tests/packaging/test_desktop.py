@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from songbird_gui import __version__, desktop_entry, resources_path
+from songbird_gui import __version__, resources_path
+from songbird_gui.ui import desktop_entry
 
 APP_ID = desktop_entry.APP_ID
 

@@ -18,9 +18,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from songbird_gui.app import Songbird
+from songbird_gui.core.log_file import setup_logging
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.types import ServiceId, TrackStatus
-from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.secrets import SPOTIFY_CLIENT_ID, SecretStore
 from songbird_gui.services.spotify_auth import SCOPES, KeyringCacheHandler

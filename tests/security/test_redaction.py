@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
+from songbird_gui.core.log_file import log_file, setup_logging
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.redact import MASK, redact
-from songbird_gui.logging_setup import log_file, setup_logging
 
 SECRETS = {
     "Authorization: Bearer BQD4x9secretTOKEN": "BQD4x9secretTOKEN",

@@ -7,10 +7,10 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from songbird_gui.app import Songbird
+from songbird_gui.core.log_file import setup_logging
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, Settings, SettingsFile
 from songbird_gui.core.types import ServiceId
-from songbird_gui.logging_setup import setup_logging
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 from songbird_gui.services.secrets import SecretStore

@@ -1,17 +1,12 @@
-"""`songbird sync`: plan, search and write, headless, on the window's engine.
+"""`SyncCommand`: the run of `songbird sync`, leg by leg, and the figures it ends with.
 
-A sync runs in legs, one per direction: the playlists named (`--playlist`, `--all`, `--liked`)
-go one way; `--pairs` syncs every remembered pair, each leg taking the pairs of one
-direction. Each leg is a `SyncSession` under a `QCoreApplication`: the same pool, throttles
-and store as the window. Uncertain matches are left for review in the window (remembered, not
-added). A mirror that would remove too much stops before writing (the guard) unless
-`--allow-removals N` covers it: that pair is refused and the command ends with exit code 4.
-A sync holds the data folder's writer lock for its whole run; when another sync holds it, it
-says so and ends with exit code 5 (engine/writer_lock.py).
+Its options are declared here; the dry run's plan is printed by dry_run.py, the progress line
+on a terminal drawn by progress.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import sys
@@ -20,18 +15,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from songbird_gui import cli_exit as codes
-from songbird_gui.cli_exit import CliError
+from songbird_gui.cli import exit_codes as codes
+from songbird_gui.cli.command import Command
+from songbird_gui.cli.exit_codes import CliError
+from songbird_gui.cli.options import add_library_options, positive_float, positive_int, service
+from songbird_gui.cli.sync.dry_run import print_plan
+from songbird_gui.cli.sync.progress import ProgressLine
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.pair_writer import restore_removed
-from songbird_gui.core.planner import estimate_search
+from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.throttle import request_scope
-from songbird_gui.core.types import EntryState, Playlist, ServiceId, SyncMode, TrackStatus
+from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import RunSummary, plural
 
 if TYPE_CHECKING:
-    from songbird_gui.cli import Command
     from songbird_gui.engine.session import SyncSession
 
 # How long, once the loop has returned, a run may take to let its last request end.
@@ -48,13 +46,70 @@ class Leg:
     target_list: list[Playlist] = field(default_factory=list)
 
 
-class SyncCommand:
+class SyncCommand(Command):
     """`songbird sync`, leg by leg."""
 
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.args = command.args
-        self.out = command.out
+    name = "sync"
+    summary = "sync playlists from one service to the other"
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--from", dest="source", type=service, default=ServiceId.SPOTIFY)
+        parser.add_argument("--to", dest="target", type=service, default=ServiceId.YTMUSIC)
+        which = parser.add_argument_group("what to sync (at least one)")
+        which.add_argument(
+            "--playlist", action="append", default=[], metavar="NAME", help="repeatable"
+        )
+        which.add_argument("--all", action="store_true", help="every playlist of the source")
+        which.add_argument("--liked", action="store_true", help="Liked Songs / Liked Music too")
+        which.add_argument(
+            "--pairs", action="store_true", help="every remembered pair, both ways (for cron)"
+        )
+        mirror = parser.add_argument_group("keeping in sync")
+        mirror.add_argument(
+            "--mode",
+            choices=[m.value for m in SyncMode],
+            help="set the mode of the pairs synced: add only, mirror, or exact mirror",
+        )
+        mirror.add_argument(
+            "--allow-removals",
+            type=positive_int,
+            metavar="N",
+            help="let a mirror remove up to N entries of a playlist past the guard",
+        )
+        mirror.add_argument(
+            "--restore-last",
+            action="store_true",
+            help="with --pairs: put back what each pair's last sync removed",
+        )
+        parser.add_argument("--workers", type=positive_int, help="searches at once")
+        parser.add_argument(
+            "--rate",
+            type=positive_float,
+            help="requests/s to the target on average over its window, told (not learnt)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="plan only: search and write nothing"
+        )
+        parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
+        add_library_options(parser)
+
+    @classmethod
+    def check(cls, args: argparse.Namespace) -> str | None:
+        if args.source is args.target:
+            return "--from and --to must be different services"
+        if not (args.playlist or args.all or args.liked or args.pairs):
+            return "say what to sync: --playlist NAME, --all, --liked or --pairs"
+        if args.pairs and (args.playlist or args.all or args.liked):
+            return "--pairs syncs every pair: name no playlist with it"
+        if args.restore_last and not args.pairs:
+            return "--restore-last goes with --pairs"
+        return None
+
+    def __init__(
+        self, args: argparse.Namespace, paths: AppPaths, out: TextIO | None = None
+    ) -> None:
+        super().__init__(args, paths, out)
         self.exit_code = codes.EXIT_OK
         self.started = time.monotonic()
         self.progress = ProgressLine(sys.stderr)
@@ -63,15 +118,13 @@ class SyncCommand:
     # -- which playlists -------------------------------------------------------------------
 
     def legs(self) -> list[Leg]:
-        services = self.command.services()
+        services = self.services()
         args = self.args
         if not args.pairs:
             source, target = args.source, args.target
-            source_list, target_list = self.command.read_playlists(
-                services[source], services[target]
-            )
+            source_list, target_list = self.read_playlists(services[source], services[target])
             return [Leg(source, target, self._choose(source_list), target_list)]
-        pairs = self.command.songbird.context(services).pairs.all()
+        pairs = self.songbird.context(services).pairs.all()
         directions: dict[tuple[ServiceId, ServiceId], set[str]] = defaultdict(set)
         for pair in pairs:
             if pair.paused:
@@ -86,7 +139,7 @@ class SyncCommand:
         lists = dict(
             zip(
                 ServiceId,
-                self.command.read_playlists(*(services[s] for s in ServiceId)),
+                self.read_playlists(*(services[s] for s in ServiceId)),
                 strict=True,
             )
         )
@@ -97,7 +150,7 @@ class SyncCommand:
                 pair = next(p for p in pairs if p.source == source and p.source_id == missing)
                 reason = f"“{pair.source_name}” is no longer on {source.display_name}"
                 print(f"{pair.describe()}: paused: {reason}", file=self.out)
-                self.command.songbird.context(services).pairs.pause(pair.pair_id, reason)
+                self.songbird.context(services).pairs.pause(pair.pair_id, reason)
                 self.exit_code = codes.EXIT_PAIRS_FAILED
             legs.append(Leg(source, target, playlists, lists[target]))
         return legs
@@ -124,7 +177,7 @@ class SyncCommand:
 
     # -- running ---------------------------------------------------------------------------
 
-    def run(self) -> int:
+    def execute(self) -> int:
         from PySide6.QtCore import QCoreApplication
 
         QCoreApplication.instance() or QCoreApplication([])
@@ -132,7 +185,7 @@ class SyncCommand:
             return self._run()  # reads and plans only: it needs no writer lock
         # One writer at a time on the data folder: from cron, failing at once beats waiting
         # (the next run comes soon); the window and the scheduled syncs wait instead.
-        lock = self.command.songbird.writer_lock
+        lock = self.songbird.writer_lock
         if not lock.try_hold():
             holder = lock.holder()
             raise CliError(
@@ -166,8 +219,8 @@ class SyncCommand:
 
         app = QCoreApplication.instance()
         assert app is not None
-        songbird = self.command.songbird
-        services = self.command.services()
+        songbird = self.songbird
+        services = self.services()
         session = SyncSession(songbird.context(services), leg.source, leg.target)
         self.sessions.append(session)
         result = {"code": codes.EXIT_OK}
@@ -185,7 +238,7 @@ class SyncCommand:
 
         def on_planned() -> None:
             if self.args.dry_run:
-                self._print_plan(session)
+                print_plan(session, self.songbird.settings, self.out, self.args.json, self.started)
                 finish(codes.EXIT_OK)
                 return
             session.search()
@@ -251,8 +304,8 @@ class SyncCommand:
 
     def restore_last(self) -> int:
         """Put back what each pair's last sync removed, where it was."""
-        services = self.command.services()
-        pairs = self.command.songbird.context(services).pairs
+        services = self.services()
+        pairs = self.songbird.context(services).pairs
         restored_any = False
         for pair in pairs.all():
             removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
@@ -316,114 +369,8 @@ class SyncCommand:
         if self.args.json:
             print(json.dumps(f, ensure_ascii=False), file=self.out)
 
-    def _print_plan(self, session: SyncSession) -> None:
-        settings = self.command.songbird.settings
-        rate = settings.rate_for(session.target)
-        estimate = estimate_search(session.plans, rate)
-        previews = session.previews()
-        for plan, setup, (preview, verdict) in zip(
-            session.plans, session.setups, previews, strict=True
-        ):
-            target = plan.target.name if plan.target else f"{plan.target_name} (new)"
-            print(
-                f"{plan.source.name} → {target} ({setup.mode.words}): "
-                f"{plural(len(plan.entries), 'entry', 'entries')}, "
-                f"{plan.count(EntryState.SEARCH)} to search; would add "
-                f"{len(preview.additions)}, remove {len(preview.removals)}, "
-                f"move {len(preview.moves)}",
-                file=self.out,
-            )
-            searching = plan.to_search
-            for entry in searching[:SHOWN_SEARCHES]:
-                print(f"  would search #{entry.position}: {entry.source.describe()}", file=self.out)
-            if len(searching) > SHOWN_SEARCHES:
-                print(f"  … and {len(searching) - SHOWN_SEARCHES} more to search", file=self.out)
-            for removal in preview.removals:
-                print(
-                    f"  would remove #{removal.index + 1}: {removal.entry.track.describe()} "
-                    f"({removal.reason})",
-                    file=self.out,
-                )
-            if verdict.stop:
-                print(f"  the guard would stop it: {verdict.reason}", file=self.out)
-        print(
-            f"Dry run: {plural(estimate.tracks, 'track')} to search, about "
-            f"{plural(estimate.requests, 'request')}, about {estimate.seconds:.0f} s at "
-            f"{rate.rate:g} requests/s; nothing was written.",
-            file=self.out,
-        )
-        if self.args.json:
-            summary = session.summary()
-            print(
-                json.dumps(
-                    {
-                        **summary.figures(),
-                        "to_search": estimate.tracks,
-                        "remembered": sum(
-                            1
-                            for r in session.rows
-                            if r.result is not None and r.status is not TrackStatus.PRESENT
-                        ),
-                        "planned_adds": sum(len(p.additions) for p, _ in previews),
-                        "planned_removals": sum(len(p.removals) for p, _ in previews),
-                        "planned_moves": sum(len(p.moves) for p, _ in previews),
-                        "estimated_requests": estimate.requests,
-                        "estimated_s": round(estimate.seconds, 1),
-                        "search_requests": 0,
-                        "rate_limited": 0,
-                        "elapsed_s": round(time.monotonic() - self.started, 2),
-                    },
-                    ensure_ascii=False,
-                ),
-                file=self.out,
-            )
-
-
-# A dry run names the tracks it would search, up to this many per playlist (a first sync of
-# a big playlist would list them all).
-SHOWN_SEARCHES = 20
-
 
 def _count_in(reason: str) -> str:
     """The number of removals a guard's reason names ("would remove 60 of 200 …")."""
     words = reason.split("would remove ", 1)
     return words[1].split()[0] if len(words) > 1 else "N"
-
-
-class ProgressLine:
-    """A one-line progress bar on a terminal; silent when the stream is not one."""
-
-    WIDTH = 28
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self._shown = False
-
-    def show(self, done: int, total: int, session: SyncSession) -> None:
-        if not self.enabled or total == 0:
-            return
-        summary = session.summary()
-        self._draw(
-            done,
-            total,
-            f"searching · {session.request_rate():.1f} req/s · "
-            f"{', '.join(summary.parts()) or 'nothing yet'}",
-        )
-
-    def show_apply(self, done: int, total: int) -> None:
-        if self.enabled and total:
-            self._draw(done, total, "writing")
-
-    def _draw(self, done: int, total: int, text: str) -> None:
-        filled = round(self.WIDTH * done / total)
-        bar = "█" * filled + "·" * (self.WIDTH - filled)
-        self.stream.write(f"\r\x1b[2K{bar} {done}/{total} {text}")
-        self.stream.flush()
-        self._shown = True
-
-    def clear(self) -> None:
-        if self._shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self._shown = False

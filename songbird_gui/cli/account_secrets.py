@@ -1,4 +1,5 @@
-"""Secrets for the command line: the keyring, or the explicit opt-in `--secrets-file PATH`.
+"""Where the command line reads the accounts from: the keyring, or by explicit opt-in a file
+(`--secrets-file PATH`).
 
 On a desktop (and from a systemd user timer, which runs inside the person's session) the
 accounts come from the system keyring, as in the window. Where no keyring is reachable (cron
@@ -7,22 +8,17 @@ rather than asking for a login it could not keep. The one way around it is to ch
 words, to keep the secrets in a file: `songbird export-secrets PATH` copies them from the
 keyring into PATH (created readable by its owner only), and `--secrets-file PATH` makes a
 command read them from there (and keep refreshed tokens there). The file is not encrypted.
+`songbird export-secrets` itself lives in export_secrets.py.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
 
-from songbird_gui.cli_exit import EXIT_NO_KEYRING, EXIT_OK, EXIT_USAGE, CliError
+from songbird_gui.cli.exit_codes import EXIT_NO_KEYRING, EXIT_USAGE, CliError
 from songbird_gui.services.accounts import Accounts
-from songbird_gui.services.secrets import (
-    FileSecretStore,
-    SecretsFileError,
-    SecretStore,
-    copy_secrets,
-)
+from songbird_gui.services.secrets import FileSecretStore, SecretsFileError, SecretStore
 
 RISK = (
     "the file is not encrypted: whoever can read it (you, root, your backups) can use your "
@@ -63,13 +59,3 @@ def require_keyring(accounts: Accounts | None) -> None:
         return
     if not accounts.store.persistent:
         raise CliError(NO_KEYRING, EXIT_NO_KEYRING)
-
-
-def export_secrets(path: Path, out: TextIO) -> int:
-    """Copy the accounts from the keyring into `path` (created 0600)."""
-    keyring = SecretStore()
-    if not keyring.persistent:
-        raise CliError("no keyring is reachable here: nothing to copy", EXIT_NO_KEYRING)
-    copied = copy_secrets(keyring, file_store(path))
-    print(f"copied {len(copied)} secrets to {path} (readable by you only); {RISK}.", file=out)
-    return EXIT_OK

@@ -14,10 +14,14 @@ with 2.
 
 from __future__ import annotations
 
+import argparse
 import json
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-from songbird_gui.cli_exit import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE, CliError
+from songbird_gui.cli.command import Command
+from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE, CliError
+from songbird_gui.cli.options import add_library_options
 from songbird_gui.core.match_history import (
     DEMO_LIBRARY,
     PERSON_LIBRARY,
@@ -38,9 +42,6 @@ from songbird_gui.core.match_history import (
 )
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import Track
-
-if TYPE_CHECKING:
-    from songbird_gui.cli import Command
 
 ACTIONS = ("list", "forget", "export", "import")
 EXIT_UNKNOWN = EXIT_UNKNOWN_PLAYLIST  # "unknown": an id that names no remembered row
@@ -93,11 +94,47 @@ def row_line(row: HistoryRow, playlists: PlaylistIndex) -> str:
     )
 
 
-class MatchesCommand:
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.args = command.args
-        self.out = command.out
+class MatchesCommand(Command):
+    name = "matches"
+    summary = "what Songbird remembers: list it, forget a decision, export or import it"
+    description = (
+        "List the remembered decisions (no action), forget one by its id (or "
+        "lift a “never this one”), or carry them to another machine (export, then import)."
+    )
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "action",
+            nargs="?",
+            choices=ACTIONS,
+            default="list",
+            help="what to do (default: list)",
+        )
+        parser.add_argument(
+            "argument",
+            nargs="?",
+            metavar="ID|FILE",
+            help="forget: a row's id; export, import: a file",
+        )
+        parser.add_argument("--json", action="store_true", help="print JSON")
+        parser.add_argument("--query", metavar="WORDS", help="only rows with these words")
+        parser.add_argument(
+            "--decided",
+            choices=[how.value for how in How],
+            help="only rows decided so: automatically, accepted by you, searched by hand, never",
+        )
+        add_library_options(parser)
+
+    @classmethod
+    def check(cls, args: argparse.Namespace) -> str | None:
+        if args.action != "list" and not args.argument:
+            return f"matches {args.action} needs {'an ID' if args.action == 'forget' else 'a FILE'}"
+        if args.action == "list" and args.argument:
+            return "say what to do with it: matches forget ID, export FILE, import FILE"
+        if args.action != "list" and (args.query or args.decided):
+            return "--query and --decided go with the listing"
+        return None
 
     @property
     def library(self) -> str:
@@ -105,10 +142,10 @@ class MatchesCommand:
 
     def store(self) -> MatchStore:
         """The memory of the library asked for: the demo's with --demo, else the person's."""
-        songbird = self.command.songbird
+        songbird = self.songbird
         return songbird.demo_store if self.args.demo else songbird.store
 
-    def run(self) -> int:
+    def execute(self) -> int:
         action = self.args.action
         if action == "forget":
             return self.forget()
@@ -164,7 +201,7 @@ class MatchesCommand:
         return EXIT_OK
 
     def export(self) -> int:
-        path = self.args.argument
+        path = Path(self.args.argument)
         try:
             summary = write_export(self.store(), path, self.library)
         except OSError as error:
@@ -173,7 +210,7 @@ class MatchesCommand:
         return EXIT_OK
 
     def import_(self) -> int:
-        path = self.args.argument
+        path = Path(self.args.argument)
         try:
             incoming = read_export(path)
             report = merge(self.store(), incoming, self.library)

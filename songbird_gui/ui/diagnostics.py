@@ -6,10 +6,10 @@ import json
 import platform
 
 from songbird_gui import __version__
+from songbird_gui.core.log_file import log_file, recent_lines
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.redact import redact
 from songbird_gui.core.settings import Settings
-from songbird_gui.logging_setup import log_file, recent_lines
 
 
 def diagnostics_text(settings: Settings, paths: AppPaths, demo: bool) -> str:

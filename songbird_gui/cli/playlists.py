@@ -1,0 +1,42 @@
+"""`songbird playlists`: the playlists of one service, as a table or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from songbird_gui.cli.command import Command
+from songbird_gui.cli.exit_codes import EXIT_OK
+from songbird_gui.cli.options import add_library_options, add_service_option
+
+
+class PlaylistsCommand(Command):
+    name = "playlists"
+    summary = "list the playlists of a service"
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        add_service_option(parser)
+        parser.add_argument("--json", action="store_true", help="print JSON")
+        add_library_options(parser)
+
+    def execute(self) -> int:
+        (playlists,) = self.read_playlists(self.services()[self.args.service])
+        if self.args.json:
+            rows = [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "owner": p.owner,
+                    "tracks": p.track_count,
+                    "kind": str(p.kind),
+                }
+                for p in playlists
+            ]
+            print(json.dumps(rows, ensure_ascii=False), file=self.out)
+            return EXIT_OK
+        width = max((len(p.name) for p in playlists), default=10)
+        for p in playlists:
+            count = "" if p.track_count is None else str(p.track_count)
+            print(f"{p.name:<{width}}  {count:>5}  {p.owner}", file=self.out)
+        return EXIT_OK
