@@ -104,18 +104,18 @@ class BackgroundSync(QObject):
         if tray is not None:
             tray.setContextMenu(self.menu)
         # The schedule of the selected playlist's pair, in its row's menu (Sync ▸ Pair).
-        self.schedule_menu = window.pair_menu.addMenu("Sync on its &own")
+        self.schedule_menu = window.playlists.pair_menu.addMenu("Sync on its &own")
         self.schedule_actions: dict[Schedule, QAction] = {}
         for choice in Schedule:
             action = self.schedule_menu.addAction(choice.words.capitalize())
             action.setCheckable(True)
             action.triggered.connect(partial(self._schedule_selected, choice))
             self.schedule_actions[choice] = action
-        window.pair_menu.aboutToShow.connect(self._update_schedule_menu)
+        window.playlists.pair_menu.aboutToShow.connect(self._update_schedule_menu)
         window.keep_running = self.keeps_running
         # The accounts open after the window paints: the schedules are known once the playlists
         # (and so the pairs) are, not a minute later at the tooltip's next refresh.
-        window.loader.loaded.connect(self._on_playlists_loaded)
+        window.library.loader.loaded.connect(self._on_playlists_loaded)
         self._started_hidden = False
         # The tooltip's "next: … in 4 h" counts down; the menu shows what is true when opened.
         self._tooltip_timer = QTimer(self)
@@ -128,9 +128,9 @@ class BackgroundSync(QObject):
     # -- what is scheduled ------------------------------------------------------------------
 
     def _scheduled_pairs(self) -> list[SyncPair]:
-        if not self.window.services:
+        if not self.window.library.services:
             return []  # the accounts are still being opened
-        return self.window.pairs_store().all()
+        return self.window.library.pairs().all()
 
     @property
     def any_scheduled(self) -> bool:
@@ -187,28 +187,28 @@ class BackgroundSync(QObject):
             self.tray.setToolTip(self.tooltip())
 
     def set_schedule(self, pair_id: int, schedule: Schedule) -> None:
-        self.window.pairs_store().set_schedule(pair_id, schedule.value)
+        self.window.library.pairs().set_schedule(pair_id, schedule.value)
         self.refresh()
 
     def _update_schedule_menu(self) -> None:
-        pair = self.window.selected_pair()
+        pair = self.window.playlists.selected_pair()
         self.schedule_menu.setEnabled(pair is not None)
         chosen = Schedule.of(pair.schedule_h) if pair else None
         for choice, action in self.schedule_actions.items():
             action.setChecked(choice is chosen)
 
     def _schedule_selected(self, schedule: Schedule) -> None:
-        pair = self.window.selected_pair()
+        pair = self.window.playlists.selected_pair()
         if pair is None:
             return
         self.set_schedule(pair.pair_id, schedule)
-        self.window.reload_playlists()
-        self.window.say(f"“{pair.source_name}” syncs {schedule.words}.")
+        self.window.playlists.reload_playlists()
+        self.window.run_status.say(f"“{pair.source_name}” syncs {schedule.words}.")
 
     # -- running ----------------------------------------------------------------------------
 
     def _window_holds_a_run(self) -> bool:
-        session = self.window.session
+        session = self.window.run.session
         if session is None:
             return False
         # Searched and not yet written: the person's decisions come first (once applied,
@@ -223,7 +223,7 @@ class BackgroundSync(QObject):
         if self._window_holds_a_run():
             log.info("scheduled sync waits for the window's own run to be applied or dropped")
             return
-        self.auto.run(self.window.songbird.context(self.window.services), due)
+        self.auto.run(self.window.library.context(), due)
         self.refresh()
 
     def run_now(self) -> None:
@@ -262,7 +262,7 @@ class BackgroundSync(QObject):
                 title, "\n".join(o.words() for o in news), REVIEW_KEY if review else ""
             )
         if self.window.isVisible() and not self._window_holds_a_run():
-            self.window.reload_playlists()  # "synced just now"
+            self.window.playlists.reload_playlists()  # "synced just now"
         self.refresh()
 
     @Slot(str)
@@ -281,9 +281,9 @@ class BackgroundSync(QObject):
 
     @Slot()
     def _after_accounts(self) -> None:
-        if self.auto.waiting_for_login and self.window.services:
+        if self.auto.waiting_for_login and self.window.library.services:
             self.scheduler.forget_postponed()
-            self.auto.resume(self.window.services)
+            self.auto.resume(self.window.library.services)
 
     # -- the person -------------------------------------------------------------------------
 
@@ -313,7 +313,7 @@ class BackgroundSync(QObject):
             session = self._review_run.session_to_review()
             if session is not None and not self._window_holds_a_run():
                 session.setParent(self.window)  # the window's now: not disposed by the next
-                self.window.show_run_for_review(session)
+                self.window.run.show_run_for_review(session)
             self._review_run = None
         elif key == ACCOUNTS_KEY:
             self.window.accounts_action.trigger()

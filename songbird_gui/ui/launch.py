@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from songbird_gui.ui.self_test import run_self_test
 
-        return run_self_test()
+        return run_self_test(create_window)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         from songbird_gui.ui import desktop_entry
 

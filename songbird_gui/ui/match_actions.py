@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QStandardPaths, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTableView
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTableView, QWidget
 
 from songbird_gui.core.match_history import (
     DEMO_LIBRARY,
@@ -31,11 +31,14 @@ from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.rows import STATUS_OF_DECISION
+from songbird_gui.ui.run_controller import RunController
+from songbird_gui.ui.run_status import RunStatus
+from songbird_gui.ui.tracks_pane import TracksPane
+from songbird_gui.ui.window_library import WindowLibrary
 
 if TYPE_CHECKING:
     # The dialogs are built when first asked for: the window paints sooner without them.
     from songbird_gui.ui.change_match_dialog import ChangeMatchDialog, MatchChange
-    from songbird_gui.ui.main_window import MainWindow
     from songbird_gui.ui.matches_dialog import MatchesDialog
 
 REPORTED_CASES = "reported-matches.json"
@@ -49,9 +52,20 @@ class MatchActions(QObject):
     QActions); dialog (the Matches view while open); change_dialog ("Wrong match…" while
     open); message (the last import's or export's message box)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        library: WindowLibrary,
+        run: RunController,
+        tracks: TracksPane,
+        status: RunStatus,
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.library = library
+        self.run = run
+        self.tracks = tracks
+        self.run_status = status
         self.matches = QAction("&Matches…", window)
         self.matches.setShortcut(QKeySequence("Ctrl+Shift+H"))
         self.matches.setStatusTip("See, correct and forget what Songbird remembers")
@@ -83,33 +97,34 @@ class MatchActions(QObject):
     @property
     def ready(self) -> bool:
         """The window's services are open (its library is known)."""
-        return bool(self.window.services)
+        return bool(self.library.services)
 
     @property
-    def library(self) -> str:
-        return DEMO_LIBRARY if self.window.demo else PERSON_LIBRARY
+    def library_name(self) -> str:
+        """Whose memory it is, as an export says it."""
+        return DEMO_LIBRARY if self.library.demo else PERSON_LIBRARY
 
     def store(self) -> MatchStore:
-        return self.window.songbird.store_for(self.window.services)
+        return self.library.songbird.store_for(self.library.services)
 
     def context(self) -> SyncContext:
-        return self.window.songbird.context(self.window.services)
+        return self.library.context()
 
     def report_file(self) -> Path:
         """Where reported wrong matches go: beside the library's own memory."""
-        paths = self.window.songbird.paths
-        folder = paths.demo_state_dir if self.window.demo else paths.data_dir
+        paths = self.library.songbird.paths
+        folder = paths.demo_state_dir if self.library.demo else paths.data_dir
         return folder / REPORTED_CASES
 
     def can_write(self) -> bool:
         """No run is writing or searching (a replacement would race it)."""
-        session = self.window.session
+        session = self.run.session
         return session is None or not session.busy
 
     def _not_ready(self) -> bool:
         if self.ready:
             return False
-        self.window.say("The music services are still opening: try again in a moment.")
+        self.run_status.say("The music services are still opening: try again in a moment.")
         return True
 
     # -- the Matches view ------------------------------------------------------------------------
@@ -147,7 +162,7 @@ class MatchActions(QObject):
     def export_matches(self) -> None:
         if self._not_ready():
             return
-        name = "songbird-demo-matches.json" if self.window.demo else "songbird-matches.json"
+        name = "songbird-demo-matches.json" if self.library.demo else "songbird-matches.json"
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export matches",
@@ -159,7 +174,7 @@ class MatchActions(QObject):
 
     def export_to(self, path: Path) -> ExportSummary | None:
         try:
-            summary = write_export(self.store(), path, self.library)
+            summary = write_export(self.store(), path, self.library_name)
         except OSError as error:
             self._tell("Export matches", f"Could not write {path}: {error.strerror}", [])
             return None
@@ -178,7 +193,7 @@ class MatchActions(QObject):
 
     def import_from(self, path: Path) -> MergeReport | None:
         try:
-            report = merge(self.store(), read_export(path), self.library)
+            report = merge(self.store(), read_export(path), self.library_name)
         except OSError as error:
             self._tell("Import matches", f"Could not read {path}: {error.strerror}", [])
             return None
@@ -195,7 +210,7 @@ class MatchActions(QObject):
 
     def _tell(self, title: str, text: str, details: list[str]) -> None:
         """A message the person reads at their pace (window-modal, never blocking a test)."""
-        self.window.say(text)
+        self.run_status.say(text)
         box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.window)
         if details:
             box.setDetailedText("\n".join(details))
@@ -211,8 +226,8 @@ class MatchActions(QObject):
     # -- "Wrong match…" on the track table ------------------------------------------------------
 
     def _selected(self) -> tuple[int, TrackStatus] | None:
-        session = self.window.session
-        row = self.window._selected_row()
+        session = self.run.session
+        row = self.tracks.selected_row()
         if session is None or row is None or row >= len(session.rows):
             return None
         return row, session.rows[row].status
@@ -226,14 +241,14 @@ class MatchActions(QObject):
         self.update_wrong()
         menu = QMenu(self.window)
         menu.addAction(self.wrong)
-        menu.exec(self.window.track_view.viewport().mapToGlobal(point))
+        menu.exec(self.tracks.track_view.viewport().mapToGlobal(point))
         menu.deleteLater()
 
     @Slot()
     def wrong_match(self) -> ChangeMatchDialog | None:
         """Open the review of the selected row's track, to pick the right match."""
         selected = self._selected()
-        session = self.window.session
+        session = self.run.session
         if selected is None or session is None or selected[1] not in WRONG_MATCH_STATUSES:
             return None
         row = session.rows[selected[0]]
@@ -264,7 +279,7 @@ class MatchActions(QObject):
     @Slot(object)
     def _on_decided(self, change: MatchChange) -> None:
         """The run on screen shows the new decision for its rows of that track."""
-        session = self.window.session
+        session = self.run.session
         if session is None or session.target is not change.target_service:
             return
         result, replaced = change.result, change.replaced
@@ -275,9 +290,9 @@ class MatchActions(QObject):
             row.result = result
             row.status = TrackStatus.PRESENT if replaced else STATUS_OF_DECISION[result.decision]
             row.reason = ""
-            self.window.track_model.row_changed(number)
+            self.tracks.track_model.row_changed(number)
             changed = True
         if changed:
-            self.window.track_model.flush()
-            self.window.run_status.refresh()
+            self.tracks.track_model.flush()
+            self.run_status.refresh()
             self.update_wrong()

@@ -1,8 +1,8 @@
 """The run's live state in the status bar: words, counts, pace, and a progress bar.
 
 Both are permanent widgets of the status bar, so a tooltip or a menu's status tip (Qt's
-temporary messages) never hides them; the window's passing remarks ("Settings saved") use
-those temporary messages instead, which time out.
+temporary messages) never hides them; the window's passing remarks ("Settings saved", `say`)
+use those temporary messages instead, which time out.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
 
 REFRESH_MS = 250  # a few times a second: a progress bar repainted per answer stalls the loop
+MESSAGE_MS = 6000  # how long a passing remark stays in the status bar
 
 
 class RunStatus(QWidget):
@@ -25,6 +26,7 @@ class RunStatus(QWidget):
 
     def __init__(self, status_bar: QStatusBar) -> None:
         super().__init__(status_bar)
+        self.status_bar = status_bar
         self.label = QLabel()
         self.label.setAccessibleName("Sync status")
         self.label.setMinimumWidth(200)
@@ -43,6 +45,10 @@ class RunStatus(QWidget):
 
     def text(self) -> str:
         return self.label.text()
+
+    def say(self, text: str) -> None:
+        """A passing remark in the status bar, gone after a few seconds."""
+        self.status_bar.showMessage(text, MESSAGE_MS)
 
     def set_idle(self, text: str) -> None:
         """What to say when no run is watched (or the watched one has nothing to say)."""

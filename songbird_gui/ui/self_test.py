@@ -13,14 +13,22 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from songbird_gui.app import Songbird
+    from songbird_gui.ui.main_window import MainWindow
 
 PLAYLIST = "World Sounds"
 TIMEOUT_S = 60.0
 
 
-def run_self_test() -> int:
+def run_self_test(create_window: Callable[[Songbird, QSettings], MainWindow]) -> int:
+    """The test, on the window `create_window` makes (launch.py's, as songbird-gui starts)."""
     started = time.time()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
@@ -30,7 +38,6 @@ def run_self_test() -> int:
     from songbird_gui.core.paths import AppPaths
     from songbird_gui.core.settings import RateSettings, Settings
     from songbird_gui.services.demo import DemoConfig, DemoServerConfig
-    from songbird_gui.ui.launch import create_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     workdir = Path(tempfile.mkdtemp(prefix="songbird-self-test-"))
@@ -52,7 +59,7 @@ def run_self_test() -> int:
         QCoreApplication.exit(0 if ok else 1)
 
     def start_sync() -> None:
-        model = window.playlist_model
+        model = window.playlists.playlist_model
         rows = [r for r in range(model.rowCount()) if model.index(r, 0).data() == PLAYLIST]
         if not rows:
             finish(False, f"the demo playlist {PLAYLIST!r} was not listed")
@@ -60,8 +67,8 @@ def run_self_test() -> int:
         model.setData(
             model.index(rows[0], 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
         )
-        window.sync_action.trigger()
-        session = window.session
+        window.run.sync_action.trigger()
+        session = window.run.session
         if session is None:
             finish(False, "Sync did not start")
             return
@@ -79,7 +86,7 @@ def run_self_test() -> int:
         finish(ok, "" if ok else "the sync did not complete")
 
     def wait_for_playlists() -> None:
-        if window.playlist_model.rowCount():
+        if window.playlists.playlist_model.rowCount():
             start_sync()
         elif time.time() - started > TIMEOUT_S:
             finish(False, "the playlists were not read in time")

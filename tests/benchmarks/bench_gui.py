@@ -157,7 +157,7 @@ def _run_sync(app: Any, window: Any, on_beat: Callable[[float], None] | None) ->
         app.quit()
 
     def start_when_listed() -> None:
-        model = window.playlist_model
+        model = window.playlists.playlist_model
         rows = [r for r in range(model.rowCount()) if model.playlist_at(r).name == PLAYLIST]
         if not rows:
             QTimer.singleShot(10, start_when_listed)
@@ -165,8 +165,8 @@ def _run_sync(app: Any, window: Any, on_beat: Callable[[float], None] | None) ->
         model.setData(
             model.index(rows[0], 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
         )
-        window.sync_action.trigger()
-        window.session.searchFinished.connect(finished)
+        window.run.sync_action.trigger()
+        window.run.session.searchFinished.connect(finished)
         started[0] = time.monotonic()
         clock.start()
         heartbeat.start()
@@ -176,10 +176,10 @@ def _run_sync(app: Any, window: Any, on_beat: Callable[[float], None] | None) ->
     QTimer.singleShot(600_000, app.quit)  # a stuck run ends the child, not the machine
     window.show()
     app.exec()
-    summary = window.session.summary()
+    summary = window.run.session.summary()
     return {
         "sync_s": started[0],
-        "rows": len(window.session.rows),
+        "rows": len(window.run.session.rows),
         "statuses": {k: v for k, v in summary.figures().items() if v},
     }
 
@@ -202,7 +202,7 @@ def child_rss(workdir: Path) -> None:
     app, window = _sync_window(workdir, 10_000)
     figures = _run_sync(app, window, None)
     # The whole table drawn once, top to bottom, as a person scrolling it would.
-    window.track_view.scrollToBottom()
+    window.tracks.track_view.scrollToBottom()
     QTimer.singleShot(200, app.quit)
     app.exec()
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -279,7 +279,7 @@ def child_matches(workdir: Path) -> None:
         QTimer.singleShot(200, scrolled)
 
     def open_when_listed() -> None:
-        if window.playlist_model.rowCount() == 0:  # the library is still opening
+        if window.playlists.playlist_model.rowCount() == 0:  # the library is still opening
             QTimer.singleShot(10, open_when_listed)
             return
         started[0] = time.perf_counter()

@@ -79,7 +79,7 @@ def test_a_real_service_session_leaves_no_secret_in_any_file(
         window = create_window(songbird, qsettings)
         qtbot.addWidget(window)
         window.show()
-        model = window.playlist_model
+        model = window.playlists.playlist_model
         qtbot.waitUntil(lambda: model.rowCount() > 1, timeout=20_000)
         road_trip = next(
             row for row in range(model.rowCount()) if model.index(row, 0).data() == "Road Trip"
@@ -87,13 +87,13 @@ def test_a_real_service_session_leaves_no_secret_in_any_file(
         model.setData(
             model.index(road_trip, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
         )
-        window.sync_action.trigger()
-        with qtbot.waitSignal(window.session.searchFinished, timeout=30_000):
+        window.run.sync_action.trigger()
+        with qtbot.waitSignal(window.run.session.searchFinished, timeout=30_000):
             pass
-        with qtbot.waitSignal(window.session.applied, timeout=30_000):
-            window.session.apply()
-        session = window.session
-        window.copy_diagnostics()
+        with qtbot.waitSignal(window.run.session.applied, timeout=30_000):
+            window.run.session.apply()
+        session = window.run.session
+        window.help.copy_diagnostics()
         clipboard = QApplication.clipboard().text()
         window.close()
         window.drain(30_000)  # as at exit: the last requests end, then the store closes

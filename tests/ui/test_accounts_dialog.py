@@ -174,13 +174,13 @@ def test_no_secret_reaches_a_file_a_log_or_qsettings(qtbot, tmp_path, test_keyri
     )
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.playlist_model.rowCount() > 0, timeout=10_000)
-    model = window.playlist_model
+    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
+    model = window.playlists.playlist_model
     model.setData(model.index(1, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
-    window.sync_action.trigger()
-    with qtbot.waitSignal(window.session.searchFinished, timeout=20_000):
+    window.run.sync_action.trigger()
+    with qtbot.waitSignal(window.run.session.searchFinished, timeout=20_000):
         pass
-    window.copy_diagnostics()
+    window.help.copy_diagnostics()
     window.close()
 
     files = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -11,9 +11,9 @@ import pytest
 
 from songbird_gui.core.schedule import HOUR_S, Schedule
 from songbird_gui.ui.background import REVIEW_KEY, BackgroundSync
-from songbird_gui.ui.main_window import REVIEW_FILTER
 from songbird_gui.ui.notifications import Notifier
 from songbird_gui.ui.playlist_model import SYNC
+from songbird_gui.ui.tracks_pane import REVIEW_FILTER
 from tests.ui.test_window_pairs import row_of, select, synced
 from tests.ui.test_window_trust import searched
 from tests.ui.window_helpers import make_window
@@ -68,8 +68,8 @@ def background_on(qtbot, tmp_path, fast):
 
 def schedule_evening(qtbot, window, background, schedule: Schedule) -> None:
     select(window, "Evening")
-    window.pair_menu.aboutToShow.emit()
-    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
+    window.playlists.pair_menu.aboutToShow.emit()
+    with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
         background.schedule_actions[schedule].trigger()
 
 
@@ -83,10 +83,10 @@ def test_the_tray_shows_while_a_schedule_is_on_with_its_menu_and_tooltip(qtbot, 
     schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
     assert tray.visible
     assert "last sync: Evening, just now" in tray.tip and "next: Evening in 6 h" in tray.tip
-    sync_cell = window.playlist_model.index(row_of(window, "Evening"), SYNC).data()
+    sync_cell = window.playlists.playlist_model.index(row_of(window, "Evening"), SYNC).data()
     assert sync_cell.endswith("every 6 h")
     select(window, "Evening")  # right-clicking the row again
-    window.pair_menu.aboutToShow.emit()
+    window.playlists.pair_menu.aboutToShow.emit()
     assert background.schedule_actions[Schedule.EVERY_6_HOURS].isChecked()
 
     clock.now += 2 * HOUR_S
@@ -122,17 +122,17 @@ def test_closed_to_the_tray_a_scheduled_run_notifies_and_its_click_opens_the_rev
 
     notifier.click(REVIEW_KEY)
     assert window.isVisible()
-    assert window.status_filter.currentIndex() == REVIEW_FILTER
-    assert window.track_proxy.rowCount() == 1  # the row that needs review, ready to decide
-    assert window.session is not None and window.session.parent() is window
+    assert window.tracks.status_filter.currentIndex() == REVIEW_FILTER
+    assert window.tracks.track_proxy.rowCount() == 1  # the row that needs review, ready to decide
+    assert window.run.session is not None and window.run.session.parent() is window
     background.close()
 
 
 def test_pause_holds_the_schedule_and_sync_now_runs_at_once(qtbot, tmp_path, fast):
     window, background, _, notifier, clock, _ = background_on(qtbot, tmp_path, fast)
     schedule_evening(qtbot, window, background, Schedule.HOURLY)
-    window.session.dispose()
-    window.session = None
+    window.run.session.dispose()
+    window.run.session = None
     background.pause.trigger()
     clock.now += 3 * HOUR_S
     with qtbot.assertNotEmitted(background.auto.started, wait=100):
@@ -152,7 +152,7 @@ def test_a_scheduled_run_waits_while_the_window_holds_a_run_not_yet_applied(qtbo
     clock.now += 2 * HOUR_S
     with qtbot.assertNotEmitted(background.auto.started, wait=100):
         background.scheduler.check()
-    window._discard_session()  # the person drops it (or applies it)
+    window.run.discard_session()  # the person drops it (or applies it)
     with qtbot.waitSignal(background.auto.finished, timeout=30_000):
         background.scheduler.check()  # the next look runs it
     background.close()
@@ -163,7 +163,7 @@ def test_quit_in_the_tray_quits_even_with_a_schedule_on(qtbot, tmp_path, fast):
     schedule_evening(qtbot, window, background, Schedule.DAILY)
     background.quit.trigger()
     assert quits == [1] and not window.isVisible()
-    assert window._closed  # closed for good: the run stopped, the state saved
+    assert window.library.closed  # closed for good: the run stopped, the state saved
 
 
 def test_settings_set_each_pairs_schedule_and_start_at_login_writes_the_autostart_entry(
@@ -182,7 +182,7 @@ def test_settings_set_each_pairs_schedule_and_start_at_login_writes_the_autostar
 
     monkeypatch.setattr(SettingsDialog, "exec", choose)
     window.settings_action.trigger()
-    (pair,) = window.pairs_store().all()
+    (pair,) = window.library.pairs().all()
     assert pair.schedule_h == 12 and tray.visible
     entry = autostart_path().read_text(encoding="utf-8")
     assert "--background" in entry and entry.startswith("[Desktop Entry]")
@@ -202,15 +202,15 @@ def test_started_at_login_it_stays_hidden_only_while_a_schedule_is_on(qtbot, tmp
     window, background, tray, _, _, _ = background_on(qtbot, tmp_path, fast)
     window.hide()
     background.start_hidden()  # as `songbird-gui --background` starts
-    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
-        window.loader.load()
+    with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
+        window.library.loader.load()
     # Nothing scheduled: no tray icon, so a hidden Songbird would be nowhere to be seen.
     assert window.isVisible() and not tray.visible
 
     schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
     window.hide()
     background.start_hidden()
-    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
-        window.loader.load()
+    with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
+        window.library.loader.load()
     assert not window.isVisible() and tray.visible  # in the tray, syncing on schedule
     background.close()

@@ -28,8 +28,8 @@ def test_closing_during_an_apply_never_waits_and_the_next_start_completes(qtbot,
 
     server.add_items = held_add
     tick(window, "Evening")
-    window.sync_action.trigger()
-    session = window.session
+    window.run.sync_action.trigger()
+    session = window.run.session
     with qtbot.waitSignal(session.searchFinished, timeout=20_000):
         pass
     session.apply()
@@ -48,8 +48,8 @@ def test_closing_during_an_apply_never_waits_and_the_next_start_completes(qtbot,
     # The next start: the same folders, a new window, the same playlist.
     again, services = make_window(qtbot, tmp_path, fast)
     tick(again, "Evening")
-    again.sync_action.trigger()
-    second = again.session
+    again.run.sync_action.trigger()
+    second = again.run.session
     with qtbot.waitSignal(second.searchFinished, timeout=20_000):
         pass
     assert second.figures.search_stats.requests == 0  # every decision remembered

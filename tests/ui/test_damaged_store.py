@@ -43,7 +43,7 @@ def test_the_window_starts_on_a_damaged_store_and_names_the_kept_file(qtbot, tmp
     assert window.notice.isVisible()
     assert str(main) in window.notice.text()
     assert window.songbird.store.count() == 0  # a new, working store
-    qtbot.waitUntil(lambda: window.playlist_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
     window.close()
 
 

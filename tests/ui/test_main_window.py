@@ -22,22 +22,22 @@ def test_sync_review_apply_with_the_keyboard(qtbot, tmp_path, fast):
     assert window.banner.isVisible()  # the demo library, and the banner says so
     tick(window, "Evening")
     tick(window, "Liked Songs")
-    assert window.sync_action.isEnabled()
-    window.sync_action.trigger()
-    session = window.session
+    assert window.run.sync_action.isEnabled()
+    window.run.sync_action.trigger()
+    session = window.run.session
     with qtbot.waitSignal(session.searchFinished, timeout=20_000):
         pass
     assert all(row.status.is_final for row in session.rows)
     save(window, "main-window-after-search.png")
 
     # sp4 has only a live version on the target: it waits for review.
-    window.review_action.trigger()
-    assert window.track_proxy.rowCount() >= 1
-    review_row = window._selected_row()
+    window.run.review_action.trigger()
+    assert window.tracks.track_proxy.rowCount() >= 1
+    review_row = window.tracks.selected_row()
     assert session.rows[review_row].status is TrackStatus.REVIEW
-    assert window.review_pane.model.rowCount() >= 1
-    save(window.review_pane, "review-pane.png")
-    qtbot.keyClick(window.review_pane.table, Qt.Key.Key_Return)
+    assert window.tracks.review_pane.model.rowCount() >= 1
+    save(window.tracks.review_pane, "review-pane.png")
+    qtbot.keyClick(window.tracks.review_pane.table, Qt.Key.Key_Return)
     assert session.rows[review_row].status is TrackStatus.MATCHED
 
     from songbird_gui.ui.apply_dialog import ApplyDialog
@@ -54,7 +54,7 @@ def test_sync_review_apply_with_the_keyboard(qtbot, tmp_path, fast):
     assert [t.id for t in target.playlist_tracks(evening[0])] == ["yt1", "yt2", "yt3", "yt4"]
     liked = next(p for p in target.list_playlists() if p.is_liked)
     assert [t.id for t in target.playlist_tracks(liked)] == ["yt1"]
-    assert window.track_model.flushes > 0
+    assert window.tracks.track_model.flushes > 0
 
 
 def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
@@ -62,22 +62,23 @@ def test_stop_mid_sync_and_close_mid_sync(qtbot, tmp_path):
     settings = Settings(workers=4, spotify=RateSettings(5, 1), ytmusic=RateSettings(5, 1))
     window, _services = make_window(qtbot, tmp_path, slow, extra=40, settings=settings)
     tick(window, "Evening")
-    window.sync_action.trigger()
+    window.run.sync_action.trigger()
     qtbot.waitUntil(
-        lambda: window.stop_action.isEnabled() and bool(window.session.rows), timeout=10_000
+        lambda: window.run.stop_action.isEnabled() and bool(window.run.session.rows), timeout=10_000
     )
     qtbot.waitUntil(
-        lambda: any(r.status is TrackStatus.MATCHED for r in window.session.rows), timeout=10_000
+        lambda: any(r.status is TrackStatus.MATCHED for r in window.run.session.rows),
+        timeout=10_000,
     )
     save(window, "main-window-mid-sync.png")
-    window.stop_action.trigger()
-    assert not window.stop_action.isEnabled()
-    assert window.sync_action.isEnabled()
+    window.run.stop_action.trigger()
+    assert not window.run.stop_action.isEnabled()
+    assert window.run.sync_action.isEnabled()
     assert "Search stopped" in window.run_status.text()
 
-    window.sync_action.trigger()
-    qtbot.waitUntil(lambda: bool(window.session.rows), timeout=10_000)
-    session = window.session
+    window.run.sync_action.trigger()
+    qtbot.waitUntil(lambda: bool(window.run.session.rows), timeout=10_000)
+    session = window.run.session
     window.close()  # mid-sync: stops at once, never waits for a worker
     assert session.state is RunState.CLOSED
     window.drain(10_000)  # what run_window does once the loop has returned
@@ -93,12 +94,14 @@ def test_first_run_opens_on_the_demo_library_with_a_banner(qtbot, tmp_path):
     # The accounts are read after the first paint: the banner follows in a moment.
     qtbot.waitUntil(window.banner.isVisible, timeout=10_000)
     assert window.banner.text() == DEMO_BANNER
-    qtbot.waitUntil(lambda: window.playlist_model.rowCount() == 9, timeout=10_000)
-    names = [window.playlist_model.index(r, 0).data() for r in range(9)]
+    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() == 9, timeout=10_000)
+    names = [window.playlists.playlist_model.index(r, 0).data() for r in range(9)]
     assert names[0] == "Liked Songs" and "Road Trip" in names
     # "Road Trip" exists on both sides: it goes to the existing one; the others are new.
     targets = {
-        window.playlist_model.index(r, 0).data(): window.playlist_model.index(r, 1).data()
+        window.playlists.playlist_model.index(r, 0).data(): window.playlists.playlist_model.index(
+            r, 1
+        ).data()
         for r in range(9)
     }
     assert targets["Road Trip"] == "Road Trip"
@@ -114,7 +117,7 @@ def test_choices_and_layout_persist(qtbot, tmp_path, fast):
     window.close()
 
     again, _ = make_window(qtbot, tmp_path, fast)
-    assert [p.name for p in again.playlist_model.checked()] == ["Evening"]
+    assert [p.name for p in again.playlists.playlist_model.checked()] == ["Evening"]
     assert (again.width(), again.height()) == (780, 520)
 
 
@@ -126,12 +129,12 @@ def test_report_export_lists_what_was_not_added(qtbot, tmp_path, fast):
 
     window, _ = make_window(qtbot, tmp_path, fast)
     tick(window, "Evening")
-    window.sync_action.trigger()
-    with qtbot.waitSignal(window.session.searchFinished, timeout=20_000):
+    window.run.sync_action.trigger()
+    with qtbot.waitSignal(window.run.session.searchFinished, timeout=20_000):
         pass
-    dialog = ApplyDialog(window.session, window)
+    dialog = ApplyDialog(window.run.session, window)
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(window.session.applied, timeout=20_000):
+    with qtbot.waitSignal(window.run.session.applied, timeout=20_000):
         dialog.write_button.click()
     dialog.export_to(tmp_path / "report.csv", "csv")
     dialog.export_to(tmp_path / "report.json", "json")
@@ -180,7 +183,7 @@ def test_copy_diagnostics_has_what_a_bug_report_needs_and_no_secret(qtbot, tmp_p
         "2026-11-28 WARNING refresh failed: Authorization: Bearer BQD4x9secretTOKEN\n",
         encoding="utf-8",
     )
-    window.diagnostics_action.trigger()
+    window.help.diagnostics_action.trigger()
     copied = QGuiApplication.clipboard().text()
     assert f"Songbird {__version__}" in copied
     assert "planned 1 playlist(s)" in copied
@@ -206,18 +209,18 @@ def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_pa
 
     server_side.search = search
     tick(window, "Evening")
-    window.sync_action.trigger()
-    qtbot.waitUntil(lambda: window.session.paused, timeout=20_000)
+    window.run.sync_action.trigger()
+    qtbot.waitUntil(lambda: window.run.session.paused, timeout=20_000)
     text = window.run_status.text()
     assert "Paused" in text and "Accounts" in text
-    assert window.sync_action.isEnabled()
+    assert window.run.sync_action.isEnabled()
     save(window, "main-window-paused.png")
 
     with lock:
         calls["expired"] = False  # reconnected
-    session = window.session
+    session = window.run.session
     with qtbot.waitSignal(session.searchFinished, timeout=20_000):
-        window.sync_action.trigger()
-    assert window.session is session  # the same sync went on
+        window.run.sync_action.trigger()
+    assert window.run.session is session  # the same sync went on
     assert all(row.status.is_final for row in session.rows)
     assert not [r for r in session.rows if r.status is TrackStatus.FAILED]

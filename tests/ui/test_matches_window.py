@@ -85,7 +85,7 @@ def test_the_matches_view_lists_filters_sorts_and_forgets(qtbot, tmp_path, fast,
     dialog = open_matches(qtbot, window)
     model = dialog.model
     qtmodeltester.check(model)
-    store = window.songbird.store_for(window.services)
+    store = window.songbird.store_for(window.library.services)
     assert model.rowCount() == store.count() == 8  # 3 + 3 extra matched, a review, a not found
     assert "8 remembered decisions · 8 shown" in dialog.count.text()
     window.match_actions.matches.trigger()  # again: the open view comes forward, no second
@@ -129,7 +129,7 @@ def test_the_matches_view_lists_filters_sorts_and_forgets(qtbot, tmp_path, fast,
 def test_change_replaces_the_track_in_the_playlist_at_its_place_once(qtbot, tmp_path, fast):
     window, services = make_window(qtbot, tmp_path, fast, extra=3)
     select(window, "Evening")
-    window.mode_actions[SyncMode.MIRROR].trigger()
+    window.playlists.mode_actions[SyncMode.MIRROR].trigger()
     synced(qtbot, window, "Evening")
     before = yt_ids(services)
     assert before == ["yt1", "yt2", "yt3", "ytx0", "ytx1", "ytx2"]
@@ -179,12 +179,14 @@ def test_wrong_match_from_the_track_table(qtbot, tmp_path, fast):
     session = searched(qtbot, window, "Evening")
     wrong = window.match_actions.wrong
     rows = {r.entry.source.id: n for n, r in enumerate(session.rows)}
-    window.track_view.selectRow(window.track_proxy.mapFromSource(
-        window.track_model.index(rows["sp5"], 0)).row())  # fmt: skip
+    window.tracks.track_view.selectRow(window.tracks.track_proxy.mapFromSource(
+        window.tracks.track_model.index(rows["sp5"], 0)).row())  # fmt: skip
     assert session.rows[rows["sp5"]].status is TrackStatus.NOT_FOUND
     assert not wrong.isEnabled()  # nothing was matched: no wrong match to fix
-    window.track_view.selectRow(
-        window.track_proxy.mapFromSource(window.track_model.index(rows["sp1"], 0)).row()
+    window.tracks.track_view.selectRow(
+        window.tracks.track_proxy.mapFromSource(
+            window.tracks.track_model.index(rows["sp1"], 0)
+        ).row()
     )
     assert session.rows[rows["sp1"]].status is TrackStatus.MATCHED and wrong.isEnabled()
 
@@ -200,8 +202,8 @@ def test_wrong_match_from_the_track_table(qtbot, tmp_path, fast):
     assert "Remembered: “Something Else — Nobody Known”" in change.status.text()
     row = session.rows[rows["sp1"]]
     assert row.status is TrackStatus.MATCHED and row.result.best.track.id == "yt9"
-    assert window.track_model.index(rows["sp1"], 5).data().startswith("Something Else")
-    recalled = window.songbird.store_for(window.services).recall(row.entry.source, YT)
+    assert window.tracks.track_model.index(rows["sp1"], 5).data().startswith("Something Else")
+    recalled = window.songbird.store_for(window.library.services).recall(row.entry.source, YT)
     assert recalled.best.track.id == "yt9"
     assert session.planned_additions()[0][0] == "yt9"  # Apply adds the right one
     change.reject()
@@ -228,7 +230,7 @@ def test_never_this_one_is_listed_and_can_be_lifted(qtbot, tmp_path, fast):
     never = dialog.selected()
     assert never.how is How.NEVER and never.target.title.startswith("Harbor Lights (Live")
     assert not dialog.change_button.isEnabled() and dialog.forget_button.text() == "&Lift “never”"
-    store = window.songbird.store_for(window.services)
+    store = window.songbird.store_for(window.library.services)
     assert store.rejected_ids(Track(SP, "sp4", ""), YT) == {"yt4"}
     dialog.forget_button.click()
     assert store.rejected_ids(Track(SP, "sp4", ""), YT) == frozenset()
@@ -254,7 +256,7 @@ def test_export_and_import_from_the_file_menu(qtbot, tmp_path, fast):
     window.match_actions.message.close()
 
     other, _ = make_window(qtbot, tmp_path / "second", fast)
-    assert other.songbird.store_for(other.services).count() == 0
+    assert other.songbird.store_for(other.library.services).count() == 0
 
     def open_it(file_dialog: QFileDialog) -> None:
         file_dialog.selectFile(str(path))
@@ -316,7 +318,7 @@ def test_report_wrong_match_writes_a_case_that_eval_matches_reads(qtbot, tmp_pat
 
 def test_twenty_thousand_decisions_open_and_only_the_rows_shown_are_decoded(qtbot, tmp_path, fast):
     window, _ = make_window(qtbot, tmp_path, fast)
-    store = window.songbird.store_for(window.services)
+    store = window.songbird.store_for(window.library.services)
     rows = []
     for i in range(20_000):
         source = Track(SP, f"s{i}", f"Song {i}", (f"Artist {i % 700}",), "Album", 200_000)

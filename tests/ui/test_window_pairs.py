@@ -13,15 +13,15 @@ from tests.ui.window_helpers import make_window
 
 
 def row_of(window, name: str) -> int:
-    model = window.playlist_model
+    model = window.playlists.playlist_model
     return next(r for r in range(model.rowCount()) if model.index(r, 0).data() == name)
 
 
 def select(window, name: str) -> None:
-    index = window.playlist_proxy.mapFromSource(
-        window.playlist_model.index(row_of(window, name), 0)
+    index = window.playlists.playlist_proxy.mapFromSource(
+        window.playlists.playlist_model.index(row_of(window, name), 0)
     )
-    window.playlist_view.setCurrentIndex(index)
+    window.playlists.playlist_view.setCurrentIndex(index)
 
 
 def synced(qtbot, window, name: str, allowed_boxes: bool = False):
@@ -31,7 +31,7 @@ def synced(qtbot, window, name: str, allowed_boxes: bool = False):
     for box, _ in dialog.guard_boxes.values():
         box.setChecked(allowed_boxes)
     with (
-        qtbot.waitSignal(window.loader.loaded, timeout=20_000),
+        qtbot.waitSignal(window.library.loader.loaded, timeout=20_000),
         qtbot.waitSignal(session.applied, timeout=20_000),
     ):
         dialog.write()
@@ -43,11 +43,11 @@ def test_a_playlist_shows_its_pair_and_mirror_follows_a_removal_listed_before_wr
 ):
     window, services = make_window(qtbot, tmp_path, fast, extra=12)
     synced(qtbot, window, "Evening")
-    model = window.playlist_model
+    model = window.playlists.playlist_model
     assert model.index(row_of(window, "Evening"), SYNC).data() == "add · just now"
 
     select(window, "Evening")
-    window.mode_actions[SyncMode.MIRROR].trigger()
+    window.playlists.mode_actions[SyncMode.MIRROR].trigger()
     assert model.pair_at(row_of(window, "Evening")).mode is SyncMode.MIRROR
     assert model.index(row_of(window, "Evening"), SYNC).data().startswith("mirror")
 
@@ -61,7 +61,7 @@ def test_a_playlist_shows_its_pair_and_mirror_follows_a_removal_listed_before_wr
     assert "(Spotify, mirror)" in text and "remove 1" in text
     assert "− Paper Lanterns · Mira Vale" in text and "(left the source)" in text
     with (
-        qtbot.waitSignal(window.loader.loaded, timeout=20_000),
+        qtbot.waitSignal(window.library.loader.loaded, timeout=20_000),
         qtbot.waitSignal(session.applied, timeout=20_000),
     ):
         dialog.write()
@@ -71,10 +71,13 @@ def test_a_playlist_shows_its_pair_and_mirror_follows_a_removal_listed_before_wr
     assert "1 removed" in dialog.summary.toPlainText()
 
     select(window, "Evening")
-    window._update_pair_actions()
-    assert window.restore_action.isEnabled() and "(1)" in window.restore_action.text()
+    window.playlists.update_pair_actions()
+    assert (
+        window.playlists.restore_action.isEnabled()
+        and "(1)" in window.playlists.restore_action.text()
+    )
     with qtbot.waitSignal(window.tasks.done, timeout=20_000):
-        window.restore_action.trigger()
+        window.playlists.restore_action.trigger()
     assert "yt1" in [t.id for t in target.playlist_tracks(on_yt)]
 
 
@@ -83,10 +86,10 @@ def test_the_guard_asks_before_a_mass_removal_and_nothing_is_written_unless_tick
 ):
     window, services = make_window(qtbot, tmp_path, fast, extra=12)
     select(window, "Evening")
-    window.mode_actions[SyncMode.MIRROR].trigger()
+    window.playlists.mode_actions[SyncMode.MIRROR].trigger()
     synced(qtbot, window, "Evening")
     server = services[ServiceId.SPOTIFY].server
-    evening = window.playlist_model.playlist_at(row_of(window, "Evening"))
+    evening = window.playlists.playlist_model.playlist_at(row_of(window, "Evening"))
     server.edit_as_a_person(evening.id, lambda ids: ids[:3])  # most of it gone
     target = services[ServiceId.YTMUSIC]
     (on_yt,) = [p for p in target.list_playlists() if p.name == "Evening"]
@@ -105,9 +108,9 @@ def test_exact_mirror_is_chosen_only_after_a_warning(qtbot, tmp_path, fast):
     window, _ = make_window(qtbot, tmp_path, fast)
     select(window, "Evening")
     answer_next_modal(lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
-    window.mode_actions[SyncMode.EXACT].trigger()
-    playlist_id = window.playlist_model.playlist_at(row_of(window, "Evening")).id
-    assert window._modes.get(playlist_id) is not SyncMode.EXACT
+    window.playlists.mode_actions[SyncMode.EXACT].trigger()
+    playlist_id = window.playlists.playlist_model.playlist_at(row_of(window, "Evening")).id
+    assert window.playlists.modes.get(playlist_id) is not SyncMode.EXACT
     answer_next_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
-    window.mode_actions[SyncMode.EXACT].trigger()
-    assert window._modes[playlist_id] is SyncMode.EXACT
+    window.playlists.mode_actions[SyncMode.EXACT].trigger()
+    assert window.playlists.modes[playlist_id] is SyncMode.EXACT

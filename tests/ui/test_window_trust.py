@@ -48,8 +48,8 @@ def answer_next_modal(act: Callable[[QDialog], None]) -> None:
 def searched(qtbot, window, *names: str):
     for name in names:
         tick(window, name)
-    window.sync_action.trigger()
-    session = window.session
+    window.run.sync_action.trigger()
+    session = window.run.session
     with qtbot.waitSignal(session.searchFinished, timeout=20_000):
         pass
     return session
@@ -70,13 +70,13 @@ def test_saving_settings_keeps_the_run_reviewable_and_appliable(qtbot, tmp_path,
     answer_next_modal(lambda dialog: dialog.accept())  # Settings, saved with nothing changed
     window.settings_action.trigger()
 
-    assert window.session is session and session.state is RunState.READY
-    window.show_review()
-    assert window._selected_row() == review
-    assert window.review_pane.model.rowCount() >= 1  # not "Pick a track to review it."
-    assert window.apply_action.isEnabled()
-    window.accept_all_threshold.setValue(window.accept_all_threshold.minimum())
-    window.accept_all_button.click()
+    assert window.run.session is session and session.state is RunState.READY
+    window.review.show_review()
+    assert window.tracks.selected_row() == review
+    assert window.tracks.review_pane.model.rowCount() >= 1  # not "Pick a track to review it."
+    assert window.run.apply_action.isEnabled()
+    window.tracks.accept_all_threshold.setValue(window.tracks.accept_all_threshold.minimum())
+    window.tracks.accept_all_button.click()
     assert session.rows[review].status is TrackStatus.MATCHED
 
 
@@ -85,8 +85,8 @@ def test_new_thresholds_decide_again_what_the_person_did_not(qtbot, tmp_path, fa
     session = searched(qtbot, window, "Evening")
     matched = [i for i, r in enumerate(session.rows) if r.status is TrackStatus.MATCHED]
     mine, automatic = matched[0], matched[1:]
-    window.review_pane.show_row(mine, session.rows[mine])
-    window._on_accept(mine, session.rows[mine].result.best)  # the person's own decision
+    window.tracks.review_pane.show_row(mine, session.rows[mine])
+    window.review._on_accept(mine, session.rows[mine].result.best)  # the person's own decision
 
     def stricter(dialog: QDialog) -> None:
         assert isinstance(dialog, SettingsDialog)
@@ -97,7 +97,7 @@ def test_new_thresholds_decide_again_what_the_person_did_not(qtbot, tmp_path, fa
     answer_next_modal(stricter)
     window.settings_action.trigger()
 
-    assert window.session is session
+    assert window.run.session is session
     assert session.rows[mine].status is TrackStatus.MATCHED  # the person decided it
     below = [i for i in automatic if session.rows[i].result.best.score < 0.999]
     assert below  # the scores of the demo's near twins
@@ -114,14 +114,14 @@ def test_changing_direction_asks_before_dropping_results_not_written(qtbot, tmp_
     assert session.has_unapplied_results()
 
     answer_next_modal(lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
-    window.direction.setCurrentIndex(1)
-    assert window.direction.currentIndex() == 0  # kept: the person said no
-    assert window.session is session and window.track_model.rowCount() > 0
+    window.playlists.direction.setCurrentIndex(1)
+    assert window.playlists.direction.currentIndex() == 0  # kept: the person said no
+    assert window.run.session is session and window.tracks.track_model.rowCount() > 0
 
     answer_next_modal(lambda box: box.button(QMessageBox.StandardButton.Discard).click())
-    window.direction.setCurrentIndex(1)
-    assert window.session is None and window.track_model.rowCount() == 0
-    assert not window.apply_action.isEnabled()  # nothing of the other direction to write
+    window.playlists.direction.setCurrentIndex(1)
+    assert window.run.session is None and window.tracks.track_model.rowCount() == 0
+    assert not window.run.apply_action.isEnabled()  # nothing of the other direction to write
 
 
 def test_apply_names_both_services_and_every_playlist(qtbot, tmp_path, fast):
@@ -148,7 +148,7 @@ def test_status_score_candidates_and_reasons_show_at_a_laptops_size(qtbot, tmp_p
     window, _ = make_window(qtbot, tmp_path, fast)
     window.resize(1366, 740)
     session = searched(qtbot, window, "Evening")
-    view = window.track_view
+    view = window.tracks.track_view
     header = view.horizontalHeader()
     for column in (TITLE, STATUS, SCORE):
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
@@ -156,9 +156,9 @@ def test_status_score_candidates_and_reasons_show_at_a_laptops_size(qtbot, tmp_p
     widest_status = max(view.fontMetrics().horizontalAdvance(str(s)) for s in TrackStatus)
     assert header.sectionSize(STATUS) >= widest_status + 16  # icon and word, never cut
 
-    window.show_review()
+    window.review.show_review()
     (review,) = review_rows(session)
-    pane = window.review_pane
+    pane = window.tracks.review_pane
     table = pane.table
     assert table.viewport().height() // table.rowHeight(0) >= 6  # six candidates at least
     best = session.rows[review].result.best
@@ -169,7 +169,7 @@ def test_status_score_candidates_and_reasons_show_at_a_laptops_size(qtbot, tmp_p
 def test_goes_to_is_whole_and_names_a_created_playlist_after_apply(qtbot, tmp_path, fast):
     window, _ = make_window(qtbot, tmp_path, fast)
     window.resize(1366, 740)
-    model, view = window.playlist_model, window.playlist_view
+    model, view = window.playlists.playlist_model, window.playlists.playlist_view
     evening = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Evening")
     goes_to = model.index(evening, 1)
     assert goes_to.data() == "new playlist"
@@ -178,7 +178,7 @@ def test_goes_to_is_whole_and_names_a_created_playlist_after_apply(qtbot, tmp_pa
 
     session = searched(qtbot, window, "Evening")
     with (
-        qtbot.waitSignal(window.loader.loaded, timeout=20_000),  # re-read after writing
+        qtbot.waitSignal(window.library.loader.loaded, timeout=20_000),  # re-read after writing
         qtbot.waitSignal(session.applied, timeout=20_000),
     ):
         session.apply()
@@ -204,8 +204,8 @@ def test_decisions_update_the_counts_and_a_hand_search_says_when_it_is_done(qtbo
     window, _ = make_window(qtbot, tmp_path, fast)
     session = searched(qtbot, window, "Evening")
     assert "1 needs review" in window.run_status.text()
-    window.show_review()
-    pane = window.review_pane
+    window.review.show_review()
+    pane = window.tracks.review_pane
     with qtbot.waitSignal(session.handSearched, timeout=10_000):
         pane.search_box.setText("Harbor Lights")
         pane.search_button.click()
@@ -226,14 +226,14 @@ def test_review_keeps_the_keyboard_from_one_track_to_the_next(qtbot, tmp_path):
     session = searched(qtbot, window, "Evening", "Liked Songs")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
-    window.show_review()
-    table = window.review_pane.table
+    window.review.show_review()
+    table = window.tracks.review_pane.table
     assert table.hasFocus()
-    first = window._selected_row()
+    first = window.tracks.selected_row()
     qtbot.keyClick(table, "\r")  # Enter accepts
     assert session.rows[first].status is TrackStatus.MATCHED
     assert table.hasFocus()  # still in the candidates: S works at once
-    second = window._selected_row()
+    second = window.tracks.selected_row()
     if second is not None:
         qtbot.keyClick(table, "s")
         assert session.rows[second].status is TrackStatus.SKIPPED
@@ -242,8 +242,8 @@ def test_review_keeps_the_keyboard_from_one_track_to_the_next(qtbot, tmp_path):
 def test_an_empty_hand_search_says_what_to_do(qtbot, tmp_path, fast):
     window, _ = make_window(qtbot, tmp_path, fast)
     session = searched(qtbot, window, "Evening")
-    window.show_review()
-    pane = window.review_pane
+    window.review.show_review()
+    pane = window.tracks.review_pane
     pane.search_box.clear()
     with qtbot.assertNotEmitted(session.handSearched, wait=0):
         pane.search_button.click()
@@ -307,10 +307,10 @@ def test_a_stopped_search_says_not_searched_and_a_skip_says_by_you(qtbot, tmp_pa
     settings = Settings(workers=2, spotify=RateSettings(5, 1), ytmusic=RateSettings(5, 1))
     window, _ = make_window(qtbot, tmp_path, slow, extra=30, settings=settings)
     tick(window, "Evening")
-    window.sync_action.trigger()
-    session = window.session
+    window.run.sync_action.trigger()
+    session = window.run.session
     qtbot.waitUntil(lambda: session.state is RunState.SEARCHING, timeout=10_000)
-    window.stop_action.trigger()
+    window.run.stop_action.trigger()
     stopped = [r for r in session.rows if r.status is TrackStatus.NOT_SEARCHED]
     assert stopped and all(str(r.status) == "not searched" for r in stopped)
     assert "stopped" in stopped[0].reason

@@ -44,15 +44,15 @@ def make_window(
     )
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.playlist_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
     return window, songbird.demo_services()
 
 
 def tick(window, name: str) -> None:
-    for row in range(window.playlist_model.rowCount()):
-        index = window.playlist_model.index(row, 0)
+    for row in range(window.playlists.playlist_model.rowCount()):
+        index = window.playlists.playlist_model.index(row, 0)
         if index.data() == name:
-            window.playlist_model.setData(
+            window.playlists.playlist_model.setData(
                 index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
             )
             return
