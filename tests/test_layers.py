@@ -5,6 +5,13 @@ Beside the layers, the package's top holds only the package root (`__init__`: th
 the command line (`cli/`, a package with its own entry point). The last two sit between
 engine and ui: they may use the layers below, never the window. No layer imports them, but
 the window, which is built on the composition root.
+
+And no two modules import each other, directly or around a longer ring: every import counts,
+those made inside a function (loaded on first use) and those under `TYPE_CHECKING` (read by
+mypy only) too, since each still says that one module needs the other to be understood. What
+does not count is the import Python makes of a package before any of its modules (importing
+`cli.exit_codes` first runs `cli/__init__.py`): a package that gathers its modules, as `cli/`
+gathers its commands, would otherwise always form a ring, though none of them uses it.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections import deque
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "songbird_gui"
@@ -96,3 +104,60 @@ def test_no_layer_imports_a_top_level_module():
                         continue  # the window is built on the composition root
                     wrong.append(f"{path.relative_to(PACKAGE)} imports {imported}")
     assert wrong == []
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def imports_inside_the_package(name: str) -> set[str]:
+    """The modules of the package that module `name` imports, anywhere in its text."""
+    path = MODULES[name]
+    package = name if path.stem == "__init__" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the module's package, up level - 1
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:  # `from package import module` imports that module
+                module = f"{base}.{alias.name}"
+                found.add(module if module in MODULES else base)
+    return {module for module in found if module in MODULES and module != name}
+
+
+def ring_through(start: str, graph: dict[str, set[str]]) -> list[str] | None:
+    """The shortest chain of imports from `start` back to itself, if there is one."""
+    came_from: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        module = queue.popleft()
+        for imported in sorted(graph[module]):
+            if imported == start:
+                ring = [start, module]
+                while ring[-1] != start:
+                    ring.append(came_from[ring[-1]])
+                return ring[::-1]
+            if imported not in came_from:
+                came_from[imported] = module
+                queue.append(imported)
+    return None
+
+
+def test_no_two_modules_import_each_other_directly_or_around_a_ring():
+    graph = {name: imports_inside_the_package(name) for name in MODULES}
+    rings = {}
+    for name in sorted(graph):
+        ring = ring_through(name, graph)
+        if ring is not None and frozenset(ring) not in rings:
+            rings[frozenset(ring)] = " → ".join(ring)
+    assert sorted(rings.values()) == []
