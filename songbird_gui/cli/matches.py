@@ -23,23 +23,25 @@ from songbird_gui.cli.command import Command
 from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE, CliError
 from songbird_gui.cli.options import add_library_options
 from songbird_gui.core.match_history import (
-    DEMO_LIBRARY,
-    PERSON_LIBRARY,
     HistoryRow,
     How,
-    MatchesFileError,
     PlaylistIndex,
     describe,
     find,
     forget,
     holding_playlists,
     load_history,
-    merge,
     playlists_of,
-    read_export,
     select,
+)
+from songbird_gui.core.matches_file import (
+    DEMO_LIBRARY,
+    PERSON_LIBRARY,
+    MatchesFileError,
+    read_export,
     write_export,
 )
+from songbird_gui.core.matches_merge import merge
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import Track
 

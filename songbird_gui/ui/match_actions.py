@@ -17,16 +17,15 @@ from PySide6.QtCore import QObject, QPoint, QStandardPaths, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTableView, QWidget
 
-from songbird_gui.core.match_history import (
+from songbird_gui.core.matches_file import (
     DEMO_LIBRARY,
     PERSON_LIBRARY,
     ExportSummary,
     MatchesFileError,
-    MergeReport,
-    merge,
     read_export,
     write_export,
 )
+from songbird_gui.core.matches_merge import MergeReport, merge
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.engine.context import SyncContext

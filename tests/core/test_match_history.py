@@ -14,23 +14,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from songbird_gui.core.match_history import (
-    DEMO_LIBRARY,
-    PERSON_LIBRARY,
     How,
-    MatchesFileError,
     ScoreBand,
-    export_text,
     find,
     forget,
     holding_playlists,
     load_history,
-    merge,
-    parse_export,
     playlists_of,
-    read_export,
     select,
+)
+from songbird_gui.core.matches_file import (
+    DEMO_LIBRARY,
+    PERSON_LIBRARY,
+    MatchesFileError,
+    export_text,
+    parse_export,
+    read_export,
     write_export,
 )
+from songbird_gui.core.matches_merge import merge
 from songbird_gui.core.mirror import Snapshot, SnapshotEntry
 from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.store import MatchStore
