@@ -217,7 +217,7 @@ def open_json(
 
 
 class Notices:
-    """The kept files set aside during this run, for whoever shows them to the person.
+    """What the person must be told about the kept files this run, for whoever shows it.
 
     Thread-safe: a demo service reading its state on a worker thread adds here too. The
     window shows `messages()`; the terminal prints `unshown()`, each message once.
@@ -225,22 +225,27 @@ class Notices:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._said: list[SetAside] = []
+        self._said: list[str] = []
         self._shown = 0
 
     def add(self, notice: SetAside | None) -> None:
+        """A kept file set aside (None: nothing was)."""
         if notice is not None:
-            with self._lock:
-                self._said.append(notice)
+            self.say(notice.message)
+
+    def say(self, message: str) -> None:
+        """Something else the person must know about a kept file (a value it could not use)."""
+        with self._lock:
+            self._said.append(message)
 
     def messages(self) -> list[str]:
-        """Every notice of this run, in the order the files were set aside."""
+        """Every notice of this run, in order."""
         with self._lock:
-            return [n.message for n in self._said]
+            return list(self._said)
 
     def unshown(self) -> list[str]:
         """The notices added since the last call."""
         with self._lock:
             fresh = self._said[self._shown :]
             self._shown = len(self._said)
-            return [n.message for n in fresh]
+            return fresh
