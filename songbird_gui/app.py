@@ -124,7 +124,8 @@ class Songbird:
     def demo_services(self) -> dict[ServiceId, MusicService]:
         """The demo library's two services (built at the first call)."""
         if not self._demo_services:
-            self._demo_services.update(demo_services(self.demo_config, self.throttles))
+            built = demo_services(self.demo_config, self.throttles, self.notices)
+            self._demo_services.update(built)
         return self._demo_services
 
     @property
