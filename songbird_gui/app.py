@@ -108,7 +108,7 @@ class Songbird:
         self.throttles = build_throttles(self.settings)
         # One writer at a time on this data folder, for every run of this process and
         # between processes (the window, scheduled syncs, `songbird sync` from cron).
-        self.writer_lock = WriterLock(self.paths.data_dir)
+        self.writer_lock = WriterLock(self.paths.data_dir, self.notices)
         self._demo_services: dict[ServiceId, MusicService] = {}
         self._demo_store: MatchStore | None = None
         if demo is not None:
