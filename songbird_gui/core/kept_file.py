@@ -158,18 +158,37 @@ def keep_aside(
     return notice
 
 
-def not_a_file(path: Path) -> str | None:
-    """Why `path` cannot be opened as a file without a risk of blocking (a folder, a pipe, a
-    device in its place), or None: a regular file (through a link), or nothing there."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return None
+def _kind_problem(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
         return "a folder in its place"
     return "not a regular file"
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be used as a file (a folder, a pipe, a device in its place), or None:
+    a regular file (through a link), or nothing there. Looks without opening it: opening a
+    pipe that no one writes to waits forever."""
+    try:
+        return _kind_problem(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at `path`. Opened so that whatever stands there cannot
+    make it wait (a pipe swapped in since a look); raises Damaged when it is no regular file,
+    FileNotFoundError when nothing is there."""
+    problem = not_a_file(path)  # a folder cannot even be opened on some systems
+    if problem is not None:
+        raise Damaged(problem)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:
+        problem = _kind_problem(os.fstat(fd).st_mode)
+        if problem is not None:
+            raise Damaged(problem)
+        return file.read()
 
 
 def parse_json(data: bytes) -> Any:
@@ -203,16 +222,12 @@ def open_json(
     file is set aside (`keep_aside`, with `what` and `then` for the message) and the value is
     None. An OSError reading it (no permission) goes to the caller.
     """
-    problem = not_a_file(path)
-    if problem is None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return Opened(None)
-        try:
-            return Opened(read(parse_json(data)))
-        except (Damaged, ValueError, TypeError, KeyError) as error:
-            problem = str(error) if isinstance(error, Damaged) else "not as Songbird writes it"
+    try:
+        return Opened(read(parse_json(read_bytes(path))))
+    except FileNotFoundError:
+        return Opened(None)
+    except (Damaged, ValueError, TypeError, KeyError) as error:
+        problem = str(error) if isinstance(error, Damaged) else "not as Songbird writes it"
     return Opened(None, keep_aside(path, what, problem, then, clock))
 
 
