@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from songbird_gui.core.failure import FileRefused
 from songbird_gui.core.kept_file import Damaged, parse_json, read_bytes
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.types import Decision, MatchResult, Track
@@ -61,7 +62,7 @@ class Tally:
         }
 
 
-class CasesFileError(ValueError):
+class CasesFileError(FileRefused, ValueError):
     """The file cannot be judged as labelled cases; `str(error)` says why, in words."""
 
 

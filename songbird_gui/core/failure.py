@@ -31,6 +31,7 @@ from songbird_gui.core.exit_codes import (
     EXIT_SERVICE,
     EXIT_STORE,
     EXIT_UNEXPECTED,
+    EXIT_USAGE,
 )
 from songbird_gui.core.store import StoreTooNew
 
@@ -48,6 +49,11 @@ _NETWORK = {
     errno.ETIMEDOUT,
 }
 NETWORK_SENTENCE = "The network could not be reached; run again once it is back."
+
+
+class FileRefused(Exception):
+    """A file the person named (a secrets file, eval-matches' cases, an import) cannot be
+    used; `str(error)` says why and what to do. It is theirs: refused, never moved (exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,8 @@ def failure_of(error: BaseException, folder: Path | None = None) -> Failure:
         return Failure("Stopped; what was done so far is kept.", EXIT_INTERRUPTED)
     if isinstance(error, StoreTooNew):
         return Failure(str(error), EXIT_STORE)
+    if isinstance(error, FileRefused):
+        return Failure(_sentence(str(error)), EXIT_USAGE)
     if isinstance(error, ServiceError):
         return Failure(_sentence(str(error)), EXIT_SERVICE)
     if isinstance(error, BrokenPipeError):

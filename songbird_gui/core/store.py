@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from songbird_gui.core.kept_file import SetAside, keep_aside
+from songbird_gui.core.kept_file import SetAside, keep_aside, not_a_file
 from songbird_gui.core.types import (
     Candidate,
     Decision,
@@ -230,8 +230,9 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
 def _damage(path: Path) -> str | None:
     """Why the store file at `path` cannot be used, or None: there is no file, an empty one
     (a new store), a sound one, or SQLite cannot tell (opening it to write then fares as it
-    always did). Raises StoreTooNew for a newer store; OSError when the file cannot be read
-    (a folder, no permission): that is not damage, and moving the file would not help.
+    always did). Something else in its place (a folder) is damage too. Raises StoreTooNew
+    for a newer store; OSError when the file cannot be read (no permission): that is not
+    damage, and moving the file would not help.
 
     It looks without writing: at the first bytes in Python (SQLite would rewrite the -shm
     beside a file that is not a database), at the rest through a read-only connection (one
@@ -239,6 +240,9 @@ def _damage(path: Path) -> str | None:
     Beyond SQLite's own check it looks at what this version reads back: every table and
     column the store's version has, and rows whose values this version knows.
     """
+    in_place = not_a_file(path)
+    if in_place is not None:
+        return in_place
     try:
         with path.open("rb") as file:
             head = file.read(len(_SQLITE_MAGIC))

@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.core.failure import FileRefused
 from songbird_gui.core.kept_file import Damaged, SetAside, not_a_file, open_json
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class SecretStore:
                     _keyring().delete_password(SERVICE_NAME, key)
 
 
-class SecretsFileError(Exception):
+class SecretsFileError(FileRefused):
     """The secrets file cannot be used; `str(error)` says why and what to do."""
 
 
@@ -179,6 +180,8 @@ class FileSecretStore(SecretStore):
             raise SecretsFileError(
                 f"{path} can be read by others (mode {mode:o}): run `chmod 600 {path}` first"
             )
+        if path.stat().st_size == 0:  # made empty by hand, to be filled: no secret yet
+            return
         then = "started an empty one: copy your accounts into it again (songbird export-secrets)"
         opened = open_json(path, "The secrets file", _read_secrets, then, clock)
         if opened.set_aside is not None:

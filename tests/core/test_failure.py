@@ -24,6 +24,7 @@ from songbird_gui.core.exit_codes import (
     EXIT_STORE,
     EXIT_TERMINATED,
     EXIT_UNEXPECTED,
+    EXIT_USAGE,
     exit_code_for_signal,
 )
 from songbird_gui.core.failure import NETWORK_SENTENCE, Failure, failure_of
@@ -198,3 +199,16 @@ def test_a_bug_gets_a_sentence_a_stable_code_and_its_trace_in_the_log(
     )
     (record,) = caplog.records
     assert record.exc_info is not None and "buggy" in caplog.text
+
+
+def test_a_file_the_person_named_that_cannot_be_used_is_exit_2(tmp_path: Path) -> None:
+    from songbird_gui.match_eval import CasesFileError
+    from songbird_gui.services.secrets import SecretsFileError
+
+    for refused in (
+        SecretsFileError(f"{tmp_path} is not a file to keep secrets in (a folder in its place)"),
+        CasesFileError(f"{tmp_path / 'cases.json'} holds no list of cases"),
+    ):
+        failure = failure_of(refused)
+        assert failure.exit_code == EXIT_USAGE == 2
+        assert failure.sentence == str(refused) + "."

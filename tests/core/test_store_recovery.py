@@ -201,13 +201,21 @@ def test_an_empty_file_is_a_new_store(path: Path, clock: FakeClock) -> None:
     assert user_version(path) == SCHEMA_VERSION
 
 
-def test_a_folder_in_the_stores_place_is_an_error_not_damage(path: Path, clock: FakeClock) -> None:
+def test_a_folder_in_the_stores_place_is_kept_aside_whole_and_a_new_store_starts(
+    path: Path, clock: FakeClock
+) -> None:
+    """Before, every command failed on it; now it goes the way of every kept file."""
     path.mkdir(parents=True)
     (path / "something.txt").write_text("the person's", encoding="utf-8")
-    with pytest.raises(OSError):
-        MatchStore(path, clock=clock)
-    assert names(path.parent) == {"matches.sqlite3"}  # nothing moved, nothing created
-    assert (path / "something.txt").read_text(encoding="utf-8") == "the person's"
+    store = MatchStore(path, clock=clock)
+    try:
+        kept = path.parent / KEPT
+        assert store.damaged_copy == kept
+        assert (kept / "something.txt").read_text(encoding="utf-8") == "the person's"
+        assert "(a folder in its place)" in (store.recovery_message or "")
+        assert works(store)
+    finally:
+        store.close()
 
 
 def test_a_healthy_store_opens_as_it_is(path: Path, clock: FakeClock) -> None:

@@ -125,3 +125,12 @@ def test_a_damaged_secrets_file_is_kept_aside_said_and_an_empty_one_started(
         "started an empty one: copy your accounts into it again (songbird export-secrets)."
     )
     assert path.read_text(encoding="utf-8") == "{}" and mode(path) == 0o600
+
+
+def test_an_empty_secrets_file_made_by_hand_is_used_as_an_empty_one(folder: Path) -> None:
+    path = folder / "secrets.json"
+    path.touch(mode=0o600)
+    store = FileSecretStore(path)
+    assert store.set_aside is None and store.get(SPOTIFY_TOKEN) is None
+    store.set(SPOTIFY_TOKEN, SECRET)
+    assert json.loads(path.read_text(encoding="utf-8")) == {SPOTIFY_TOKEN: SECRET}
