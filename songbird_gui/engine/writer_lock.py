@@ -95,12 +95,12 @@ class WriterLock:
         """Why the lock file open as `file` is no live writer's, or None."""
         if os.fstat(file.fileno()).st_ino != self.path.stat().st_ino:
             return None  # set aside and made again since it was opened
-        first_line = file.readline(64).strip()
-        if first_line.isdigit() and int(first_line) > 0:
-            return None
+        pid, _host, _program = QLockFile(str(self.path)).getLockInfo()
+        if pid > 0:
+            return None  # a holder QLockFile can judge: alive, or stale and taken over
         if self._clock() - os.fstat(file.fileno()).st_mtime < UNNAMED_FOR_S:
             return None  # a writer may be naming itself in it right now
-        return "empty" if not first_line else "it names no writer"
+        return "empty" if not file.read(1) else "it names no writer"
 
     def _say(self, problem: str) -> None:
         self.notices.add(keep_aside(self.path, "The writer lock", problem, "took the lock over"))
