@@ -270,9 +270,8 @@ class SettingsRead:
         said = [self.set_aside.message] if self.set_aside else []
         if self.problems:
             said.append(
-                f"The settings file {self.path} holds values Songbird cannot use: "
-                + "; ".join(p.words() for p in self.problems)
-                + ". The file is left as it is until you save Settings."
+                f"The settings file {self.path} holds values Songbird cannot use, left as they "
+                "are until you save Settings: " + "; ".join(p.words() for p in self.problems) + "."
             )
         return said
 

@@ -199,9 +199,9 @@ def test_a_value_out_of_range_is_named_its_default_used_and_the_file_left_as_it_
     assert read.set_aside is None
     (message,) = read.messages
     assert message == (
-        f"The settings file {path} holds values Songbird cannot use: spotify.rate is -2 (it "
-        'must be from 0.1 to 1000), so 3.0 is used; retry.max_attempts is "often" (not a '
-        "whole number), so 5 is used. The file is left as it is until you save Settings."
+        f"The settings file {path} holds values Songbird cannot use, left as they are until "
+        "you save Settings: spotify.rate is -2 (it must be from 0.1 to 1000), so 3.0 is used; "
+        'retry.max_attempts is "often" (not a whole number), so 5 is used.'
     )
     assert path.read_bytes() == before
     assert not any("damaged" in p.name for p in tmp_path.iterdir())
