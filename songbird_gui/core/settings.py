@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from songbird_gui.core.atomic import write_text_atomically
-from songbird_gui.core.kept_file import Damaged, SetAside, open_json
+from songbird_gui.core.kept_file import Damaged, SetAside, open_json, parse_json, read_bytes
 from songbird_gui.core.types import ServiceId
 
 
@@ -296,8 +296,14 @@ class SettingsFile:
         return SettingsRead(settings, problems=tuple(problems), path=self.path)
 
     def load(self) -> Settings:
-        """The settings for this run (`read` says what the person must be told)."""
-        return self.read().settings
+        """The settings for this run, for a caller that cannot tell the person anything: a
+        file that cannot be read gives the defaults and is left where it is, for the next
+        `read` (the composition root's) to set aside and say."""
+        try:
+            data = parse_json(read_bytes(self.path))
+            return read_settings(data)[0]
+        except (FileNotFoundError, Damaged):
+            return Settings()
 
     def save(self, settings: Settings) -> None:
         write_text_atomically(self.path, json.dumps(settings.to_dict(), indent=2))

@@ -180,6 +180,18 @@ def test_a_file_that_cannot_be_read_is_kept_aside_and_said_and_the_defaults_are_
     )
 
 
+def test_load_for_a_caller_that_cannot_say_anything_leaves_a_damaged_file_in_place(
+    tmp_path: Path,
+) -> None:
+    """Setting it aside unsaid would hide it from the person: the next `read` says it."""
+    path = tmp_path / "settings.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert SettingsFile(path).load() == DEFAULTS
+    assert path.read_text(encoding="utf-8") == "[1, 2]"
+    assert not any("damaged" in p.name for p in tmp_path.iterdir())
+    assert SettingsFile(path).read().set_aside is not None
+
+
 def test_a_value_out_of_range_is_named_its_default_used_and_the_file_left_as_it_is(
     tmp_path: Path,
 ) -> None:
