@@ -4,6 +4,7 @@ store from a newer Songbird is refused with exit 1, as the person's is."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -54,3 +55,19 @@ def test_a_demo_store_from_a_newer_songbird_is_exit_1_in_one_sentence(capsys) ->
     code, _, err = run(capsys, "pairs", "--demo")
     assert code == EXIT_STORE
     assert "written by a newer version of Songbird" in err and "Traceback" not in err
+
+
+def test_a_sync_lock_that_names_no_holder_no_longer_stops_every_sync(capsys) -> None:
+    """Before, an empty or garbage sync.lock made every run exit 5 "already running (pid
+    unknown)", forever. (Saying it on the terminal is round two's: the dispatcher prints the
+    notices the run adds.)"""
+    paths = AppPaths.default()
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = paths.data_dir / "sync.lock"
+    lock.write_bytes(b"")
+    os.utime(lock, (1_000_000.0, 1_000_000.0))  # left long ago
+    fast = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000", "--rate", "2000"]
+    code, _, err = run(capsys, "sync", *fast, "--playlist", "Road Trip")
+    assert code == EXIT_OK, err
+    (kept,) = paths.data_dir.glob("sync.lock.damaged-*")
+    assert kept.read_bytes() == b""
