@@ -114,7 +114,11 @@ class Songbird:
         self._demo_services: dict[ServiceId, MusicService] = {}
         self._demo_store: MatchStore | None = None
         if demo is not None:
-            self.store_for(self.demo_services())  # opened now: what it set aside is said now
+            try:
+                self.store_for(self.demo_services())  # opened now: what it sets aside is said now
+            except BaseException:  # a demo store from a newer Songbird, a read-only folder
+                self.close()
+                raise
 
     @property
     def demo_config(self) -> DemoConfig:

@@ -93,7 +93,8 @@ class Kind(Enum):
     """What a kept file is, which says what each damage to it should give."""
 
     SETTINGS = "settings"
-    JSON = "json"
+    JSON = "json"  # read at the start, written later (the learnt rates join as one)
+    DEMO_STATE = "demo state"  # read and written under its lock file, beside it
     STORE = "store"
     FILE_LOCK = "file lock"  # an fcntl lock: its content is never read
     WRITER_LOCK = "writer lock"
@@ -130,13 +131,13 @@ KEPT_FILES = [
     KeptFile(
         "demo Spotify state",
         lambda h: state_file(h.paths.demo_state_dir, ServiceId.SPOTIFY),
-        Kind.JSON,
+        Kind.DEMO_STATE,
         EVERY,
     ),
     KeptFile(
         "demo YouTube Music state",
         lambda h: state_file(h.paths.demo_state_dir, ServiceId.YTMUSIC),
-        Kind.JSON,
+        Kind.DEMO_STATE,
         EVERY,
     ),
     KeptFile("demo YouTube Music lock", demo_lock(ServiceId.YTMUSIC), Kind.FILE_LOCK, EVERY),
@@ -259,7 +260,8 @@ class Damage(Enum):
 
 JSON_SHAPES = {
     Kind.SETTINGS: b'[{"workers": 4}]',
-    Kind.JSON: b'{"playlists": [{"id": 5, "tracks": "all"}]}',
+    Kind.JSON: b'[{"a list": "where an object belongs"}]',
+    Kind.DEMO_STATE: b'{"playlists": [{"id": 5, "tracks": "all"}]}',
     Kind.SECRETS: b'{"spotify-token": {"access_token": 1}}',
 }
 STORE_EDITS = {
@@ -322,7 +324,7 @@ def expected(kind: Kind, damage: Damage) -> tuple[Expect, int]:
     if damage is Damage.READ_ONLY:
         # Read where it is; where it must be written, the folder is said (a store always is,
         # and the demo's state takes its lock file beside it).
-        if kind in (Kind.SETTINGS, Kind.SECRETS, Kind.INI):
+        if kind in (Kind.SETTINGS, Kind.JSON, Kind.SECRETS, Kind.INI):
             return Expect.USED, EXIT_OK
         return Expect.REFUSED, EXIT_FILES
     if damage is Damage.OUT_OF_RANGE:
