@@ -14,8 +14,10 @@ command line (`cli.py`) import it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
+from songbird_gui.core.kept_file import Notices
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.ratelimit import limiter_for
 from songbird_gui.core.retry import RetryPolicy
@@ -71,6 +73,10 @@ class Songbird:
     with the person's: `store` is the person's, `demo_store` the demo's (beside the demo's
     state, or in memory when the demo keeps none). A store from before the split gives the
     demo catalogue's decisions to the demo's store, once.
+
+    Every kept file it opens is used as it is or set aside (`core/kept_file.py`); `notices`
+    gathers what the person must be told of them, for the terminal and the window. A library
+    asked for by name (`demo`) is opened at once, so that all of it is said before any work.
     """
 
     def __init__(
@@ -80,23 +86,39 @@ class Songbird:
         accounts: Accounts | None = None,
         demo: DemoConfig | None = None,
         settings: Settings | None = None,
+        tune: Callable[[Settings], Settings] | None = None,
     ) -> None:
+        """`settings` replace the kept ones (tests, the self-test); `tune` makes this run's
+        settings from the kept ones (the command line's --workers and --rate)."""
         self.paths = paths or AppPaths.default()
+        self.notices = Notices()
         self.settings_file = SettingsFile(self.paths.settings_file)
-        self.settings = settings or self.settings_file.load()
+        if settings is None:
+            read = self.settings_file.read()
+            for message in read.messages:
+                self.notices.say(message)
+            settings = read.settings
+        self.settings = tune(settings) if tune else settings
         self.accounts = accounts
+        if accounts is not None:  # a secrets file of the command line's, set aside as it opened
+            self.notices.add(accounts.store.set_aside)
         self._demo_config = demo
-        # A damaged store is moved aside and a new one begun (`store.recovery_message` says
-        # where it went); one from a newer Songbird raises StoreTooNew, left untouched.
+        # A damaged store is moved aside and a new one begun (the notice says where it
+        # went); one from a newer Songbird raises StoreTooNew, left untouched.
         self.store = MatchStore(self.paths.match_store)
-        if self.store.recovery_message:
-            log.warning(self.store.recovery_message)
+        self.notices.add(self.store.set_aside)
         self.throttles = build_throttles(self.settings)
         # One writer at a time on this data folder, for every run of this process and
         # between processes (the window, scheduled syncs, `songbird sync` from cron).
-        self.writer_lock = WriterLock(self.paths.data_dir)
+        self.writer_lock = WriterLock(self.paths.data_dir, self.notices)
         self._demo_services: dict[ServiceId, MusicService] = {}
         self._demo_store: MatchStore | None = None
+        if demo is not None:
+            try:
+                self.store_for(self.demo_services())  # opened now: what it sets aside is said now
+            except BaseException:  # a demo store from a newer Songbird, a read-only folder
+                self.close()
+                raise
 
     @property
     def demo_config(self) -> DemoConfig:
@@ -108,7 +130,8 @@ class Songbird:
     def demo_services(self) -> dict[ServiceId, MusicService]:
         """The demo library's two services (built at the first call)."""
         if not self._demo_services:
-            self._demo_services.update(demo_services(self.demo_config, self.throttles))
+            built = demo_services(self.demo_config, self.throttles, self.notices)
+            self._demo_services.update(built)
         return self._demo_services
 
     @property
@@ -117,9 +140,8 @@ class Songbird:
         if self._demo_store is None:
             state_dir = self.demo_config.state_dir
             path = state_dir / "matches.sqlite3" if state_dir else ":memory:"
-            self._demo_store = MatchStore(path)
-            if self._demo_store.recovery_message:
-                log.warning(self._demo_store.recovery_message)
+            self._demo_store = MatchStore(path, what="The demo's match store")
+            self.notices.add(self._demo_store.set_aside)
             self._split_off_demo_decisions(self._demo_store)
         return self._demo_store
 
@@ -144,9 +166,8 @@ class Songbird:
 
     @property
     def recovery_messages(self) -> list[str]:
-        """What the stores had to say at open (a damaged file kept aside)."""
-        stores = [self.store, *([self._demo_store] if self._demo_store else [])]
-        return [s.recovery_message for s in stores if s.recovery_message]
+        """What the person must be told of the kept files opened so far (`notices`)."""
+        return self.notices.messages()
 
     def choose_services(self) -> tuple[dict[ServiceId, MusicService], bool]:
         """The services to sync between, and whether they are the demo library."""

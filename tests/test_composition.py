@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import Candidate, Decision, MatchResult, ServiceId, Track
-from songbird_gui.services.demo import load_catalogue
+from songbird_gui.services.demo import DemoConfig, load_catalogue
 
 YT = ServiceId.YTMUSIC
 
@@ -41,3 +42,39 @@ def test_the_demos_decisions_leave_the_persons_store_once_and_never_mix_again(tm
     assert again.demo_store.count() == 1  # split once: nothing moved a second time
     assert again.store.recall(demo_track, YT) is not None
     again.close()
+
+
+def test_what_the_kept_files_had_to_say_is_there_for_the_terminal_and_the_window(tmp_path):
+    """A damaged settings file and a damaged demo store, opened by the composition root as the
+    command line's --demo opens them: each said at once, with where it was kept."""
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    paths.config_dir.mkdir(parents=True)
+    paths.settings_file.write_text('{"workers": 4, "spotify": [', encoding="utf-8")
+    paths.demo_state_dir.mkdir(parents=True)
+    paths.demo_match_store.write_bytes(b"\x00not a database\xff" * 10)
+
+    songbird = Songbird(paths, demo=DemoConfig(state_dir=paths.demo_state_dir))
+    try:
+        settings_said, store_said = songbird.recovery_messages
+        assert settings_said.startswith("The settings file could not be read (not JSON)")
+        assert store_said.startswith("The demo's match store could not be read")
+        kept = sorted(p.name for p in paths.config_dir.iterdir())
+        assert kept[0].startswith("settings.json.damaged-") and kept[0] in settings_said
+        assert "matches.sqlite3.damaged-" in store_said
+        assert songbird.settings.workers == 8  # the defaults, for this run
+        assert songbird.notices.unshown() == [settings_said, store_said]
+    finally:
+        songbird.close()
+
+
+def test_the_command_lines_own_settings_are_made_from_the_kept_ones(tmp_path):
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    paths.config_dir.mkdir(parents=True)
+    paths.settings_file.write_text('{"workers": 99}', encoding="utf-8")
+    songbird = Songbird(paths, tune=lambda s: replace(s, retry=replace(s.retry, max_attempts=2)))
+    try:
+        assert (songbird.settings.workers, songbird.settings.retry.max_attempts) == (8, 2)
+        (said,) = songbird.recovery_messages
+        assert "workers is 99 (it must be from 1 to 64), so 8 is used" in said
+    finally:
+        songbird.close()

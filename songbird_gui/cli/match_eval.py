@@ -7,6 +7,10 @@ with the settings' thresholds. The figures are those of ../shared/eval/README.md
 A case may go the other way (the format's extension for reported wrong matches, see
 `core/wrong_match.py`): with `"from": "ytmusic"` its source is a YouTube Music result and its
 candidates are Spotify track objects, each read by its own adapter's conversion.
+
+The file is the person's: anything may be in it. A file that holds no case to judge (not a
+list, a list of numbers, every case unsure) or a case that cannot be read is refused with
+`CasesFileError`, which says why in words; a score on no data would read as a perfect one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from songbird_gui.core.failure import FileRefused
+from songbird_gui.core.kept_file import Damaged, parse_json, read_bytes
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.types import Decision, MatchResult, Track
 from songbird_gui.services.spotify import track_from_spotify
@@ -56,11 +62,58 @@ class Tally:
         }
 
 
-def judge(case: dict[str, Any], matcher: Matcher, tally: Tally) -> None:
+class CasesFileError(FileRefused, ValueError):
+    """The file cannot be judged as labelled cases; `str(error)` says why, in words."""
+
+
+def _name(case: dict[str, Any], number: int) -> str:
+    named = case.get("id")
+    return str(named) if isinstance(named, str | int) else f"#{number}"
+
+
+def _problem(case: Any) -> str | None:
+    """What keeps `case` from being a labelled case, in words, or None."""
+    if not isinstance(case, dict):
+        return "is not an object"
     direction = case.get("from", "spotify")
-    if direction not in DIRECTIONS:
-        raise ValueError(f"case {case.get('id', '?')} comes from {direction!r}, not a service")
-    read_source, read_candidate = DIRECTIONS[direction]
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        return f"comes from {str(direction)[:40]!r}, not spotify or ytmusic"
+    if not isinstance(case.get("source"), dict):
+        return "has no source track"
+    candidates = case.get("candidates") or []
+    if not isinstance(candidates, list) or not all(isinstance(c, dict) for c in candidates):
+        return "has candidates that are not a list of results"
+    for key in ("correct", "acceptable"):
+        ids = case.get(key) or []
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            return f"has a {key} that is not a list of ids"
+    return None
+
+
+def read_cases(path: Path) -> list[dict[str, Any]]:
+    """The cases to judge in the file at `path` (those not marked unsure). Raises
+    CasesFileError when it holds none, or a case that is not one; OSError when it cannot be
+    read."""
+    try:
+        cases = parse_json(read_bytes(path))
+    except Damaged as error:
+        raise CasesFileError(f"{path} is not a file of cases ({error})") from None
+    if not isinstance(cases, list):
+        raise CasesFileError(f"{path} holds no list of cases")
+    for number, case in enumerate(cases, start=1):
+        problem = _problem(case)
+        if problem is not None:
+            raise CasesFileError(f"case {number} of {path} {problem}")
+    judged = [case for case in cases if not case.get("unsure")]
+    if not judged:
+        raise CasesFileError(f"{path} holds no case to judge (none, or every one unsure)")
+    return judged
+
+
+def judge(case: dict[str, Any], matcher: Matcher, tally: Tally, number: int = 0) -> None:
+    """Judge one case (`read_cases` checked its shape; the adapters' conversions read any
+    object, as tests/services/test_conversions_fuzz.py holds them to)."""
+    read_source, read_candidate = DIRECTIONS[case.get("from", "spotify")]
     source = read_source(case["source"])
     results = [read_candidate(c) for c in case.get("candidates") or ()]
     result: MatchResult = matcher.decide(source, results, 1)
@@ -97,19 +150,16 @@ def judge(case: dict[str, Any], matcher: Matcher, tally: Tally) -> None:
     best = result.best
     described = f"{best.track.describe()} {best.score:.2f} [{best.explain()}]" if best else "-"
     tally.lines.append(
-        f"{case.get('id', '?'):<6} {result.decision!s:<9} {verdict:<14} "
+        f"{_name(case, number):<6} {result.decision!s:<9} {verdict:<14} "
         f"{source.describe()}  =>  {described}"
     )
 
 
 def evaluate(path: Path, matcher: Matcher) -> Tally:
-    cases = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(cases, list):
-        raise ValueError("the file holds no list of cases")
+    """Judge every case of the file at `path` (see `read_cases` for what it refuses)."""
     tally = Tally()
-    for case in cases:
-        if isinstance(case, dict) and not case.get("unsure"):
-            judge(case, matcher, tally)
+    for number, case in enumerate(read_cases(path), start=1):
+        judge(case, matcher, tally, number)
     return tally
 
 

@@ -13,7 +13,10 @@ def write_text_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename.
 
     The file is synced before the rename and its folder after it, so a power loss leaves the
-    old file or the whole new one, and never loses the rename itself.
+    old file or the whole new one, and never loses the rename itself. The temporary file has
+    a name no file has (mkstemp: created exclusively, never through a link) and is readable
+    by its owner only from its first byte: a secret written this way is never readable by
+    others, nor written into a file someone left there.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")

@@ -1,20 +1,42 @@
-"""Every tunable number of Songbird, declared once, typed, with its default and a title.
+"""Every tunable number of Songbird, declared once, typed, with its default, its range and a
+title.
 
 The CLI and the window both build a `Settings` and hand the parts to the objects that need
 them; nothing else holds a threshold, a rate or a worker count of its own. Settings persist as
 JSON in the user config directory (`SettingsFile`): they hold no secret, ever.
+
+A settings file is edited by hand now and then. One that cannot be read at all is a damaged
+kept file (set aside and said, `core/kept_file.py`); a value in it of the wrong type or out of
+its range is named to the person with the default used instead for this run, and the file is
+left as it is until they save Settings: never a silent clamp (a rate of -2 made 0.1/s would
+make every sync nine times longer without a word).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.core.kept_file import Damaged, SetAside, open_json, parse_json, read_bytes
 from songbird_gui.core.types import ServiceId
+
+
+def within(low: float, high: float) -> dict[str, tuple[float, float]]:
+    """A field's range, declared beside its default: `field(default=8, metadata=within(1, 64))`."""
+    return {"range": (low, high)}
+
+
+def range_of(owner: type[Any], name: str) -> tuple[float, float]:
+    """The declared range of the field `name` of the settings dataclass `owner`."""
+    found = next(f for f in fields(owner) if f.name == name)
+    low, high = found.metadata["range"]
+    return low, high
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +49,19 @@ class RateSettings:
     also caps how many requests go at once inside a longer window.
     """
 
-    rate: float  # requests per second, on average over the window
-    burst: int  # requests that may go at once (with no window: the window's size)
+    # requests per second, on average over the window
+    rate: float = field(metadata=within(0.1, 1000.0))
+    # requests that may go at once (with no window: the window's size)
+    burst: int = field(metadata=within(1, 1000))
     # The limit is unknown: learn it from the service's 429s, starting with `burst` requests in
     # flight and `rate` per second, growing while answers are clean.
     adaptive: bool = False
-    window_s: float = 0.0  # the service's counting window; 0: burst / rate seconds
+    # the service's counting window; 0: burst / rate seconds
+    window_s: float = field(default=0.0, metadata=within(0.0, 3600.0))
     # Added to each window until the round trips have been timed: a request reaches the
     # server a little earlier or later than the one before it did, and the server counts
     # arrivals (the limiter then uses 1.5 × the spread of the round trips it has seen).
-    margin_s: float = 0.25
+    margin_s: float = field(default=0.25, metadata=within(0.0, 10.0))
 
 
 # Spotify publishes its window (rolling 30 s), not its limit; developers report about 180
@@ -56,23 +81,26 @@ _OLD_RATE_DEFAULTS = {
 class MatchThresholds:
     """Score bands of the matcher (scores are in [0, 1])."""
 
-    accept: float = 0.85  # at or above: added without asking
-    review: float = 0.50  # at or above (and below accept): shown to the person
+    # at or above: added without asking
+    accept: float = field(default=0.85, metadata=within(0.0, 1.0))
+    # at or above (and below accept): shown to the person
+    review: float = field(default=0.50, metadata=within(0.0, 1.0))
     # A runner-up that is a different recording and scores within this of the best makes the
     # decision ambiguous, so it goes to review instead of being accepted.
-    ambiguity_margin: float = 0.04
-    candidates_kept: int = 5  # how many candidates the review view shows
+    ambiguity_margin: float = field(default=0.04, metadata=within(0.0, 1.0))
+    # how many candidates the review view shows
+    candidates_kept: int = field(default=5, metadata=within(1, 50))
 
 
 @dataclass(frozen=True, slots=True)
 class RetrySettings:
     """Retries of transient failures (429, 5xx, timeouts, resets)."""
 
-    max_attempts: int = 5
-    base_delay_s: float = 0.5
-    max_delay_s: float = 30.0
+    max_attempts: int = field(default=5, metadata=within(1, 20))
+    base_delay_s: float = field(default=0.5, metadata=within(0.0, 60.0))
+    max_delay_s: float = field(default=30.0, metadata=within(0.0, 600.0))
     # A Retry-After longer than this fails the track instead of stalling the whole run.
-    max_retry_after_s: float = 120.0
+    max_retry_after_s: float = field(default=120.0, metadata=within(0.0, 3600.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +116,7 @@ class BackgroundSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    workers: int = 8
+    workers: int = field(default=8, metadata=within(1, 64))
     spotify: RateSettings = field(default_factory=lambda: SPOTIFY_RATE)
     # YouTube Music publishes no limit: start gently and let the adaptive mode find it.
     ytmusic: RateSettings = field(default_factory=lambda: YTMUSIC_RATE)
@@ -109,89 +137,173 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        """Build settings from stored JSON, keeping the default for anything missing or bad.
-
-        A rate section from before windows (no `window_s`) keeps its meaning: untouched
-        defaults become today's defaults; a rate and burst someone chose stay a burst per
-        burst / rate seconds.
-        """
-        data = dict(data)
-        for service, old_default in _OLD_RATE_DEFAULTS.items():
-            section = data.get(service)
-            if not isinstance(section, dict) or "window_s" in section:
-                continue
-            if all(section.get(k, v) == v for k, v in old_default.items()):
-                del data[service]
-            else:
-                data[service] = {**section, "window_s": 0.0}
-        merged: Settings = _merge(cls(), data)
-        return merged.validated()
+        """Settings from stored JSON, with the default for anything missing or unusable
+        (`read_settings` also says what was unusable)."""
+        return read_settings(data)[0]
 
     def validated(self) -> Settings:
-        """Clamp values into sane ranges so a hand-edited file cannot wedge the app."""
-
-        def clamp_rate(r: RateSettings) -> RateSettings:
-            window = float(r.window_s)
-            return replace(
-                r,
-                rate=min(max(float(r.rate), 0.1), 1000.0),
-                burst=min(max(int(r.burst), 1), 1000),
-                window_s=min(max(window, 0.1), 3600.0) if window > 0 else 0.0,
-                margin_s=min(max(float(r.margin_s), 0.0), 10.0),
-            )
-
-        accept = min(max(self.match.accept, 0.0), 1.0)
-        review = min(max(self.match.review, 0.0), accept)
-        retry = self.retry
-        retry = replace(
-            retry,
-            max_attempts=min(max(retry.max_attempts, 1), 20),
-            base_delay_s=min(max(retry.base_delay_s, 0.0), 60.0),
-            max_delay_s=min(max(retry.max_delay_s, 0.0), 600.0),
-        )
-        return replace(
-            self,
-            retry=retry,
-            workers=min(max(int(self.workers), 1), 64),
-            spotify=clamp_rate(self.spotify),
-            ytmusic=clamp_rate(self.ytmusic),
-            match=replace(self.match, accept=accept, review=review),
-        )
+        """Every value brought into its declared range (review at most accept): for values a
+        person chose in the window or on the command line, which their widgets and options
+        already bound. A kept file's values are judged by `read_settings` instead."""
+        clamped: Settings = _clamp(self)
+        match = clamped.match
+        return replace(clamped, match=replace(match, review=min(match.review, match.accept)))
 
 
-def _merge(default: Any, raw: Any) -> Any:
-    """`default` with the values of `raw` that have the right type, recursively."""
-    if is_dataclass(default) and not isinstance(default, type):
-        if not isinstance(raw, dict):
-            return default
-        values = {
-            f.name: _merge(getattr(default, f.name), raw[f.name])
-            for f in fields(default)
-            if f.name in raw
-        }
-        return replace(default, **values)
+@dataclass(frozen=True, slots=True)
+class SettingProblem:
+    """A value in the settings file that Songbird cannot use: `key` ("spotify.rate"), the
+    value found, why, and the default used instead for this run."""
+
+    key: str
+    found: Any
+    why: str
+    default: Any
+
+    def words(self) -> str:
+        return f"{self.key} is {_shown(self.found)} ({self.why}), so {self.default} is used"
+
+
+def _shown(value: Any, width: int = 40) -> str:
+    """A value as it stands in the file, cut short: a hand edit may have put anything there."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = "a value nested too deeply"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def read_settings(data: Any) -> tuple[Settings, list[SettingProblem]]:
+    """Settings from the parsed JSON of a settings file, and the values it could not use.
+
+    Anything missing keeps its default, and so do keys this version does not know (a newer
+    Songbird's). A rate section from before windows (no `window_s`) keeps its meaning:
+    untouched defaults become today's defaults; a rate and burst someone chose stay a burst
+    per burst / rate seconds.
+    """
+    if not isinstance(data, dict):
+        raise Damaged("not an object of settings")
+    data = dict(data)
+    for service, old_default in _OLD_RATE_DEFAULTS.items():
+        section = data.get(service)
+        if not isinstance(section, dict) or "window_s" in section:
+            continue
+        if all(section.get(k, v) == v for k, v in old_default.items()):
+            del data[service]
+        else:
+            data[service] = {**section, "window_s": 0.0}
+    problems: list[SettingProblem] = []
+    settings: Settings = _read(Settings(), data, "", problems)
+    match = settings.match
+    if match.review > match.accept:
+        default = min(MatchThresholds().review, match.accept)
+        problems.append(SettingProblem("match.review", match.review, "above match.accept", default))
+        settings = replace(settings, match=replace(match, review=default))
+    return settings, problems
+
+
+def _type_problem(default: Any, raw: Any) -> str | None:
+    """Why `raw` cannot stand for a value of `default`'s type, or None."""
     if isinstance(default, bool):
-        return raw if isinstance(raw, bool) else default
+        return None if isinstance(raw, bool) else "not true or false"
+    number = isinstance(raw, int | float) and not isinstance(raw, bool)
     if isinstance(default, float):
-        ok = isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
-        return float(raw) if ok else default
+        if not number:
+            return "not a number"
+        return None if isinstance(raw, int) or math.isfinite(raw) else "not a finite number"
     if isinstance(default, int):
-        return raw if isinstance(raw, int) and not isinstance(raw, bool) else default
-    return raw if isinstance(raw, type(default)) else default
+        whole = isinstance(raw, int) or (isinstance(raw, float) and raw.is_integer())
+        return None if number and whole else "not a whole number"
+    return None if isinstance(raw, type(default)) else "not the right kind of value"
+
+
+def _read(default: Any, raw: dict[str, Any], prefix: str, problems: list[SettingProblem]) -> Any:
+    """`default` (a settings dataclass) with the usable values of `raw`; the others noted."""
+    values: dict[str, Any] = {}
+    for f in fields(default):
+        if f.name not in raw:
+            continue
+        key, value, standing = f"{prefix}{f.name}", raw[f.name], getattr(default, f.name)
+        if is_dataclass(standing):
+            if isinstance(value, dict):
+                values[f.name] = _read(standing, value, f"{key}.", problems)
+            else:
+                problems.append(SettingProblem(key, value, "not a section", "its default"))
+            continue
+        why = _type_problem(standing, value)
+        if why is None and "range" in f.metadata:
+            low, high = f.metadata["range"]
+            if not low <= value <= high:
+                why = f"it must be from {low:g} to {high:g}"
+        if why is None:
+            values[f.name] = type(standing)(value)
+        else:
+            problems.append(SettingProblem(key, value, why, standing))
+    return replace(default, **values)
+
+
+def _clamp(settings: Any) -> Any:
+    """`settings` (a settings dataclass) with every value within its declared range."""
+    values: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if is_dataclass(value):
+            values[f.name] = _clamp(value)
+        elif "range" in f.metadata:
+            low, high = f.metadata["range"]
+            values[f.name] = type(value)(min(max(value, low), high))
+    return replace(settings, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsRead:
+    """What reading the settings file gave: the settings for this run, and what the person
+    must be told (the file set aside, or values it holds that could not be used)."""
+
+    settings: Settings
+    set_aside: SetAside | None = None
+    problems: tuple[SettingProblem, ...] = ()
+    path: Path | None = None
+
+    @property
+    def messages(self) -> list[str]:
+        said = [self.set_aside.message] if self.set_aside else []
+        if self.problems:
+            said.append(
+                f"The settings file {self.path} holds values Songbird cannot use, left as they "
+                "are until you save Settings: " + "; ".join(p.words() for p in self.problems) + "."
+            )
+        return said
 
 
 class SettingsFile:
     """Loads and saves `Settings` as JSON, atomically, in the user config directory."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self._clock = clock
+
+    def read(self) -> SettingsRead:
+        """The settings kept, with what to tell the person. A file that cannot be read as
+        settings is set aside and the defaults are used; an OSError (no permission to read
+        it) goes to the caller."""
+        opened = open_json(
+            self.path, "The settings file", read_settings, "uses the defaults", self._clock
+        )
+        if opened.value is None:
+            return SettingsRead(Settings(), opened.set_aside, path=self.path)
+        settings, problems = opened.value
+        return SettingsRead(settings, problems=tuple(problems), path=self.path)
 
     def load(self) -> Settings:
+        """The settings for this run, for a caller that cannot tell the person anything: a
+        file that cannot be read gives the defaults and is left where it is, for the next
+        `read` (the composition root's) to set aside and say."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = parse_json(read_bytes(self.path))
+            return read_settings(data)[0]
+        except (FileNotFoundError, Damaged):
             return Settings()
-        return Settings.from_dict(data) if isinstance(data, dict) else Settings()
 
     def save(self, settings: Settings) -> None:
         write_text_atomically(self.path, json.dumps(settings.to_dict(), indent=2))

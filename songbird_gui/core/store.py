@@ -8,28 +8,29 @@ Rejections ("never this candidate for this track") live in their own table and a
 by every later search. The database runs in WAL mode and every write is one
 transaction, so a crash at any point leaves it consistent.
 
-A store file that cannot be read (a disk error, a sync tool, a half-copied backup) never stops
-the app: it is moved aside under a dated name, with its -wal and -shm, and a new store starts;
-`MatchStore.recovery_message` tells the person where the old one went. A store written by a
-newer Songbird is left alone and refused (`StoreTooNew`): this version must not change it.
+A store file that cannot be read (a disk error, a sync tool, a half-copied backup, a table or
+a column gone, a row this version cannot understand) never stops the app: it is looked at
+before anything writes to it, moved aside under a dated name with its -wal and -shm
+(`core/kept_file.py`), and a new store starts; `MatchStore.recovery_message` tells the person
+where the old one went. A store written by a newer Songbird is left alone and refused
+(`StoreTooNew`): this version must not change it.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-import logging
-import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from songbird_gui.core.kept_file import SetAside, keep_aside, not_a_file
 from songbird_gui.core.types import (
     Candidate,
     Decision,
@@ -37,11 +38,10 @@ from songbird_gui.core.types import (
     MatchResult,
     ScorePart,
     ServiceId,
+    SyncMode,
     Track,
     TrackKind,
 )
-
-_log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3
 
@@ -228,15 +228,21 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
 
 
 def _damage(path: Path) -> str | None:
-    """Why the store file at `path` cannot be read, or None: there is no file, an empty one
+    """Why the store file at `path` cannot be used, or None: there is no file, an empty one
     (a new store), a sound one, or SQLite cannot tell (opening it to write then fares as it
-    always did). Raises StoreTooNew for a newer store; OSError when the file cannot be read
-    (a folder, no permission): that is not damage, and moving the file would not help.
+    always did). Something else in its place (a folder) is damage too. Raises StoreTooNew
+    for a newer store; OSError when the file cannot be read (no permission): that is not
+    damage, and moving the file would not help.
 
     It looks without writing: at the first bytes in Python (SQLite would rewrite the -shm
     beside a file that is not a database), at the rest through a read-only connection (one
     that may write folds the -wal into the file when it closes, changing the kept bytes).
+    Beyond SQLite's own check it looks at what this version reads back: every table and
+    column the store's version has, and rows whose values this version knows.
     """
+    in_place = not_a_file(path)
+    if in_place is not None:
+        return in_place
     try:
         with path.open("rb") as file:
             head = file.read(len(_SQLITE_MAGIC))
@@ -255,55 +261,105 @@ def _damage(path: Path) -> str | None:
         if found > SCHEMA_VERSION:
             raise StoreTooNew(path, found)
         problems = [str(row[0]) for row in probe.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            return "; ".join(problems[:3])
+        return _missing_structure(probe, found) or _unknown_values(probe)
     except sqlite3.DatabaseError as error:
         return str(error) if _is_damage(error) else None
     finally:
         probe.close()
-    return None if problems == ["ok"] else "; ".join(problems[:3])
 
 
-def _sibling(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
+def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [
+        str(name)
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        if name != "sqlite_sequence"
+    ]
+    quoted = {t: '"' + t.replace('"', '""') + '"' for t in tables}
+    return {
+        t: {str(row[1]) for row in db.execute(f"PRAGMA table_info({quoted[t]})")} for t in tables
+    }
 
 
-def _reserve(paths: Sequence[Path]) -> bool:
-    """Create each of `paths` empty, or none of them if one is taken already."""
-    made: list[Path] = []
+@lru_cache(maxsize=SCHEMA_VERSION + 1)
+def _expected_columns(version: int) -> dict[str, frozenset[str]]:
+    """The tables and columns a store of `version` has: those its steps make in a new one."""
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        for path in paths:
-            path.touch(exist_ok=False)
-            made.append(path)
-    except BaseException as error:
-        for path in made:
-            path.unlink()
-        if isinstance(error, FileExistsError):
-            return False
-        raise
-    return True
+        for step_version, statements in sorted(_MIGRATIONS.items()):
+            if step_version <= version:
+                for statement in statements:
+                    if isinstance(statement, str):
+                        fresh.execute(statement)
+                    else:
+                        statement(fresh)
+        expected = {table: frozenset(columns) for table, columns in _columns(fresh).items()}
+    finally:
+        fresh.close()
+    return expected
 
 
-def _keep_aside(path: Path, when: float) -> Path:
-    """Move the damaged `path` and its siblings to a dated name no file has yet, in the same
-    folder; return the database file's new name. Nothing is deleted or overwritten."""
-    stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%dT%H-%M-%S")
-    suffixes = [s for s in _SIBLINGS if _sibling(path, s).exists()]
-    for n in itertools.count(1):
-        tag = stamp if n == 1 else f"{stamp}-{n}"
-        kept = path.with_name(f"{path.stem}.damaged-{tag}{path.suffix}")
-        # the siblings first: a -wal left beside a new, empty store would be deleted by SQLite
-        moves = [(_sibling(path, s), _sibling(kept, s)) for s in suffixes] + [(path, kept)]
-        if _reserve([target for _, target in moves]):
-            break
-    done = 0
-    try:
-        for source, target in moves:
-            os.replace(source, target)  # over our own empty reservation
-            done += 1
-    except BaseException:
-        for _, target in moves[done:]:
-            target.unlink(missing_ok=True)
-        raise
-    return kept
+def _missing_structure(db: sqlite3.Connection, version: int) -> str | None:
+    """The first table or column of `version` the store lacks, in words, or None.
+
+    The first release stamped version 1 before some of its tables existed, and the baseline
+    makes what is missing at every open: at version 1 a missing table is not damage.
+    """
+    present = _columns(db)
+    for table, columns in sorted(_expected_columns(version).items()):
+        if table not in present:
+            if version == 1:
+                continue
+            return f"the table {table} is missing"
+        lacking = sorted(columns - present[table])
+        if lacking:
+            return f"the table {table} has no column {lacking[0]}"
+    return None
+
+
+# The columns whose values this version turns into its own types when it reads them back: the
+# values of an enum, or a number (`None` among them: the column may be empty).
+_KNOWN_VALUES: tuple[tuple[str, str, type[StrEnum] | tuple[str, ...]], ...] = (
+    ("decisions", "target_service", ServiceId),
+    ("decisions", "decision", Decision),
+    ("decisions", "origin", MatchOrigin),
+    ("decisions", "score", ("integer", "real", "null")),
+    ("decisions", "decided_at", ("integer", "real")),
+    ("decisions", "retry_at", ("integer", "real", "null")),
+    ("failures", "target_service", ServiceId),
+    ("failures", "retry_at", ("integer", "real")),
+    ("rejections", "target_service", ServiceId),
+    ("journal", "target_service", ServiceId),
+    ("pairs", "source_service", ServiceId),
+    ("pairs", "target_service", ServiceId),
+    ("pairs", "mode", SyncMode),
+    ("pairs", "schedule_h", ("integer",)),
+    ("pairs", "created_at", ("integer", "real")),
+    ("pairs", "synced_at", ("integer", "real", "null")),
+)
+
+
+def _unknown_values(db: sqlite3.Connection) -> str | None:
+    """The first value this version could not read back, in words, or None."""
+    present = _columns(db)
+    for table, column, known in _KNOWN_VALUES:
+        if column not in present.get(table, ()):
+            continue
+        if isinstance(known, tuple):
+            marks = ",".join("?" * len(known))
+            sql = f"SELECT {column} FROM {table} WHERE typeof({column}) NOT IN ({marks}) LIMIT 1"
+            row = db.execute(sql, known).fetchone()
+            if row is not None:
+                return f"the table {table} holds {row[0]!r} as {column}, not a number"
+        else:
+            values = [str(member) for member in known]
+            marks = ",".join("?" * len(values))
+            sql = f"SELECT {column} FROM {table} WHERE {column} NOT IN ({marks}) LIMIT 1"
+            row = db.execute(sql, values).fetchone()
+            if row is not None:
+                return f"the table {table} holds the {column} {row[0]!r}, unknown to Songbird"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,20 +447,26 @@ class MatchStore:
     """Thread-safe: workers and the GUI thread share one connection behind a lock.
 
     Attributes:
-        damaged_copy: where the store file was kept when it was found damaged at open (this
-            store then started empty), else None.
+        set_aside: what was said when the store file was found damaged at open and kept
+            aside (this store then started empty), else None.
     """
 
-    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        clock: Callable[[], float] = time.time,
+        what: str = "The match store",
+    ) -> None:
         """Open the store at `path` (":memory:" for one that lives in memory only).
 
-        A damaged file is moved aside and a new store started (see `recovery_message`).
-        Raises StoreTooNew for a store from a newer Songbird, OSError when the file cannot be
-        reached, sqlite3.Error when SQLite fails for another reason (e.g. the store is locked).
+        A damaged file is moved aside and a new store started (see `recovery_message`,
+        which calls the store `what`). Raises StoreTooNew for a store from a newer Songbird,
+        OSError when the file cannot be reached, sqlite3.Error when SQLite fails for another
+        reason (e.g. the store is locked, the disk is full).
         """
         self._clock = clock
         self._lock = threading.Lock()
-        self.damaged_copy: Path | None = None
+        self.set_aside: SetAside | None = None
         if str(path) in ("", ":memory:"):
             self._connect(str(path), Path(str(path)))
             return
@@ -417,24 +479,19 @@ class MatchStore:
                 return
             except _StoreDamaged as error:
                 damage = str(error)
-        self.damaged_copy = _keep_aside(path, clock())
-        _log.warning(
-            "The match store %s could not be read (%s); kept it as %s, starting a new one",
-            path,
-            damage,
-            self.damaged_copy,
-        )
+        then = "started a new one"
+        self.set_aside = keep_aside(path, what, damage, then, clock, _SIBLINGS)
         self._connect(str(path), path)
+
+    @property
+    def damaged_copy(self) -> Path | None:
+        """Where the store file was kept when it was found damaged at open, else None."""
+        return self.set_aside.kept if self.set_aside else None
 
     @property
     def recovery_message(self) -> str | None:
         """One sentence for the person when the store was found damaged at open, else None."""
-        if self.damaged_copy is None:
-            return None
-        return (
-            "The match store was damaged and could not be read; Songbird kept it as "
-            f"{self.damaged_copy} and started a new one."
-        )
+        return self.set_aside.message if self.set_aside else None
 
     def _connect(self, target: str, path: Path) -> None:
         self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import Cancelled, PermanentError, RunBlocked, ServiceError
+from songbird_gui.core.failure import failure_of
 from songbird_gui.core.matching import SearchProgress, find_match
 from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
@@ -147,9 +148,11 @@ class MatchJob(QRunnable):
             ctx.store.record_failure(self.track, ctx.service.service_id, str(error), permanent)
             self.reports.post(Report.FAILED, self.row, str(error))
             return
-        except Exception as error:  # a bug must cost one track, not the whole run
-            log.exception("search for %s failed", self.track.key)
-            self.reports.post(Report.FAILED, self.row, f"unexpected error: {error}")
+        except Exception as error:  # a full disk, or a bug: one track, not the whole run
+            failure = failure_of(error)  # a bug's trace goes to the log
+            if failure.unexpected:
+                log.error("the search for %s failed", self.track.key)
+            self.reports.post(Report.FAILED, self.row, failure.sentence)
             return
         if not ctx.cancel.cancelled:
             self.reports.post(Report.MATCHED, self.row, result)
@@ -197,9 +200,8 @@ class TaskJob(QRunnable):
         except ServiceError as error:
             self.signals.failed.emit(str(error))
             return
-        except Exception as error:
-            log.exception("background task failed")
-            self.signals.failed.emit(f"unexpected error: {error}")
+        except Exception as error:  # a full disk, a read-only folder, or a bug
+            self.signals.failed.emit(failure_of(error).sentence)  # a bug's trace: to the log
             return
         self.signals.done.emit(result)
 

@@ -13,26 +13,35 @@ this lock:
 
 The lock file names its holder (pid, program, host). A holder that died without letting go
 (killed, a power cut) leaves a stale file, which `QLockFile` recognises by its dead pid and
-takes over. No age limit: a long sync is not stale.
+takes over. No age limit: a long sync is not stale. A lock file that names no holder at all
+(empty, garbage, a folder in its place) `QLockFile` would never take over, and every run would
+end "already running" forever: it is a damaged kept file, set aside and said
+(`core/kept_file.py`), once no live writer can be making it.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from PySide6.QtCore import QLockFile
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import Cancelled
+from songbird_gui.core.kept_file import Notices, keep_aside, not_a_file
 
 T = TypeVar("T")
 
 LOCK_FILE_NAME = "sync.lock"
 POLL_S = 0.25  # how often a waiting writer looks again
+# A writer names itself in the lock file the moment it makes it: one that still names no
+# holder this long after it was written is no live writer's.
+UNNAMED_FOR_S = 10.0
 
 
 class WriterLock:
@@ -41,8 +50,16 @@ class WriterLock:
     Within the process a plain lock orders the writers; between processes the lock file does.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        notices: Notices | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """`notices` hears of a damaged lock file set aside (the composition root's)."""
         self.path = data_dir / LOCK_FILE_NAME
+        self.notices = notices or Notices()
+        self._clock = clock
         self._local = threading.Lock()
         self._file: QLockFile | None = None  # held by this process while set
         self._whole_run = False  # held by `try_hold` for the whole run: writes need not ask
@@ -57,8 +74,40 @@ class WriterLock:
         pid, _host, _program = probe.getLockInfo()  # (0, "", "") when it is gone meanwhile
         return int(pid) if pid > 0 else None
 
+    def _set_aside_if_damaged(self) -> None:
+        """Set the lock file aside if it names no holder and never will: something else in
+        its place, or a file that still names no writer long after it was written and that
+        no live `QLockFile` holds. The look and the move hold the file's own lock, so two
+        processes never both move it, nor one move the lock another has just made."""
+        problem = not_a_file(self.path)
+        try:
+            if problem is not None:
+                self._say(problem)
+                return
+            with self.path.open("rb") as file, _locked(file.fileno()) as mine:
+                problem = self._unnamed(file) if mine else None
+                if problem is not None:
+                    self._say(problem)
+        except FileNotFoundError:
+            pass  # gone meanwhile: another process set it aside, or its holder let go
+
+    def _unnamed(self, file: BinaryIO) -> str | None:
+        """Why the lock file open as `file` is no live writer's, or None."""
+        if os.fstat(file.fileno()).st_ino != self.path.stat().st_ino:
+            return None  # set aside and made again since it was opened
+        pid, _host, _program = QLockFile(str(self.path)).getLockInfo()
+        if pid > 0:
+            return None  # a holder QLockFile can judge: alive, or stale and taken over
+        if self._clock() - os.fstat(file.fileno()).st_mtime < UNNAMED_FOR_S:
+            return None  # a writer may be naming itself in it right now
+        return "empty" if not file.read(1) else "it names no writer"
+
+    def _say(self, problem: str) -> None:
+        self.notices.add(keep_aside(self.path, "The writer lock", problem, "took the lock over"))
+
     def _take_file(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._set_aside_if_damaged()
         lock_file = QLockFile(str(self.path))
         lock_file.setStaleLockTime(0)  # stale only when its holder is gone, never by age
         if not lock_file.tryLock(0):
@@ -120,6 +169,27 @@ class WriterLock:
                 self._drop_file()
         finally:
             self._local.release()
+
+
+@contextmanager
+def _locked(fd: int) -> Iterator[bool]:
+    """Hold the file lock of the file open at `fd`, if free: True, else False (a live
+    `QLockFile` holds one on its lock file for as long as it holds the lock, on this machine).
+    Windows has no such lock: there the age alone tells."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def holding(

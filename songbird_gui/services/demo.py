@@ -20,6 +20,7 @@ from songbird_gui.core.errors import (
     RateLimited,
     TransientError,
 )
+from songbird_gui.core.kept_file import Notices, not_a_file
 from songbird_gui.core.normalize import fold, parse_title, song_title
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
@@ -40,7 +41,14 @@ from songbird_gui.services.demo_server import (
     load_catalogue,
 )
 
-__all__ = ["DemoConfig", "DemoServerConfig", "DemoService", "demo_services", "load_catalogue"]
+__all__ = [
+    "DemoConfig",
+    "DemoServerConfig",
+    "DemoService",
+    "demo_services",
+    "forget_demo_state",
+    "load_catalogue",
+]
 
 T = TypeVar("T")
 
@@ -199,14 +207,37 @@ class DemoConfig:
     catalogue: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
+def state_file(state_dir: Path, service_id: ServiceId) -> Path:
+    """Where the demo service `service_id` keeps its playlists between runs."""
+    return state_dir / f"demo-{service_id}.json"
+
+
 def demo_services(
-    config: DemoConfig, throttles: dict[ServiceId, Throttle]
+    config: DemoConfig, throttles: dict[ServiceId, Throttle], notices: Notices | None = None
 ) -> dict[ServiceId, DemoService]:
-    """Build the two demo services on the program's throttles (the composition root does)."""
+    """Build the two demo services on the program's throttles (the composition root does);
+    `notices` hears of a state file set aside."""
     services = {}
     for service_id in ServiceId:
         server_config = config.spotify if service_id is ServiceId.SPOTIFY else config.ytmusic
-        state = config.state_dir / f"demo-{service_id}.json" if config.state_dir else None
-        server = DemoServer(service_id, server_config, state, config.catalogue)
+        state = state_file(config.state_dir, service_id) if config.state_dir else None
+        server = DemoServer(
+            service_id, server_config, state, config.catalogue, notices=notices or Notices()
+        )
         services[service_id] = DemoService(server, throttles[service_id])
     return services
+
+
+def forget_demo_state(state_dir: Path) -> None:
+    """`--demo-reset`: the demo's playlists and its memory (decisions, pairs) start again.
+
+    Its state files with their locks and its match store with SQLite's files go. Copies
+    kept aside as damaged stay, as every kept copy does, and so does anything other than a
+    file found in their place: opening the demo sets that aside, and says so.
+    """
+    kept = [state_dir / "matches.sqlite3", *(state_file(state_dir, s) for s in ServiceId)]
+    for path in kept:
+        for suffix in ("", ".lock", "-wal", "-shm"):
+            gone = path.with_name(path.name + suffix)
+            if not_a_file(gone) is None:
+                gone.unlink(missing_ok=True)

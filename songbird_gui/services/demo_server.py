@@ -12,7 +12,10 @@ talks to.
 Its playlists live in a JSON state file shared by every process that opens it, as a real
 service's are: each request first takes the file's lock and reads what another process
 (`songbird demo-change` in a terminal, a sync from cron) wrote since, and a write saves
-before it lets go of the lock, so no two processes lose each other's writes. Each entry has
+before it lets go of the lock, so no two processes lose each other's writes. A state file or a
+lock that cannot be used (garbage, cut short, another shape, a folder in its place) is a
+damaged kept file: set aside and said (`core/kept_file.py`), the playlists starting again
+from the catalogue, never overwritten unseen. Each entry has
 a handle of its own (the Spotify-like side keeps it to itself, the YouTube Music-like side
 shows it, as setVideoId), and the Spotify-like side removes every copy of a track it is
 asked to remove, as Spotify does since 2024.
@@ -39,7 +42,9 @@ from rapidfuzz import fuzz
 
 from songbird_gui import resources_path
 from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.core.kept_file import Damaged, Notices, keep_aside, not_a_file, open_json
 from songbird_gui.core.normalize import fold
+from songbird_gui.core.settings import range_of, within
 from songbird_gui.core.types import LIKED_PLAYLIST_ID, ServiceId
 from songbird_gui.services.demo_limits import (
     DEFAULT_JITTER,
@@ -76,15 +81,30 @@ class DemoServerConfig:
     burst / limit seconds (`--demo-limit R` thus means R requests in any second).
     """
 
-    latency_s: float = 0.25  # round trip: half to reach the server (± jitter), half back
-    limit: float = 10.0  # requests per second the server accepts, on average over its window
-    burst: int = 10  # the window's size in requests when `window_s` is 0
-    fault_rate: float = 0.0  # share of requests that fail with a 503
+    # round trip: half to reach the server (± jitter), half back
+    latency_s: float = field(default=0.25, metadata=within(0.0, 10.0))
+    # requests per second the server accepts, on average over its window
+    limit: float = field(default=10.0, metadata=within(0.1, 1e6))
+    # the window's size in requests when `window_s` is 0
+    burst: int = field(default=10, metadata=within(1, 1_000_000))
+    # share of requests that fail with a 503
+    fault_rate: float = field(default=0.0, metadata=within(0.0, 1.0))
     seed: int | None = None  # for the fault and latency dice; None: random
-    window_s: float = 0.0  # the counting window; 0: burst / limit seconds
-    jitter: float = DEFAULT_JITTER  # ± this share of the way there (uniform, per request)
+    # the counting window; 0: burst / limit seconds
+    window_s: float = field(default=0.0, metadata=within(0.0, 3600.0))
+    # ± this share of the way there (uniform, per request)
+    jitter: float = field(default=DEFAULT_JITTER, metadata=within(0.0, 1.0))
     count_refused: bool = True  # a refused request takes a place in the window too
     name: str = ""  # what the benchmarks call the model ("Spotify-like"); "" names it by size
+
+    def __post_init__(self) -> None:
+        """Refuse what no service could be (a latency of NaN or 1e308 s, a limit of 1e-300
+        requests a second that answers nothing for minutes): ValueError naming the value."""
+        for name in ("latency_s", "limit", "burst", "fault_rate", "window_s", "jitter"):
+            value = getattr(self, name)
+            low, high = range_of(DemoServerConfig, name)
+            if not (isinstance(value, int | float) and low <= value <= high):
+                raise ValueError(f"the demo's {name} must be from {low:g} to {high:g}, not {value}")
 
     @classmethod
     def spotify_like(cls, limit: float = 3.0, **fields: Any) -> DemoServerConfig:
@@ -145,19 +165,31 @@ class DemoServer:
         state_path: Path | None,
         catalogue: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        notices: Notices | None = None,
     ) -> None:
+        """`notices` hears of a state file or lock set aside (the composition root's)."""
         self.service_id = service_id
         self.config = config
         self.state_path = state_path
         self.counters = ServerCounters()
+        self.notices = notices or Notices()
         self._lock = threading.Lock()
         self._clock = clock
         self.window = config.window_limit()
         self._dice = random.Random(config.seed)
         self._delay_dice = random.Random(None if config.seed is None else config.seed + 1)
-        side = (catalogue or load_catalogue())["services"][str(service_id)]
-        self.user: str = side.get("user", "Demo Listener")
-        self._tracks: dict[str, dict[str, Any]] = {t["id"]: t for t in side["tracks"]}
+        self._side = (catalogue or load_catalogue())["services"][str(service_id)]
+        self.user: str = self._side.get("user", "Demo Listener")
+        self._tracks: dict[str, dict[str, Any]] = {t["id"]: t for t in self._side["tracks"]}
+        self._from_catalogue()
+        self._index: _SearchIndex | None = None  # built at the first search, off the GUI thread
+        self._seen: tuple[int, int] | None = None  # the state file as last read or written
+        with self._shared():
+            pass
+
+    def _from_catalogue(self) -> None:
+        """The playlists as the catalogue has them, before any write."""
+        side = self._side
         self._playlists: dict[str, dict[str, Any]] = {
             p["id"]: _with_handles({**p, "tracks": list(p["tracks"])}) for p in side["playlists"]
         }
@@ -165,10 +197,6 @@ class DemoServer:
         self._liked = _with_handles(
             {"id": LIKED_PLAYLIST_ID, "name": "Liked", "tracks": list(side["liked"])}
         )
-        self._index: _SearchIndex | None = None  # built at the first search, off the GUI thread
-        self._seen: tuple[int, int] | None = None  # the state file as last read or written
-        with self._shared():
-            pass
 
     # -- the request boundary --------------------------------------------------------------
 
@@ -379,7 +407,14 @@ class DemoServer:
             yield
             return
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        with _file_lock(self.state_path.with_name(self.state_path.name + ".lock")):
+        lock_path = self.state_path.with_name(self.state_path.name + ".lock")
+        problem = not_a_file(lock_path)
+        if problem is not None:
+            what = f"The demo {self.service_id.display_name}'s lock file"
+            # Another process may have set it aside a moment ago: then there is nothing to say.
+            with contextlib.suppress(FileNotFoundError):
+                self.notices.add(keep_aside(lock_path, what, problem, "made a new one"))
+        with _file_lock(lock_path):
             self._load_state()
             yield
 
@@ -395,21 +430,28 @@ class DemoServer:
         if stamp is None or stamp == self._seen:
             return
         assert self.state_path is not None
-        try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # a damaged state file: start from the catalogue again
+        opened = open_json(
+            self.state_path,
+            f"The demo {self.service_id.display_name}'s state",
+            read_state,
+            "its playlists start again from the demo catalogue",
+        )
+        if opened.value is None:
+            if opened.set_aside is not None:
+                self.notices.add(opened.set_aside)
+                self._from_catalogue()
+                self._seen = None
+            return
+        state = opened.value
         self._seen = stamp
         known = self._tracks
-        for playlist in state.get("playlists", []):
-            playlist["tracks"] = [i for i in playlist.get("tracks", []) if i in known]
+        for playlist in state["playlists"]:
+            playlist["tracks"] = [i for i in playlist["tracks"] if i in known]
             self._playlists[playlist["id"]] = _with_handles(playlist)
-        liked = state.get("liked")
-        if isinstance(liked, list):  # the state of an earlier version: the ids alone
-            liked = {"tracks": liked}
-        if isinstance(liked, dict):
-            self._liked.update(liked)
-            self._liked["tracks"] = [i for i in self._liked.get("tracks", []) if i in known]
+        liked = state["liked"]
+        if liked is not None:
+            self._liked["tracks"] = [i for i in liked["tracks"] if i in known]
+            self._liked["handles"] = liked.get("handles")
             _with_handles(self._liked)
 
     def _save_state(self) -> None:
@@ -418,6 +460,44 @@ class DemoServer:
         state = {"playlists": list(self._playlists.values()), "liked": self._liked}
         write_text_atomically(self.state_path, json.dumps(state, ensure_ascii=False))
         self._seen = self._stamp()
+
+
+def read_state(state: Any) -> dict[str, Any]:
+    """A demo state file's parsed JSON, checked: {"playlists": [...], "liked": {...} or None}.
+
+    Raises Damaged, in a few words, for anything this server could not serve from: another
+    shape, a playlist without its id, name, owner or tracks, a track id that is not text.
+    """
+    if not isinstance(state, dict):
+        raise Damaged("not the demo's state")
+    playlists = state.get("playlists", [])
+    if not isinstance(playlists, list) or not all(map(_is_playlist, playlists)):
+        raise Damaged("a playlist in it is not one")
+    liked = state.get("liked")
+    if _are_ids(liked):  # the state of an earlier version: the ids alone
+        liked = {"tracks": liked}
+    if liked is not None and not _is_list(liked):
+        raise Damaged("its liked songs are not a list")
+    return {"playlists": playlists, "liked": liked}
+
+
+def _are_ids(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, str) for i in value)
+
+
+def _is_list(entries: Any) -> bool:
+    """Track ids, and optionally one handle each (a list with other handles gets new ones)."""
+    return (
+        isinstance(entries, dict)
+        and _are_ids(entries.get("tracks"))
+        and (entries.get("handles") is None or _are_ids(entries.get("handles")))
+    )
+
+
+def _is_playlist(playlist: Any) -> bool:
+    return _is_list(playlist) and all(
+        isinstance(playlist.get(key), str) for key in ("id", "name", "owner")
+    )
 
 
 def _new_handle() -> str:

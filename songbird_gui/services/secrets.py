@@ -20,9 +20,15 @@ import logging
 import os
 import stat
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.core.failure import FileRefused
+from songbird_gui.core.kept_file import Damaged, SetAside, not_a_file, open_json
 
 if TYPE_CHECKING:
     from keyring.errors import KeyringError
@@ -73,9 +79,11 @@ class SecretStore:
 
     Attributes:
         path: None: secrets live in the system keyring (or, without one, in memory).
+        set_aside: what was said when the secrets file was found damaged and kept aside.
     """
 
     path: Path | None = None
+    set_aside: SetAside | None = None
 
     def __init__(self) -> None:
         self._memory: dict[str, str] = {}
@@ -142,7 +150,7 @@ class SecretStore:
                     _keyring().delete_password(SERVICE_NAME, key)
 
 
-class SecretsFileError(Exception):
+class SecretsFileError(FileRefused):
     """The secrets file cannot be used; `str(error)` says why and what to do."""
 
 
@@ -150,31 +158,44 @@ class FileSecretStore(SecretStore):
     """Secrets in a JSON file of the person's choosing (`--secrets-file`), mode 0600.
 
     Not encrypted: anyone who can read the file as its owner (or as root, or from a backup)
-    can use the accounts. A file that others may read is refused rather than used.
+    can use the accounts. A file that others may read is refused rather than used, and so is
+    anything but a regular file in its place (a pipe would make every command wait forever).
+    A file that is not a secrets file any more (damaged) is kept aside and said, and an empty
+    one started (`set_aside`). Every write goes through a new temporary file, created
+    exclusively (never through a link or over a file already there) and readable by its
+    owner only from its first byte, then renamed over the file.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.path = path
         self._usable = True
+        problem = not_a_file(path)
+        if problem is not None:
+            raise SecretsFileError(f"{path} is not a file to keep secrets in ({problem})")
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Created readable and writable by its owner only, from the first byte.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as created:
-                created.write("{}")
+            self._start_empty()
         mode = stat.S_IMODE(path.stat().st_mode)
         if os.name == "posix" and mode & 0o077:
             raise SecretsFileError(
                 f"{path} can be read by others (mode {mode:o}): run `chmod 600 {path}` first"
             )
-        try:
-            data = json.loads(path.read_text(encoding="utf-8") or "{}")
-        except (OSError, ValueError) as error:
-            raise SecretsFileError(f"{path} is not a Songbird secrets file: {error}") from error
-        if not isinstance(data, dict):
-            raise SecretsFileError(f"{path} is not a Songbird secrets file")
-        self._memory = {str(k): str(v) for k, v in data.items()}
+        if path.stat().st_size == 0:  # made empty by hand, to be filled: no secret yet
+            return
+        then = "started an empty one: copy your accounts into it again (songbird export-secrets)"
+        opened = open_json(path, "The secrets file", _read_secrets, then, clock)
+        if opened.set_aside is not None:
+            self.set_aside = opened.set_aside
+            self._start_empty()
+        self._memory = opened.value or {}
+
+    def _start_empty(self) -> None:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created readable and writable by its owner only, from the first byte.
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as created:
+            created.write("{}")
 
     @property
     def explanation(self) -> str:
@@ -182,11 +203,7 @@ class FileSecretStore(SecretStore):
 
     def _save(self) -> None:
         assert self.path is not None
-        temporary = self.path.with_name(self.path.name + ".new")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(self._memory, out)
-        os.replace(temporary, self.path)
+        write_text_atomically(self.path, json.dumps(self._memory))
 
     def get(self, key: str) -> str | None:
         with self._lock:
@@ -201,6 +218,17 @@ class FileSecretStore(SecretStore):
         with self._lock:
             if self._memory.pop(key, None) is not None:
                 self._save()
+
+
+# Never through a link someone put where the file is to be made (where links exist).
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_secrets(data: Any) -> dict[str, str]:
+    """A secrets file's parsed JSON: an object of texts."""
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise Damaged("not a Songbird secrets file")
+    return data
 
 
 # Every secret Songbird keeps: what `songbird export-secrets` copies to a secrets file.

@@ -276,7 +276,9 @@ class BackgroundSync(QObject):
 
     @Slot()
     def _after_settings(self) -> None:
-        set_start_at_login(self.window.settings.background.start_at_login)
+        set_start_at_login(
+            self.window.settings.background.start_at_login, notices=self.window.songbird.notices
+        )
         self.refresh()
 
     @Slot()

@@ -32,12 +32,11 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.schedule import Schedule
-from songbird_gui.core.settings import RateSettings, Settings
+from songbird_gui.core.settings import MatchThresholds, RateSettings, Settings, range_of
 from songbird_gui.core.types import ServiceId
 
 # More than this many times the default rate asks first.
 WARN_ABOVE_DEFAULT = 3.0
-MAX_RATE = 1000.0  # requests per second, as `Settings.validated` allows
 
 
 def _problem_label() -> QLabel:
@@ -63,12 +62,12 @@ class _RateEditor(QGroupBox):
         self.service = service
         self._rate = rate
         self.rate = QDoubleSpinBox()
-        self.rate.setRange(0.1, MAX_RATE)
+        self.rate.setRange(*range_of(RateSettings, "rate"))
         self.rate.setDecimals(1)
         self.rate.setSuffix(" requests/s")
         self.rate.setValue(rate.rate)
         self.window_s = QDoubleSpinBox()
-        self.window_s.setRange(0.0, 3600.0)
+        self.window_s.setRange(*range_of(RateSettings, "window_s"))
         self.window_s.setDecimals(0)
         self.window_s.setSuffix(" s")
         self.window_s.setSpecialValueText("none (a burst at most)")
@@ -78,7 +77,7 @@ class _RateEditor(QGroupBox):
             "at most rate × window requests go in any such window"
         )
         self.burst = QSpinBox()
-        self.burst.setRange(1, 1000)
+        self.burst.setRange(*(int(bound) for bound in range_of(RateSettings, "burst")))
         self.burst.setValue(rate.burst)
         self.burst.setToolTip("Requests that may go at once")
         self.adaptive = QCheckBox("Find the limit by itself (adaptive)")
@@ -138,18 +137,18 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._defaults = Settings()
         self.workers = QSpinBox()
-        self.workers.setRange(1, 64)
+        self.workers.setRange(*(int(bound) for bound in range_of(Settings, "workers")))
         self.workers.setValue(settings.workers)
         self.workers.setToolTip("How many searches run at once")
         self.spotify = _RateEditor(ServiceId.SPOTIFY, settings.spotify)
         self.ytmusic = _RateEditor(ServiceId.YTMUSIC, settings.ytmusic)
         self.accept_at = QDoubleSpinBox()
-        self.accept_at.setRange(0.0, 1.0)
+        self.accept_at.setRange(*range_of(MatchThresholds, "accept"))
         self.accept_at.setSingleStep(0.01)
         self.accept_at.setValue(settings.match.accept)
         self.accept_at.setToolTip("A match scoring this or more is added without asking")
         self.review_at = QDoubleSpinBox()
-        self.review_at.setRange(0.0, 1.0)
+        self.review_at.setRange(*range_of(MatchThresholds, "review"))
         self.review_at.setSingleStep(0.01)
         self.review_at.setValue(settings.match.review)
         self.review_at.setToolTip(

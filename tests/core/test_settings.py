@@ -143,13 +143,138 @@ def test_settings_file_round_trip(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp file left
 
 
-def test_missing_or_damaged_file_gives_defaults(tmp_path: Path) -> None:
+def test_a_missing_file_gives_defaults_and_says_nothing(tmp_path: Path) -> None:
+    read = SettingsFile(tmp_path / "settings.json").read()
+    assert read.settings == DEFAULTS
+    assert read.messages == []
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"{ not json", "not JSON"),
+        (b"", "empty"),
+        (b"[1, 2, 3]", "not an object of settings"),
+        (b"null", "not an object of settings"),
+        (b'{"workers": 4, "spotify": {"rate"', "not JSON"),
+        (b"\xff\xfe{}", "not text"),
+    ],
+    ids=["garbage", "empty", "list", "null", "truncated", "not-utf8"],
+)
+def test_a_file_that_cannot_be_read_is_kept_aside_and_said_and_the_defaults_are_used(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    """Before, it silently became the defaults, and the next save overwrote it."""
     path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    read = SettingsFile(path).read()
+    assert read.settings == DEFAULTS
+    assert read.set_aside is not None
+    kept = read.set_aside.kept
+    assert kept.parent == tmp_path and kept.name.startswith("settings.json.damaged-")
+    assert kept.read_bytes() == content
+    (message,) = read.messages
+    assert message == (
+        f"The settings file could not be read ({reason}); Songbird kept it as {kept} and uses "
+        "the defaults."
+    )
+
+
+def test_load_for_a_caller_that_cannot_say_anything_leaves_a_damaged_file_in_place(
+    tmp_path: Path,
+) -> None:
+    """Setting it aside unsaid would hide it from the person: the next `read` says it."""
+    path = tmp_path / "settings.json"
+    path.write_text("[1, 2]", encoding="utf-8")
     assert SettingsFile(path).load() == DEFAULTS
-    path.write_text("{ not json", encoding="utf-8")
-    assert SettingsFile(path).load() == DEFAULTS
-    path.write_text("[1, 2, 3]", encoding="utf-8")
-    assert SettingsFile(path).load() == DEFAULTS
+    assert path.read_text(encoding="utf-8") == "[1, 2]"
+    assert not any("damaged" in p.name for p in tmp_path.iterdir())
+    assert SettingsFile(path).read().set_aside is not None
+
+
+def test_a_value_out_of_range_is_named_its_default_used_and_the_file_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """A hand-edited negative rate was clamped to 0.1/s without a word (a sync 9× longer)."""
+    path = tmp_path / "settings.json"
+    data = DEFAULTS.to_dict()
+    data["workers"] = 4
+    data["spotify"]["rate"] = -2
+    data["retry"]["max_attempts"] = "often"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
+
+    read = SettingsFile(path).read()
+    assert read.settings.workers == 4  # what could be used is
+    assert read.settings.spotify.rate == DEFAULTS.spotify.rate
+    assert read.settings.retry.max_attempts == DEFAULTS.retry.max_attempts
+    assert read.set_aside is None
+    (message,) = read.messages
+    assert message == (
+        f"The settings file {path} holds values Songbird cannot use, left as they are until "
+        "you save Settings: spotify.rate is -2 (it must be from 0.1 to 1000), so 3.0 is used; "
+        'retry.max_attempts is "often" (not a whole number), so 5 is used.'
+    )
+    assert path.read_bytes() == before
+    assert not any("damaged" in p.name for p in tmp_path.iterdir())
+
+    SettingsFile(path).save(read.settings)  # the person saves Settings: the file is whole again
+    assert SettingsFile(path).read().messages == []
+
+
+@pytest.mark.parametrize(
+    ("section", "name", "value", "why"),
+    [
+        (None, "workers", 0, "it must be from 1 to 64"),
+        (None, "workers", 2.5, "not a whole number"),
+        ("ytmusic", "burst", 10**6, "it must be from 1 to 1000"),
+        ("match", "accept", 1.5, "it must be from 0 to 1"),
+        ("ytmusic", "adaptive", "yes", "not true or false"),
+        ("spotify", "window_s", -5, "it must be from 0 to 3600"),
+    ],
+)
+def test_each_unusable_value_is_named_with_why(
+    tmp_path: Path, section: str | None, name: str, value: Any, why: str
+) -> None:
+    path = tmp_path / "settings.json"
+    data: dict[str, Any] = {section: {name: value}} if section else {name: value}
+    if section in ("spotify", "ytmusic"):
+        data[section]["window_s"] = data[section].get("window_s", 0.0)  # today's format
+    path.write_text(json.dumps(data), encoding="utf-8")
+    read = SettingsFile(path).read()
+    key = f"{section}.{name}" if section else name
+    (problem,) = read.problems
+    assert (problem.key, problem.found, problem.why) == (key, value, why)
+    assert read.settings == DEFAULTS
+
+
+def test_nan_and_infinity_in_a_hand_edited_file_are_named_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"spotify": {"rate": NaN, "window_s": 30}, "workers": Infinity}', "utf-8")
+    read = SettingsFile(path).read()
+    assert read.settings == DEFAULTS
+    assert {(p.key, p.why) for p in read.problems} == {
+        ("spotify.rate", "not a finite number"),
+        ("workers", "not a whole number"),
+    }
+
+
+def test_a_review_threshold_above_accept_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"match": {"accept": 0.7, "review": 0.8}}', encoding="utf-8")
+    read = SettingsFile(path).read()
+    assert (read.settings.match.accept, read.settings.match.review) == (0.7, 0.5)
+    (problem,) = read.problems
+    assert (problem.key, problem.why) == ("match.review", "above match.accept")
+
+
+def test_a_folder_in_the_settings_place_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.mkdir()
+    read = SettingsFile(path).read()
+    assert read.settings == DEFAULTS
+    assert read.set_aside is not None and read.set_aside.kept.is_dir()
+    assert "a folder in its place" in read.messages[0]
 
 
 def test_a_hand_edited_file_with_a_bad_value_still_loads(tmp_path: Path) -> None:

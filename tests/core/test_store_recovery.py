@@ -13,13 +13,14 @@ import pytest
 from core_fakes import FakeClock
 
 from songbird_gui.core import store as store_module
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.store import SCHEMA_VERSION, MatchStore, StoreTooNew
 from songbird_gui.core.types import Candidate, Decision, MatchResult, ServiceId, Track
 
 SP, YT = ServiceId.SPOTIFY, ServiceId.YTMUSIC
 SOURCE = Track(SP, "sp-1", "Hello", ("Adele",))
 TARGET = Track(YT, "yt-1", "Hello", ("Adele",))
-KEPT = "matches.damaged-2026-12-02T16-40-05.sqlite3"
+KEPT = "matches.sqlite3.damaged-20261202-164005"
 
 
 @pytest.fixture
@@ -95,8 +96,8 @@ def test_garbage_is_kept_aside_with_its_wal_and_shm_and_a_new_store_starts(
         for suffix, data in originals.items():
             assert Path(f"{kept}{suffix}").read_bytes() == data  # exactly the person's bytes
         assert store.recovery_message == (
-            f"The match store was damaged and could not be read; Songbird kept it as {kept} "
-            "and started a new one."
+            "The match store could not be read (file is not a database); Songbird kept it as "
+            f"{kept} and started a new one."
         )
         assert store.count() == 0
         assert works(store)
@@ -177,7 +178,7 @@ def test_the_kept_name_never_overwrites_a_file(path: Path, clock: FakeClock, tak
 
     store = MatchStore(path, clock=clock)
     store.close()
-    second = "matches.damaged-2026-12-02T16-40-05-2.sqlite3"
+    second = "matches.sqlite3.damaged-20261202-164005-2"
     assert store.damaged_copy == path.parent / second
     assert (path.parent / taken).read_bytes() == b"kept the first time"
     assert (path.parent / second).read_bytes() == b"garbage " * 100
@@ -200,13 +201,21 @@ def test_an_empty_file_is_a_new_store(path: Path, clock: FakeClock) -> None:
     assert user_version(path) == SCHEMA_VERSION
 
 
-def test_a_folder_in_the_stores_place_is_an_error_not_damage(path: Path, clock: FakeClock) -> None:
+def test_a_folder_in_the_stores_place_is_kept_aside_whole_and_a_new_store_starts(
+    path: Path, clock: FakeClock
+) -> None:
+    """Before, every command failed on it; now it goes the way of every kept file."""
     path.mkdir(parents=True)
     (path / "something.txt").write_text("the person's", encoding="utf-8")
-    with pytest.raises(OSError):
-        MatchStore(path, clock=clock)
-    assert names(path.parent) == {"matches.sqlite3"}  # nothing moved, nothing created
-    assert (path / "something.txt").read_text(encoding="utf-8") == "the person's"
+    store = MatchStore(path, clock=clock)
+    try:
+        kept = path.parent / KEPT
+        assert store.damaged_copy == kept
+        assert (kept / "something.txt").read_text(encoding="utf-8") == "the person's"
+        assert "(a folder in its place)" in (store.recovery_message or "")
+        assert works(store)
+    finally:
+        store.close()
 
 
 def test_a_healthy_store_opens_as_it_is(path: Path, clock: FakeClock) -> None:
@@ -341,5 +350,106 @@ def test_a_failing_step_changes_nothing_and_is_not_damage(
     store = MatchStore(path, clock=clock)
     try:
         assert store.count() == 1
+    finally:
+        store.close()
+
+
+# -- damage SQLite does not see: what this version reads back ----------------------------------
+
+
+def drop_table(table: str) -> Callable[[sqlite3.Connection], None]:
+    return lambda db: db.execute(f"DROP TABLE {table}")
+
+
+def drop_column(table: str, column: str) -> Callable[[sqlite3.Connection], None]:
+    return lambda db: db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
+def set_value(table: str, column: str, value: object) -> Callable[[sqlite3.Connection], None]:
+    return lambda db: db.execute(f"UPDATE {table} SET {column}=?", (value,))
+
+
+def a_pair(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO pairs (source_service, source_id, source_name, target_service, target_id,"
+        " target_name, created_at) VALUES ('spotify','s1','Road Trip','ytmusic','y1','Road',1)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (drop_table("pairs"), "the table pairs is missing"),
+        (drop_table("journal"), "the table journal is missing"),
+        (drop_table("decisions"), "the table decisions is missing"),
+        (drop_column("journal", "kind"), "the table journal has no column kind"),
+        (drop_column("decisions", "by_hand"), "the table decisions has no column by_hand"),
+        (set_value("decisions", "target_service", "deezer"), "the target_service 'deezer'"),
+        (set_value("decisions", "decision", "maybe"), "the decision 'maybe'"),
+        (set_value("decisions", "origin", "robot"), "the origin 'robot'"),
+        (set_value("decisions", "retry_at", "soon"), "'soon' as retry_at, not a number"),
+        (set_value("pairs", "mode", "shuffle"), "the mode 'shuffle'"),
+        (set_value("pairs", "schedule_h", "daily"), "'daily' as schedule_h, not a number"),
+    ],
+    ids=[
+        "no-pairs",
+        "no-journal",
+        "no-decisions",
+        "journal-without-kind",
+        "decisions-without-by_hand",
+        "unknown-service",
+        "unknown-decision",
+        "unknown-origin",
+        "retry_at-text",
+        "unknown-mode",
+        "schedule-text",
+    ],
+)
+def test_a_store_this_version_cannot_read_back_is_kept_aside_byte_for_byte(
+    path: Path,
+    clock: FakeClock,
+    damage: Callable[[sqlite3.Connection], None],
+    reason: str,
+) -> None:
+    """A table or a column gone, a row with a value this version does not know: SQLite finds
+    nothing wrong, and every command would fail on it ("no such column: kind", a ValueError)."""
+    fill(path, tracks=3)
+    edit = sqlite3.connect(path, isolation_level=None)
+    a_pair(edit)
+    damage(edit)
+    edit.close()
+    before = path.read_bytes()
+
+    store = MatchStore(path, clock=clock)
+    try:
+        kept = path.parent / KEPT
+        assert store.damaged_copy == kept
+        assert kept.read_bytes() == before
+        assert store.recovery_message is not None
+        assert reason in store.recovery_message and str(kept) in store.recovery_message
+        assert store.count() == 0
+        assert works(store)
+        assert PairStore(store).all() == []  # the new store's pairs table works
+    finally:
+        store.close()
+
+
+def test_a_store_of_the_first_release_missing_a_baseline_table_is_not_damage(
+    path: Path, clock: FakeClock
+) -> None:
+    fill(path, tracks=1)
+    probe = sqlite3.connect(path, isolation_level=None)
+    probe.executescript("DROP TABLE pairs; DROP TABLE pair_removals; DROP TABLE meta;")
+    probe.executescript(
+        "DROP TABLE rejections; DROP TABLE journal; ALTER TABLE decisions DROP COLUMN source;"
+        " ALTER TABLE decisions DROP COLUMN target; ALTER TABLE decisions DROP COLUMN by_hand;"
+        " PRAGMA user_version=1;"
+    )
+    probe.close()
+    store = MatchStore(path, clock=clock)
+    try:
+        assert store.damaged_copy is None
+        assert store.count() == 1
+        assert works(store)
     finally:
         store.close()

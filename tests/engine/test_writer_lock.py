@@ -68,3 +68,68 @@ def test_the_windows_write_waits_for_another_writer_then_writes(qtbot, tmp_path)
     assert [t.id for t in target.playlist_tracks(evening)] == ["yt1", "yt2", "yt3"]
     assert session.context.writer_lock.holder() is None  # let go after the write
     end(session)
+
+
+# -- a lock file that names no holder ----------------------------------------------------------
+
+LONG_AGO = 1_000_000.0  # the damaged lock file's time, far before the lock's clock
+
+
+def left_behind(tmp_path, content: bytes):
+    """A sync.lock as a crash between its making and its naming, or a disk error, leaves it."""
+    path = tmp_path / "sync.lock"
+    path.write_bytes(content)
+    os.utime(path, (LONG_AGO, LONG_AGO))
+    return path
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x00garbage\xff\n"], ids=["empty", "garbage"])
+def test_a_lock_file_that_names_no_holder_is_set_aside_and_taken_over(tmp_path, content):
+    """Before, every run exited 5 "already running (pid unknown)", forever."""
+    left_behind(tmp_path, content)
+    lock = WriterLock(tmp_path, clock=lambda: LONG_AGO + 3600)
+    assert lock.try_hold()
+    try:
+        (kept,) = tmp_path.glob("sync.lock.damaged-*")
+        assert kept.read_bytes() == content
+        (said,) = lock.notices.messages()
+        reason = "empty" if not content else "it names no writer"
+        assert said == (
+            f"The writer lock could not be read ({reason}); Songbird kept it as {kept} and "
+            "took the lock over."
+        )
+        assert WriterLock(tmp_path).holder() == os.getpid()
+    finally:
+        lock.release()
+
+
+def test_a_folder_in_the_locks_place_is_set_aside_and_the_lock_taken(tmp_path):
+    (tmp_path / "sync.lock").mkdir()
+    lock = WriterLock(tmp_path)
+    assert lock.try_hold()
+    lock.release()
+    (kept,) = tmp_path.glob("sync.lock.damaged-*")
+    assert kept.is_dir()
+    assert "a folder in its place" in lock.notices.messages()[0]
+
+
+def test_a_lock_file_being_made_right_now_is_left_to_its_writer(tmp_path):
+    """A writer makes the file, then names itself in it: an unnamed file that new is not
+    damage (taking it would make two writers)."""
+    path = left_behind(tmp_path, b"")
+    lock = WriterLock(tmp_path, clock=lambda: LONG_AGO + 1)
+    assert not lock.try_hold()
+    assert path.exists() and list(tmp_path.glob("sync.lock.damaged-*")) == []
+    assert lock.notices.messages() == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file locks are POSIX here")
+def test_an_unnamed_lock_file_a_live_process_holds_is_left_alone(tmp_path):
+    import fcntl
+
+    path = left_behind(tmp_path, b"garbage")
+    with path.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as a live QLockFile holds its file
+        lock = WriterLock(tmp_path, clock=lambda: LONG_AGO + 3600)
+        assert not lock.try_hold()
+    assert list(tmp_path.glob("sync.lock.damaged-*")) == []

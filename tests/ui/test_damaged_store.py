@@ -26,7 +26,7 @@ def damaged_store(data_dir: Path) -> Path:
 
 
 def kept_copies(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.iterdir() if p.name.startswith("matches.damaged-"))
+    return sorted(p for p in data_dir.iterdir() if p.name.startswith("matches.sqlite3.damaged-"))
 
 
 def test_the_window_starts_on_a_damaged_store_and_names_the_kept_file(qtbot, tmp_path):
@@ -38,7 +38,7 @@ def test_the_window_starts_on_a_damaged_store_and_names_the_kept_file(qtbot, tmp
     qtbot.addWidget(window)
     window.show()
     kept = kept_copies(paths.data_dir)
-    main = next(p for p in kept if p.suffix == ".sqlite3")
+    main = next(p for p in kept if not p.name.endswith(("-wal", "-shm")))
     assert main.read_bytes() == GARBAGE  # never deleted, never overwritten
     assert window.notice.isVisible()
     assert str(main) in window.notice.text()
@@ -68,7 +68,7 @@ def test_the_command_line_starts_on_a_damaged_store_and_names_the_kept_file(tmp_
     )
     assert done.returncode == 0, done.stderr
     assert "Road Trip" in done.stdout  # it did its work
-    main = next(p for p in kept_copies(data_dir) if p.suffix == ".sqlite3")
+    main = next(p for p in kept_copies(data_dir) if not p.name.endswith(("-wal", "-shm")))
     assert main.read_bytes() == GARBAGE
     assert str(main) in done.stderr and "Traceback" not in done.stderr
     assert (data_dir / "matches.sqlite3").exists()  # the new store beside it
