@@ -53,7 +53,9 @@ class Track:
     album: str | None = None
     duration_ms: int | None = None
     isrc: str | None = None
-    explicit: bool = False
+    # None: unknown (a Spotify data export says nothing of it), which the scorer leaves out
+    # rather than taking for "clean".
+    explicit: bool | None = False
     kind: TrackKind = TrackKind.SONG
 
     @property
