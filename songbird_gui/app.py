@@ -24,7 +24,7 @@ from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import Throttle
-from songbird_gui.core.types import ServiceId
+from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.writer_lock import WriterLock
 from songbird_gui.services.accounts import Accounts
@@ -34,9 +34,9 @@ log = logging.getLogger(__name__)
 
 
 def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
-    """One throttle per service, from the settings' rates and retries."""
+    """One throttle per online service, from the settings' rates and retries."""
     throttles = {}
-    for service_id in ServiceId:
+    for service_id in ONLINE_SERVICES:
         rate = settings.rate_for(service_id)
         throttles[service_id] = Throttle(service_id, limiter_for(rate), RetryPolicy(settings.retry))
     return throttles

@@ -59,7 +59,10 @@ class SyncPair:
 
     @property
     def liked(self) -> bool:
-        return self.source_id == LIKED_PLAYLIST_ID
+        """Liked songs to liked songs. A service's liked list has the id LIKED_PLAYLIST_ID;
+        a file's (YourLibrary.json) is known by its folder, like any file playlist, so the
+        target's id says it."""
+        return LIKED_PLAYLIST_ID in (self.source_id, self.target_id)
 
     def synced_words(self, now: float) -> str:
         """ "synced 2 h ago", "never synced"."""

@@ -25,6 +25,7 @@ from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
+    ONLINE_SERVICES,
     Entry,
     Playlist,
     PlaylistKind,
@@ -204,7 +205,7 @@ def demo_services(
 ) -> dict[ServiceId, DemoService]:
     """Build the two demo services on the program's throttles (the composition root does)."""
     services = {}
-    for service_id in ServiceId:
+    for service_id in ONLINE_SERVICES:
         server_config = config.spotify if service_id is ServiceId.SPOTIFY else config.ytmusic
         state = config.state_dir / f"demo-{service_id}.json" if config.state_dir else None
         server = DemoServer(service_id, server_config, state, config.catalogue)
