@@ -144,6 +144,14 @@ class PairStore:
         rows = self._store.rows(f"SELECT {_COLUMNS} FROM pairs ORDER BY pair_id")
         return [_pair(row) for row in rows]
 
+    def source_ids(self, source: ServiceId) -> list[str]:
+        """The ids of the source playlists that pairs sync from `source` (the file source
+        looks for its remembered playlists by them)."""
+        rows = self._store.rows(
+            "SELECT DISTINCT source_id FROM pairs WHERE source_service=?", (str(source),)
+        )
+        return [str(row[0]) for row in rows]
+
     def get(self, pair_id: int) -> SyncPair | None:
         rows = self._store.rows(f"SELECT {_COLUMNS} FROM pairs WHERE pair_id=?", (pair_id,))
         return _pair(rows[0]) if rows else None
