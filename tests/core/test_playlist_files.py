@@ -26,6 +26,7 @@ from songbird_gui.core.playlist_files import (
     write_playlist,
 )
 from songbird_gui.core.playlist_files.json_stream import JsonStream
+from songbird_gui.core.playlist_files.spotify_export import export_files
 from songbird_gui.core.track_links import named_track
 from songbird_gui.core.types import PlaylistKind, ServiceId, Track, TrackKind
 
@@ -362,3 +363,26 @@ SP_ID = "0aB1cD2eF3gH4iJ5kL6mN7"
 )  # fmt: skip
 def test_the_track_a_link_names(text: str, named: tuple[ServiceId, str] | None) -> None:
     assert named_track(text) == named
+
+
+def test_an_export_written_as_spotify_writes_it_reads_back(tmp_path: Path) -> None:
+    song = Track(SP, SP_ID, "Salt, Cedar", ("Juniper, Fox & Lane", "Ilo"), "Tide", 203456)
+    episode = Track(
+        SP, "2cD3eF4gH5iJ6kL7mN8oP9", "Ep. 1", ("Coastal Notes",), kind=TrackKind.EPISODE
+    )
+    local = Track(
+        SP, None, "Foghorn Waltz", ("Kestrel Row",), "Demo", 212000, kind=TrackKind.LOCAL_FILE
+    )
+    files = export_files([("Mix", "it's & more", [song, episode, local])], [song], "2026-03-01")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    liked, mix = read_path(tmp_path).playlists
+    assert (mix.name, mix.description, mix.modified) == ("Mix", "it's & more", "2026-03-01")
+    read_song, read_episode, read_local = mix.tracks
+    assert read_song == Track(SP, SP_ID, "Salt, Cedar", ("Juniper, Fox & Lane, Ilo",), "Tide",
+                              explicit=None)  # fmt: skip
+    assert (read_episode.kind, read_episode.title) == (TrackKind.EPISODE, "Ep. 1")
+    assert (read_local.kind, read_local.title, read_local.artists) == (
+        TrackKind.LOCAL_FILE, "Foghorn Waltz", ("Kestrel Row",),
+    )  # fmt: skip
+    assert [t.artists for t in liked.tracks] == [("Juniper, Fox & Lane",)]  # the first, as Spotify

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any, TextIO
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.playlist_files.json_stream import JsonShapeError, JsonStream
@@ -164,18 +164,25 @@ def read_liked(stream: TextIO, file: str, cancel: CancelToken | None = None) -> 
 
 
 def _export_item(track: Track, added: str) -> dict[str, Any]:
-    return {
-        "track": {
+    item: dict[str, Any] = {"track": None, "episode": None, "audiobook": None, "localTrack": None}
+    artists = ", ".join(track.artists)
+    if track.kind is TrackKind.EPISODE:
+        item["episode"] = {
+            "episodeName": track.title,
+            "showName": artists,
+            "episodeUri": f"spotify:episode:{track.id}" if track.id else "",
+        }
+    elif track.kind is TrackKind.LOCAL_FILE:
+        fields = [artists, track.album or "", track.title, str((track.duration_ms or 0) // 1000)]
+        item["localTrack"] = {"uri": "spotify:local:" + ":".join(quote_plus(f) for f in fields)}
+    elif track.kind is not TrackKind.UNAVAILABLE:
+        item["track"] = {
             "trackName": track.title,
-            "artistName": ", ".join(track.artists),
+            "artistName": artists,
             "albumName": track.album or "",
             "trackUri": spotify_uri(track) or "",
-        },
-        "episode": None,
-        "audiobook": None,
-        "localTrack": None,
-        "addedDate": added,
-    }
+        }
+    return {**item, "addedDate": added}
 
 
 def export_files(
@@ -208,7 +215,7 @@ def export_files(
     library = {
         "tracks": [
             {
-                "artist": ", ".join(t.artists),
+                "artist": t.artists[0] if t.artists else "",  # the first only, as Spotify's
                 "album": t.album or "",
                 "track": t.title,
                 "uri": spotify_uri(t) or "",
