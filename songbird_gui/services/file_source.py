@@ -108,7 +108,7 @@ class FileSource:
     """The `MusicService` adapter over the playlist files a person opened.
 
     Attributes:
-        skipped: the sentences of the files the last read set aside (in a folder or zip, a
+        skipped: the sentences of the files the last `open` set aside (in a folder or zip, a
             file that could not be read while the others were), for the window or the CLI.
     """
 
@@ -138,6 +138,7 @@ class FileSource:
         path = path.expanduser().resolve()
         offered = self._offered_at(path)
         with self._lock:
+            self.skipped = list(self._read(path).skipped)
             if path in self._opened:
                 self._opened.remove(path)
             self._opened.append(path)
@@ -171,7 +172,6 @@ class FileSource:
 
     def _offered_at(self, path: Path) -> list[_Offered]:
         result = self._read(path)
-        self.skipped = list(result.skipped)
         folder = folder_of(path)
         copies: dict[str, int] = {}
         offered = []

@@ -129,3 +129,13 @@ def test_stop_ends_a_long_read(tmp_path: Path) -> None:
     stop.cancel()
     with request_scope(stop), pytest.raises(Cancelled):
         FileSource().open(big)
+
+
+def test_a_file_set_aside_in_an_opened_folder_is_said(tmp_path: Path) -> None:
+    shutil.copytree(EXPORT, tmp_path / "export")
+    (tmp_path / "export" / "broken.jspf").write_text("{", encoding="utf-8")
+    source = FileSource()
+    assert len(source.open(tmp_path / "export")) == 5
+    assert len(source.skipped) == 1 and source.skipped[0].startswith("“export/broken.jspf”")
+    source.open(FIXTURES / "road_trip.m3u8")
+    assert source.skipped == []
