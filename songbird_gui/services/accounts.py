@@ -181,7 +181,9 @@ class Accounts:
     def connected(self, service: ServiceId) -> bool:
         if service is ServiceId.SPOTIFY:
             return bool(self.store.get(SPOTIFY_CLIENT_ID) and self.store.get(SPOTIFY_TOKEN))
-        return bool(self.store.get(YTMUSIC_AUTH) or self.store.get(YTMUSIC_OAUTH))
+        if service is ServiceId.YTMUSIC:
+            return bool(self.store.get(YTMUSIC_AUTH) or self.store.get(YTMUSIC_OAUTH))
+        return False  # playlist files have no account
 
     def services(
         self, throttles: dict[ServiceId, Throttle]
