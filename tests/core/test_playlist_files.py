@@ -386,3 +386,14 @@ def test_an_export_written_as_spotify_writes_it_reads_back(tmp_path: Path) -> No
         TrackKind.LOCAL_FILE, "Foghorn Waltz", ("Kestrel Row",),
     )  # fmt: skip
     assert [t.artists for t in liked.tracks] == [("Juniper, Fox & Lane",)]  # the first, as Spotify
+
+
+def test_a_json_file_of_another_name_is_read_by_what_it_holds(tmp_path: Path) -> None:
+    spotify = tmp_path / "playlists backup.json"
+    spotify.write_bytes((EXPORT / "Spotify Account Data" / "Playlist1.json").read_bytes())
+    assert [p.name for p in read_path(spotify).playlists] == ["Harbour Evenings", "🌊"]
+    jspf = tmp_path / "weekly.json"
+    jspf.write_bytes((FIXTURES / "listenbrainz.jspf").read_bytes())
+    assert read_path(jspf).playlists[0].name == "Weekly Jams, week of 2024-05-01"
+    (tmp_path / "other.json").write_text('{"songs": []}', encoding="utf-8")
+    assert 'it has no "playlists" list' in _refused(tmp_path / "other.json")

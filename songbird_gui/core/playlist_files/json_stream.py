@@ -31,6 +31,10 @@ class JsonShapeError(ValueError):
     """The text is not JSON, or not of the shape asked for; `str(error)` says where."""
 
 
+class MissingMember(JsonShapeError):
+    """Well-formed JSON without the member a format is known by (another format's file)."""
+
+
 class JsonStream:
     """Values of one JSON text, read in order from `stream`.
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.playlist_files.json_stream import JsonShapeError, JsonStream
+from songbird_gui.core.playlist_files.json_stream import JsonStream, MissingMember
 from songbird_gui.core.playlist_files.model import FilePlaylist, file_track
 from songbird_gui.core.track_links import track_link
 from songbird_gui.core.types import Track
@@ -61,7 +61,7 @@ def read_playlist(
                 reader.value()
     reader.end()
     if not found:
-        raise JsonShapeError('it has no "playlist" object')
+        raise MissingMember('it has no "playlist" object')
     return FilePlaylist(title or name, tuple(tracks), file, description=annotation)
 
 

@@ -23,7 +23,7 @@ from typing import IO, TextIO
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.playlist_files import csv_files, jspf, m3u, spotify_export, xspf
-from songbird_gui.core.playlist_files.json_stream import JsonShapeError
+from songbird_gui.core.playlist_files.json_stream import JsonShapeError, MissingMember
 from songbird_gui.core.playlist_files.model import (
     MAX_FILE_BYTES,
     FileFormat,
@@ -110,9 +110,8 @@ def _read_json(member: _Member, cancel: CancelToken | None) -> list[FilePlaylist
         try:
             with _text(member) as text:
                 return [jspf.read_playlist(text, name, member.shown, cancel)]
-        except JsonShapeError as error:
-            if "playlist" not in str(error):
-                raise
+        except MissingMember:
+            pass  # well-formed, and not JSPF: Spotify's, under another name?
     with _text(member) as text:
         return list(spotify_export.read_playlists(text, member.shown, cancel))
 

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from urllib.parse import quote_plus, unquote_plus
 
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.playlist_files.json_stream import JsonShapeError, JsonStream
+from songbird_gui.core.playlist_files.json_stream import JsonStream, MissingMember
 from songbird_gui.core.playlist_files.model import FilePlaylist, file_track, unsyncable_entry
 from songbird_gui.core.track_links import spotify_uri
 from songbird_gui.core.types import PlaylistKind, Track, TrackKind
@@ -131,7 +131,7 @@ def read_playlists(
             reader.value()
     reader.end()
     if not found:
-        raise JsonShapeError('it has no "playlists" list')
+        raise MissingMember('it has no "playlists" list')
 
 
 def _liked(raw: Any) -> Track:
@@ -156,7 +156,7 @@ def read_liked(stream: TextIO, file: str, cancel: CancelToken | None = None) -> 
             reader.value()
     reader.end()
     if tracks is None:
-        raise JsonShapeError('it has no "tracks" list')
+        raise MissingMember('it has no "tracks" list')
     return FilePlaylist(LIKED_SONGS, tuple(tracks), file, PlaylistKind.LIKED)
 
 
