@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from songbird_gui.core.kept_file import Notices
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.ratelimit import limiter_for
 from songbird_gui.core.retry import RetryPolicy
@@ -26,19 +27,22 @@ from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import Throttle
-from songbird_gui.core.types import ServiceId
+from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.writer_lock import WriterLock
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, demo_services, load_catalogue
+from songbird_gui.services.file_source import FileSource
 
 log = logging.getLogger(__name__)
 
+FILE = ServiceId.FILE
+
 
 def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
-    """One throttle per service, from the settings' rates and retries."""
+    """One throttle per online service, from the settings' rates and retries."""
     throttles = {}
-    for service_id in ServiceId:
+    for service_id in ONLINE_SERVICES:
         rate = settings.rate_for(service_id)
         throttles[service_id] = Throttle(service_id, limiter_for(rate), RetryPolicy(settings.retry))
     return throttles
@@ -113,6 +117,9 @@ class Songbird:
         self.writer_lock = WriterLock(self.paths.data_dir, self.notices)
         self._demo_services: dict[ServiceId, MusicService] = {}
         self._demo_store: MatchStore | None = None
+        # Each library offers the playlist files opened in it (and those its pairs remember)
+        # as a third source beside its two services.
+        self.files = FileSource(remembered=lambda: PairStore(self.store).source_ids(FILE))
         if demo is not None:
             try:
                 self.store_for(self.demo_services())  # opened now: what it sets aside is said now
@@ -132,6 +139,9 @@ class Songbird:
         if not self._demo_services:
             built = demo_services(self.demo_config, self.throttles, self.notices)
             self._demo_services.update(built)
+            self._demo_services[FILE] = FileSource(
+                remembered=lambda: PairStore(self.demo_store).source_ids(FILE)
+            )
         return self._demo_services
 
     @property
@@ -174,8 +184,21 @@ class Songbird:
         if self._demo_config is None and self.accounts is not None:
             real = self.accounts.services(self.throttles)
             if real is not None:
-                return real, False
+                return {**real, FILE: self.files}, False
         return self.demo_services(), True
+
+    def file_sync_services(self, target: ServiceId) -> tuple[dict[ServiceId, MusicService], bool]:
+        """The services to sync playlist files into `target`, and whether they are the demo
+        library's: the demo's (with its own file source) when asked for or when no account
+        store is in use; else the file source and the person's `target` service, connected
+        alone if need be (syncing a Spotify data export into YouTube Music needs no Spotify
+        app). `target` is absent from them when it is not connected: the caller says so."""
+        if self._demo_config is not None or self.accounts is None:
+            return self.demo_services(), True
+        services: dict[ServiceId, MusicService] = {FILE: self.files}
+        if self.accounts.connected(target):
+            services[target] = self.accounts.service(target, self.throttles[target])
+        return services, False
 
     def context(self, services: dict[ServiceId, MusicService]) -> SyncContext:
         return build_context(self.settings, services, self.store_for(services), self.writer_lock)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.store import MatchStore
+from songbird_gui.core.throttle import Throttle
 from songbird_gui.core.types import Candidate, Decision, MatchResult, ServiceId, Track
+from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, load_catalogue
+from songbird_gui.services.secrets import SecretStore
 
 YT = ServiceId.YTMUSIC
 
@@ -78,3 +83,34 @@ def test_the_command_lines_own_settings_are_made_from_the_kept_ones(tmp_path):
         assert "workers is 99 (it must be from 1 to 64), so 8 is used" in said
     finally:
         songbird.close()
+
+
+class OnlyYouTubeMusic(Accounts):
+    """A person with YouTube Music connected and no Spotify app (the keyring not touched)."""
+
+    def __init__(self) -> None:
+        super().__init__(SecretStore())  # lazy: the keyring is never asked
+        self.built: list[ServiceId] = []
+
+    def connected(self, service: ServiceId) -> bool:
+        return service is YT
+
+    def service(self, service: ServiceId, throttle: Throttle) -> MusicService:
+        self.built.append(service)
+        return cast(MusicService, object())
+
+
+def test_files_sync_into_youtube_music_with_no_spotify_app(tmp_path: Path):
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    accounts = OnlyYouTubeMusic()
+    songbird = Songbird(paths, accounts=accounts)
+    services, is_demo = songbird.file_sync_services(YT)
+    assert not is_demo and set(services) == {ServiceId.FILE, YT}
+    assert services[ServiceId.FILE] is songbird.files and accounts.built == [YT]
+    assert songbird.context(services).store is songbird.store  # the person's memory
+    # Both services are needed to sync between them: that stays on the demo library, whose
+    # playlist files are its own.
+    demo, is_demo = songbird.choose_services()
+    assert is_demo and demo[ServiceId.FILE] is not songbird.files
+    assert songbird.file_sync_services(ServiceId.SPOTIFY)[0].keys() == {ServiceId.FILE}
+    songbird.close()

@@ -45,7 +45,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from songbird_gui.core.types import Entry, ServiceId, SyncMode, Track
+from songbird_gui.core.types import ONLINE_SERVICES, Entry, ServiceId, SyncMode, Track
 
 # The guard against mass removal (see `check_removals`).
 GUARD_SHARE_PERCENT = 20  # more than this share of the target stops the sync
@@ -250,7 +250,7 @@ def _target_service(target: Sequence[Entry], source: Sequence[Track]) -> Service
         return target[0].track.service
     # No target entry to read it from: then nothing added is ever moved, and only the report
     # shows these entries.
-    others = [s for s in ServiceId if not source or s is not source[0].service]
+    others = [s for s in ONLINE_SERVICES if not source or s is not source[0].service]
     return others[0]
 
 

@@ -59,7 +59,10 @@ class SyncPair:
 
     @property
     def liked(self) -> bool:
-        return self.source_id == LIKED_PLAYLIST_ID
+        """Liked songs to liked songs. A service's liked list has the id LIKED_PLAYLIST_ID;
+        a file's (YourLibrary.json) is known by its folder, like any file playlist, so the
+        target's id says it."""
+        return LIKED_PLAYLIST_ID in (self.source_id, self.target_id)
 
     def synced_words(self, now: float) -> str:
         """ "synced 2 h ago", "never synced"."""
@@ -140,6 +143,14 @@ class PairStore:
     def all(self) -> list[SyncPair]:
         rows = self._store.rows(f"SELECT {_COLUMNS} FROM pairs ORDER BY pair_id")
         return [_pair(row) for row in rows]
+
+    def source_ids(self, source: ServiceId) -> list[str]:
+        """The ids of the source playlists that pairs sync from `source` (the file source
+        looks for its remembered playlists by them)."""
+        rows = self._store.rows(
+            "SELECT DISTINCT source_id FROM pairs WHERE source_service=?", (str(source),)
+        )
+        return [str(row[0]) for row in rows]
 
     def get(self, pair_id: int) -> SyncPair | None:
         rows = self._store.rows(f"SELECT {_COLUMNS} FROM pairs WHERE pair_id=?", (pair_id,))

@@ -2,9 +2,10 @@
 
 The plan reads the source and the target once. An entry is not searched when the target
 already holds it (by a remembered match, or because a track there scores as the same
-recording), when an earlier decision stands, or when it cannot be synced at all. What is left
-is searched; `additions` then turns the results into the ids to add, in source order, each
-once, none that the target already holds.
+recording), when an earlier decision stands, when it is the target service's own track
+already (a playlist file naming a Spotify track, synced to Spotify), or when it cannot be
+synced at all. What is left is searched; `additions` then turns the results into the ids
+to add, in source order, each once, none that the target already holds.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.settings import RateSettings
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import (
+    Candidate,
     Decision,
     EntryState,
+    MatchOrigin,
     MatchResult,
     PlanEntry,
     Playlist,
+    ScorePart,
     ServiceId,
     SyncPlan,
     Track,
@@ -67,6 +71,13 @@ class _TargetIndex:
         return result if result.decision is Decision.ACCEPT else None
 
 
+def _itself(track: Track) -> MatchResult:
+    """A track that is the target service's own: its own match, sure, with no search."""
+    part = ScorePart("same track", 1.0, 0.0, "the file names this very track")
+    best = Candidate(track, 1.0, (part,))
+    return MatchResult(track, Decision.ACCEPT, best, (best,), 0, MatchOrigin.REMEMBERED)
+
+
 def plan_sync(
     source: Playlist,
     source_tracks: Sequence[Track],
@@ -92,6 +103,11 @@ def plan_sync(
             )
             continue
         seen.add(track.key)
+        if track.service is target_service:
+            itself = _itself(track)
+            state = EntryState.PRESENT if track.id in index.ids else EntryState.REMEMBERED
+            entries.append(PlanEntry(position, track, state, itself))
+            continue
         remembered = store.recall(track, target_service)
         if remembered and remembered.best and remembered.best.track.id in index.ids:
             entries.append(PlanEntry(position, track, EntryState.PRESENT, remembered))

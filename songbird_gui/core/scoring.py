@@ -6,6 +6,13 @@ that one side lacks (no album on a video, no ISRC) is left out rather than count
 Two rules sit on top of the mean, because no weight expresses them: a version that disagrees
 (live against studio) or a duration far off caps the score below the accept band, whatever
 else agrees; and an equal ISRC on both sides is near-proof of the same recording.
+
+A source may come without a length, an ISRC or an explicit flag (a Spotify data export has
+none of them): each is then unknown, left out of the mean as beets leaves out missing
+evidence, never taken for "zero" or "clean". What the length alone could tell is then not
+taken unasked: a music video may be the single edit or carry a long intro, so it goes to
+review; an upload is taken only when its title also names the source's album, which points
+to the album's recording rather than a live take or another cut.
 """
 
 from __future__ import annotations
@@ -54,6 +61,11 @@ DURATION_ZERO_S = 12.0  # past tolerance + this, the duration part is 0
 VIDEO_EXTRA_TOLERANCE_S = 10.0
 # A version disagreement or a duration this far off cannot be auto-accepted.
 CAP_MISMATCH = 0.70
+# The cap of a music video whose length other results of the song dispute, for a source of
+# unknown length (see `_dispute_lengths`). It says nothing against the video itself, so the
+# video still counts as official and close (see `Matcher.decide`).
+LENGTH_DISPUTED = "most of the song's other results have another length"
+_CAP_NOTE = "not taken without a look: "
 CAP_DURATION_S = 20.0
 TITLE_FLOOR = 0.5  # below this title similarity (same script, no equal ISRC): not this song
 TITLE_WORDS_DIFFER = 0.85  # the most a title with another word in it can score
@@ -118,23 +130,44 @@ GENERIC_TITLE_WORDS = frozenset(
 )
 
 
-def _title_with_only_known_words(source: _Side, cand: _Side) -> bool:
-    """The candidate's title is the source title plus words naming only its artist, its
-    album or nothing ("Gris Soundtrack - Incipit", "Chris Jones - Long After You're Gone")."""
+def _words_beside_title(source: _Side, cand: _Side) -> list[str] | None:
+    """The words of the candidate's title around the source title, or None when the source
+    title is not in it."""
     wanted = source.title.base.split()
     words = cand.title.base.split()
     if not wanted:
-        return False
+        return None
     for start in range(len(words) - len(wanted) + 1):
         if words[start : start + len(wanted)] == wanted:
-            extra = words[:start] + words[start + len(wanted) :]
-            known = set(GENERIC_TITLE_WORDS)
-            for artist in source.artists:
-                known.update(artist.split())
-            if source.track.album:
-                known.update(fold(source.track.album).split())
-            return all(word in known for word in extra)
-    return False
+            return words[:start] + words[start + len(wanted) :]
+    return None
+
+
+def _album_words(source: _Side) -> set[str]:
+    return set(fold(source.track.album).split()) if source.track.album else set()
+
+
+def _title_with_only_known_words(source: _Side, cand: _Side) -> bool:
+    """The candidate's title is the source title plus words naming only its artist, its
+    album or nothing ("Gris Soundtrack - Incipit", "Chris Jones - Long After You're Gone")."""
+    extra = _words_beside_title(source, cand)
+    if extra is None:
+        return False
+    known = set(GENERIC_TITLE_WORDS) | _album_words(source)
+    for artist in source.artists:
+        known.update(artist.split())
+    return all(word in known for word in extra)
+
+
+def _names_the_album(source: _Side, cand: _Side) -> bool:
+    """Beside the song's title, the candidate's title names the source's album by a word of
+    its own ("Debris - GRIS Official Soundtrack" for Debris on "Gris (Original Game
+    Soundtrack)"): not a generic word, nor one of the title's or the artists'."""
+    extra = _words_beside_title(source, cand) or []
+    own = _album_words(source) - GENERIC_TITLE_WORDS - set(source.title.base.split())
+    for artist in source.artists:
+        own -= set(artist.split())
+    return any(word in own for word in extra)
 
 
 # A sync of 10,000 tracks scores some 50,000 candidates of 8 parts each, and most parts repeat
@@ -254,7 +287,9 @@ def _album_part(source: Track, cand: Track) -> ScorePart:
 
 def _explicit_part(source: Track, cand: Track) -> ScorePart:
     # Both services flag explicit lyrics reliably; it tells an explicit song from its clean
-    # twin, which is otherwise the same title, artist and length.
+    # twin, which is otherwise the same title, artist and length. A file may not say.
+    if source.explicit is None or cand.explicit is None:
+        return _part("explicit", 0.0, 0.0, "")
     same = source.explicit == cand.explicit
     return _part(
         "explicit", 1.0 if same else 0.0, WEIGHTS["explicit"], "" if same else "explicit ≠ clean"
@@ -325,7 +360,7 @@ class Matcher:
             cap = "another artist"
         if cap:
             score = min(score, CAP_MISMATCH)
-            parts.append(_part("cap", 0.0, 0.0, f"not taken without a look: {cap}"))
+            parts.append(_part("cap", 0.0, 0.0, _CAP_NOTE + cap))
         return Candidate(cand.track, round(score, 4), tuple(p for p in parts if p.weight or p.note))
 
     def rank(self, source: Track, results: Iterable[Track]) -> list[Candidate]:
@@ -338,6 +373,8 @@ class Matcher:
                 continue
             seen.add(result.id)
             scored.append(self._score(side, _Side.of(result)))
+        if not source.duration_ms:
+            scored = _dispute_lengths(scored)
         scored.sort(key=lambda c: -c.score)
         return scored
 
@@ -349,10 +386,11 @@ class Matcher:
         best = ranked[0]
         decision = Decision.REVIEW
         # An upload is taken only when nothing official came close: else a person chooses.
+        # A video capped only for the source's unknown length is official and close.
         official_close = best.track.kind is TrackKind.UPLOAD and any(
             c.track.kind is not TrackKind.UPLOAD
             and c.score >= self.thresholds.review
-            and not any(p.name == "cap" for p in c.parts)
+            and _cap_of(c) in ("", LENGTH_DISPUTED)
             for c in ranked
         )
         if (
@@ -398,14 +436,60 @@ class Matcher:
         return False
 
 
+def _is_the_song(candidate: Candidate) -> bool:
+    """The candidate has the source's title, version and artist (whatever its kind): its
+    length is one the song is heard at."""
+    parts = {p.name: p for p in candidate.parts}
+    title, version, artists = parts.get("title"), parts.get("version"), parts.get("artists")
+    return (
+        title is not None
+        and title.value >= 0.95
+        and (version is None or version.value == 1.0)
+        and (artists is None or not artists.weight or artists.value >= ARTIST_FLOOR)
+    )
+
+
+def _dispute_lengths(scored: list[Candidate]) -> list[Candidate]:
+    """For a source of unknown length: cap each music video whose length most of the other
+    results of the same song dispute.
+
+    The length is missing evidence, left out of the score; but when most of the song's other
+    results (its uploads, its lyric videos) last much longer or shorter than the official
+    video, the video is one cut among several (a single edit, a long intro), and a person
+    chooses. A video that most of them agree with, or that none is there to dispute, is
+    judged on what is known, like any candidate. (Most, not any: a 30-second clip of the
+    song is a result too.)
+    """
+    heard = [c for c in scored if c.track.duration_ms and _is_the_song(c)]
+    allowed_ms = (CAP_DURATION_S + VIDEO_EXTRA_TOLERANCE_S) * 1000
+    capped = list(scored)
+    for index, candidate in enumerate(scored):
+        length = candidate.track.duration_ms
+        if candidate.track.kind is not TrackKind.MUSIC_VIDEO or not length:
+            continue
+        if _cap_of(candidate) or not _is_the_song(candidate):
+            continue
+        others = [abs((c.track.duration_ms or 0) - length) for c in heard if c is not candidate]
+        disagree = sum(1 for gap in others if gap > allowed_ms)
+        if disagree > len(others) - disagree:
+            parts = (*candidate.parts, _part("cap", 0.0, 0.0, _CAP_NOTE + LENGTH_DISPUTED))
+            capped[index] = Candidate(candidate.track, min(candidate.score, CAP_MISMATCH), parts)
+    return capped
+
+
+def _cap_of(candidate: Candidate) -> str:
+    """Why the candidate is not taken without a look ("" when nothing holds it back)."""
+    cap = next((p for p in candidate.parts if p.name == "cap"), None)
+    return cap.note.removeprefix(_CAP_NOTE) if cap else ""
+
+
 def _found_the_recording(candidate: Candidate) -> bool:
     parts = {p.name: p for p in candidate.parts}
     title, version = parts.get("title"), parts.get("version")
     # A length far off is the same song in another cut: a wider search finds more of them,
-    # not the right one.
-    cap = parts.get("cap")
+    # not the right one; nor does it find the length a source does not have.
     return (
-        (cap is None or cap.note.endswith("length far off"))
+        _cap_of(candidate) in ("", "length far off", LENGTH_DISPUTED)
         and title is not None
         and title.value >= 0.95
         and (version is None or version.value == 1.0)
@@ -415,7 +499,11 @@ def _found_the_recording(candidate: Candidate) -> bool:
 def _upload_is_the_song(source: _Side, cand: _Side, title: ScorePart) -> bool:
     if title.value < 0.95 or not _title_with_only_known_words(source, cand):
         return False
-    if not source.track.duration_ms or not cand.track.duration_ms:
+    if not source.track.duration_ms:
+        # Without the length to compare, the album named in the upload's title stands for
+        # it: an upload titled after the album carries the album's recording.
+        return _names_the_album(source, cand)
+    if not cand.track.duration_ms:
         return False
     return abs(cand.track.duration_ms - source.track.duration_ms) <= UPLOAD_DURATION_TOLERANCE_MS
 

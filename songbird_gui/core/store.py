@@ -392,7 +392,7 @@ def track_from_dict(data: dict[str, Any]) -> Track:
         album=data.get("album"),
         duration_ms=data.get("duration_ms"),
         isrc=data.get("isrc"),
-        explicit=bool(data.get("explicit")),
+        explicit=None if data.get("explicit") is None else bool(data["explicit"]),
         kind=TrackKind(data.get("kind") or TrackKind.SONG),
     )
 

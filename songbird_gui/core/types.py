@@ -11,14 +11,35 @@ from enum import StrEnum
 
 
 class ServiceId(StrEnum):
-    """The music services Songbird syncs between."""
+    """Where playlists come from: the music services Songbird syncs between, and playlist
+    files (a Spotify data export, a CSV, M3U, XSPF or JSPF file), read by the file source
+    (`services/file_source.py`) as a service that can be synced from but never written to.
+
+    A file is a member here, not a case beside the services, so that stores, pairs and the
+    engine key it as they key a service and need no special case for it.
+    """
 
     SPOTIFY = "spotify"
     YTMUSIC = "ytmusic"
+    FILE = "file"
 
     @property
     def display_name(self) -> str:
-        return {ServiceId.SPOTIFY: "Spotify", ServiceId.YTMUSIC: "YouTube Music"}[self]
+        return _DISPLAY_NAMES[self]
+
+    @property
+    def is_online(self) -> bool:
+        """A music service with an account (not a file): it can be searched and written."""
+        return self in ONLINE_SERVICES
+
+
+_DISPLAY_NAMES = {
+    ServiceId.SPOTIFY: "Spotify",
+    ServiceId.YTMUSIC: "YouTube Music",
+    ServiceId.FILE: "playlist file",
+}
+# The services a person connects an account to, searches and writes; a file is only read.
+ONLINE_SERVICES = (ServiceId.SPOTIFY, ServiceId.YTMUSIC)
 
 
 class TrackKind(StrEnum):
@@ -31,12 +52,14 @@ class TrackKind(StrEnum):
     MUSIC_VIDEO = "music video"
     UPLOAD = "upload"
     EPISODE = "episode"
+    AUDIOBOOK = "audiobook"  # a chapter in a playlist (Spotify's data export lists them)
     LOCAL_FILE = "local file"
     UNAVAILABLE = "unavailable"
 
 
 _UNSYNCABLE_REASONS = {
     TrackKind.EPISODE: "podcast episode: only music is synced",
+    TrackKind.AUDIOBOOK: "audiobook: only music is synced",
     TrackKind.LOCAL_FILE: "local file: it exists only on the owner's device",
     TrackKind.UNAVAILABLE: "removed or unavailable on the service",
 }
@@ -53,7 +76,9 @@ class Track:
     album: str | None = None
     duration_ms: int | None = None
     isrc: str | None = None
-    explicit: bool = False
+    # None: unknown (a Spotify data export says nothing of it), which the scorer leaves out
+    # rather than taking for "clean".
+    explicit: bool | None = False
     kind: TrackKind = TrackKind.SONG
 
     @property

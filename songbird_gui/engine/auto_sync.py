@@ -114,14 +114,14 @@ def read_playlists(
 ) -> dict[ServiceId, list[Playlist]] | ReadProblem:
     """Both services' playlists (on a worker thread), or what stopped the reading."""
     try:
-        lists = gather([services[s].list_playlists for s in ServiceId])
+        lists = gather([service.list_playlists for service in services.values()])
     except AuthExpired as error:
         return ReadProblem(str(error), login=True)
     except TransientError as error:  # retried to the end: the network or the service is down
         return ReadProblem(str(error), offline=True)
     except ServiceError as error:
         return ReadProblem(str(error))
-    return dict(zip(ServiceId, lists, strict=True))
+    return dict(zip(services, lists, strict=True))
 
 
 @dataclass

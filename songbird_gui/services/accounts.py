@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.throttle import Throttle
-from songbird_gui.core.types import ServiceId
+from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
 from songbird_gui.services.secrets import (
     SPOTIFY_CLIENT_ID,
     SPOTIFY_TOKEN,
@@ -181,7 +181,9 @@ class Accounts:
     def connected(self, service: ServiceId) -> bool:
         if service is ServiceId.SPOTIFY:
             return bool(self.store.get(SPOTIFY_CLIENT_ID) and self.store.get(SPOTIFY_TOKEN))
-        return bool(self.store.get(YTMUSIC_AUTH) or self.store.get(YTMUSIC_OAUTH))
+        if service is ServiceId.YTMUSIC:
+            return bool(self.store.get(YTMUSIC_AUTH) or self.store.get(YTMUSIC_OAUTH))
+        return False  # playlist files have no account
 
     def services(
         self, throttles: dict[ServiceId, Throttle]
@@ -190,30 +192,28 @@ class Accounts:
 
         Every request each one sends — token refreshes included — passes its throttle.
         """
-        if not all(self.connected(s) for s in ServiceId):
+        if not all(self.connected(s) for s in ONLINE_SERVICES):
             return None
-        from ytmusicapi import YTMusic
+        return {s: self.service(s, throttles[s]) for s in ONLINE_SERVICES}
 
+    def service(self, service: ServiceId, throttle: Throttle) -> MusicService:
+        """The adapter of one connected service (a sync from a playlist file needs only its
+        target connected). Every request it sends passes `throttle`."""
         from songbird_gui.services import spotify, ytmusic
         from songbird_gui.services.http_session import http_session
-        from songbird_gui.services.spotify_auth import KeyringCacheHandler, spotify_client
 
-        spotify_throttle, ytmusic_throttle = (
-            throttles[ServiceId.SPOTIFY],
-            throttles[ServiceId.YTMUSIC],
-        )
-        client_id = self.store.get(SPOTIFY_CLIENT_ID) or ""
-        cache = KeyringCacheHandler(self.store)
-        spotify_session = http_session(spotify_throttle, spotify.classify)
-        ytmusic_session = http_session(ytmusic_throttle, ytmusic.classify)
-        return {
-            ServiceId.SPOTIFY: spotify.SpotifyService(
-                spotify_client(client_id, cache, session=spotify_session), spotify_throttle
-            ),
-            ServiceId.YTMUSIC: ytmusic.YTMusicService(
-                self._ytmusic_client(YTMusic, ytmusic_session), ytmusic_throttle
-            ),
-        }
+        if service is ServiceId.SPOTIFY:
+            from songbird_gui.services.spotify_auth import KeyringCacheHandler, spotify_client
+
+            client_id = self.store.get(SPOTIFY_CLIENT_ID) or ""
+            cache = KeyringCacheHandler(self.store)
+            session = http_session(throttle, spotify.classify)
+            client = spotify_client(client_id, cache, session=session)
+            return spotify.SpotifyService(client, throttle)
+        from ytmusicapi import YTMusic
+
+        session = http_session(throttle, ytmusic.classify)
+        return ytmusic.YTMusicService(self._ytmusic_client(YTMusic, session), throttle)
 
     def _ytmusic_client(self, ytmusic: Any, session: requests.Session) -> Any:
         oauth = self.store.get(YTMUSIC_OAUTH)

@@ -26,6 +26,7 @@ from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
     LIKED_PLAYLIST_ID,
+    ONLINE_SERVICES,
     Entry,
     Playlist,
     PlaylistKind,
@@ -218,7 +219,7 @@ def demo_services(
     """Build the two demo services on the program's throttles (the composition root does);
     `notices` hears of a state file set aside."""
     services = {}
-    for service_id in ServiceId:
+    for service_id in ONLINE_SERVICES:
         server_config = config.spotify if service_id is ServiceId.SPOTIFY else config.ytmusic
         state = state_file(config.state_dir, service_id) if config.state_dir else None
         server = DemoServer(

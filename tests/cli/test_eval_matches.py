@@ -38,3 +38,23 @@ def test_a_file_that_is_not_cases_is_a_clear_message(tmp_path, capsys):
     (tmp_path / "bad.json").write_text('{"not": "a list"}', encoding="utf-8")
     assert main(["eval-matches", str(tmp_path / "bad.json")]) == 2
     assert "is not a file of cases" in capsys.readouterr().err
+
+
+def test_the_dev_set_without_durations_accepts_nothing_wrong(shared_dir, tmp_path, capsys):
+    # A Spotify data export gives no length: the same searches with the source's
+    # duration_ms removed (the copy made here, from ../shared, at run time).
+    cases = json.loads((shared_dir / "eval" / "dev.json").read_text(encoding="utf-8"))
+    for case in cases:
+        case["source"].pop("duration_ms", None)
+    copy = tmp_path / "dev-without-durations.json"
+    copy.write_text(json.dumps(cases), encoding="utf-8")
+    assert main(["eval-matches", str(copy), "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert figures["accepted_wrong"] == 0 and figures["accepted_when_none"] == 0
+    assert figures["top1"] >= 0.95
+    assert figures["review_share"] <= 0.15
+    assert figures["found_in_review"] >= 0.98
+    # A 6:07 song against its 4:30 single-edit video: not taken unasked.
+    c077 = next(line for line in lines if line.startswith("c077 "))
+    assert " accept " not in c077

@@ -117,3 +117,18 @@ def test_todays_store_gains_the_pair_tables_and_keeps_its_decisions(
     assert store.journal_unconfirmed(YT, "PL") == ["y1"]  # an old batch is an "add"
     assert PairStore(store, clock=clock).ensure(ROAD, ROAD_YT).pair_id == 1
     store.close()
+
+
+def test_a_files_liked_songs_pair_is_a_liked_pair_and_file_pairs_are_listed(
+    pairs: PairStore,
+) -> None:
+    # A file's liked songs are known by their folder; they sync into the service's liked.
+    liked_file = Playlist(
+        ServiceId.FILE, "file:///home/me/Downloads#liked", "Liked Songs", kind=PlaylistKind.LIKED
+    )
+    liked_yt = Playlist(YT, LIKED_PLAYLIST_ID, "Liked Music", kind=PlaylistKind.LIKED)
+    pair = pairs.ensure(liked_file, liked_yt)
+    assert pair.liked
+    pairs.ensure(ROAD, ROAD_YT)
+    assert pairs.source_ids(ServiceId.FILE) == ["file:///home/me/Downloads#liked"]
+    assert pairs.source_ids(SP) == ["sp-road"]

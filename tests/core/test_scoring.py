@@ -374,3 +374,75 @@ def test_versions_videos_and_uploads_are_likely_to_need_a_wider_search(
 ) -> None:
     track = Track(ServiceId.YTMUSIC, "v1", title, ("Maeve Ashing",), kind=kind)
     assert Matcher.likely_to_search_wider(track) is likely
+
+
+# -- a source without a length, an ISRC or an explicit flag (a Spotify data export) ------------
+
+
+def test_an_unknown_explicit_flag_is_left_out_not_taken_for_clean(matcher: Matcher) -> None:
+    source = dataclasses.replace(HELLO, duration_ms=None, isrc=None, explicit=None)
+    explicit_song = result(source, explicit=True)
+    scored = matcher.score(source, explicit_song)
+    assert "explicit ≠ clean" not in scored.explain()
+    assert scored.score == matcher.score(source, result(source, explicit=False)).score
+
+
+def _video(source: Track, id: str, seconds: int, **changes: Any) -> Track:
+    return result(source, id, kind=TrackKind.MUSIC_VIDEO, duration_ms=seconds * 1000, **changes)
+
+
+def _upload(source: Track, id: str, title: str, seconds: int) -> Track:
+    return Track(YT, id, title, ("Some Channel",), None, seconds * 1000, kind=TrackKind.UPLOAD)
+
+
+SONG = Track(SP, "sp-remember", "I Will Remember", ("Torvald",), "Tambourine", None, None, None)
+
+
+def test_a_video_most_of_the_songs_other_results_dispute_by_length_is_reviewed(
+    matcher: Matcher,
+) -> None:
+    # The official video is the 4:30 single edit; the album cut's uploads last 6:05-6:09.
+    # Without the source's length, nothing says which one the playlist holds.
+    results = [
+        _video(SONG, "omv", 270, album=None),
+        _upload(SONG, "up1", "Torvald - I Will Remember", 365),
+        _upload(SONG, "up2", "Torvald - I will remember (lyrics)", 367),
+        _upload(SONG, "up3", "Torvald - I Will Remember", 369),
+    ]
+    decided = matcher.decide(SONG, results)
+    assert decided.decision is Decision.REVIEW
+    assert decided.best is not None and "another length" in decided.best.explain()
+    assert {c.track.id for c in decided.candidates} >= {"omv", "up1"}
+
+
+def test_a_video_the_songs_other_results_agree_with_is_taken(matcher: Matcher) -> None:
+    results = [
+        _video(SONG, "omv", 367, album=None),
+        _upload(SONG, "up1", "Torvald - I Will Remember", 366),
+        _upload(SONG, "clip", "Torvald - I Will Remember", 29),  # a clip is a result too
+    ]
+    decided = matcher.decide(SONG, results)
+    assert decided.decision is Decision.ACCEPT
+    assert decided.best is not None and decided.best.track.id == "omv"
+
+
+def test_without_a_length_an_upload_is_taken_only_when_its_title_names_the_album(
+    matcher: Matcher,
+) -> None:
+    source = Track(SP, "sp-debris", "Debris", ("Berlinist",), "Gris (Original Soundtrack)", None)
+    named = _upload(source, "named", "Debris - GRIS Official Soundtrack", 172)
+    assert matcher.decide(source, [named]).decision is Decision.ACCEPT
+    # The artist's name beside the title says nothing of which recording it is.
+    artist_only = _upload(source, "artist", "Berlinist - Debris", 172)
+    assert matcher.decide(source, [artist_only]).decision is Decision.REVIEW
+
+
+def test_without_a_length_two_uploads_of_other_lengths_are_for_a_person(
+    matcher: Matcher,
+) -> None:
+    source = Track(SP, "sp-d", "Descent", ("Berlinist",), "Gris (Original Soundtrack)", None)
+    results = [
+        _upload(source, "a", "Descent - GRIS Official Soundtrack", 601),
+        _upload(source, "b", "Gris Soundtrack - Descent | Gris", 480),
+    ]
+    assert matcher.decide(source, results).decision is Decision.REVIEW

@@ -43,7 +43,7 @@ from songbird_gui.core.failure import failure_of
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings, SettingsFile
 from songbird_gui.core.throttle import gather
-from songbird_gui.core.types import ServiceId
+from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
 from songbird_gui.services import http_session
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, state_file
@@ -231,8 +231,8 @@ def sound_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home.window_state.write_text("[window-state-of-songbird]\ngeometry=800x600\n", "utf-8")
     songbird = window(home)
     services = songbird.demo_services()
-    for service in services.values():  # each demo service writes its state file once
-        service.create_playlist("Made in the demo", "")
+    for online in ONLINE_SERVICES:  # each demo service writes its state file once
+        services[online].create_playlist("Made in the demo", "")
     open_and_use(home, songbird)
     songbird.close()
     return home.root

@@ -242,7 +242,7 @@ def child(step: str) -> None:
     import keyring
     import secretstorage
 
-    from songbird_gui.core.types import ServiceId
+    from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
     from songbird_gui.services.accounts import Accounts
     from songbird_gui.services.secrets import SERVICE_NAME, SPOTIFY_CLIENT_ID, SecretStore
     from songbird_gui.services.spotify_auth import KeyringCacheHandler
@@ -264,7 +264,7 @@ def child(step: str) -> None:
         accounts.disconnect(ServiceId.YTMUSIC)
         accounts.disconnect(ServiceId.SPOTIFY)
     report["persistent"] = store.persistent  # False after a keyring error: memory only
-    report["connected"] = {s.value: accounts.connected(s) for s in ServiceId}
+    report["connected"] = {s.value: accounts.connected(s) for s in ONLINE_SERVICES}
     report["token"] = cache.get_cached_token()
     report["client_id"] = store.get(SPOTIFY_CLIENT_ID)
     report["ytmusic_auth"] = store.get("ytmusic-auth")

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from songbird_gui.services.accounts import HeadersError, parse_ytmusic_headers
+from songbird_gui.core.types import ServiceId
+from songbird_gui.services.accounts import Accounts, HeadersError, parse_ytmusic_headers
 from songbird_gui.services.secrets import SERVICE_NAME, SPOTIFY_TOKEN, SecretStore
 from songbird_gui.services.spotify_auth import (
     KeyringCacheHandler,
@@ -135,3 +136,9 @@ def test_junk_headers_are_refused_in_one_short_sentence(pasted, message):
 def test_a_signed_in_browsers_headers_are_accepted(pasted):
     headers = json.loads(parse_ytmusic_headers(pasted))
     assert headers["cookie"] == SIGNED_IN and headers["x-goog-authuser"] == "0"
+
+
+def test_playlist_files_have_no_account_to_connect(test_keyring):
+    accounts = Accounts(SecretStore())
+    accounts.save_ytmusic_headers(f"accept: */*\ncookie: {SIGNED_IN}\nx-goog-authuser: 0\n")
+    assert accounts.connected(ServiceId.YTMUSIC) and not accounts.connected(ServiceId.FILE)
