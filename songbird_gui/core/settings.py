@@ -76,6 +76,19 @@ class RetrySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CreationSettings:
+    """New playlists a run may create, and how far apart.
+
+    YouTube Music answers a burst of creations with "You are creating too many playlists",
+    and one person's channel was removed after hitting it a few times (2024): Songbird creates
+    at most `per_run` playlists a run, `spacing_s` seconds apart; the rest wait for a next run.
+    """
+
+    per_run: int = 10
+    spacing_s: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
 class BackgroundSettings:
     """Syncing on its own (each pair's schedule lives with the pair, in the match store)."""
 
@@ -95,6 +108,7 @@ class Settings:
     match: MatchThresholds = field(default_factory=MatchThresholds)
     retry: RetrySettings = field(default_factory=RetrySettings)
     background: BackgroundSettings = field(default_factory=BackgroundSettings)
+    creation: CreationSettings = field(default_factory=CreationSettings)
 
     def rate_for(self, service: ServiceId) -> RateSettings:
         return self.spotify if service is ServiceId.SPOTIFY else self.ytmusic
@@ -156,6 +170,10 @@ class Settings:
             spotify=clamp_rate(self.spotify),
             ytmusic=clamp_rate(self.ytmusic),
             match=replace(self.match, accept=accept, review=review),
+            creation=CreationSettings(
+                per_run=min(max(int(self.creation.per_run), 0), 1000),
+                spacing_s=min(max(float(self.creation.spacing_s), 0.0), 3600.0),
+            ),
         )
 
 
