@@ -162,7 +162,7 @@ def creation_stop_words(reports: Sequence[ApplyReport]) -> str:
     if len(left) > 3:
         names += f" and {len(left) - 3} more"
     made = "1 playlist" if created == 1 else f"{created} playlists"
-    return f"{made} created this run, {len(left)} left to create ({names}). {why}"
+    return f"{why.rstrip('.')} ({made} created this run; left to create: {names})."
 
 
 class WriteJournal(Protocol):

@@ -170,7 +170,8 @@ def test_creations_stop_at_the_cap_and_the_rest_wait_for_the_next_run():
     assert reports[2].failed == {"ya2": reports[2].warning}
     assert "at most 2 new playlists in one run" in reports[2].warning
     assert creation_stop_words(reports) == (
-        "2 playlists created this run, 2 left to create (“C”, “D”). " + reports[2].warning
+        reports[2].warning.rstrip(".")
+        + " (2 playlists created this run; left to create: “C”, “D”)."
     )
 
 
@@ -201,7 +202,8 @@ def test_too_many_playlists_stops_creating_for_the_run_and_is_never_asked_again(
     # A playlist that exists already is still written.
     assert into_existing.held_back is None and into_existing.added == 1
     assert creation_stop_words([first, second, into_existing]) == (
-        "0 playlists created this run, 2 left to create (“A”, “B”). " + str(TOO_MANY)
+        "You are creating too many playlists"
+        " (0 playlists created this run; left to create: “A”, “B”)."
     )
 
 

@@ -267,7 +267,7 @@ def test_creations_stop_at_too_many_playlists_and_the_rest_is_said(qtbot, tmp_pa
     assert demo.server(YT).quirk_state.creations == 2  # the refusal was not asked again
     assert demo.sleeper.waits == [5.0, 5.0]  # creations spaced 5 s apart (the third refused)
     assert creation_stop_words(reports) == (
-        f"2 playlists created this run, 2 left to create (“C”, “D”). {TOO_MANY}"
+        f"{TOO_MANY.rstrip('.')} (2 playlists created this run; left to create: “C”, “D”)."
     )
 
 

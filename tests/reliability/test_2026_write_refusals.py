@@ -111,7 +111,7 @@ def test_creations_stop_at_too_many_playlists_and_are_not_asked_again(
     assert [r.created for r in reports] == [True, False, False]
     assert [r.held_back for r in reports] == [None, *[HeldBack.CREATIONS_REFUSED] * 2]
     assert creation_stop_words(reports) == (
-        f"1 playlist created this run, 2 left to create (“B”, “C”). {TOO_MANY}"
+        f"{TOO_MANY.rstrip('.')} (1 playlist created this run; left to create: “B”, “C”)."
     )
 
 
