@@ -63,6 +63,7 @@ def build_context(
         policy=RetryPolicy(settings.retry),
         workers=settings.workers,
         writer_lock=writer_lock,
+        creation=settings.creation,
     )
 
 

@@ -15,28 +15,87 @@ was deleted, the login expired) goes into its report, in words.
 The writer stops between batches when the run's Stop fires (the request scope's token); the
 read-back after the write uses `readback_cancel` instead, so that a Stop still leaves a true
 report, while closing the window cancels that too.
+
+What services refuse in 2025–2026 is met once per run, not once per track. A refusal of the
+whole run (the sign-in ended, a quota, a write gated behind a dialog) ends that playlist's
+write and holds back the later ones without a request. New playlists are created at most
+`CreationSettings.per_run` a run and `spacing_s` apart, and none after the service says "You
+are creating too many playlists": each report says why it was held back (`HeldBack`), so the
+command line and the window need not read sentences. A playlist created moments ago refuses
+edits for a while ("Precondition check failed"): its adds wait 2, 4, 8 and 16 s and try
+again, paced like any request, on a wait that Stop ends. After a refused or unclear add the
+playlist is read again, so what is resent and what the report says is what really landed.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import (
+    AuthExpired,
     Cancelled,
+    CreationRefused,
     NotFound,
     PermanentError,
+    PlaylistNotReady,
+    QuotaExceeded,
     RunBlocked,
     ServiceError,
+    WritesGated,
 )
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.service import MusicService
+from songbird_gui.core.settings import CreationSettings
 from songbird_gui.core.throttle import current_scope, request_scope
 from songbird_gui.core.types import Entry, Playlist, ServiceId, Track
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# How long adds into a playlist created moments ago wait, in turn, while it answers
+# "Precondition check failed" (YouTube Music refuses edits to a new playlist for up to about
+# 20 s; ytmusicapi's own tests wait out the same).
+NEW_PLAYLIST_WAITS_S = (2.0, 4.0, 8.0, 16.0)
+
+# Waits `seconds` unless the token is cancelled first; True when it was (tests inject one
+# that moves a fake clock instead of sleeping).
+Sleeper = Callable[[CancelToken, float], bool]
+
+
+def cancellable_sleep(cancel: CancelToken, seconds: float) -> bool:
+    return cancel.wait(seconds)
+
+
+class HeldBack(StrEnum):
+    """Why a playlist's tracks were not written when it was the run's or the service's doing,
+    not the tracks' (the command line's exit code and the window's prompt go by it)."""
+
+    CREATION_CAP = "creation cap"  # Songbird's own cap on new playlists a run was reached
+    CREATIONS_REFUSED = "creations refused"  # "You are creating too many playlists"
+    GATED = "gated"  # the service wants a dialog answered in its own app first
+    LOGIN = "login"  # the sign-in ended: connect again, then write again
+    QUOTA = "quota"  # the service's quota is used up (until the refusal's `retry_at`)
+    ACCOUNT = "account"  # the service refuses the account (Premium, allow-list)
+
+    @property
+    def stopped_creating(self) -> bool:
+        return self in (HeldBack.CREATION_CAP, HeldBack.CREATIONS_REFUSED)
+
+
+def held_back_by(refusal: RunBlocked) -> HeldBack:
+    if isinstance(refusal, AuthExpired):
+        return HeldBack.LOGIN
+    if isinstance(refusal, QuotaExceeded):
+        return HeldBack.QUOTA
+    if isinstance(refusal, WritesGated):
+        return HeldBack.GATED
+    return HeldBack.ACCOUNT
 
 
 @dataclass
@@ -60,6 +119,8 @@ class ApplyReport:
     moved: int = 0
     stopped: str = ""  # why the guard stopped it before anything was written
     entries: list[Entry] | None = None  # the target as read back after the write
+    held_back: HeldBack | None = None  # the run or the service held it back (see `warning`)
+    refusal: RunBlocked | None = None  # the refusal of the whole run behind it, if that
 
     @property
     def delivered(self) -> set[str]:
@@ -87,6 +148,21 @@ class ApplyReport:
         if self.warning:
             text += f" ({self.warning})"
         return text
+
+
+def creation_stop_words(reports: Sequence[ApplyReport]) -> str:
+    """How a run's creations stopped, in one sentence: how many playlists were created, which
+    are left, and why ("" when every playlist needed was created)."""
+    left = [r.name for r in reports if r.held_back is not None and r.held_back.stopped_creating]
+    if not left:
+        return ""
+    created = sum(1 for r in reports if r.created)
+    why = next(r.warning for r in reports if r.held_back and r.held_back.stopped_creating)
+    names = ", ".join(f"“{name}”" for name in left[:3])
+    if len(left) > 3:
+        names += f" and {len(left) - 3} more"
+    made = "1 playlist" if created == 1 else f"{created} playlists"
+    return f"{why.rstrip('.')} ({made} created this run; left to create: {names})."
 
 
 class WriteJournal(Protocol):
@@ -119,6 +195,10 @@ class PlanWriter:
         journal: WriteJournal | None = None,
         readback_cancel: CancelToken | None = None,
         listed: Sequence[Playlist] | None = None,
+        *,
+        creation: CreationSettings | None = None,
+        sleep: Sleeper = cancellable_sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.service = service
         self.policy = policy
@@ -127,6 +207,14 @@ class PlanWriter:
         # The service's playlists as the run's plan read them: what was there before any
         # playlist this writer creates (saves a round trip per created playlist).
         self.listed = list(listed) if listed is not None else None
+        self.creation = creation or CreationSettings()
+        self._sleep = sleep
+        self._clock = clock
+        # What this writer (one run's writes to one service) has met so far.
+        self.refusal: RunBlocked | None = None  # the run was refused: hold back the rest
+        self._creations_stopped: tuple[HeldBack, str] | None = None
+        self._created: list[str] = []  # ids of the playlists it created, in order
+        self._last_created_at: float | None = None
 
     @property
     def cancel(self) -> CancelToken:
@@ -149,6 +237,8 @@ class PlanWriter:
         What could not be done is in the report, per track and in words.
         """
         report = ApplyReport(name=name, planned=list(ids))
+        if self._hold_back(report, creating=target is None and bool(ids)):
+            return report
         try:
             if target is None:
                 if not ids:
@@ -162,11 +252,58 @@ class PlanWriter:
         except NotFound:
             self._gone(name, ids, report)
             return report
+        except (CreationRefused, RunBlocked) as error:
+            self._refused(error, ids, report)
         except ServiceError as error:
             self._fail_unsent(ids, report, str(error))
-        if report.playlist is not None:
+        if report.playlist is not None and self._readable(report):
             self._read_back(report.playlist, name, ids, report)
         return report
+
+    # -- what the run has met ----------------------------------------------------------------
+
+    def _hold_back(self, report: ApplyReport, creating: bool) -> bool:
+        """Hold back a playlist this writer will not even try, sending nothing: the run was
+        refused, or it needs a new playlist and creations have stopped (or reached the cap).
+        Its planned tracks fail with the reason; True when held back."""
+        if self.refusal is not None:
+            kind, reason = held_back_by(self.refusal), str(self.refusal)
+            report.refusal = self.refusal
+        elif creating and self._creations_stopped is not None:
+            kind, reason = self._creations_stopped
+        elif creating and len(self._created) >= self.creation.per_run:
+            kind = HeldBack.CREATION_CAP
+            reason = (
+                f"Songbird creates at most {self.creation.per_run} new playlists in one run, "
+                "so that the service does not refuse them (or worse); sync again for the rest."
+            )
+            self._creations_stopped = (kind, reason)
+        else:
+            return False
+        report.held_back = kind
+        report.warning = reason
+        report.failed = dict.fromkeys(report.planned, reason)
+        return True
+
+    def _refused(
+        self, error: CreationRefused | RunBlocked, ids: Sequence[str], report: ApplyReport
+    ) -> None:
+        """A refusal that the later playlists would meet too: remember it, and say so."""
+        if isinstance(error, CreationRefused):
+            kind = HeldBack.CREATIONS_REFUSED
+            self._creations_stopped = (kind, str(error))
+            log.warning("%s refused a creation: %s", self.service.service_id, error)
+        else:
+            kind = held_back_by(error)
+            self.refusal = report.refusal = error
+            log.warning("%s refused the run's writes: %s", self.service.service_id, error)
+        report.held_back = kind
+        self._fail_unsent(ids, report, str(error))
+
+    @staticmethod
+    def _readable(report: ApplyReport) -> bool:
+        """Whether reading the playlist back can work: not after a refusal of every request."""
+        return report.held_back not in (HeldBack.LOGIN, HeldBack.QUOTA, HeldBack.ACCOUNT)
 
     def _gone(self, name: str, ids: Sequence[str], report: ApplyReport) -> None:
         """The playlist was deleted, and with it whatever this write had put there."""
@@ -211,10 +348,38 @@ class PlanWriter:
             sent_once = True
             return service.create_playlist(name, "Synced by Songbird")
 
+        self._space_out_creation()
         made = self._repeat(create)
+        self._created.append(made.id)
+        self._last_created_at = self._clock()
         if self.listed is not None:
             self.listed.append(made)  # a later playlist of this run named alike is not it
         return made
+
+    def _space_out_creation(self) -> None:
+        """Wait until `spacing_s` has passed since this run's last creation (Stop ends it)."""
+        if self._last_created_at is None:
+            return
+        wait = self._last_created_at + self.creation.spacing_s - self._clock()
+        if wait > 0 and self._sleep(self.cancel, wait):
+            raise Cancelled()
+
+    def _when_ready(self, target: Playlist, request: Callable[[], T]) -> T:
+        """`request`, tried again while a playlist this run created refuses edits for now
+        ("Precondition check failed"): after 2, 4, 8 and 16 s. An older playlist's refusal
+        is not waited out: it is not about to change."""
+        waits = iter(NEW_PLAYLIST_WAITS_S if target.id in self._created else ())
+        while True:
+            try:
+                return request()
+            except PlaylistNotReady:
+                wait = next(waits, None)
+                if wait is None:
+                    raise
+                log.info("%s is not ready for edits yet: trying again in %g s", target.id, wait)
+                current_scope().stats.add(retries=1)
+                if self._sleep(self.cancel, wait):
+                    raise Cancelled() from None
 
     def _write_into(
         self,
@@ -314,12 +479,11 @@ class PlanWriter:
             if sent_once:
                 # The last answer was lost, not necessarily its effect: re-read, and send
                 # only what is missing.
-                held = {t.id for t in service.playlist_tracks(target)}
-                todo = [i for i in batch if i not in held]
+                todo = self._missing(target, batch)
                 if not todo:
                     return
             sent_once = True
-            service.add_tracks(target, todo)
+            self._when_ready(target, lambda: service.add_tracks(target, todo))
 
         try:
             self._repeat(send)
@@ -329,12 +493,29 @@ class PlanWriter:
         except (RunBlocked, NotFound):
             raise  # every later batch would fail alike: the whole write ends, in words
         except PermanentError as error:
+            if isinstance(error, PlaylistNotReady) and target.id in self._created:
+                raise  # waited out already: every later batch would wait alike
             if len(batch) == 1:
                 report.failed[batch[0]] = str(error)
                 return
-            middle = len(batch) // 2
-            self._add(target, batch[:middle], report)
-            self._add(target, batch[middle:], report)
+            # Refused (YouTube Music's STATUS_FAILED names no track) or unclear: some of
+            # it may have landed all the same. What did is not sent again; the rest is
+            # split to find the refused track.
+            todo = self._missing(target, batch)
+            report.sent.extend(i for i in batch if i not in todo)
+            if len(todo) == 1 and len(batch) > 1:
+                report.failed[todo[0]] = str(error)  # the others landed: it was this one
+                return
+            middle = len(todo) // 2
+            if middle:
+                self._add(target, todo[:middle], report)
+            if todo[middle:]:
+                self._add(target, todo[middle:], report)
         except ServiceError as error:
             for track_id in batch:
                 report.failed[track_id] = str(error)
+
+    def _missing(self, target: Playlist, batch: Sequence[str]) -> list[str]:
+        """The ids of `batch` the playlist does not hold now (read again)."""
+        held = {t.id for t in self.service.playlist_tracks(target)}
+        return [i for i in batch if i not in held]

@@ -7,6 +7,8 @@ never on a status code or a library's exception type.
 
 from __future__ import annotations
 
+from songbird_gui.core.types import ServiceId
+
 
 class ServiceError(Exception):
     """A request to a music service failed; `str(error)` is a sentence a person can read."""
@@ -17,11 +19,18 @@ class TransientError(ServiceError):
 
 
 class RateLimited(TransientError):
-    """The service said "too many requests" (429); `retry_after` is its Retry-After, if any."""
+    """The service said "too many requests" (429); `retry_after` is its Retry-After, if any.
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    `quota` is true when the answer names a quota (Spotify's "QUOTA_EXCEEDED"): that is not a
+    pause to wait out but the end of the run, until the time the Retry-After gives.
+    """
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, quota: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.quota = quota
 
 
 class PermanentError(ServiceError):
@@ -30,6 +39,19 @@ class PermanentError(ServiceError):
 
 class NotFound(PermanentError):
     """The playlist is not there any more (a 404 from a playlist's endpoint): deleted."""
+
+
+class PlaylistNotReady(PermanentError):
+    """A playlist refuses edits for now (YouTube Music's "Precondition check failed").
+
+    A playlist created seconds ago answers so for up to about 20 s; the writer waits and
+    tries again only then. For an older playlist it means what it says: refused.
+    """
+
+
+class CreationRefused(PermanentError):
+    """The service refuses to create more playlists for now ("You are creating too many
+    playlists"). Asking again soon only makes it worse: nothing more is created this run."""
 
 
 class RunBlocked(ServiceError):
@@ -42,11 +64,26 @@ class RunBlocked(ServiceError):
 
 
 class AuthExpired(RunBlocked):
-    """The account's session is no longer valid; the person must reconnect."""
+    """The account's session is no longer valid; the person must reconnect.
+
+    `service` is the one to connect again (the window opens its tab), where the adapter knows.
+    """
+
+    def __init__(self, message: str, service: ServiceId | None = None) -> None:
+        super().__init__(message)
+        self.service = service
 
 
 class AccountNotAllowed(RunBlocked):
     """The service refuses this account for a reason the person can fix (in words)."""
+
+
+class WritesGated(RunBlocked):
+    """The service wants a dialog answered in its own app before it writes again.
+
+    YouTube Music answers a gated write with the dialog instead of doing it
+    (ytmusicapi's `YTMusicGatedError`); every further write would be answered alike.
+    """
 
 
 class QuotaExceeded(RunBlocked):

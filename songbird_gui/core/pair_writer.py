@@ -29,7 +29,9 @@ from typing import Any
 from songbird_gui.core.apply import ApplyReport, PlanWriter
 from songbird_gui.core.errors import (
     Cancelled,
+    CreationRefused,
     NotFound,
+    RunBlocked,
     ServiceError,
     TransientError,
 )
@@ -95,13 +97,17 @@ class PairWriter(PlanWriter):
                     inputs.mode, inputs.source, inputs.matches, [], None
                 ).additions
                 report.planned = list(additions)
-                if not additions:
+                if not additions or self._hold_back(report, creating=True):
                     return report
                 target = self._create(name)
                 report.created = True
                 report.playlist = target
                 self._append(target, 0, list(additions), report, on_progress)
             else:
+                if self.refusal is not None:  # the run was refused: nothing more is sent
+                    report.planned = list(expected)
+                    self._hold_back(report, creating=False)
+                    return report
                 report.playlist = target
                 self._sync_existing(target, inputs, allowed, report, on_progress)
         except Cancelled:
@@ -111,9 +117,11 @@ class PairWriter(PlanWriter):
             report.planned = report.planned or list(expected)
             self._gone(name, report.planned, report)
             return report
+        except (CreationRefused, RunBlocked) as error:
+            self._refused(error, report.planned, report)
         except ServiceError as error:
             self._fail_unsent(report.planned, report, str(error))
-        if report.playlist is not None and not report.stopped:
+        if report.playlist is not None and not report.stopped and self._readable(report):
             self._read_entries_back(report.playlist, name, report)
         return report
 

@@ -40,6 +40,8 @@ def find_target_playlist(source: Playlist, candidates: Iterable[Playlist]) -> Pl
     """The target playlist a source playlist syncs into: Liked to Liked, else the same name."""
     wanted = source.name.strip().casefold()
     for playlist in candidates:
+        if playlist.is_followed:
+            continue  # someone else's: it cannot be written (nor read, on Spotify)
         if source.is_liked and playlist.is_liked:
             return playlist
         if (

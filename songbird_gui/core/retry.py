@@ -12,7 +12,8 @@ Two loops, for two kinds of work:
   landed, so the operation looks before it writes again. Its requests take their own permits.
 
 A Retry-After of many minutes is not waited out: the run stops with `QuotaExceeded`, which
-says how long and until when.
+says how long and until when. Nor is a 429 that names a quota (Spotify's "QUOTA_EXCEEDED",
+whose Retry-After can be half a day): it ends the run at once with the time it may resume.
 """
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ def clock_text(when: float, now: float) -> str:
     local, today = time.localtime(when), time.localtime(now)
     same_day = local.tm_yday == today.tm_yday and local.tm_year == today.tm_year
     return time.strftime("%H:%M" if same_day else "%a %H:%M", local)
+
+
+def quota_words(service_name: str, retry_at: float | None, now: float) -> str:
+    """A used-up quota in words, with when it may be used again where the service said."""
+    when = (
+        f"it may be used again after {clock_text(retry_at, now)} (in {wait_text(retry_at - now)})"
+        if retry_at is not None
+        else "try again later"
+    )
+    return (
+        f"{service_name}'s quota for your app is used up; {when}. What was found so far is "
+        "kept, and the next sync goes on from there."
+    )
 
 
 class RetryPolicy:
@@ -168,8 +182,13 @@ class RetryPolicy:
                     raise Cancelled() from error
 
     def _check_pause(self, error: RateLimited, service_name: str) -> None:
-        """A Retry-After longer than the settings allow ends the run, in words."""
+        """A quota refusal, or a Retry-After longer than the settings allow, ends the run, in
+        words and with the time it may go on."""
         retry_after = error.retry_after
+        if error.quota:
+            now = self._wall_clock()
+            resume_at = now + retry_after if retry_after is not None else None
+            raise QuotaExceeded(quota_words(service_name, resume_at, now), resume_at) from error
         if retry_after is None or retry_after <= self.settings.max_retry_after_s:
             return
         now = self._wall_clock()

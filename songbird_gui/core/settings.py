@@ -104,6 +104,19 @@ class RetrySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CreationSettings:
+    """New playlists a run may create, and how far apart.
+
+    YouTube Music answers a burst of creations with "You are creating too many playlists",
+    and one person's channel was removed after hitting it a few times (2024): Songbird creates
+    at most `per_run` playlists a run, `spacing_s` seconds apart; the rest wait for a next run.
+    """
+
+    per_run: int = field(default=10, metadata=within(0, 1000))
+    spacing_s: float = field(default=5.0, metadata=within(0.0, 3600.0))
+
+
+@dataclass(frozen=True, slots=True)
 class BackgroundSettings:
     """Syncing on its own (each pair's schedule lives with the pair, in the match store)."""
 
@@ -123,6 +136,7 @@ class Settings:
     match: MatchThresholds = field(default_factory=MatchThresholds)
     retry: RetrySettings = field(default_factory=RetrySettings)
     background: BackgroundSettings = field(default_factory=BackgroundSettings)
+    creation: CreationSettings = field(default_factory=CreationSettings)
 
     def rate_for(self, service: ServiceId) -> RateSettings:
         return self.spotify if service is ServiceId.SPOTIFY else self.ytmusic

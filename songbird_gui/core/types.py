@@ -146,6 +146,10 @@ class SyncMode(StrEnum):
 class PlaylistKind(StrEnum):
     NORMAL = "playlist"
     LIKED = "liked"
+    # Someone else's playlist the person follows. Since February 2026 Spotify lets an app in
+    # development mode read the items of only the playlists the person owns or collaborates
+    # on: a followed one can be listed, never read, so it is never a source nor a target.
+    FOLLOWED = "followed"
 
 
 LIKED_PLAYLIST_ID = "liked"
@@ -165,6 +169,10 @@ class Playlist:
     @property
     def is_liked(self) -> bool:
         return self.kind is PlaylistKind.LIKED
+
+    @property
+    def is_followed(self) -> bool:
+        return self.kind is PlaylistKind.FOLLOWED
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,17 @@ A login that expires during the run pauses it and says so once (`loginNeeded`); 
 reconnecting, `resume(services)` goes on: a paused search from where it stopped (no track is
 searched twice), a read or a write that was refused, anew. A run that cannot reach the services
 at all (offline) ends at once with `AutoRun.offline` set and its pairs still due.
+
+A quota refusal says when the quota may be used again (Spotify's Retry-After can be half a
+day): no scheduled run starts before then (`run` declines, `resume_at` says until when),
+rather than one every 15 minutes that would only be refused again and spend the next window.
+Every pair has Spotify on one side, so one refusal holds every pair back.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -26,7 +32,13 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal, Slot
 
 from songbird_gui.core.apply import ApplyReport
-from songbird_gui.core.errors import AuthExpired, ServiceError, TransientError
+from songbird_gui.core.errors import (
+    AuthExpired,
+    QuotaExceeded,
+    RunBlocked,
+    ServiceError,
+    TransientError,
+)
 from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.schedule import DuePair
 from songbird_gui.core.service import MusicService
@@ -89,6 +101,8 @@ class AutoRun:
     outcomes: tuple[PairOutcome, ...] = ()
     sessions: tuple[SyncSession, ...] = ()
     offline: str = ""  # the services could not be reached: nothing ran (why, in words)
+    # A quota refused the run: no scheduled run before then (wall-clock seconds).
+    resume_at: float | None = None
 
     def session_to_review(self) -> SyncSession | None:
         """The run whose rows need the person most (the most tracks in review)."""
@@ -107,6 +121,7 @@ class ReadProblem:
     message: str
     login: bool = False
     offline: bool = False
+    resume_at: float | None = None  # a quota refused the reading: not before then
 
 
 def read_playlists(
@@ -117,6 +132,8 @@ def read_playlists(
         lists = gather([service.list_playlists for service in services.values()])
     except AuthExpired as error:
         return ReadProblem(str(error), login=True)
+    except QuotaExceeded as error:
+        return ReadProblem(str(error), resume_at=error.retry_at)
     except TransientError as error:  # retried to the end: the network or the service is down
         return ReadProblem(str(error), offline=True)
     except ServiceError as error:
@@ -161,8 +178,12 @@ class AutoSync(QObject):
     finished = Signal(object)
     loginNeeded = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock  # wall clock, as a quota's resume time is
+        self._resume_at: float | None = None  # no run before then (a quota refusal)
         self.state = AutoState.IDLE
         self._tasks = BackgroundTasks(self)
         self._tasks.done.connect(self._on_read)
@@ -186,9 +207,20 @@ class AutoSync(QObject):
     def waiting_for_login(self) -> bool:
         return self.state is AutoState.WAITING_FOR_LOGIN
 
+    @property
+    def resume_at(self) -> float | None:
+        """Until when a quota refusal holds every scheduled run back (None: it does not)."""
+        if self._resume_at is not None and self._clock() >= self._resume_at:
+            self._resume_at = None
+        return self._resume_at
+
     def run(self, context: SyncContext, due: Sequence[DuePair]) -> bool:
-        """Sync `due` now; False (and nothing done) while a run is going already."""
+        """Sync `due` now; False (and nothing done) while a run is going already, or until
+        the time a quota refusal said (`resume_at`)."""
         if self.busy or not due:
+            return False
+        if self.resume_at is not None:
+            log.info("scheduled sync waits for the quota to renew (until %.0f)", self._resume_at)
             return False
         for old in self._kept:
             if old.parent() is self:  # not taken over by the window
@@ -247,6 +279,7 @@ class AutoSync(QObject):
         if self.state is not AutoState.RUNNING or self._context is None:
             return
         if isinstance(result, ReadProblem):
+            self._note_resume_at(result.resume_at)
             if result.login:
                 self._wait_for_login(result.message, _Resume.READ)
             elif result.offline:
@@ -328,6 +361,7 @@ class AutoSync(QObject):
     @Slot(object)
     def _on_applied(self, reports: list[ApplyReport]) -> None:
         if self._session is not None and self.state is AutoState.RUNNING:
+            self._note_refusal(self._session.refusal)
             self._end_leg(reports=reports)
 
     @Slot(str)
@@ -335,6 +369,7 @@ class AutoSync(QObject):
         session = self._session
         if session is None or self.state is not AutoState.RUNNING:
             return
+        self._note_refusal(session.refusal)
         if session.needs_login:
             self._wait_for_login(message, _Resume.LEG)
             return
@@ -348,9 +383,20 @@ class AutoSync(QObject):
         if reconnect:
             self._wait_for_login(message, _Resume.SEARCH)
             return
-        # A quota or an account problem: no use waiting here; the pairs are tried later.
+        # A quota or an account problem: no use waiting here; the pairs are tried later
+        # (after a quota's resume time, when it said one).
+        self._note_refusal(session.refusal)
         self._leg_problem = message
         session.stop()
+
+    def _note_refusal(self, refusal: RunBlocked | None) -> None:
+        if isinstance(refusal, QuotaExceeded):
+            self._note_resume_at(refusal.retry_at)
+
+    def _note_resume_at(self, resume_at: float | None) -> None:
+        if resume_at is not None:
+            self._resume_at = max(resume_at, self._resume_at or 0.0)
+            log.warning("no scheduled sync before %s (a quota refusal)", time.ctime(resume_at))
 
     def _wait_for_login(self, message: str, resume: _Resume) -> None:
         self.state = AutoState.WAITING_FOR_LOGIN
@@ -379,7 +425,7 @@ class AutoSync(QObject):
     def _finish(self, offline: str = "") -> None:
         if offline:
             log.warning("scheduled sync could not reach the services: %s", offline)
-        run = AutoRun(tuple(self._outcomes), tuple(self._sessions), offline)
+        run = AutoRun(tuple(self._outcomes), tuple(self._sessions), offline, self.resume_at)
         self._kept = list(self._sessions)
         self._sessions = []
         self.state = AutoState.IDLE

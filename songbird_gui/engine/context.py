@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from songbird_gui.core.apply import Sleeper, cancellable_sleep
 from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
+from songbird_gui.core.settings import CreationSettings
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.writer_lock import WriterLock
@@ -25,6 +29,12 @@ class SyncContext:
     # Held around each write, so that no two writers (the window, a scheduled sync, a sync
     # from cron) change a playlist at once; None: writes take no lock (the engine's own tests).
     writer_lock: WriterLock | None = None
+    # How many playlists a run may create, and how far apart (the settings' `creation`).
+    creation: CreationSettings = field(default_factory=CreationSettings)
+    # The writer's waits (creations spaced out, a new playlist not ready yet) and its clock:
+    # real ones, a Stop ends the wait at once; tests give a fake pair that never sleeps.
+    sleep: Sleeper = cancellable_sleep
+    clock: Callable[[], float] = time.monotonic
 
     @property
     def pairs(self) -> PairStore:

@@ -38,7 +38,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.errors import AuthExpired, RunBlocked, ServiceError
+from songbird_gui.core.errors import AuthExpired, QuotaExceeded, RunBlocked, ServiceError
 from songbird_gui.core.matching import SearchProgress
 from songbird_gui.core.mirror import (
     GuardVerdict,
@@ -179,6 +179,10 @@ class SyncSession(QObject):
         self.state = RunState.NEW
         self.message = ""  # why the run is in its state, where there is a why
         self.needs_login = False  # paused by a login that ended: resume after reconnecting
+        # The refusal that paused or ended the run, typed (AuthExpired, QuotaExceeded and its
+        # `retry_at`, WritesGated, AccountNotAllowed), for the window's prompt and the
+        # command line's exit code; None while nothing refused it.
+        self.refusal: RunBlocked | None = None
         self.rows: list[Row] = []
         self.plans: list[SyncPlan] = []
         self.setups: list[PairSetup] = []  # each plan's pair, mode, snapshot, target as read
@@ -228,6 +232,11 @@ class SyncSession(QObject):
     def paused(self) -> bool:
         return self.state is RunState.PAUSED
 
+    @property
+    def resume_at(self) -> float | None:
+        """When a quota refusal lets the run go on (wall-clock seconds), where it said."""
+        return self.refusal.retry_at if isinstance(self.refusal, QuotaExceeded) else None
+
     def summary(self) -> RunSummary:
         written = sum(report.added for report in self.reports) if self.reports else None
         return RunSummary.of(self.rows, written)
@@ -245,9 +254,17 @@ class SyncSession(QObject):
         return any(self.planned_additions())
 
     def _new_phase(self) -> None:
-        """A Stop ends the phase it was pressed in, not the ones the person starts after it."""
+        """A Stop ends the phase it was pressed in, not the ones the person starts after it;
+        nor does a refusal (the run goes on once it is put right)."""
         if self.cancel.cancelled:
             self.cancel = CancelToken()
+        self.refusal = None
+
+    def use_services(self, services: dict[ServiceId, MusicService]) -> None:
+        """After reconnecting while not paused (a write refused for the sign-in): the run's
+        next phase, an apply again, goes through these."""
+        self.context = replace(self.context, services=services)
+        self.needs_login = False
 
     # -- phase 1: plan ----------------------------------------------------------------------
 
@@ -388,6 +405,7 @@ class SyncSession(QObject):
                 candidate.status = TrackStatus.QUEUED
         reconnect = isinstance(error, AuthExpired)
         self.needs_login = reconnect
+        self.refusal = error
         self._set_state(RunState.PAUSED, str(error))
         self.rowsChanged.emit(list(range(len(self.rows))))
         self.blocked.emit(str(error), reconnect)
@@ -635,6 +653,9 @@ class SyncSession(QObject):
             journal=self.context.store,
             readback_cancel=self._closing,
             listed=self._target_listed,
+            creation=self.context.creation,
+            sleep=self.context.sleep,
+            clock=self.context.clock,
         )
         pairs = self.context.pairs
         progress_signals = self._apply_progress
@@ -682,6 +703,13 @@ class SyncSession(QObject):
         if self.state is not RunState.APPLYING:
             return
         self.reports = reports
+        # A refusal of the whole run during the write (the sign-in ended, a quota, a dialog
+        # to answer): the later playlists were held back; the window and the command line
+        # say it once, by its kind.
+        refusal = next((r.refusal for r in reports if r.refusal is not None), None)
+        if refusal is not None:
+            self.refusal = refusal
+            self.needs_login = isinstance(refusal, AuthExpired)
         for report in reports:
             log.info(
                 "applied to %s: %d planned, %d added, %d failed%s",
@@ -790,6 +818,7 @@ class SyncSession(QObject):
     def _on_task_blocked(self, error: RunBlocked) -> None:
         """Reading or writing ran into a refusal that no retry cures: say so, in words."""
         self.needs_login = isinstance(error, AuthExpired)  # a scheduled run waits for it
+        self.refusal = error
         self._on_task_failed(str(error))
 
 

@@ -19,12 +19,18 @@ from the catalogue, never overwritten unseen. Each entry has
 a handle of its own (the Spotify-like side keeps it to itself, the YouTube Music-like side
 shows it, as setVideoId), and the Spotify-like side removes every copy of a track it is
 asked to remove, as Spotify does since 2024.
+
+The refusals Spotify and YouTube Music answer in 2026 (a followed playlist, a page size, a
+quota, a new playlist not ready, too many creations, a gated write, an expired sign-in, a
+failed add) are modelled here when switched on (`demo_quirks.Quirk`, in `quirks`); each
+answers as the service does, and none of them is saved in the state file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import random
 import re
@@ -46,6 +52,7 @@ from songbird_gui.core.kept_file import Damaged, Notices, keep_aside, not_a_file
 from songbird_gui.core.normalize import fold
 from songbird_gui.core.settings import range_of, within
 from songbird_gui.core.types import LIKED_PLAYLIST_ID, ServiceId
+from songbird_gui.services import demo_quirks
 from songbird_gui.services.demo_limits import (
     DEFAULT_JITTER,
     SPOTIFY_WINDOW_S,
@@ -53,6 +60,7 @@ from songbird_gui.services.demo_limits import (
     OneWayDelays,
     SlidingWindowLimit,
 )
+from songbird_gui.services.demo_quirks import Quirk
 
 T = TypeVar("T")
 
@@ -96,6 +104,7 @@ class DemoServerConfig:
     jitter: float = field(default=DEFAULT_JITTER, metadata=within(0.0, 1.0))
     count_refused: bool = True  # a refused request takes a place in the window too
     name: str = ""  # what the benchmarks call the model ("Spotify-like"); "" names it by size
+    quirks: frozenset[Quirk] = frozenset()  # the 2026 refusals it answers (demo_quirks.py)
 
     def __post_init__(self) -> None:
         """Refuse what no service could be (a latency of NaN or 1e308 s, a limit of 1e-300
@@ -137,10 +146,25 @@ class DemoServerConfig:
 class DemoHTTPError(Exception):
     """What the simulated server answers instead of a body."""
 
-    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, retry_after: int | None = None, reason: str = ""
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.reason = reason  # a machine-readable reason, as Spotify's "QUOTA_EXCEEDED"
+
+
+@dataclass
+class QuirkState:
+    """What the switched-on quirks count (in memory only: a new demo starts afresh)."""
+
+    quota_from: float | None = None  # server clock: the quota ran out then
+    creations: int = 0
+    created_at: dict[str, float] = field(default_factory=dict)  # playlist id -> server clock
+    requests_signed_in: int = 0
+    signed_in: bool = True
+    failed_first_add: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -183,6 +207,18 @@ class DemoServer:
         self._tracks: dict[str, dict[str, Any]] = {t["id"]: t for t in self._side["tracks"]}
         self._from_catalogue()
         self._index: _SearchIndex | None = None  # built at the first search, off the GUI thread
+        self.quirk_state = QuirkState()
+        # Someone else's playlists the person follows (the "followed" quirk): listed, never
+        # readable, never saved.
+        self._followed: dict[str, dict[str, Any]] = {
+            f"followed{number}": {
+                "id": f"followed{number}",
+                "name": name,
+                "owner": demo_quirks.FOLLOWED_OWNER,
+                "tracks": list(self._tracks)[number::7][: demo_quirks.FOLLOWED_LENGTH],
+            }
+            for number, name in enumerate(demo_quirks.FOLLOWED_NAMES)
+        }
         self._seen: tuple[int, int] | None = None  # the state file as last read or written
         with self._shared():
             pass
@@ -223,6 +259,8 @@ class DemoServer:
             elif self._dice.random() < config.fault_rate:
                 self.counters.faults += 1
                 error = DemoHTTPError(503, "service unavailable (simulated fault)")
+            elif (refusal := self._refused_by_quirk(config.quirks, endpoint)) is not None:
+                error = refusal
             else:
                 try:
                     with self._shared():
@@ -234,20 +272,60 @@ class DemoServer:
             raise error
         return answer[0]
 
+    def _refused_by_quirk(self, quirks: frozenset[Quirk], endpoint: str) -> Exception | None:
+        """A refusal of every request that a switched-on quirk answers now (under the lock)."""
+        state = self.quirk_state
+        if Quirk.EXPIRED_SESSION in quirks:
+            if state.signed_in:
+                state.requests_signed_in += 1
+                state.signed_in = state.requests_signed_in <= demo_quirks.EXPIRES_AFTER_REQUESTS
+            if not state.signed_in:
+                return DemoHTTPError(401, "You must be signed in to perform this operation.")
+        if Quirk.QUOTA in quirks:
+            now = self._clock()
+            spent = self.counters.searches >= demo_quirks.QUOTA_AFTER_SEARCHES
+            if state.quota_from is None and spent and endpoint == "search":
+                state.quota_from = now
+            if state.quota_from is not None:
+                left = state.quota_from + demo_quirks.QUOTA_RETRY_AFTER_S - now
+                if left > 0:
+                    return DemoHTTPError(
+                        429, "Quota exceeded", retry_after=math.ceil(left), reason="QUOTA_EXCEEDED"
+                    )
+        return None
+
+    def sign_in_again(self) -> None:
+        """The demo's "connect again": a new sign-in, which expires like the last one."""
+        with self._lock:
+            self.quirk_state.signed_in = True
+            self.quirk_state.requests_signed_in = 0
+
+    def _not_ready(self, playlist_id: str) -> None:
+        """A playlist created moments ago refuses edits (the "precondition" quirk)."""
+        created = self.quirk_state.created_at.get(playlist_id)
+        if Quirk.PRECONDITION not in self.config.quirks or created is None:
+            return
+        if self._clock() - created < demo_quirks.NEW_PLAYLIST_SETTLES_S:
+            raise DemoHTTPError(400, "Precondition check failed.")
+
     # -- endpoints -------------------------------------------------------------------------
 
     def get_playlists(self) -> list[dict[str, Any]]:
-        return self._request(
-            "playlists",
-            lambda: [
+        def handler() -> list[dict[str, Any]]:
+            followed = Quirk.FOLLOWED in self.config.quirks
+            shown = [*self._playlists.values(), *(self._followed.values() if followed else ())]
+            return [
                 {"id": p["id"], "name": p["name"], "owner": p["owner"], "count": len(p["tracks"])}
-                for p in self._playlists.values()
-            ],
-        )
+                for p in shown
+            ]
+
+        return self._request("playlists", handler)
 
     def _list(self, playlist_id: str) -> dict[str, Any]:
         if playlist_id == LIKED_PLAYLIST_ID:
             return self._liked
+        if playlist_id in self._followed and Quirk.FOLLOWED in self.config.quirks:
+            raise DemoHTTPError(403, "Forbidden")  # someone else's: apps may not read it
         if playlist_id not in self._playlists:
             raise DemoHTTPError(404, "playlist not found")
         return self._playlists[playlist_id]
@@ -261,6 +339,28 @@ class DemoServer:
                 {**self._tracks[i], "handle": h}
                 for i, h in zip(entries["tracks"], entries["handles"], strict=True)
             ]
+
+        return self._request("playlist_items", handler)
+
+    def get_playlist_page(self, playlist_id: str, offset: int, limit: int) -> dict[str, Any]:
+        """A page of entries, as `get_playlist_items` gives them, and the `next` offset.
+
+        Served whole (`next` None) unless the "invalid-limit" quirk is on: then in pages of
+        `limit`, and a `limit` over 20 is refused as Spotify refuses it.
+        """
+
+        def handler() -> dict[str, Any]:
+            entries = self._list(playlist_id)
+            rows = [
+                {**self._tracks[i], "handle": h}
+                for i, h in zip(entries["tracks"], entries["handles"], strict=True)
+            ]
+            if Quirk.INVALID_LIMIT not in self.config.quirks:
+                return {"items": rows, "next": None}
+            if limit > demo_quirks.INVALID_LIMIT_ABOVE:
+                raise DemoHTTPError(400, "Invalid limit")
+            end = offset + limit
+            return {"items": rows[offset:end], "next": end if end < len(rows) else None}
 
         return self._request("playlist_items", handler)
 
@@ -278,10 +378,24 @@ class DemoServer:
         return self._request("search", handler)
 
     def create_playlist(self, name: str, description: str) -> dict[str, Any]:
+        """The new playlist's row; or, gated, the dialog the web app would show instead."""
+
         def handler() -> dict[str, Any]:
             if not name.strip():
                 raise DemoHTTPError(400, "a playlist needs a name")
+            quirks, state = self.config.quirks, self.quirk_state
+            if Quirk.GATED in quirks:
+                return {"gated": demo_quirks.GATE_DIALOG}  # answered, not done
+            too_many = state.creations >= demo_quirks.CREATIONS_ALLOWED
+            if Quirk.TOO_MANY_PLAYLISTS in quirks and too_many:
+                raise DemoHTTPError(
+                    400,
+                    "You are creating too many playlists. Please wait a while before "
+                    "creating further playlists.",
+                )
+            state.creations += 1
             playlist_id = self._new_playlist_id()
+            state.created_at[playlist_id] = self._clock()
             self._playlists[playlist_id] = {
                 "id": playlist_id,
                 "name": name,
@@ -295,14 +409,30 @@ class DemoServer:
 
         return self._request("create_playlist", handler)
 
-    def add_items(self, playlist_id: str, ids: Sequence[str], position: int | None = None) -> None:
-        """Add at the end, or at `position`; Liked keeps each song once."""
+    def add_items(
+        self, playlist_id: str, ids: Sequence[str], position: int | None = None
+    ) -> dict[str, str]:
+        """Add at the end, or at `position`; Liked keeps each song once. The answer's status
+        is STATUS_FAILED when the "status-failed" quirk made it land only in part."""
 
-        def handler() -> None:
+        def handler() -> dict[str, str]:
             unknown = [i for i in ids if i not in self._tracks]
             if unknown:
                 raise DemoHTTPError(400, f"invalid track id {unknown[0]}")
             entries = self._list(playlist_id)
+            self._not_ready(playlist_id)
+            state = self.quirk_state
+            if (
+                Quirk.STATUS_FAILED in self.config.quirks
+                and len(ids) > 1
+                and playlist_id not in state.failed_first_add
+            ):
+                state.failed_first_add.add(playlist_id)
+                landed = list(ids[: len(ids) // 2])
+                entries["tracks"].extend(landed)
+                entries["handles"].extend(_new_handle() for _ in landed)
+                self._save_state()
+                return {"status": "STATUS_FAILED"}
             if playlist_id == LIKED_PLAYLIST_ID:
                 ids_now = [i for i in dict.fromkeys(ids) if i not in entries["tracks"]]
             else:
@@ -313,14 +443,16 @@ class DemoServer:
             entries["tracks"][at:at] = ids_now
             entries["handles"][at:at] = [_new_handle() for _ in ids_now]
             self._save_state()
+            return {"status": "STATUS_SUCCEEDED"}
 
-        self._request("add_items", handler)
+        return self._request("add_items", handler)
 
     def remove_items(self, playlist_id: str, handles: Sequence[str]) -> None:
         """Remove these entries. The Spotify-like side removes every copy of their tracks."""
 
         def handler() -> None:
             entries = self._list(playlist_id)
+            self._not_ready(playlist_id)
             pairs = list(zip(entries["tracks"], entries["handles"], strict=True))
             unknown = set(handles) - set(entries["handles"])
             if unknown:
@@ -341,6 +473,7 @@ class DemoServer:
 
         def handler() -> None:
             entries = self._list(playlist_id)
+            self._not_ready(playlist_id)
             if playlist_id == LIKED_PLAYLIST_ID:
                 raise DemoHTTPError(400, "liked songs are in the order they were liked")
             handles = entries["handles"]

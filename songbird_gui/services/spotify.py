@@ -10,10 +10,17 @@ them with a reason instead of failing.
 
 Every request spotipy sends, token refreshes included, passes the service's throttle in the
 session it is given (`http_session`); `classify` tells the throttle what Spotify's answers
-mean: a 429 whose body names a quota is not a pause to wait out but the end of the run.
+mean: a 429 whose body names a quota ("QUOTA_EXCEEDED", with a Retry-After of up to half a
+day) is not a pause to wait out but the end of the run, with the time it may resume.
 Since 2026 an app in development mode — every Songbird user's own — works only while its
 owner has Premium, and only for the accounts added under its User Management; Spotify then
-answers 403 with a sentence, which becomes its own message here, never a retry.
+answers 403 with a sentence, which becomes its own message here, never a retry. Such an app
+reads the items of only the playlists the person owns or collaborates on: the others are
+listed as followed (`PlaylistKind.FOLLOWED`) and never read. Lists are read 50 entries a page
+at most, fewer if Spotify answers "Invalid limit" (`page_size.PageSize`).
+
+Spotify removed `/users/{id}/playlists`, the batch `/tracks` and the per-type library
+endpoints in February 2026; nothing here may call them (tests/services/test_removed_endpoints.py).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from songbird_gui.core.normalize import (
     parse_title,
     song_title,
 )
+from songbird_gui.core.retry import quota_words
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.throttle import Throttle, writing
 from songbird_gui.core.types import (
@@ -64,18 +72,16 @@ from songbird_gui.services.fields import (
     text,
     text_or_none,
 )
-from songbird_gui.services.http_session import status_problem, unreadable
+from songbird_gui.services.http_session import retry_after, status_problem, unreadable
+from songbird_gui.services.page_size import PageSize, PageSizeRefused
+from songbird_gui.services.refusal_words import NOT_OWNED
 
 T = TypeVar("T")
 SEARCH_LIMIT = 10  # Spotify's 2026 maximum per search request
-PAGE_LIMIT = 50
 LIBRARY_BATCH = 40  # PUT /me/library takes at most 40 URIs
 PLAYLIST_REMOVE_MAX = 100  # DELETE /playlists/{id}/items: at most 100 items a request
 LIKED_ORDER = "Spotify orders Liked Songs itself: a song cannot be put at a place there."
-NOT_OWNED = (
-    "Spotify lets apps read only the playlists you own or collaborate on; "
-    "this one belongs to someone else."
-)
+INVALID_LIMIT = "invalid limit"  # Spotify's 400 for a page size it refuses
 
 
 def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> T:
@@ -87,7 +93,8 @@ def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> 
         return request()
     except spotipy.SpotifyException as error:
         if error.http_status == 429 and _quota_reason({"reason": error.reason}):
-            raise QuotaExceeded(QUOTA_USED_UP) from error  # reached untrottled (tests)
+            # Reached untrottled (tests): the throttle ends the run with the resume time.
+            raise QuotaExceeded(QUOTA_USED_UP) from error
         raise _from_status(
             error.http_status, _reason(error.msg), error.headers, forbidden
         ) from error
@@ -100,7 +107,7 @@ def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> 
         if status is not None and (status == 429 or status >= 500):
             raise TransientError(f"Spotify's login service failed ({status}).") from error
         raise AuthExpired(
-            "Spotify no longer accepts the saved login. Connect Spotify again."
+            "Spotify no longer accepts the saved login. Connect Spotify again.", ServiceId.SPOTIFY
         ) from error
     except (requests.ConnectionError, requests.Timeout) as error:
         raise TransientError("Spotify could not be reached.") from error
@@ -112,10 +119,7 @@ def translate_errors(request: Callable[[], T], forbidden: str | None = None) -> 
         raise TransientError("Spotify sent an answer that could not be read.") from error
 
 
-QUOTA_USED_UP = (
-    "Spotify's quota for your app is used up; try again later. What was found so far is "
-    "kept, and the next sync goes on from there."
-)
+QUOTA_USED_UP = quota_words("Spotify", None, 0.0)  # when Spotify says no time
 PREMIUM_NEEDED = (
     "Spotify refuses your app because its owner has no Premium subscription: since 2026 an "
     "app in development mode works only while its owner has Premium. Renew Premium on the "
@@ -157,7 +161,10 @@ def _body(response: requests.Response) -> Any:
 def classify(response: requests.Response) -> ServiceError | None:
     """What an answer means to the throttle (see `http_session.Classify`)."""
     if response.status_code == 429 and _quota_reason(_body(response)):
-        return QuotaExceeded(QUOTA_USED_UP)
+        # Not retried: the throttle ends the run with the time the Retry-After gives.
+        return RateLimited(
+            "Spotify's quota for your app is used up.", retry_after(response.headers), quota=True
+        )
     return status_problem(response, "Spotify") or unreadable(response, "Spotify")
 
 
@@ -167,7 +174,9 @@ def _from_status(
     if status == 429:
         return RateLimited("Spotify asked Songbird to slow down.", _retry_after(headers))
     if status == 401:
-        return AuthExpired("The Spotify login has expired. Connect Spotify again.")
+        return AuthExpired(
+            "The Spotify login has expired. Connect Spotify again.", ServiceId.SPOTIFY
+        )
     if status is not None and status >= 500:
         return TransientError(f"Spotify had a problem answering ({status}).")
     if status == 403 and (refusal := account_refusal(reason)):
@@ -177,6 +186,8 @@ def _from_status(
     if status == 404:
         # Only playlist endpoints answer 404 here: an unknown track in a batch is a 400.
         return NotFound(f"Spotify has no such playlist any more: {reason}")
+    if status == 400 and reason.casefold().startswith(INVALID_LIMIT):
+        return PageSizeRefused(f"Spotify refused the page size asked for: {reason}")
     return PermanentError(f"Spotify refused the request ({status}): {reason}")
 
 
@@ -280,13 +291,16 @@ class SpotifyService:
         self.client = client
         self.throttle = throttle  # in the session `client` sends its requests through
         self._user: dict[str, Any] | None = None
+        self.page_size = PageSize("Spotify")
 
     # -- reading ---------------------------------------------------------------------------
 
     def _pages(
-        self, first: Callable[[], Any], forbidden: str | None = None
+        self, first: Callable[[int], Any], forbidden: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        page = read_answer(first, forbidden)
+        """Every item of a list, its first page asked with the page size Spotify accepts
+        (the next pages' addresses carry the same size)."""
+        page = self.page_size.read(lambda size: read_answer(partial(first, size), forbidden))
         while True:
             yield from page.get("items") or ()
             if not page.get("next"):
@@ -299,8 +313,11 @@ class SpotifyService:
         return self._user
 
     def list_playlists(self) -> list[Playlist]:
+        """Liked Songs, then the playlists; those of someone else that the person only
+        follows are marked FOLLOWED (Spotify lets apps read only their own)."""
         me = self._me()
-        owner_name = text(me.get("display_name")) or text(me.get("id"))
+        my_id = text(me.get("id"))
+        owner_name = text(me.get("display_name")) or my_id
         playlists = [
             Playlist(
                 ServiceId.SPOTIFY,
@@ -311,19 +328,26 @@ class SpotifyService:
                 PlaylistKind.LIKED,
             )
         ]
-        for entry in self._pages(lambda: self.client.current_user_playlists(limit=PAGE_LIMIT)):
+        pages = self._pages(lambda size: self.client.current_user_playlists(limit=size))
+        for entry in pages:
             playlist_id = text_or_none(mapping(entry).get("id"))
             if playlist_id is None:
                 continue
             counts = mapping(entry.get("items")) or mapping(entry.get("tracks"))
             owner = mapping(entry.get("owner"))
+            owner_id = text(owner.get("id"))
+            # A collaborative playlist may be one the person collaborates on: readable.
+            followed = bool(my_id and owner_id and owner_id != my_id) and not flag(
+                entry.get("collaborative")
+            )
             playlists.append(
                 Playlist(
                     ServiceId.SPOTIFY,
                     playlist_id,
                     text(entry.get("name")) or "(no name)",
-                    text(owner.get("display_name")) or text(owner.get("id")),
+                    text(owner.get("display_name")) or owner_id,
                     count_of(counts.get("total")),
+                    PlaylistKind.FOLLOWED if followed else PlaylistKind.NORMAL,
                 )
             )
         return playlists
@@ -332,12 +356,18 @@ class SpotifyService:
         return [entry.track for entry in self.playlist_entries(playlist)]
 
     def playlist_entries(self, playlist: Playlist) -> list[Entry]:
-        """Spotify names no occurrence: an entry is its track at its position (no handle)."""
+        """Spotify names no occurrence: an entry is its track at its position (no handle).
+
+        A followed playlist is refused here, without a request: Spotify would answer 403, or
+        (for some apps) a page with no items, which would read as an emptied playlist.
+        """
+        if playlist.is_followed:
+            raise PermanentError(NOT_OWNED)
         if playlist.is_liked:
-            pages = self._pages(lambda: self.client.current_user_saved_tracks(limit=PAGE_LIMIT))
+            pages = self._pages(lambda size: self.client.current_user_saved_tracks(limit=size))
         else:
             pages = self._pages(
-                lambda: self.client.playlist_items(playlist.id, limit=100), NOT_OWNED
+                lambda size: self.client.playlist_items(playlist.id, limit=size), NOT_OWNED
             )
         return [Entry(entry_to_track(entry)) for entry in pages]
 

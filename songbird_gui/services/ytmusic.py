@@ -11,6 +11,15 @@ ytmusicapi reads the body of an error answer before it looks at the status, so a
 with an HTML body (or a JSON body without a message) surfaces as a parse error that carries
 no status. The adapter therefore notes the status and Retry-After of each answer on the
 client's session (per thread) and sorts failures by that.
+
+What YouTube Music refuses in 2025–2026, each told apart by its own words so that the writer
+can do the right thing: a playlist created seconds ago refuses edits for up to about 20 s
+("Precondition check failed": `PlaylistNotReady`, waited out); too many creations ("You are
+creating too many playlists", as a 400 or a 429: `CreationRefused`, never asked again this
+run, since people report their channel removed after hitting it); a write answered with a
+dialog to answer in the web app instead of done (ytmusicapi 1.12.2's `YTMusicGatedError`:
+`WritesGated`); a browser sign-in that has expired (401 "You must be signed in to perform
+this operation.", or 403: `AuthExpired`, one "connect again").
 """
 
 from __future__ import annotations
@@ -22,15 +31,23 @@ from typing import Any, Literal, TypeVar
 
 import requests
 from ytmusicapi import LikeStatus, YTMusic
-from ytmusicapi.exceptions import YTMusicError, YTMusicServerError, YTMusicUserError
+from ytmusicapi.exceptions import (
+    YTMusicError,
+    YTMusicGatedError,
+    YTMusicServerError,
+    YTMusicUserError,
+)
 
 from songbird_gui.core.errors import (
     AuthExpired,
+    CreationRefused,
     NotFound,
     PermanentError,
+    PlaylistNotReady,
     RateLimited,
     ServiceError,
     TransientError,
+    WritesGated,
 )
 from songbird_gui.core.normalize import (
     SOFT_VERSIONS,
@@ -62,6 +79,14 @@ from songbird_gui.services.fields import (
     text_or_none,
 )
 from songbird_gui.services.http_session import status_problem, unreadable
+from songbird_gui.services.refusal_words import (
+    NOT_READY,
+    NOT_READY_WORDS,
+    SIGNED_OUT,
+    TOO_MANY,
+    TOO_MANY_WORDS,
+    gated_words,
+)
 
 T = TypeVar("T")
 LIKED_MUSIC = "LM"
@@ -106,14 +131,18 @@ def _error_text(error: Exception) -> str:
 
 
 def _from_status(status: int, retry_after: float | None, detail: str) -> ServiceError:
+    words = detail.casefold()
+    if status in (400, 429) and TOO_MANY_WORDS in words:
+        return CreationRefused(TOO_MANY)
     if status == 429:
         return RateLimited("YouTube Music asked Songbird to slow down.", retry_after)
     if status in (401, 403):
-        # An expired or signed-out browser session answers 401, or 403 "The caller does not
-        # have permission" (ytmusicapi issue #136); either way the headers must be pasted again.
-        return AuthExpired(
-            "YouTube Music no longer accepts the saved login. Connect YouTube Music again."
-        )
+        # An expired or signed-out browser session answers 401 "You must be signed in to
+        # perform this operation." (reported 2023-2025), or 403 "The caller does not have
+        # permission" (ytmusicapi issue #136); either way the headers must be pasted again.
+        return AuthExpired(SIGNED_OUT, ServiceId.YTMUSIC)
+    if status == 400 and NOT_READY_WORDS in words:
+        return PlaylistNotReady(NOT_READY)
     if status >= 500:
         return TransientError(f"YouTube Music had a problem answering ({status}).")
     if status == 404:
@@ -174,6 +203,10 @@ def classify(response: requests.Response) -> ServiceError | None:
     Only the innertube API (`/youtubei/`) answers JSON; the home page ytmusicapi reads once
     for a visitor id is HTML.
     """
+    if response.status_code == 429 and TOO_MANY_WORDS in response.text.casefold():
+        # A 429 that is about creations, not the request rate: waiting out its pause and
+        # asking again is the loop that gets channels removed. Never retried.
+        return CreationRefused(TOO_MANY)
     problem = status_problem(response, "YouTube Music")
     request = getattr(response, "request", None)
     if problem is None and request is not None and "/youtubei/" in (request.url or ""):
@@ -206,9 +239,13 @@ class YTMusicService:
         self._last.status = None
         try:
             return request()
+        except YTMusicGatedError as error:
+            raise WritesGated(gated_words(_dialog_of(str(error)))) from error
         except YTMusicUserError as error:
             if "authentication" in str(error).lower():
-                raise AuthExpired("YouTube Music is not connected. Connect it first.") from error
+                raise AuthExpired(
+                    "YouTube Music is not connected. Connect it first.", ServiceId.YTMUSIC
+                ) from error
             raise PermanentError(f"YouTube Music: {_error_text(error)}") from error
         except (requests.ConnectionError, requests.Timeout) as error:
             raise TransientError("YouTube Music could not be reached.") from error
@@ -224,7 +261,7 @@ class YTMusicService:
             if status is not None and status >= 400:
                 raise _from_status(status, self._last.retry_after, _error_text(error)) from error
             if isinstance(error, YTMusicServerError):
-                # A 200 that asks for a dialog in the web app (YTMusicGatedError) and the like.
+                # A server error ytmusicapi raises without a status: refused, in its words.
                 raise PermanentError(f"YouTube Music: {_error_text(error)}") from error
             # ytmusicapi parses YouTube's page structure; a changed page breaks its parser, and
             # a signed-out session answers 200 with a page that lacks the library.
@@ -340,7 +377,12 @@ class YTMusicService:
             )
         status = answer.get("status") if isinstance(answer, dict) else None
         if not isinstance(status, str) or "SUCCEEDED" not in status:
-            # One bad video fails the whole batch; the writer splits it to find that one.
+            gate = _gate_of(answer)
+            if gate is not None:
+                raise WritesGated(gated_words(gate))
+            # One bad video fails the whole batch (STATUS_FAILED, no reason given), and an
+            # answer without a status is unclear: the writer reads what landed, then splits
+            # what did not to find the one refused.
             raise PermanentError(
                 f"YouTube Music did not add {len(ids)} track(s) ({status or 'no status'})."
             )
@@ -439,6 +481,27 @@ def _check_status(answer: Any, failed: str) -> None:
     status = answer if isinstance(answer, str) else mapping(answer).get("status")
     if not isinstance(status, str) or "SUCCEEDED" not in status:
         raise PermanentError(f"YouTube Music {failed} ({status or 'no status'}).")
+
+
+def _gate_of(answer: Any) -> str | None:
+    """The dialog a write was answered with instead of being done (None: not gated).
+
+    The shape ytmusicapi 1.12.2 checks after a creation (`validate_write_response`): only a
+    `showEngagementPanelEndpoint` action, which the web app replays once the dialog is
+    answered. ytmusicapi checks only creations; an add answered so is caught here.
+    """
+    actions = mapping(answer).get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    panel = mapping(first).get("showEngagementPanelEndpoint")
+    if not isinstance(panel, dict):
+        return None
+    return text(mapping(panel.get("identifier")).get("tag"))
+
+
+def _dialog_of(message: str) -> str:
+    """The dialog's name in YTMusicGatedError's message ("… with its 'X' dialog …")."""
+    found = re.search(r"'([^']+)' dialog", message)
+    return found.group(1) if found else ""
 
 
 def _count(value: Any) -> int | None:

@@ -229,6 +229,17 @@ class AccountsDialog(QDialog):
         self.resize(640, 640)  # room for both ways on the YouTube Music tab
         self._show_states()
 
+    def connect_again(self, service: ServiceId, reason: str) -> None:
+        """Open on `service`'s tab to connect it again, saying why (a sign-in that expired).
+
+        For YouTube Music the steps to paste fresh headers are right there, and the cursor
+        is in the box that takes them; a browser sign-in lasts from minutes to days.
+        """
+        spotify = service is ServiceId.SPOTIFY
+        self.tabs.setCurrentIndex(0 if spotify else 1)
+        (self.spotify_state if spotify else self.ytmusic_state).setText(reason)
+        (self.client_id if spotify else self.headers).setFocus()
+
     def _show_states(self) -> None:
         for service, label, disconnect in (
             (ServiceId.SPOTIFY, self.spotify_state, self.spotify_disconnect),

@@ -1,5 +1,9 @@
 """The left pane's model: the source service's playlists, each with a checkbox, where it goes,
-and its sync pair (mode, when it last synced, or why it is paused)."""
+and its sync pair (mode, when it last synced, or why it is paused).
+
+A playlist the person only follows is listed, marked so up front and not checkable: since
+February 2026 Spotify lets apps read only the person's own playlists, and finding that out as
+a 403 in the middle of a run would cost the run."""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.planner import find_target_playlist
@@ -28,6 +33,11 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Playlist", "Goes to", "Sync", "Tracks", "Owner")
 NAME, TARGET, SYNC, TRACKS, OWNER = range(len(COLUMNS))
 NEW = "new playlist"
+
+
+def followed_note(playlist: Playlist) -> str:
+    """What the "Goes to" column says of a followed playlist, in place of where it goes."""
+    return f"followed — {playlist.service.display_name} lets apps read only your own playlists"
 
 
 class PlaylistModel(FlatTableModel):
@@ -64,7 +74,7 @@ class PlaylistModel(FlatTableModel):
             else find_target_playlist(p, targets)
             for p, pair in zip(self._playlists, self._pairs, strict=True)
         ]
-        ids = {p.id for p in self._playlists}
+        ids = {p.id for p in self._playlists if not p.is_followed}
         self._checked = {i for i in checked if i in ids}
         self.endResetModel()
         self.checkedChanged.emit()
@@ -97,7 +107,7 @@ class PlaylistModel(FlatTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == NAME:
+        if index.column() == NAME and not self._playlists[index.row()].is_followed:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
@@ -106,6 +116,8 @@ class PlaylistModel(FlatTableModel):
             return None
         playlist = self._playlists[index.row()]
         column = index.column()
+        if playlist.is_followed:
+            return self._followed_data(playlist, column, role)
         if role == Qt.ItemDataRole.CheckStateRole and column == NAME:
             checked = playlist.id in self._checked
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
@@ -162,9 +174,31 @@ class PlaylistModel(FlatTableModel):
                 return font
         return None
 
+    def _followed_data(self, playlist: Playlist, column: int, role: int) -> Any:
+        """A followed playlist's row: its name, why it cannot sync, no checkbox, greyed."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            shown = {NAME: playlist.name, TARGET: followed_note(playlist), OWNER: playlist.owner}
+            if column == TRACKS and playlist.track_count is not None:
+                return str(playlist.track_count)
+            return shown.get(column, "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            by = f" by {playlist.owner}" if playlist.owner else ""
+            return (
+                f"“{playlist.name}”{by} is a playlist you follow: since February 2026 "
+                f"{playlist.service.display_name} lets apps read only the playlists you own "
+                "or collaborate on, so it cannot be synced from here."
+            )
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QApplication.palette().brush(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        return None
+
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or index.column() != NAME:
             return False
+        if self._playlists[index.row()].is_followed:
+            return False  # it cannot be read: never a source
         playlist_id = self._playlists[index.row()].id
         if Qt.CheckState(value) == Qt.CheckState.Checked:
             self._checked.add(playlist_id)

@@ -230,6 +230,15 @@ def test_find_target_playlist_pairs_liked_and_names() -> None:
     assert find_target_playlist(named_liked, [yt_liked]) is None
 
 
+def test_a_followed_playlist_of_the_same_name_is_never_the_target() -> None:
+    # Someone else's playlist: Spotify lets apps neither read nor write it (February 2026).
+    theirs = Playlist(SP, "sp-theirs", "Road Trip", "Radio", kind=PlaylistKind.FOLLOWED)
+    mine = Playlist(SP, "sp-mine", "Road Trip", "Me")
+    from_yt = Playlist(YT, "yt-road", "Road Trip")
+    assert find_target_playlist(from_yt, [theirs]) is None  # a new one is made instead
+    assert find_target_playlist(from_yt, [theirs, mine]) == mine
+
+
 # -- idempotence -----------------------------------------------------------------------------------
 
 

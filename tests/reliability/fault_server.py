@@ -65,6 +65,12 @@ class FaultKind(Enum):
     EXPIRE = "login expired (401 from then on)"
     QUOTA = "429 naming a quota"
     REFUSED = "403 in words"
+    # YouTube Music's 2025-2026 refusals (tests/services/test_2026_refusals_ytmusic.py says
+    # where each answer's words come from).
+    NOT_READY = "400 Precondition check failed"
+    TOO_MANY_PLAYLISTS = "400 You are creating too many playlists"
+    GATED = "200 with a dialog to answer instead"
+    STATUS_FAILED = "200 STATUS_FAILED"
 
 
 REQUEST_ID = "X-Fault-Test-Request"  # the client's number for a request, logged by the server
@@ -373,6 +379,24 @@ def spotify_error(status: int, message: str, reason: str | None = None) -> bytes
     return json.dumps({"error": error}).encode()
 
 
+def youtube_error(status: int, message: str, code: str) -> Answer:
+    """Google's error object, as YouTube Music's innertube API answers."""
+    return made_up({"error": {"code": status, "message": message, "status": code}}, status)
+
+
+# ytmusicapi 1.12.2's own test of a gated write (tests/mixins/test_playlists.py, MIT).
+GATED_ANSWER = {
+    "actions": [
+        {
+            "showEngagementPanelEndpoint": {
+                "sourcePanelIdentifier": "PAfeature_enablement",
+                "identifier": {"tag": "PAfeature_enablement"},
+            }
+        }
+    ]
+}
+
+
 def _faulty(answer: Answer, kind: FaultKind | None, fault: Fault | None) -> Answer:
     if kind is FaultKind.QUOTA and fault is not None:
         # Spotify's documented error object carries status and message; the 2026 reports of
@@ -392,6 +416,18 @@ def _faulty(answer: Answer, kind: FaultKind | None, fault: Fault | None) -> Answ
         return Answer(status, page, {"Content-Type": "text/html"})
     if kind is FaultKind.MALFORMED:
         return Answer(200, answer.body[: len(answer.body) // 3] + b"<!-- garbled -->")
+    if kind is FaultKind.NOT_READY:
+        return youtube_error(400, "Precondition check failed.", "FAILED_PRECONDITION")
+    if kind is FaultKind.TOO_MANY_PLAYLISTS:
+        words = (
+            "You are creating too many playlists. Please wait a while before creating "
+            "further playlists."
+        )
+        return youtube_error(400, words, "FAILED_PRECONDITION")
+    if kind is FaultKind.GATED:
+        return made_up(GATED_ANSWER)
+    if kind is FaultKind.STATUS_FAILED:
+        return recorded("ytmusic/add_playlist_items_failure_youtui_2024-06-26.json")
     return answer
 
 

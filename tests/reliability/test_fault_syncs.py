@@ -174,7 +174,7 @@ def test_an_expired_login_pauses_and_resumes_without_searching_twice(
         with qtbot.waitSignal(session.blocked, timeout=30_000) as blocked:
             session.search()
         message, reconnect = blocked.args
-        assert "Connect YouTube Music again" in message
+        assert "connect YouTube Music again" in message
         assert reconnect  # the person is asked to connect again, then to resume
         settle(qtbot, session)  # searches in flight end (failing: the login is gone)
         done_before = {

@@ -1,9 +1,10 @@
 """Long reads through the real spotipy and ytmusicapi: every page paced, a failed page retried
 alone.
 
-Spotify serves a 3,000-entry playlist in 30 pages of 100 (spotipy's `playlist_items`, then
-`next`); YouTube Music serves an 800-entry playlist as a first page and 7 continuations, which
-ytmusicapi fetches by itself inside one `get_playlist(limit=None)` call. Each read meets a 503
+Spotify serves a 1,500-entry playlist in 30 pages of 50, the most Songbird asks for since
+Spotify's February 2026 changes (spotipy's `playlist_items`, then `next`); YouTube Music
+serves an 800-entry playlist as a first page and 7 continuations, which ytmusicapi fetches by
+itself inside one `get_playlist(limit=None)` call. Each read meets a 503
 and a 429 in its middle. The throttle sits in the `requests` transport under the libraries, so
 each page takes its own permit and a failed page is sent again by itself: the server sees
 exactly one extra request per failed page, the next page after it, and never page 1 again.
@@ -25,6 +26,7 @@ import pytest
 from songbird_gui.core.settings import RateSettings
 from songbird_gui.core.types import Playlist, ServiceId
 from songbird_gui.engine.session import SyncSession
+from songbird_gui.services.page_size import PAGE_SIZES
 from tests.reliability.fake_apis import (
     SPOTIFY_HOST,
     YTMUSIC_HOST,
@@ -48,6 +50,7 @@ from tests.reliability.harness import (
 pytestmark = pytest.mark.slow
 
 SPOTIFY_PAGES = 30
+SPOTIFY_PAGE = PAGE_SIZES[0]  # entries a page: what the adapter asks for
 YTMUSIC_PAGES = 8  # the first page and 7 continuations
 # Slower than the fake serves its pages, so that the limit holds the reads back: each page
 # waits for its permit.
@@ -87,10 +90,10 @@ def long_read_figures(server: FaultServer, host: str, pages: list[Logged], sessi
     }
 
 
-def test_a_3000_entry_spotify_playlist_is_read_page_by_page(
+def test_a_1500_entry_spotify_playlist_is_read_page_by_page(
     qtbot, tmp_path, monkeypatch, sessions, fault_figures
 ):
-    sp_songs, yt_songs = long_catalogue(3000)
+    sp_songs, yt_songs = long_catalogue(SPOTIFY_PAGES * SPOTIFY_PAGE)
     spotify, ytmusic = FakeSpotify(sp_songs), FakeYouTubeMusic(yt_songs)
     playlist = spotify.add_playlist("Everything", [s.id for s in sp_songs])
     # Page 12 meets a 503, page 20 a 429 (the 429 rule does not count the request the 503
@@ -104,7 +107,7 @@ def test_a_3000_entry_spotify_playlist_is_read_page_by_page(
         source = Playlist(ServiceId.SPOTIFY, playlist.id, playlist.name)
         session = read(qtbot, sessions, rig, tmp_path, source)
         pages = server.requests_to(SPOTIFY_HOST, SPOTIFY_ITEMS)
-        fault_figures["spotify long read: 3,000 entries, a 503 and a 429"] = long_read_figures(
+        fault_figures["spotify long read: 1,500 entries, a 503 and a 429"] = long_read_figures(
             server, SPOTIFY_HOST, pages, session
         )
 
@@ -112,11 +115,11 @@ def test_a_3000_entry_spotify_playlist_is_read_page_by_page(
     assert [row.entry.source.id for row in session.rows] == [s.id for s in sp_songs]
     assert [row.entry.source.title for row in session.rows] == [s.title for s in sp_songs]
     # Each page once, in order; the two that failed once more each, at once: not from page 1.
-    offsets = [f"offset={100 * i}" for i in range(SPOTIFY_PAGES)]
+    offsets = [f"offset={SPOTIFY_PAGE * i}" for i in range(SPOTIFY_PAGES)]
     expected = offsets[:12] + offsets[11:20] + offsets[19:]
     assert page_sequence(pages) == expected
     failed = [(r.page, r.fault) for r in pages if r.status != 200]
-    assert failed == [("offset=1100", FaultKind.ERROR_503), ("offset=1900", FaultKind.RATE_LIMITED)]
+    assert failed == [(offsets[11], FaultKind.ERROR_503), (offsets[19], FaultKind.RATE_LIMITED)]
     assert len(pages) == SPOTIFY_PAGES + len(failed)  # exactly one extra request per failure
     assert session.figures.io_stats.retries == len(failed)
     assert [f.fired for f in faults] == [1, 1]

@@ -289,7 +289,7 @@ def test_error_answers_of_edits_become_core_errors(shared_dir):
     assert str(invalid.value) == (
         "YouTube Music refused the request (400). Request contains an invalid argument."
     )
-    with pytest.raises(AuthExpired, match="Connect YouTube Music again"):
+    with pytest.raises(AuthExpired, match="connect YouTube Music again"):
         yt.move_entry(MINE, entries, 0, 2)
     with pytest.raises(NotFound, match="no such playlist any more"):
         yt.remove_entries(MINE, entries, [1])

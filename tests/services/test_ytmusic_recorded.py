@@ -200,7 +200,7 @@ def test_errors_are_translated(shared_dir):
     query = SearchQuery("x", "songs")
     with pytest.raises(RateLimited):
         yt.search(query)
-    with pytest.raises(AuthExpired, match="Connect YouTube Music again"):
+    with pytest.raises(AuthExpired, match="connect YouTube Music again"):
         yt.search(query)
     with pytest.raises(AuthExpired):
         yt.search(query)
