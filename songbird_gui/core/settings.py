@@ -29,8 +29,8 @@ class RateSettings:
 
     rate: float  # requests per second, on average over the window
     burst: int  # requests that may go at once (with no window: the window's size)
-    # The limit is unknown: learn it from the service's 429s, starting with `burst` requests in
-    # flight and `rate` per second, growing while answers are clean.
+    # The limit is unknown: learn it from the service's 429s. `burst` at once and `rate` per
+    # second are taken for granted; beyond them the limiter probes, one request at a time.
     adaptive: bool = False
     window_s: float = 0.0  # the service's counting window; 0: burst / rate seconds
     # Added to each window until the round trips have been timed: a request reaches the
@@ -42,13 +42,18 @@ class RateSettings:
 # Spotify publishes its window (rolling 30 s), not its limit; developers report about 180
 # requests a minute for apps in development mode: 90 in any 30 s.
 SPOTIFY_RATE = RateSettings(rate=3.0, burst=90, window_s=30.0)
-# YouTube Music publishes nothing: learn it, from 5 requests in flight and 5 per second.
-YTMUSIC_RATE = RateSettings(rate=5.0, burst=5, adaptive=True)
+# YouTube Music publishes nothing: learn it, taking for granted what the strictest services
+# allow (3 per any second, as Spotify's development mode on average) and climbing from there.
+YTMUSIC_RATE = RateSettings(rate=3.0, burst=3, adaptive=True)
 # What an older settings.json holds for each service when nobody changed it (a token bucket's
 # rate and burst, with one token of headroom): read as today's default.
 _OLD_RATE_DEFAULTS = {
     "spotify": {"rate": 10.0, "burst": 10, "adaptive": False, "headroom": 1.0},
     "ytmusic": {"rate": 5.0, "burst": 5, "adaptive": True, "headroom": 1.0},
+}
+# A section that holds an earlier default exactly, window and all: read as today's default.
+_EARLIER_DEFAULTS = {
+    "ytmusic": {"rate": 5.0, "burst": 5, "adaptive": True, "window_s": 0.0, "margin_s": 0.25},
 }
 
 
@@ -113,7 +118,7 @@ class Settings:
 
         A rate section from before windows (no `window_s`) keeps its meaning: untouched
         defaults become today's defaults; a rate and burst someone chose stay a burst per
-        burst / rate seconds.
+        burst / rate seconds. A section equal to an earlier default becomes today's.
         """
         data = dict(data)
         for service, old_default in _OLD_RATE_DEFAULTS.items():
@@ -124,6 +129,9 @@ class Settings:
                 del data[service]
             else:
                 data[service] = {**section, "window_s": 0.0}
+        for service, earlier in _EARLIER_DEFAULTS.items():
+            if data.get(service) == earlier:
+                del data[service]
         merged: Settings = _merge(cls(), data)
         return merged.validated()
 

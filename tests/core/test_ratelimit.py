@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.ratelimit import (
     DEFAULT_PAUSE_S,
+    LearntLimits,
     Permit,
     RoundTrips,
     Window,
@@ -98,7 +100,7 @@ def test_told_windows(settings: RateSettings, expected: tuple[Window, ...]) -> N
         (90, RateSettings(rate=3.0, burst=90, window_s=30.0), 0.0),  # one window: at once
         (300, RateSettings(rate=3.0, burst=90, window_s=30.0), 3 * 30.25),
         (25, RateSettings(rate=10.0, burst=10), 2 * 1.25),
-        (25, RateSettings(rate=5.0, burst=5, adaptive=True), 4.0),
+        (25, RateSettings(rate=5.0, burst=5, adaptive=True), 20 / (5 + 4)),
     ],
 )
 def test_seconds_for(requests: int, settings: RateSettings, seconds: float) -> None:
@@ -433,19 +435,53 @@ def test_many_threads_never_exceed_the_limit_in_any_window() -> None:
 ADAPTIVE = RateSettings(rate=5.0, burst=5, adaptive=True, margin_s=0.25)
 
 
-def test_it_probes_in_rounds_before_its_first_429(clock: FakeClock) -> None:
-    limiter = WindowLimiter(ADAPTIVE, clock=clock)
-    first_round = [limiter.take() for _ in range(5)]
-    assert all(isinstance(p, Permit) for p in first_round)
-    assert not isinstance(limiter.take(), Permit)  # a round of `burst`
-    clock.advance(2.0)
-    limiter.answered(first_round[0])  # the round's answers are coming in: wait for them all
-    assert not isinstance(limiter.take(), Permit)
-    for permit in first_round[1:]:
-        assert isinstance(permit, Permit)
+# The default start with no margin, so that the arithmetic stays plain.
+START = replace(Settings().ytmusic, margin_s=0.0)
+
+
+def test_it_takes_the_start_for_granted_and_sends_one_probe_beyond(clock: FakeClock) -> None:
+    """3 at once are taken for granted and a fourth goes as a probe; nothing else goes beyond
+    what the service was seen to take until that probe's answer is in."""
+    limiter = WindowLimiter(START, clock=clock)
+    taken = [limiter.take() for _ in range(5)]
+    permits = [p for p in taken if isinstance(p, Permit)]
+    assert len(permits) == 4
+    clock.advance(0.25)
+    assert take_all_windowed(limiter) == 0
+    for permit in permits:  # answered: the service took the four
         limiter.answered(permit)
-    second_round = take_all_windowed(limiter)
-    assert second_round == 10  # one more per clean answer, within the per-second cap (~10)
+    assert limiter.learnt_limits.served == (Window(4, 1.0),)
+    assert take_all_windowed(limiter) == 1  # the next probe; the four fill the second
+
+
+def test_a_limiter_starts_from_what_an_earlier_run_learnt(clock: FakeClock) -> None:
+    served = tuple(Window(10 * n, float(n)) for n in range(1, 6))
+    learnt = LearntLimits(windows=(Window(120, 30.0),), served=served)
+    limiter = WindowLimiter(START, clock=clock, learnt=learnt)
+    assert limiter.learnt == (Window(120, 30.0),)
+    assert take_all_windowed(limiter) == 10 + 1  # what was served, and one probe beyond
+    assert limiter.learnt_limits == learnt
+
+
+def test_the_seed_s_scenario_not_told_meets_the_limit_with_one_429() -> None:
+    """3 per any 1 s on a server without jitter, 2 s round trips, 10 workers, 23 requests,
+    from the default start: the probe sent beyond the start is the only request refused,
+    and the run takes at most 1.25 × its 9 s bound."""
+    run = simulate(23, 3, 1.0, 2.0, Settings().ytmusic, workers=10, jitter=0.0)
+    assert run.refused <= 1
+    assert run.elapsed_s <= 1.25 * 9.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_demo_s_first_two_syncs_draw_at_most_one_429_in_a_hundred(seed: int) -> None:
+    """The demo's YouTube Music (50 per any 5 s, quarter-second round trips, 8 workers): the
+    first syncs of two playlists, 73 and 66 searches, the second starting from what the
+    first learnt, which makes it faster too."""
+    start = Settings().ytmusic
+    first = simulate(73, 50, 5.0, 0.25, start, workers=8, seed=seed)
+    second = simulate(66, 50, 5.0, 0.25, start, workers=8, seed=seed + 100, learnt=first.learnt)
+    assert first.refused + second.refused <= 0.01 * (first.requests + second.requests)
+    assert second.elapsed_s / second.requests < first.elapsed_s / first.requests
 
 
 def test_a_burst_s_429s_teach_the_window(clock: FakeClock) -> None:
@@ -491,9 +527,8 @@ def test_the_lesson_waits_for_the_answers_it_needs(clock: FakeClock) -> None:
     say how many the server took first. A served one did (after it, the window was fuller
     still), even if its answer was late; a refused one did if answered first."""
     limiter = WindowLimiter(ADAPTIVE, clock=clock)
-    burst = [limiter.take() for _ in range(6)]
-    permits = [p for p in burst if isinstance(p, Permit)]
-    assert len(permits) == 5  # the first round
+    permits = [limiter.take() for _ in range(5)]
+    assert all(isinstance(p, Permit) for p in permits)  # the five taken for granted
     clock.advance(1.9)
     limiter.answered(permits[0])
     clock.advance(0.01)
@@ -548,7 +583,7 @@ def test_reconfigure_to_adaptive_and_back(clock: FakeClock) -> None:
     limiter = WindowLimiter(told(6, 1.0), clock=clock)
     limiter.reconfigure(ADAPTIVE)
     assert limiter.adaptive and limiter.windows == ()  # nothing known: it probes
-    assert limiter.rate == ADAPTIVE.rate
+    assert limiter.rate == pytest.approx(ADAPTIVE.burst / (1 + ADAPTIVE.margin_s))
     limiter.reconfigure(told(6, 1.0))
     assert limiter.windows == (Window(6, 1.0),)
 
@@ -564,15 +599,18 @@ def test_reconfigure_to_adaptive_and_back(clock: FakeClock) -> None:
 def test_the_adaptive_mode_converges_under_a_server_model(
     limit: int, window_s: float, latency_s: float, tracks: int, workers: int
 ) -> None:
-    """Simulated time against the independent model: ≥ 90 % of the limit's rate, ≤ 1 % 429s
-    (averaged over seeds; the first lesson costs the one round in flight)."""
+    """Simulated time against the independent model, averaged over seeds: the second half of
+    each run at ≥ 95 % of the limit's rate; the whole run, the climb from the gentle start
+    included, at ≥ 85 %; ≤ 1 % 429s."""
     runs = [
         simulate(tracks, limit, window_s, latency_s, Settings().ytmusic, workers=workers, seed=s)
         for s in range(5)
     ]
     served = sum(r.requests - r.refused for r in runs)
     elapsed = sum(r.elapsed_s for r in runs)
-    assert served / elapsed >= 0.90 * limit / window_s
+    late = sum(sum(t >= r.elapsed_s / 2 for t in r.sends) for r in runs)
+    assert late / (elapsed / 2) >= 0.95 * limit / window_s
+    assert served / elapsed >= 0.85 * limit / window_s
     assert sum(r.refused for r in runs) <= 0.01 * sum(r.requests for r in runs)
 
 
