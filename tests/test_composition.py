@@ -1,4 +1,5 @@
-"""The composition root: one store per library, the demo's memory apart from the person's."""
+"""The composition root: one store per library, the demo's memory apart from the person's;
+what the limiters learnt kept per library between runs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.ratelimit import Permit, Window, WindowLimiter
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import Candidate, Decision, MatchResult, ServiceId, Track
 from songbird_gui.services.demo import load_catalogue
@@ -41,3 +43,37 @@ def test_the_demos_decisions_leave_the_persons_store_once_and_never_mix_again(tm
     assert again.demo_store.count() == 1  # split once: nothing moved a second time
     assert again.store.recall(demo_track, YT) is not None
     again.close()
+
+
+def test_each_library_keeps_what_its_limiters_learnt_for_the_next_run(tmp_path: Path) -> None:
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    songbird = Songbird(paths)
+    services, is_demo = songbird.choose_services()
+    limiter = services[YT].throttle.limiter
+    assert is_demo and isinstance(limiter, WindowLimiter)
+    permits = [limiter.take() for _ in range(4)]  # the three taken for granted and a probe
+    for permit in permits:
+        assert isinstance(permit, Permit)
+        limiter.answered(permit)  # served: the service took four in a second
+    learnt = limiter.learnt_limits
+    assert learnt.served == (Window(4, 1.0),)
+    assert songbird.throttles[YT].limiter is not limiter  # the person's services learn apart
+    songbird.close()
+
+    assert (paths.demo_state_dir / "learnt-rates-ytmusic.json").is_file()
+    assert not paths.learnt_rates(YT).exists()  # the person's services learnt nothing
+    again = Songbird(paths)
+    services, _ = again.choose_services()
+    assert services[YT].throttle.limiter.learnt_limits == learnt
+    again.close()
+
+
+def test_a_damaged_learnt_rates_file_is_set_aside_and_told(tmp_path: Path) -> None:
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    paths.learnt_rates(YT).parent.mkdir(parents=True)
+    paths.learnt_rates(YT).write_text("{ half a file", encoding="utf-8")
+    songbird = Songbird(paths)
+    [message] = songbird.recovery_messages
+    assert message.startswith("What Songbird learnt of YouTube Music's limit was damaged;")
+    assert not paths.learnt_rates(YT).exists()
+    songbird.close()
