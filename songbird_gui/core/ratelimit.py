@@ -37,8 +37,8 @@ round trip, three or four in a row; the whole round in flight, for TCP's slow st
   the service served within one such window (granted less than the length minus the margin
   apart, so they surely arrived within it); requests go freely within what was served.
 - Probes: a request that puts one more in some window than the service was seen to take.
-  Only one probe is unanswered at a time at first; once one was served, one per quarter
-  second of round trip (eight at 2 s) or one per hundred requests granted, whichever is more.
+  Only one probe is unanswered at a time at first; once one was served, one per fifth of a
+  second of round trip (ten at 2 s) or one per hundred requests granted, whichever is more.
   When a window is full, the service refuses the probes in flight and nothing else. A served
   probe raises the count of each window it was in: the limit is approached one request per
   round trip. Longer windows (to 120 s) are not probed, or the climb would take minutes:
@@ -178,7 +178,7 @@ def seconds_for(requests: int, settings: RateSettings) -> float:
 
     A told limit: the first window's requests go at once, each further window's after the
     window and its margin. An adaptive one: its first `burst` at once, then at its starting
-    rate and the probes' (a request more per quarter second of round trip).
+    rate and the probes' (`Frontier.PROBE_RATE` a second).
     """
     if requests <= 0:
         return 0.0
@@ -479,7 +479,7 @@ class Frontier:
     """
 
     LONGEST_S = 5.0  # the longest window probed
-    PROBE_RATE = 4.0  # probes per second of round trip (one per answer at a quarter second)
+    PROBE_RATE = 5.0  # probes per second of round trip (one per answer at a fifth of a second)
     PROBE_SHARE = 0.01  # and at most one per hundred requests granted
 
     def __init__(self, settings: RateSettings, lengths: Iterable[float]) -> None:

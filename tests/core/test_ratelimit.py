@@ -100,7 +100,7 @@ def test_told_windows(settings: RateSettings, expected: tuple[Window, ...]) -> N
         (90, RateSettings(rate=3.0, burst=90, window_s=30.0), 0.0),  # one window: at once
         (300, RateSettings(rate=3.0, burst=90, window_s=30.0), 3 * 30.25),
         (25, RateSettings(rate=10.0, burst=10), 2 * 1.25),
-        (25, RateSettings(rate=5.0, burst=5, adaptive=True), 20 / (5 + 4)),
+        (25, RateSettings(rate=5.0, burst=5, adaptive=True), 20 / (5 + 5)),
     ],
 )
 def test_seconds_for(requests: int, settings: RateSettings, seconds: float) -> None:
