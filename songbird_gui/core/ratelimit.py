@@ -285,7 +285,7 @@ class LimitLearner:
     PROBE_AFTER_S = 300.0  # without a 429 this long, a learnt window grows by one request
 
     def __init__(self, now: float, *, probing: bool):
-        self.probing = probing  # nothing learnt yet: the `Frontier` paces
+        self.probing = probing  # adaptive, and no 429 has taught anything yet
         self.windows: tuple[Window, ...] = ()
         self.lessons = 0
         self._last_429 = now
@@ -508,10 +508,10 @@ class Frontier:
         round_trip_s: float,
         granted: int,
         confirmed: Collection[float],
-    ) -> float:
-        """0.0 when a request may go now within what was taken, -1.0 when it may go as a
-        probe, else the seconds until one may go within what was taken (an answer may let a
-        probe go sooner). Windows `confirmed` by a 429 are the learner's, not probed."""
+    ) -> tuple[float, bool]:
+        """Whether a request may go now: (0.0, False) within what was taken, (0.0, True) as a
+        probe, else (the seconds until one may go within what was taken, False), though an
+        answer may let a probe go sooner. Windows `confirmed` by a 429 are not probed."""
         known = 0.0
         teaches = False  # it would put more in some window than the service was seen to take
         for seconds, taken in self.taken.items():
@@ -521,10 +521,10 @@ class Frontier:
             surely_within = len(times) - bisect.bisect_right(times, now - seconds + margin_s)
             teaches = teaches or surely_within + 1 > taken
         if known == 0.0:
-            return 0.0
+            return 0.0, False
         if teaches and len(self.probes) < self.probes_allowed(round_trip_s, granted):
-            return -1.0
-        return known
+            return 0.0, True
+        return known, False
 
     def answered(self, permit: Permit, margin_s: float) -> None:
         """`permit` was answered: if served, the windows it ends held at least so many."""
@@ -807,7 +807,7 @@ class WindowLimiter:
             wait = max(wait, room_in(self._times, window.limit, window.seconds + margin, now))
         probe = False
         if self.settings.adaptive:
-            admitted = self._frontier.admit(
+            frontier_wait, probe = self._frontier.admit(
                 self._times,
                 now,
                 margin,
@@ -815,8 +815,7 @@ class WindowLimiter:
                 self.granted,
                 self._confirmed_locked(),
             )
-            probe = admitted < 0.0
-            wait = max(wait, admitted)
+            wait = max(wait, frontier_wait)
         if wait > 0.0:
             return wait
         permit = Permit(now)
