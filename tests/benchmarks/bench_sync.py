@@ -1,6 +1,6 @@
 """Benchmark of syncing against rate-limited services modelled apart from Songbird.
 
-Run: `python tests/benchmarks/bench_sync.py` (about ten minutes; `--quick` leaves out the
+Run: `python tests/benchmarks/bench_sync.py` (about 13 minutes; `--quick` leaves out the
 seed's sequential and option-1 contestants, whose times do not decide any target). Every
 figure is printed, then one JSON object as the last line; the exit status is 1 when a target
 is missed.
