@@ -2,10 +2,12 @@
 and each run's context, for the window, the command line and `--self-test` alike.
 
 Nothing else constructs a service, a limiter or the store, so every object receives exactly
-what it needs and is built once. The throttles are built first and shared: every service
-(real or demo) sends its requests through its service's throttle, and every run, the
-playlist loader and the command line draw from the same limits. New settings reach them in
-place (`save_settings`), so they apply to the next requests of a run already going.
+what it needs and is built once. The throttles are built first, one per service of each
+library (the person's, the demo's), and shared: every service sends its requests through
+its throttle, and every run, the playlist loader and the command line draw from the same
+limits. Each limiter starts from what earlier runs learnt of its service (the library's
+learnt-rates files, written at `close`). New settings reach them in place
+(`save_settings`), so they apply to the next requests of a run already going.
 
 This module imports core, services and engine only; the window (`ui/launch.py`) and the
 command line (`cli.py`) import it.
@@ -14,13 +16,15 @@ command line (`cli.py`) import it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from songbird_gui.core.kept_file import Notices
+from songbird_gui.core.learnt_rates import load_learnt_rates, save_learnt_rates
 from songbird_gui.core.pairs import PairStore
-from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.ratelimit import limiter_for
+from songbird_gui.core.paths import AppPaths, learnt_rates_file
+from songbird_gui.core.ratelimit import LearntLimits, limiter_for
 from songbird_gui.core.retry import RetryPolicy
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
@@ -39,12 +43,16 @@ log = logging.getLogger(__name__)
 FILE = ServiceId.FILE
 
 
-def build_throttles(settings: Settings) -> dict[ServiceId, Throttle]:
-    """One throttle per online service, from the settings' rates and retries."""
+def build_throttles(
+    settings: Settings, learnt: Mapping[ServiceId, LearntLimits] | None = None
+) -> dict[ServiceId, Throttle]:
+    """One throttle per online service, from the settings' rates and retries, each limiter
+    starting from what an earlier run `learnt` of its service."""
     throttles = {}
     for service_id in ONLINE_SERVICES:
         rate = settings.rate_for(service_id)
-        throttles[service_id] = Throttle(service_id, limiter_for(rate), RetryPolicy(settings.retry))
+        limiter = limiter_for(rate, learnt=(learnt or {}).get(service_id))
+        throttles[service_id] = Throttle(service_id, limiter, RetryPolicy(settings.retry))
     return throttles
 
 
@@ -112,7 +120,10 @@ class Songbird:
         # went); one from a newer Songbird raises StoreTooNew, left untouched.
         self.store = MatchStore(self.paths.match_store)
         self.notices.add(self.store.set_aside)
-        self.throttles = build_throttles(self.settings)
+        # Each library's services have their own throttles: what was learnt of the demo's
+        # limits is no guide to the real services' (each library keeps its own file).
+        self.throttles = self._throttles_learnt_in(self.paths.data_dir)
+        self._demo_throttles: dict[ServiceId, Throttle] = {}
         # One writer at a time on this data folder, for every run of this process and
         # between processes (the window, scheduled syncs, `songbird sync` from cron).
         self.writer_lock = WriterLock(self.paths.data_dir, self.notices)
@@ -138,12 +149,36 @@ class Songbird:
     def demo_services(self) -> dict[ServiceId, MusicService]:
         """The demo library's two services (built at the first call)."""
         if not self._demo_services:
-            built = demo_services(self.demo_config, self.throttles, self.notices)
+            self._demo_throttles = self._throttles_learnt_in(self.demo_config.state_dir)
+            built = demo_services(self.demo_config, self._demo_throttles, self.notices)
             self._demo_services.update(built)
             self._demo_services[FILE] = FileSource(
                 remembered=lambda: PairStore(self.demo_store).source_ids(FILE)
             )
         return self._demo_services
+
+    def _throttles_learnt_in(self, folder: Path | None) -> dict[ServiceId, Throttle]:
+        """Throttles starting from what was learnt in `folder` (None: nothing is kept)."""
+        learnt: dict[ServiceId, LearntLimits] = {}
+        if folder is not None:
+            for service_id in ONLINE_SERVICES:
+                opened = load_learnt_rates(learnt_rates_file(folder, service_id), service_id)
+                self.notices.add(opened.set_aside)
+                learnt[service_id] = opened.value or LearntLimits()
+        return build_throttles(self.settings, learnt)
+
+    def _keep_learnt(self) -> None:
+        """Write what the limiters learnt, for the next run (see `core/learnt_rates.py`)."""
+        kept = [(self.paths.data_dir, self.throttles)]
+        if self._demo_throttles and self.demo_config.state_dir is not None:
+            kept.append((self.demo_config.state_dir, self._demo_throttles))
+        for folder, throttles in kept:
+            for service_id, throttle in throttles.items():
+                path = learnt_rates_file(folder, service_id)
+                try:
+                    save_learnt_rates(path, service_id, throttle.limiter.learnt_limits)
+                except OSError as error:
+                    log.warning("could not keep what was learnt in %s: %s", path, error)
 
     @property
     def demo_store(self) -> MatchStore:
@@ -208,11 +243,14 @@ class Songbird:
         """Keep `settings`, and let the throttles pace the next requests by them."""
         self.settings = settings
         self.settings_file.save(settings)
-        for service_id, throttle in self.throttles.items():
-            throttle.reconfigure(settings.rate_for(service_id), settings.retry)
+        for throttles in (self.throttles, self._demo_throttles):
+            for service_id, throttle in throttles.items():
+                throttle.reconfigure(settings.rate_for(service_id), settings.retry)
 
     def close(self) -> None:
-        """Close the stores; only once every worker has left (see `SyncSession.drain`)."""
+        """Keep what was learnt and close the stores; only once every worker has left (see
+        `SyncSession.drain`)."""
+        self._keep_learnt()
         self.store.close()
         if self._demo_store is not None:
             self._demo_store.close()

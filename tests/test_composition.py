@@ -1,4 +1,5 @@
-"""The composition root: one store per library, the demo's memory apart from the person's."""
+"""The composition root: one store per library, the demo's memory apart from the person's;
+what the limiters learnt kept per library between runs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import cast
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.ratelimit import Permit, Window, WindowLimiter
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import Throttle
@@ -113,4 +115,38 @@ def test_files_sync_into_youtube_music_with_no_spotify_app(tmp_path: Path):
     demo, is_demo = songbird.choose_services()
     assert is_demo and demo[ServiceId.FILE] is not songbird.files
     assert songbird.file_sync_services(ServiceId.SPOTIFY)[0].keys() == {ServiceId.FILE}
+    songbird.close()
+
+
+def test_each_library_keeps_what_its_limiters_learnt_for_the_next_run(tmp_path: Path) -> None:
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    songbird = Songbird(paths)
+    services, is_demo = songbird.choose_services()
+    limiter = services[YT].throttle.limiter
+    assert is_demo and isinstance(limiter, WindowLimiter)
+    permits = [limiter.take() for _ in range(4)]  # the three taken for granted and a probe
+    for permit in permits:
+        assert isinstance(permit, Permit)
+        limiter.answered(permit)  # served: the service took four in a second
+    learnt = limiter.learnt_limits
+    assert learnt.served == (Window(4, 1.0),)
+    assert songbird.throttles[YT].limiter is not limiter  # the person's services learn apart
+    songbird.close()
+
+    assert (paths.demo_state_dir / "learnt-rates-ytmusic.json").is_file()
+    assert not paths.learnt_rates(YT).exists()  # the person's services learnt nothing
+    again = Songbird(paths)
+    services, _ = again.choose_services()
+    assert services[YT].throttle.limiter.learnt_limits == learnt
+    again.close()
+
+
+def test_a_damaged_learnt_rates_file_is_set_aside_and_told(tmp_path: Path) -> None:
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    paths.learnt_rates(YT).parent.mkdir(parents=True)
+    paths.learnt_rates(YT).write_text("{ half a file", encoding="utf-8")
+    songbird = Songbird(paths)
+    [message] = songbird.recovery_messages
+    assert message.startswith("What Songbird learnt of YouTube Music's limit could not be read")
+    assert not paths.learnt_rates(YT).exists()
     songbird.close()

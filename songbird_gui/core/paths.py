@@ -12,7 +12,14 @@ from pathlib import Path
 
 import platformdirs
 
+from songbird_gui.core.types import ServiceId
+
 APP_NAME = "songbird"
+
+
+def learnt_rates_file(folder: Path, service: ServiceId) -> Path:
+    """What the limiter learnt of `service`'s limit, in a library's folder."""
+    return folder / f"learnt-rates-{service}.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +49,8 @@ class AppPaths:
     @property
     def demo_state_dir(self) -> Path:
         return self.data_dir / "demo"
+
+    def learnt_rates(self, service: ServiceId) -> Path:
+        """What the limiter learnt of `service`'s limit (the person's library; the demo's is
+        in its own folder)."""
+        return learnt_rates_file(self.data_dir, service)

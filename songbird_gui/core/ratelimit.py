@@ -21,17 +21,28 @@ The cost is throughput: M per W + 2J instead of M per W (20 % on "3 per any seco
 round trips of ±0.1 s; 0.7 % on Spotify's 30 s window). The limiter estimates 2J from the
 round trips it times (each permit to its answer, on the thread that took it): the way there
 varies by no more than the whole round trip does when the two halves vary independently, so
-the margin is the spread of the last 100 round trips, widened for a small sample (× 1 + 8/n:
-1.5 from 16 round trips, 1.08 from 100); until 16 answers have come back, the settings'
-`margin_s` stands in.
+the margin is the spread of the last 100 round trips, widened for a small sample (`RoundTrips`:
+× 17 from 3 round trips, × 1.54 from 16, × 1.07 from 100, a 1 % risk of falling short). From
+the first three answers it may lower the settings' `margin_s` (the prior), so a service whose
+round trips agree costs almost no margin after its first answers; only from 16 may it raise it.
 
-The adaptive mode, for a service that publishes no limit (YouTube Music), learns the window:
+The adaptive mode, for a service that publishes no limit (YouTube Music), learns the window,
+and its first concern is to draw few 429s while it does: a refused request takes a place in
+the server's window too, so a client that goes on sending at the pace the window lets requests
+out has every one refused until the first 429 comes back (at 10 per second and a quarter-second
+round trip, three or four in a row; the whole round in flight, for TCP's slow start).
 
-- Before its first 429 it knows nothing, and probes in rounds, as TCP's slow start does: a
-  round of at most `burst` requests, the next round only once every answer of the last one
-  is in, one request more per clean answer (the round doubles per round trip); and at most
-  `rate` per any second, doubling every 2 s of clean answers. So it never has more than one
-  round in flight when the first 429s come back (a burst's refusals come back last).
+- What is taken for granted (`Frontier`): the settings' `burst` at once and `rate` per second,
+  in every window of 1 to 5 s. For each of those lengths the limiter counts the most requests
+  the service served within one such window (granted less than the length minus the margin
+  apart, so they surely arrived within it); requests go freely within what was served.
+- Probes: a request that puts one more in some window than the service was seen to take.
+  Only one probe is unanswered at a time at first; once one was served, one per fifth of a
+  second of round trip (ten at 2 s) or one per hundred requests granted, whichever is more.
+  When a window is full, the service refuses the probes in flight and nothing else. A served
+  probe raises the count of each window it was in: the limit is approached one request per
+  round trip. Longer windows (to 120 s) are not probed, or the climb would take minutes:
+  one that holds less than the shorter ones let through is found by its 429s.
 - A 429 says the server's window was full when the refused request arrived. For each window
   length it considers (every second to 10 s, then up to 120 s), the limiter counts its own
   grants that surely reached the server before the refused one (it first waits for the
@@ -44,12 +55,15 @@ The adaptive mode, for a service that publishes no limit (YouTube Music), learns
   only if it holds at least twice as many (a few more are stragglers, not a window), and as
   tentative: "everything sent lately" explains a 429 for several lengths at once, and while
   the rate grew, or after a pause, the longer ones look tighter than they are. A tentative
-  window is tried 1 % wider (a request at least) every second, and confirmed when it is the
-  shortest explanation of a later 429.
+  window longer than 5 s is tried 1 % wider (a request at least) every second, and confirmed
+  when it is the shortest explanation of a later 429; a length up to 5 s that no 429 has
+  confirmed goes on being probed instead.
 - A 429 to a request granted before the last lesson says nothing new, nor does one with
   nothing of the limiter's own before it (someone else may share the limit): both only pause.
 - Every five minutes without a 429, each confirmed window grows by one request, in case the
   limit was learnt low or has grown (each such probe may cost a 429, so it is rare).
+- What was learnt (`LearntLimits`: the windows, and what was served) is kept between runs by
+  the composition root, so only a first run climbs from the settings.
 
 In both modes a 429 pauses every taker until its Retry-After has passed. A told limit is not
 changed by a 429 (the person's settings say what the service allows; Spotify counts every
@@ -60,11 +74,12 @@ app's requests together, and another's can fill the window). The clock is inject
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -112,6 +127,11 @@ class RateLimiter(Protocol):
         """New settings for the next requests; what the limiter has seen is kept."""
         ...
 
+    @property
+    def learnt_limits(self) -> LearntLimits:
+        """What the limiter found out about its service, to keep for the next run."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Window:
@@ -123,6 +143,19 @@ class Window:
     limit: int
     seconds: float
     tentative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LearntLimits:
+    """What a limiter found out about its service, worth keeping between runs.
+
+    `windows`: learnt from 429s, each holding no more than the service took (the adaptive mode
+    keeps to them); `served`: before any 429, the most requests the service was seen to take
+    in each window length probed (the next run starts from there instead of the settings).
+    """
+
+    windows: tuple[Window, ...] = ()
+    served: tuple[Window, ...] = ()
 
 
 def told_windows(settings: RateSettings) -> tuple[Window, ...]:
@@ -144,21 +177,25 @@ def seconds_for(requests: int, settings: RateSettings) -> float:
     """About how long `requests` take to go under `settings` (a dry run's estimate).
 
     A told limit: the first window's requests go at once, each further window's after the
-    window and its margin. An adaptive one: at its starting rate, its first round free.
+    window and its margin. An adaptive one: its first `burst` at once, then at its starting
+    rate and the probes' (`Frontier.PROBE_RATE` a second).
     """
     if requests <= 0:
         return 0.0
     if settings.adaptive:
-        return max(requests - settings.burst, 0) / settings.rate
+        return max(requests - settings.burst, 0) / (settings.rate + Frontier.PROBE_RATE)
     return max(
         (math.ceil(requests / w.limit) - 1) * (w.seconds + settings.margin_s)
         for w in told_windows(settings)
     )
 
 
-def limiter_for(settings: RateSettings, clock: Clock = time.monotonic) -> WindowLimiter:
-    """The limiter for one service, as the settings describe it (the composition root's)."""
-    return WindowLimiter(settings, clock=clock)
+def limiter_for(
+    settings: RateSettings, clock: Clock = time.monotonic, learnt: LearntLimits | None = None
+) -> WindowLimiter:
+    """The limiter for one service, as the settings describe it (the composition root's),
+    starting from what an earlier run learnt of the service."""
+    return WindowLimiter(settings, clock=clock, learnt=learnt)
 
 
 class Permit:
@@ -173,33 +210,68 @@ class Permit:
 
 
 class RoundTrips:
-    """The recent round trips (permit to answer), and the margin their spread implies."""
+    """The recent round trips (permit to answer), and the margin their spread implies.
+
+    The margin is the spread of the last `SAMPLES` round trips, widened for a small sample by
+    `widening`: were round trips spread evenly over some interval, the spread of n of them,
+    so widened, would fall short of the whole interval once in a hundred samples (× 17 from
+    3 round trips, × 1.54 from 16, × 1.07 from 100). A few round trips can thus lower the
+    settings' margin (the prior) at once when they agree closely — a jitter-free service
+    costs no safety margin after its first answers — but only many can raise it above it:
+    until `SURE_SAMPLES` round trips, one slow start (a cold connection) must not stall a run.
+    """
 
     SAMPLES = 100
-    MIN_SAMPLES = 16
+    FIRST_SAMPLES = 3  # from this many round trips, a close spread may lower the prior
+    SURE_SAMPLES = 16  # from this many, the spread replaces the prior, above it too
+    RISK = 0.01  # the chance, for evenly spread round trips, that the margin falls short
     FLOOR_S = 0.005
 
     def __init__(self, prior_s: float) -> None:
         self.prior_s = prior_s
         self._seconds: deque[float] = deque(maxlen=self.SAMPLES)
-        self._margin = prior_s
+        self._measured = math.inf  # the widened spread, once there are enough samples
 
     def add(self, seconds: float) -> None:
         self._seconds.append(seconds)
         count = len(self._seconds)
-        if count >= self.MIN_SAMPLES:
-            # A sample's spread understates the population's, more so when the sample is
-            # small: 1.5 times it from 16 round trips, 1.08 times from 100.
+        if count >= self.FIRST_SAMPLES:
             spread = max(self._seconds) - min(self._seconds)
-            self._margin = max(self.FLOOR_S, (1 + 8 / count) * spread)
+            self._measured = max(self.FLOOR_S, widening(count, self.RISK) * spread)
 
     @property
     def margin_s(self) -> float:
-        return self._margin if len(self._seconds) >= self.MIN_SAMPLES else self.prior_s
+        if len(self._seconds) >= self.SURE_SAMPLES:
+            return self._measured
+        return min(self.prior_s, self._measured)
 
     @property
     def longest_s(self) -> float:
         return max(self._seconds, default=0.0)
+
+    @property
+    def shortest_s(self) -> float:
+        return min(self._seconds, default=0.0)
+
+
+@functools.cache
+def widening(samples: int, risk: float) -> float:
+    """The factor k by which the spread R of `samples` values drawn evenly from an interval
+    of length S must be widened so that k·R < S happens with probability `risk`.
+
+    For n such values, P(R < x·S) = n·x^(n−1) − (n−1)·x^n, which grows with x: solved for
+    x by bisection, k = 1 / x.
+    """
+    if samples < 2:
+        raise ValueError("a spread needs two values at least")
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        x = (low + high) / 2
+        if samples * x ** (samples - 1) - (samples - 1) * x**samples < risk:
+            low = x
+        else:
+            high = x
+    return 1 / high
 
 
 class LimitLearner:
@@ -210,17 +282,12 @@ class LimitLearner:
         *(float(s) for s in range(1, 11)),
         *(12.0, 15.0, 20.0, 25.0, 30.0, 40.0, 45.0, 60.0, 90.0, 120.0),
     )
-    DOUBLING_S = 2.0  # while probing: the per-second cap doubles this often with clean answers
     PROBE_AFTER_S = 300.0  # without a 429 this long, a learnt window grows by one request
-    MAX_RATE = 1000.0
 
-    def __init__(self, now: float, *, probing: bool, start_rate: float, start_in_flight: int):
-        self.probing = probing  # nothing known yet: slow start
+    def __init__(self, now: float, *, probing: bool):
+        self.probing = probing  # adaptive, and no 429 has taught anything yet
         self.windows: tuple[Window, ...] = ()
-        self.rate_cap = start_rate
-        self.round_size = float(max(1, start_in_flight))
         self.lessons = 0
-        self._last_growth = now
         self._last_429 = now
         self._grown_at: dict[float, float] = {}  # window length -> when it last grew
         self._evidence_after = -math.inf
@@ -231,12 +298,18 @@ class LimitLearner:
     def horizon_s(self) -> float:
         return self.CANDIDATES_S[-1]
 
+    def remember(self, windows: Sequence[Window], now: float) -> None:
+        """Start from windows an earlier run learnt: as if their lessons were drawn now."""
+        if not windows:
+            return
+        self.windows = prune(windows)
+        self.probing = False
+        self.lessons += 1
+        for window in self.windows:
+            self._grown_at[window.seconds] = now
+
     def on_success(self, now: float) -> None:
         if self.probing:
-            self.round_size += 1.0
-            elapsed = min(now - self._last_growth, self.DOUBLING_S)
-            self.rate_cap = min(self.MAX_RATE, self.rate_cap * 2 ** (elapsed / self.DOUBLING_S))
-            self._last_growth = now
             return
         grown = []
         for window in self.windows:
@@ -260,9 +333,6 @@ class LimitLearner:
         if permit is None or permit.at < self._evidence_after:
             # A 429 to a thread without a permit: nothing to count from; or to a request
             # sent before the last lesson: nothing new.
-            if permit is None and self.probing:
-                self.round_size = max(1.0, self.round_size / 2)
-                self.rate_cap = max(0.1, self.rate_cap / 2)
             return
         self._evidence_after = now
         self.pending = permit
@@ -283,18 +353,21 @@ class LimitLearner:
         permits: Sequence[Permit],
         margin_s: float,
         now: float,
+        probed: Collection[float] = (),
     ) -> None:
-        """Draw the pending lesson from a 429 (see the module docstring)."""
+        """Draw the pending lesson from a 429 (see the module docstring). A tentative window
+        of a length in `probed` is not kept: the frontier tries those wider sooner."""
         permit, self.pending = self.pending, None
         if permit is None:
             return
-        lessons = self.infer(permit, retry_after, permits, margin_s)
+        lessons = tuple(
+            lesson
+            for lesson in self.infer(permit, retry_after, permits, margin_s)
+            if not (lesson.tentative and lesson.seconds in probed)
+        )
         if not lessons:
             # Nothing of ours reached the server before it: someone else may share the
-            # limit. It paused; a probe goes on more carefully.
-            if self.probing:
-                self.round_size = max(1.0, self.round_size / 2)
-                self.rate_cap = max(0.1, self.rate_cap / 2)
+            # limit. It paused, and that is all.
             return
         merged = {w.seconds: w for w in self.windows}
         for lesson in lessons:
@@ -396,6 +469,105 @@ class LimitLearner:
         return tuple(lessons)
 
 
+class Frontier:
+    """The windows of 1 to 5 s that no 429 has confirmed: how many requests the service was
+    seen to take in each, and the probes sent beyond that (see the module docstring).
+
+    `taken[W]` starts at what the settings take for granted (`burst` at once, `rate` per
+    second) and grows with every window the service served; `probes` are the requests sent
+    beyond it whose answers are not in yet.
+    """
+
+    LONGEST_S = 5.0  # the longest window probed
+    PROBE_RATE = 5.0  # probes per second of round trip (one per answer at a fifth of a second)
+    PROBE_SHARE = 0.01  # and at most one per hundred requests granted
+
+    def __init__(self, settings: RateSettings, lengths: Iterable[float]) -> None:
+        self._start = {
+            w: max(settings.burst, math.floor(settings.rate * w))
+            for w in lengths
+            if w <= self.LONGEST_S
+        }
+        self.taken = dict(self._start)
+        self.probes: set[Permit] = set()  # granted beyond `taken`, not answered yet
+        self.probes_served = 0
+        self._served: list[float] = []  # grant times of the requests served, in order
+
+    def probes_allowed(self, round_trip_s: float, granted: int) -> int:
+        """How many probes may be unanswered at once: one until a probe was served."""
+        if not self.probes_served:
+            return 1
+        by_share = math.floor(self.PROBE_SHARE * granted)
+        return max(1, by_share, math.floor(self.PROBE_RATE * round_trip_s))
+
+    def admit(
+        self,
+        times: Sequence[float],
+        now: float,
+        margin_s: float,
+        round_trip_s: float,
+        granted: int,
+        confirmed: Collection[float],
+    ) -> tuple[float, bool]:
+        """Whether a request may go now: (0.0, False) within what was taken, (0.0, True) as a
+        probe, else (the seconds until one may go within what was taken, False), though an
+        answer may let a probe go sooner. Windows `confirmed` by a 429 are not probed."""
+        known = 0.0
+        teaches = False  # it would put more in some window than the service was seen to take
+        for seconds, taken in self.taken.items():
+            if seconds in confirmed:
+                continue
+            known = max(known, room_in(times, taken, seconds + margin_s, now))
+            surely_within = len(times) - bisect.bisect_right(times, now - seconds + margin_s)
+            teaches = teaches or surely_within + 1 > taken
+        if known == 0.0:
+            return 0.0, False
+        if teaches and len(self.probes) < self.probes_allowed(round_trip_s, granted):
+            return 0.0, True
+        return known, False
+
+    def answered(self, permit: Permit, margin_s: float) -> None:
+        """`permit` was answered: if served, the windows it ends held at least so many."""
+        if permit in self.probes:
+            self.probes.discard(permit)
+            self.probes_served += not permit.refused
+        if permit.refused:
+            return
+        bisect.insort(self._served, permit.at)
+        end = bisect.bisect_right(self._served, permit.at)
+        for seconds, taken in self.taken.items():
+            # Only requests granted less than W − margin apart surely reached it within W.
+            start = bisect.bisect_right(self._served, permit.at - seconds + margin_s)
+            self.taken[seconds] = max(taken, end - start)
+
+    def forget(self, before: float) -> None:
+        del self._served[: bisect.bisect_left(self._served, before)]
+
+    def remember(self, served: Sequence[Window]) -> None:
+        """Start from what an earlier run saw served."""
+        for window in served:
+            if window.seconds in self.taken:
+                self.taken[window.seconds] = max(self.taken[window.seconds], window.limit)
+
+    def served_windows(self) -> tuple[Window, ...]:
+        """What was seen served beyond the settings' start, for the next run."""
+        return tuple(
+            Window(taken, seconds)
+            for seconds, taken in self.taken.items()
+            if taken > self._start[seconds]
+        )
+
+
+def room_in(times: Sequence[float], limit: int, span_s: float, now: float) -> float:
+    """Seconds until the grants at `times` (oldest first) leave room for one more within any
+    `span_s`, at most `limit` in it."""
+    if len(times) < limit:
+        return 0.0
+    leaves_at = times[-limit] + span_s
+    # (at least a microsecond: now + a tinier wait could round back to now)
+    return max(leaves_at - now, 1e-6) if leaves_at > now else 0.0
+
+
 def prune(windows: Iterable[Window]) -> tuple[Window, ...]:
     """The windows without those another implies (a longer window holding no more)."""
     shortest_first = sorted(windows, key=lambda w: (w.seconds, w.limit))
@@ -420,7 +592,13 @@ class WindowLimiter:
     do the same with the permit in hand (for simulations).
     """
 
-    def __init__(self, settings: RateSettings, *, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        settings: RateSettings,
+        *,
+        clock: Clock = time.monotonic,
+        learnt: LearntLimits | None = None,
+    ) -> None:
         if settings.rate <= 0 or settings.burst < 1:
             raise ValueError("rate must be positive and burst at least 1")
         self._clock = clock
@@ -429,11 +607,13 @@ class WindowLimiter:
         self._times: list[float] = []  # grant times, oldest first
         self._permits: list[Permit] = []  # the same grants
         self._open: set[Permit] = set()  # granted, not answered, not given up
-        self._round: list[Permit] = []  # while probing: the permits of the current round
         self._paused_until = 0.0
         self.granted = 0
         self.rate_limited = 0
         self._configure(settings, clock())
+        if learnt is not None:
+            self._learner.remember(learnt.windows, clock())
+            self._frontier.remember(learnt.served)
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -448,12 +628,8 @@ class WindowLimiter:
         learner: LimitLearner | None = getattr(self, "_learner", None)
         newly_adaptive = settings.adaptive and (previous is None or not previous.adaptive)
         if learner is None or (newly_adaptive and not learner.lessons):
-            self._learner = LimitLearner(
-                now,
-                probing=settings.adaptive,
-                start_rate=settings.rate,
-                start_in_flight=settings.burst,
-            )
+            self._learner = LimitLearner(now, probing=settings.adaptive)
+            self._frontier = Frontier(settings, LimitLearner.CANDIDATES_S)
         elif not settings.adaptive:
             learner.probing = False  # told now: the lessons wait, in case it is adaptive again
 
@@ -476,6 +652,12 @@ class WindowLimiter:
             return self._learnt_locked()
 
     @property
+    def learnt_limits(self) -> LearntLimits:
+        """What this limiter found out about its service so far, to keep for the next run."""
+        with self._cond:
+            return LearntLimits(self._learner.windows, self._frontier.served_windows())
+
+    @property
     def windows(self) -> tuple[Window, ...]:
         """Every window the next grant must fit: told and learnt."""
         with self._cond:
@@ -491,8 +673,11 @@ class WindowLimiter:
         with self._cond:
             margin = self._trips.margin_s
             rates = [w.limit / (w.seconds + margin) for w in self._windows_locked()]
-            if self._learner.probing:
-                rates.append(self._learner.rate_cap)
+            if self.settings.adaptive:
+                confirmed = self._confirmed_locked()
+                rates.extend(
+                    n / (w + margin) for w, n in self._frontier.taken.items() if w not in confirmed
+                )
             return min(rates, default=self.settings.rate)
 
     @property
@@ -573,6 +758,8 @@ class WindowLimiter:
                 permit.refused = refused
                 self._open.discard(permit)
                 self._trips.add(now - permit.at)
+                if self.settings.adaptive:
+                    self._frontier.answered(permit, self._trips.margin_s)
             if refused:
                 self.rate_limited += 1
                 pause = retry_after if retry_after is not None else DEFAULT_PAUSE_S
@@ -594,12 +781,17 @@ class WindowLimiter:
         if learner.ready(self._open, margin, now) or (
             learner.pending is not None and now >= self._paused_until
         ):
-            learner.learn(learner.pending_retry_after, self._permits, margin, now)
+            learner.learn(
+                learner.pending_retry_after, self._permits, margin, now, self._frontier.taken
+            )
 
     # -- inside ------------------------------------------------------------------------------
 
     def _learnt_locked(self) -> tuple[Window, ...]:
         return self._learner.windows if self.settings.adaptive else ()
+
+    def _confirmed_locked(self) -> set[float]:
+        return {w.seconds for w in self._learnt_locked() if not w.tentative}
 
     def _windows_locked(self) -> tuple[Window, ...]:
         return prune((*self._told, *self._learnt_locked()))
@@ -609,39 +801,31 @@ class WindowLimiter:
             return self._paused_until - now
         self._learn_locked(now)
         self._forget(now)
+        margin = self._trips.margin_s
         wait = 0.0
         for window in (*self._told, *self._learnt_locked()):
-            wait = max(wait, self._room_in(window, now))
-        learner = self._learner
-        if learner.probing:
-            per_second = Window(max(1, round(learner.rate_cap)), 1.0)
-            wait = max(wait, self._room_in(per_second, now))
-            unanswered = [p for p in self._round if p in self._open]
-            if not unanswered:
-                self._round = []  # the last round is all answered: a new one begins
-            elif len(unanswered) < len(self._round) or len(self._round) >= learner.round_size:
-                # The round is full, or its answers are coming in: wait for the rest of them
-                # (each answer wakes the takers), or for the oldest to go stale.
-                oldest = min(p.at for p in unanswered)
-                wait = max(wait, oldest + self._stale_after_s() - now, 1e-3)
+            wait = max(wait, room_in(self._times, window.limit, window.seconds + margin, now))
+        probe = False
+        if self.settings.adaptive:
+            frontier_wait, probe = self._frontier.admit(
+                self._times,
+                now,
+                margin,
+                self._trips.shortest_s,
+                self.granted,
+                self._confirmed_locked(),
+            )
+            wait = max(wait, frontier_wait)
         if wait > 0.0:
             return wait
         permit = Permit(now)
         self._times.append(now)
         self._permits.append(permit)
         self._open.add(permit)
-        if learner.probing:
-            self._round.append(permit)
+        if probe:
+            self._frontier.probes.add(permit)
         self.granted += 1
         return permit
-
-    def _room_in(self, window: Window, now: float) -> float:
-        """Seconds until `window` (with the margin) has room for one more grant."""
-        if len(self._times) < window.limit:
-            return 0.0
-        leaves_at = self._times[-window.limit] + window.seconds + self._trips.margin_s
-        # (at least a microsecond: now + a tinier wait could round back to now)
-        return max(leaves_at - now, 1e-6) if leaves_at > now else 0.0
 
     def _stale_after_s(self) -> float:
         """A permit unanswered this long is taken for lost (its thread gave up on it)."""
@@ -654,9 +838,11 @@ class WindowLimiter:
         if gone > 64 or (gone and len(self._times) > 4096):
             del self._times[:gone]
             del self._permits[:gone]
+        self._frontier.forget(now - horizon)
         if self._open:
             stale = now - self._stale_after_s()
             self._open = {p for p in self._open if p.at > stale}
+            self._frontier.probes &= self._open
 
     def _give_up_previous(self) -> None:
         """A thread taking a new permit is done with its last one, answered or not (a
@@ -665,6 +851,7 @@ class WindowLimiter:
         if previous is not None:
             with self._cond:
                 self._open.discard(previous)
+                self._frontier.probes.discard(previous)
 
     def _pop_permit(self) -> Permit | None:
         permit: Permit | None = getattr(self._local, "permit", None)

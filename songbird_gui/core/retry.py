@@ -5,8 +5,11 @@ Two loops, for two kinds of work:
 - `call` sends ONE request: each attempt, retries included, takes a permit from the service's
   limiter first, so retrying never pushes the request rate past the limit. A 429 pauses the
   whole limiter (every worker of that service) for its Retry-After; other transient failures
-  back off exponentially with full jitter, which spreads the retries of many workers instead
-  of sending them in step. The service's `Throttle` runs every request through it.
+  back off exponentially with "equal jitter": half the exponential ceiling, then a random
+  share of the other half. The random half spreads the retries of many workers instead of
+  sending them in step; the fixed half keeps every retry a real pause (full jitter, from 0,
+  would let some workers try a struggling service again at once). The service's `Throttle`
+  runs every request through it.
 - `repeat` runs an OPERATION of several requests again after a transient failure that the
   request loop could not safely retry on its own: a write whose answer was lost may have
   landed, so the operation looks before it writes again. Its requests take their own permits.
@@ -90,7 +93,7 @@ def quota_words(service_name: str, retry_at: float | None, now: float) -> str:
 
 
 class RetryPolicy:
-    """Exponential backoff with full jitter; the random source and clock are injectable."""
+    """Exponential backoff with equal jitter; the random source and clock are injectable."""
 
     def __init__(
         self,
@@ -104,7 +107,8 @@ class RetryPolicy:
         self._wall_clock = wall_clock
 
     def backoff(self, attempt: int) -> float:
-        """Seconds to wait before retry number `attempt` (1 for the first retry)."""
+        """Seconds to wait before retry number `attempt` (1 for the first retry): between half
+        the ceiling base · 2^(attempt − 1) (at most `max_delay_s`) and the ceiling."""
         ceiling = min(self.settings.max_delay_s, self.settings.base_delay_s * 2 ** (attempt - 1))
         with self._rng_lock:
             return self._rng.uniform(ceiling / 2, ceiling)

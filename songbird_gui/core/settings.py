@@ -53,8 +53,8 @@ class RateSettings:
     rate: float = field(metadata=within(0.1, 1000.0))
     # requests that may go at once (with no window: the window's size)
     burst: int = field(metadata=within(1, 1000))
-    # The limit is unknown: learn it from the service's 429s, starting with `burst` requests in
-    # flight and `rate` per second, growing while answers are clean.
+    # The limit is unknown: learn it from the service's 429s. `burst` at once and `rate` per
+    # second are taken for granted; beyond them the limiter probes, one request at a time.
     adaptive: bool = False
     # the service's counting window; 0: burst / rate seconds
     window_s: float = field(default=0.0, metadata=within(0.0, 3600.0))
@@ -67,13 +67,18 @@ class RateSettings:
 # Spotify publishes its window (rolling 30 s), not its limit; developers report about 180
 # requests a minute for apps in development mode: 90 in any 30 s.
 SPOTIFY_RATE = RateSettings(rate=3.0, burst=90, window_s=30.0)
-# YouTube Music publishes nothing: learn it, from 5 requests in flight and 5 per second.
-YTMUSIC_RATE = RateSettings(rate=5.0, burst=5, adaptive=True)
+# YouTube Music publishes nothing: learn it, taking for granted what the strictest services
+# allow (3 per any second, as Spotify's development mode on average) and climbing from there.
+YTMUSIC_RATE = RateSettings(rate=3.0, burst=3, adaptive=True)
 # What an older settings.json holds for each service when nobody changed it (a token bucket's
 # rate and burst, with one token of headroom): read as today's default.
 _OLD_RATE_DEFAULTS = {
     "spotify": {"rate": 10.0, "burst": 10, "adaptive": False, "headroom": 1.0},
     "ytmusic": {"rate": 5.0, "burst": 5, "adaptive": True, "headroom": 1.0},
+}
+# A section that holds an earlier default exactly, window and all: read as today's default.
+_EARLIER_DEFAULTS = {
+    "ytmusic": {"rate": 5.0, "burst": 5, "adaptive": True, "window_s": 0.0, "margin_s": 0.25},
 }
 
 
@@ -193,7 +198,7 @@ def read_settings(data: Any) -> tuple[Settings, list[SettingProblem]]:
     Anything missing keeps its default, and so do keys this version does not know (a newer
     Songbird's). A rate section from before windows (no `window_s`) keeps its meaning:
     untouched defaults become today's defaults; a rate and burst someone chose stay a burst
-    per burst / rate seconds.
+    per burst / rate seconds. A section equal to an earlier default becomes today's.
     """
     if not isinstance(data, dict):
         raise Damaged("not an object of settings")
@@ -206,6 +211,9 @@ def read_settings(data: Any) -> tuple[Settings, list[SettingProblem]]:
             del data[service]
         else:
             data[service] = {**section, "window_s": 0.0}
+    for service, earlier in _EARLIER_DEFAULTS.items():
+        if data.get(service) == earlier:
+            del data[service]
     problems: list[SettingProblem] = []
     settings: Settings = _read(Settings(), data, "", problems)
     match = settings.match

@@ -16,13 +16,15 @@ synthetic catalogue whose every track has its twin on the other side:
    increasing subsequence of their desired places. The desired order is derived here, from
    the source and the target, apart from the product's planner: the entries that stand for
    source entries in source order, each hand-added one right after the entry it followed.
-4. A third sync must write nothing; an emptied source must be refused by the guard.
+4. The target after the sync must be in the desired order, derived before it (never from
+   its result), and each hand-added entry right after the entry it followed there; a third
+   sync must write nothing; an emptied source must be refused by the guard.
 
 The last line is one JSON object: write_requests, min_write_requests, moves, min_moves,
 second_run_writes, target_order_matches, hand_added_kept, guard_stopped, plan_s, plan_ties_s
 (an exact mirror of 7,000 entries, one track 3,000 times on each side). It exits
 non-zero when a target is missed: write_requests ≤ min_write_requests, moves = min_moves,
-second_run_writes = 0, the order right, the 5 kept, the guard stopping, plan_s ≤ 0.25 s and
+second_run_writes = 0, the order right, the 5 kept in place, the guard stopping, plan_s ≤ 0.25 s and
 plan_ties_s ≤ 1.75 s (the same time per entry).
 """
 
@@ -210,10 +212,11 @@ def main() -> int:
     write_requests = writes(songbird) - before
     report = second.reports[0]
     final = _list(ytmusic, target_id)[0]
-    target_order_matches = final == _desired(final, wanted, hand) and sorted(
-        t for t in final if t not in hand
-    ) == sorted(wanted)
-    hand_added_kept = sum(1 for t in hand if final.count(t) == 1)
+    # Against the order derived from the lists before the sync, never from its result.
+    target_order_matches = final == desired
+    hand_added_kept = sum(
+        1 for t in hand if final.count(t) == 1 and _follows(final, t) == _follows(desired, t)
+    )
 
     before = writes(songbird)
     sync(songbird)
@@ -290,6 +293,12 @@ def plan_of_many_copies() -> float:
 def _list(server: Any, playlist_id: str) -> tuple[list[str], list[str]]:
     rows = server.get_playlist_items(playlist_id)
     return [r["id"] for r in rows], [r["handle"] for r in rows]
+
+
+def _follows(order: list[str], track_id: str) -> str | None:
+    """The entry right before `track_id` in `order` (None: it is first)."""
+    at = order.index(track_id)
+    return order[at - 1] if at else None
 
 
 def _desired(current: list[str], wanted: list[str], hand: list[str]) -> list[str]:

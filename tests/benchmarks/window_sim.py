@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from songbird_gui.core.ratelimit import Permit, WindowLimiter
+from songbird_gui.core.ratelimit import LearntLimits, Permit, WindowLimiter
 from songbird_gui.core.settings import RateSettings
 from songbird_gui.services.demo_limits import OneWayDelays, SlidingWindowLimit
 
@@ -33,6 +33,7 @@ class Outcome:
     requests: int
     refused: int
     sends: list[float] = field(default_factory=list)
+    learnt: LearntLimits | None = None  # Songbird's: what its limiter learnt, for a next run
 
 
 class Loop:
@@ -223,10 +224,12 @@ def songbird(
     jitter: float = 0.1,
     seed: int = 0,
     requests_per_track: Callable[[int], int] = lambda _track: 1,
+    learnt: LearntLimits | None = None,
 ) -> Outcome:
-    """`WindowLimiter` on simulated time: `workers` workers, each retrying its 429s."""
+    """`WindowLimiter` on simulated time: `workers` workers, each retrying its 429s; the
+    limiter starts from what an earlier run `learnt`."""
     loop, server = _server(limit, window_s, latency_s, jitter, seed)
-    limiter = WindowLimiter(settings, clock=lambda: loop.now)
+    limiter = WindowLimiter(settings, clock=lambda: loop.now, learnt=learnt)
     queue = list(range(tracks))
     # Workers waiting for a permit, each with a ticket: an answer wakes them all at once
     # (as the limiter's condition does), and a wake-up whose ticket is stale is dropped.
@@ -272,4 +275,6 @@ def songbird(
     for _ in range(workers):
         loop.at(0.0, worker)
     loop.run()
-    return _outcome(loop, server)
+    outcome = _outcome(loop, server)
+    outcome.learnt = limiter.learnt_limits
+    return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.ratelimit import (
     DEFAULT_PAUSE_S,
+    LearntLimits,
     Permit,
     RoundTrips,
     Window,
@@ -22,6 +24,7 @@ from songbird_gui.core.ratelimit import (
     limiter_for,
     seconds_for,
     told_windows,
+    widening,
 )
 from songbird_gui.core.settings import RateSettings, Settings
 from songbird_gui.services.demo_limits import OneWayDelays, SlidingWindowLimit
@@ -97,7 +100,7 @@ def test_told_windows(settings: RateSettings, expected: tuple[Window, ...]) -> N
         (90, RateSettings(rate=3.0, burst=90, window_s=30.0), 0.0),  # one window: at once
         (300, RateSettings(rate=3.0, burst=90, window_s=30.0), 3 * 30.25),
         (25, RateSettings(rate=10.0, burst=10), 2 * 1.25),
-        (25, RateSettings(rate=5.0, burst=5, adaptive=True), 4.0),
+        (25, RateSettings(rate=5.0, burst=5, adaptive=True), 20 / (5 + 5)),
     ],
 )
 def test_seconds_for(requests: int, settings: RateSettings, seconds: float) -> None:
@@ -160,21 +163,64 @@ def test_a_margin_of_twice_the_jitter_means_no_429_whatever_the_delays(
     assert [server.admit(at) for at in sorted(arrivals)] == [None] * len(arrivals)
 
 
-def test_the_margin_follows_the_round_trips(clock: FakeClock) -> None:
-    limiter = WindowLimiter(told(1000, 1.0, margin_s=0.25), clock=clock)
-    assert limiter.margin_s == 0.25  # nothing timed yet: the settings' margin
-    for n in range(RoundTrips.MIN_SAMPLES):
+def time_round_trips(limiter: WindowLimiter, clock: FakeClock, seconds: list[float]) -> None:
+    for round_trip in seconds:
         permit = limiter.take()
         assert isinstance(permit, Permit)
-        clock.advance(0.20 + 0.02 * (n % 2))  # round trips of 0.20 and 0.22 s
+        clock.advance(round_trip)
         limiter.answered(permit)
-    spread = 0.02
-    assert limiter.margin_s == pytest.approx(spread * (1 + 8 / RoundTrips.MIN_SAMPLES))
+
+
+def test_round_trips_that_agree_lower_the_margin_from_the_first_three(clock: FakeClock) -> None:
+    limiter = WindowLimiter(told(1000, 1.0, margin_s=0.25), clock=clock)
+    assert limiter.margin_s == 0.25  # nothing timed yet: the settings' margin
+    time_round_trips(limiter, clock, [2.000, 2.002])
+    assert limiter.margin_s == 0.25  # two are no sample
+    time_round_trips(limiter, clock, [2.001])
+    assert limiter.margin_s == pytest.approx(0.002 * widening(3, RoundTrips.RISK))
+    assert limiter.margin_s < 0.05
+
+
+def test_only_many_round_trips_raise_the_margin_above_the_prior(clock: FakeClock) -> None:
+    """A slow first answer (a cold connection) must not stall a run; a wide spread seen
+    often is the service's, and the margin follows it."""
+    limiter = WindowLimiter(told(1000, 1.0, margin_s=0.25), clock=clock)
+    spread = [0.20 + 0.3 * (n % 2) for n in range(RoundTrips.SURE_SAMPLES)]
+    time_round_trips(limiter, clock, spread[:-1])
+    assert limiter.margin_s == 0.25
+    time_round_trips(limiter, clock, spread[-1:])
+    assert limiter.margin_s == pytest.approx(0.3 * widening(RoundTrips.SURE_SAMPLES, 0.01))
+
+
+@pytest.mark.parametrize("samples", [3, 5, 16, 100])
+def test_the_widened_spread_falls_short_as_rarely_as_it_claims(samples: int) -> None:
+    """For round trips spread evenly over an interval, the widened spread of a sample is
+    shorter than the interval once in a hundred samples (drawn here, seeded)."""
+    rng = random.Random(samples)
+    factor = widening(samples, 0.01)
+    draws = 20_000
+    short = 0
+    for _ in range(draws):
+        values = [rng.random() for _ in range(samples)]
+        short += factor * (max(values) - min(values)) < 1.0
+    assert 0.006 <= short / draws <= 0.014
+
+
+def test_a_jitter_free_service_costs_almost_no_margin_after_its_first_answers() -> None:
+    """The seed's scenario told the limit (3 per any 1 s, 2 s round trips, 10 workers, 23
+    requests) on a server without jitter: within 1.10 × its 9 s bound, where the settings'
+    margin alone took 10.5 s; on the 10 %-jitter model still no 429."""
+    settings = told(3, 1.0)
+    run = simulate(23, 3, 1.0, 2.0, settings, workers=10, jitter=0.0, seed=0)
+    assert run.refused == 0
+    assert run.elapsed_s <= 1.10 * 9.0
+    jittered = [simulate(23, 3, 1.0, 2.0, settings, workers=10, seed=s) for s in range(1, 6)]
+    assert [r.refused for r in jittered] == [0] * 5
 
 
 def test_the_thread_api_times_each_thread_s_own_permit(clock: FakeClock) -> None:
     limiter = WindowLimiter(told(1000, 1.0), clock=clock)
-    for _ in range(RoundTrips.MIN_SAMPLES):
+    for _ in range(RoundTrips.SURE_SAMPLES):
         assert limiter.try_acquire() == 0.0
         clock.advance(0.5)
         limiter.on_success()
@@ -389,19 +435,53 @@ def test_many_threads_never_exceed_the_limit_in_any_window() -> None:
 ADAPTIVE = RateSettings(rate=5.0, burst=5, adaptive=True, margin_s=0.25)
 
 
-def test_it_probes_in_rounds_before_its_first_429(clock: FakeClock) -> None:
-    limiter = WindowLimiter(ADAPTIVE, clock=clock)
-    first_round = [limiter.take() for _ in range(5)]
-    assert all(isinstance(p, Permit) for p in first_round)
-    assert not isinstance(limiter.take(), Permit)  # a round of `burst`
-    clock.advance(2.0)
-    limiter.answered(first_round[0])  # the round's answers are coming in: wait for them all
-    assert not isinstance(limiter.take(), Permit)
-    for permit in first_round[1:]:
-        assert isinstance(permit, Permit)
+# The default start with no margin, so that the arithmetic stays plain.
+START = replace(Settings().ytmusic, margin_s=0.0)
+
+
+def test_it_takes_the_start_for_granted_and_sends_one_probe_beyond(clock: FakeClock) -> None:
+    """3 at once are taken for granted and a fourth goes as a probe; nothing else goes beyond
+    what the service was seen to take until that probe's answer is in."""
+    limiter = WindowLimiter(START, clock=clock)
+    taken = [limiter.take() for _ in range(5)]
+    permits = [p for p in taken if isinstance(p, Permit)]
+    assert len(permits) == 4
+    clock.advance(0.25)
+    assert take_all_windowed(limiter) == 0
+    for permit in permits:  # answered: the service took the four
         limiter.answered(permit)
-    second_round = take_all_windowed(limiter)
-    assert second_round == 10  # one more per clean answer, within the per-second cap (~10)
+    assert limiter.learnt_limits.served == (Window(4, 1.0),)
+    assert take_all_windowed(limiter) == 1  # the next probe; the four fill the second
+
+
+def test_a_limiter_starts_from_what_an_earlier_run_learnt(clock: FakeClock) -> None:
+    served = tuple(Window(10 * n, float(n)) for n in range(1, 6))
+    learnt = LearntLimits(windows=(Window(120, 30.0),), served=served)
+    limiter = WindowLimiter(START, clock=clock, learnt=learnt)
+    assert limiter.learnt == (Window(120, 30.0),)
+    assert take_all_windowed(limiter) == 10 + 1  # what was served, and one probe beyond
+    assert limiter.learnt_limits == learnt
+
+
+def test_the_seed_s_scenario_not_told_meets_the_limit_with_one_429() -> None:
+    """3 per any 1 s on a server without jitter, 2 s round trips, 10 workers, 23 requests,
+    from the default start: the probe sent beyond the start is the only request refused,
+    and the run takes at most 1.25 × its 9 s bound."""
+    run = simulate(23, 3, 1.0, 2.0, Settings().ytmusic, workers=10, jitter=0.0)
+    assert run.refused <= 1
+    assert run.elapsed_s <= 1.25 * 9.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_demo_s_first_two_syncs_draw_at_most_one_429_in_a_hundred(seed: int) -> None:
+    """The demo's YouTube Music (50 per any 5 s, quarter-second round trips, 8 workers): the
+    first syncs of two playlists, 73 and 66 searches, the second starting from what the
+    first learnt, which makes it faster too."""
+    start = Settings().ytmusic
+    first = simulate(73, 50, 5.0, 0.25, start, workers=8, seed=seed)
+    second = simulate(66, 50, 5.0, 0.25, start, workers=8, seed=seed + 100, learnt=first.learnt)
+    assert first.refused + second.refused <= 0.01 * (first.requests + second.requests)
+    assert second.elapsed_s / second.requests < first.elapsed_s / first.requests
 
 
 def test_a_burst_s_429s_teach_the_window(clock: FakeClock) -> None:
@@ -447,9 +527,8 @@ def test_the_lesson_waits_for_the_answers_it_needs(clock: FakeClock) -> None:
     say how many the server took first. A served one did (after it, the window was fuller
     still), even if its answer was late; a refused one did if answered first."""
     limiter = WindowLimiter(ADAPTIVE, clock=clock)
-    burst = [limiter.take() for _ in range(6)]
-    permits = [p for p in burst if isinstance(p, Permit)]
-    assert len(permits) == 5  # the first round
+    permits = [limiter.take() for _ in range(5)]
+    assert all(isinstance(p, Permit) for p in permits)  # the five taken for granted
     clock.advance(1.9)
     limiter.answered(permits[0])
     clock.advance(0.01)
@@ -504,7 +583,7 @@ def test_reconfigure_to_adaptive_and_back(clock: FakeClock) -> None:
     limiter = WindowLimiter(told(6, 1.0), clock=clock)
     limiter.reconfigure(ADAPTIVE)
     assert limiter.adaptive and limiter.windows == ()  # nothing known: it probes
-    assert limiter.rate == ADAPTIVE.rate
+    assert limiter.rate == pytest.approx(ADAPTIVE.burst / (1 + ADAPTIVE.margin_s))
     limiter.reconfigure(told(6, 1.0))
     assert limiter.windows == (Window(6, 1.0),)
 
@@ -520,15 +599,18 @@ def test_reconfigure_to_adaptive_and_back(clock: FakeClock) -> None:
 def test_the_adaptive_mode_converges_under_a_server_model(
     limit: int, window_s: float, latency_s: float, tracks: int, workers: int
 ) -> None:
-    """Simulated time against the independent model: ≥ 90 % of the limit's rate, ≤ 1 % 429s
-    (averaged over seeds; the first lesson costs the one round in flight)."""
+    """Simulated time against the independent model, averaged over seeds: the second half of
+    each run at ≥ 95 % of the limit's rate; the whole run, the climb from the gentle start
+    included, at ≥ 85 %; ≤ 1 % 429s."""
     runs = [
         simulate(tracks, limit, window_s, latency_s, Settings().ytmusic, workers=workers, seed=s)
         for s in range(5)
     ]
     served = sum(r.requests - r.refused for r in runs)
     elapsed = sum(r.elapsed_s for r in runs)
-    assert served / elapsed >= 0.90 * limit / window_s
+    late = sum(sum(t >= r.elapsed_s / 2 for t in r.sends) for r in runs)
+    assert late / (elapsed / 2) >= 0.95 * limit / window_s
+    assert served / elapsed >= 0.85 * limit / window_s
     assert sum(r.refused for r in runs) <= 0.01 * sum(r.requests for r in runs)
 
 

@@ -203,11 +203,18 @@ def test_cancel_during_backoff_raises_cancelled_at_once(
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(seed=st.integers(0, 2**32), attempt=st.integers(1, 30))
-def test_backoff_is_jittered_within_its_exponential_ceiling(seed: int, attempt: int) -> None:
+def test_backoff_is_equal_jitter_within_its_exponential_ceiling(seed: int, attempt: int) -> None:
+    """Never sooner than half the ceiling (a real pause), never later than the ceiling."""
     retry = RetrySettings(base_delay_s=0.5, max_delay_s=30.0)
     delay = RetryPolicy(retry, random.Random(seed)).backoff(attempt)
     ceiling = min(30.0, 0.5 * 2 ** (attempt - 1))
     assert ceiling / 2 <= delay <= ceiling
+
+
+def test_the_jittered_half_spreads_the_workers_retries() -> None:
+    retry = RetrySettings(base_delay_s=0.5, max_delay_s=30.0)
+    delays = [RetryPolicy(retry, random.Random(seed)).backoff(3) for seed in range(200)]
+    assert min(delays) < 1.1 and max(delays) > 1.9  # over the whole of [1, 2] s
 
 
 def test_backoff_follows_the_injected_random_source() -> None:

@@ -330,6 +330,16 @@ def test_an_old_file_s_untouched_rates_read_as_today_s_defaults() -> None:
     assert (loaded.spotify, loaded.ytmusic) == (DEFAULTS.spotify, DEFAULTS.ytmusic)
 
 
+def test_the_earlier_adaptive_default_reads_as_today_s_gentler_start() -> None:
+    """Saving any setting wrote every default: YouTube Music's earlier start (5 at once and 5
+    per second, which a "3 per any second" service refuses two of) becomes today's."""
+    earlier = {"rate": 5.0, "burst": 5, "adaptive": True, "window_s": 0.0, "margin_s": 0.25}
+    assert Settings.from_dict({"ytmusic": earlier}).ytmusic == DEFAULTS.ytmusic
+    assert (DEFAULTS.ytmusic.rate, DEFAULTS.ytmusic.burst) == (3.0, 3)
+    chosen = {**earlier, "rate": 6.0}
+    assert Settings.from_dict({"ytmusic": chosen}).ytmusic.rate == 6.0
+
+
 def test_an_old_file_s_chosen_rate_keeps_its_meaning() -> None:
     old = {"spotify": {"rate": 4.0, "burst": 8, "adaptive": False, "headroom": 1.0}}
     loaded = Settings.from_dict(old).spotify

@@ -40,7 +40,7 @@ from songbird_gui.core.exit_codes import (
     EXIT_USAGE,
 )
 from songbird_gui.core.failure import failure_of
-from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.paths import AppPaths, learnt_rates_file
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings, SettingsFile
 from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
@@ -93,7 +93,7 @@ class Kind(Enum):
     """What a kept file is, which says what each damage to it should give."""
 
     SETTINGS = "settings"
-    JSON = "json"  # read at the start, written later (the learnt rates join as one)
+    LEARNT_RATES = "learnt rates"  # JSON read at the start and written at close, beside a store
     DEMO_STATE = "demo state"  # read and written under its lock file, beside it
     STORE = "store"
     FILE_LOCK = "file lock"  # an fcntl lock: its content is never read
@@ -123,7 +123,7 @@ def demo_lock(service: ServiceId) -> Callable[[Home], Path]:
     return where
 
 
-# Every file Songbird keeps, one line each (the learnt rates join here).
+# Every file Songbird keeps, one line each.
 KEPT_FILES = [
     KeptFile("settings", lambda h: h.paths.settings_file, Kind.SETTINGS, EVERY),
     KeptFile("match store", lambda h: h.paths.match_store, Kind.STORE, EVERY),
@@ -150,6 +150,12 @@ KEPT_FILES = [
         frozenset({WINDOW}),
     ),
     KeptFile("window layout", lambda h: h.window_state, Kind.INI, frozenset({WINDOW})),
+    KeptFile(
+        "demo learnt rates",
+        lambda h: learnt_rates_file(h.paths.demo_state_dir, ServiceId.YTMUSIC),
+        Kind.LEARNT_RATES,
+        EVERY,
+    ),
 ]
 
 
@@ -260,7 +266,7 @@ class Damage(Enum):
 
 JSON_SHAPES = {
     Kind.SETTINGS: b'[{"workers": 4}]',
-    Kind.JSON: b'[{"a list": "where an object belongs"}]',
+    Kind.LEARNT_RATES: b'[{"a list": "where an object belongs"}]',
     Kind.DEMO_STATE: b'{"playlists": [{"id": 5, "tracks": "all"}]}',
     Kind.SECRETS: b'{"spotify-token": {"access_token": 1}}',
 }
@@ -324,7 +330,7 @@ def expected(kind: Kind, damage: Damage) -> tuple[Expect, int]:
     if damage is Damage.READ_ONLY:
         # Read where it is; where it must be written, the folder is said (a store always is,
         # and the demo's state takes its lock file beside it).
-        if kind in (Kind.SETTINGS, Kind.JSON, Kind.SECRETS, Kind.INI):
+        if kind in (Kind.SETTINGS, Kind.SECRETS, Kind.INI):
             return Expect.USED, EXIT_OK
         return Expect.REFUSED, EXIT_FILES
     if damage is Damage.OUT_OF_RANGE:
