@@ -59,6 +59,9 @@ class ApplyReport:
     removed: list[tuple[int, Track]] = field(default_factory=list)  # (old position, track)
     moved: int = 0
     stopped: str = ""  # why the guard stopped it before anything was written
+    # Why nothing of this playlist was synced at all (its pair is paused, or it would sync
+    # back into its own source): a refusal, not a success with nothing to do.
+    held_back: str = ""
     entries: list[Entry] | None = None  # the target as read back after the write
 
     @property
@@ -72,8 +75,8 @@ class ApplyReport:
 
     def outcome(self) -> str:
         """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
-        if self.stopped:
-            return f"nothing written: {self.stopped}"
+        if self.stopped or self.held_back:
+            return f"nothing written: {self.stopped or self.held_back}"
         if self.playlist is None:
             text = "nothing written" if self.planned else "nothing to add"
         else:

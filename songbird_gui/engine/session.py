@@ -34,21 +34,14 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance, Slot
 
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, RunBlocked, ServiceError
 from songbird_gui.core.matching import SearchProgress
-from songbird_gui.core.mirror import (
-    GuardVerdict,
-    MirrorPlan,
-    check_removals,
-    plan_mirror,
-    snapshot_after,
-)
+from songbird_gui.core.mirror import GuardVerdict, MirrorPlan, check_removals, plan_mirror
 from songbird_gui.core.pair_writer import PairInputs, PairWriter
-from songbird_gui.core.pairs import PairConflict, PairStore
 from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
@@ -80,6 +73,7 @@ from songbird_gui.engine.planning import PairSetup, make_plans
 from songbird_gui.engine.rows import STATUS_OF_DECISION, Row, row_for
 from songbird_gui.engine.summary import IN_PROGRESS, RunSummary
 from songbird_gui.engine.writer_lock import holding
+from songbird_gui.engine.writing import PlanWrite, Written, total_writes, write_plans
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +177,9 @@ class SyncSession(QObject):
         self.plans: list[SyncPlan] = []
         self.setups: list[PairSetup] = []  # each plan's pair, mode, snapshot, target as read
         self._target_listed: list[Playlist] | None = None  # the target's playlists, if given
-        self.reports: list[ApplyReport] = []
+        self.reports: list[ApplyReport] = []  # the last Apply's, one per plan
+        self._applies = 0
+        self._added = 0  # tracks every Apply of this run added, read back
         self.figures = SessionFigures()
         self.cancel = CancelToken()  # the current phase's Stop
         self._closing = CancelToken()  # closing the run: also cuts the read-back short
@@ -229,8 +225,7 @@ class SyncSession(QObject):
         return self.state is RunState.PAUSED
 
     def summary(self) -> RunSummary:
-        written = sum(report.added for report in self.reports) if self.reports else None
-        return RunSummary.of(self.rows, written)
+        return RunSummary.of(self.rows, self._added if self._applies else None)
 
     def request_rate(self) -> float:
         """Search requests per second lately (sampled at most once a second)."""
@@ -354,9 +349,7 @@ class SyncSession(QObject):
         self._count_search(row)
 
     def _show_result(self, row: int, result: MatchResult) -> None:
-        self.rows[row].result = result
-        self.rows[row].status = STATUS_OF_DECISION[result.decision]
-        self.rows[row].reason = ""
+        self._set_result(row, result)
         self.trackMatched.emit(row, result)
 
     def _on_failed(self, row: int, reason: str) -> None:
@@ -425,8 +418,7 @@ class SyncSession(QObject):
             if row.status is TrackStatus.QUEUED and number not in self._in_flight:
                 remembered = self.context.store.recall(row.entry.source, self.target)
                 if remembered is not None:
-                    row.result = remembered
-                    row.status = STATUS_OF_DECISION[remembered.decision]
+                    self._set_result(number, remembered)
                     recalled.append(number)
         if recalled:
             self.rowsChanged.emit(recalled)
@@ -461,27 +453,47 @@ class SyncSession(QObject):
 
     # -- the person's decisions -------------------------------------------------------------
 
+    def decide(self, row: int, decision: Decision, chosen: Candidate | None = None) -> None:
+        """The person's decision for `row`: ACCEPT `chosen`, or SKIPPED (leave it out).
+
+        Every decision of the person's takes this one path: remembered at once (a restart
+        keeps it), shown on the row, written by the next Apply. The row keeps the
+        candidates the matcher offered; a chosen one not among them was found by hand.
+        """
+        current = self.rows[row]
+        offered = current.result.candidates if current.result else ()
+        result = MatchResult(current.entry.source, decision, chosen, offered, 0, MatchOrigin.PERSON)
+        self.context.store.remember(result, self.target, by_person=True)
+        self._set_result(row, result)
+
     def choose(self, row: int, candidate: Candidate) -> None:
         """The person picked `candidate` for `row`: remembered, and added on apply."""
-        current = self.rows[row]
-        candidates = current.result.candidates if current.result else (candidate,)
-        result = MatchResult(
-            current.entry.source, Decision.ACCEPT, candidate, candidates, 0, MatchOrigin.PERSON
-        )
-        self.context.store.remember(result, self.target, by_person=True)
-        current.result = result
-        current.status = TrackStatus.MATCHED
-        current.reason = ""
+        self.decide(row, Decision.ACCEPT, candidate)
+
+    def skip(self, row: int) -> None:
+        """The person leaves the track out: remembered, and never added."""
+        self.decide(row, Decision.SKIPPED)
+
+    def review_rows_above(self, threshold: float) -> list[int]:
+        """The rows needing review whose best candidate scores `threshold` or more: what
+        `accept_all_above` would accept (for the person to confirm first)."""
+        return [
+            number
+            for number, row in enumerate(self.rows)
+            if row.status is TrackStatus.REVIEW
+            and row.result is not None
+            and row.result.best is not None
+            and row.result.best.score >= threshold
+        ]
 
     def accept_all_above(self, threshold: float) -> int:
         """Accept the best candidate of every row needing review that scores `threshold` or
         more; returns how many."""
-        accepted = []
-        for number, row in enumerate(self.rows):
-            best = row.result.best if row.result else None
-            if row.status is TrackStatus.REVIEW and best is not None and best.score >= threshold:
-                self.choose(number, best)
-                accepted.append(number)
+        accepted = self.review_rows_above(threshold)
+        for number in accepted:
+            result = self.rows[number].result
+            assert result is not None and result.best is not None
+            self.decide(number, Decision.ACCEPT, result.best)
         if accepted:
             self.rowsChanged.emit(accepted)
         return len(accepted)
@@ -497,10 +509,16 @@ class SyncSession(QObject):
         if best is not None and best.track.id == candidate.track.id:
             best = remaining[0] if remaining else None
         decision = Decision.REVIEW if best else Decision.NOT_FOUND
-        current.result = MatchResult(
-            current.entry.source, decision, best, remaining, 0, MatchOrigin.PERSON
+        self._set_result(
+            row,
+            MatchResult(current.entry.source, decision, best, remaining, 0, MatchOrigin.PERSON),
         )
-        current.status = STATUS_OF_DECISION[decision]
+
+    def _set_result(self, row: int, result: MatchResult) -> None:
+        current = self.rows[row]
+        current.result = result
+        current.status = STATUS_OF_DECISION[result.decision]
+        current.reason = ""
 
     def search_by_hand(self, row: int, text: str) -> None:
         """Search the target with the person's own words; `handSearched` brings the answer."""
@@ -509,7 +527,8 @@ class SyncSession(QObject):
             search_by_hand,
             self.context.services[self.target],
             self.context.matcher,
-            replace(source, title=text, artists=()),
+            source,
+            text,
             self.context.store.rejected_ids(source, self.target),
             row,
         )
@@ -519,17 +538,6 @@ class SyncSession(QObject):
     @Slot(object)
     def _on_hand_searched(self, answer: tuple[int, tuple[Candidate, ...] | str]) -> None:
         self.handSearched.emit(*answer)
-
-    def skip(self, row: int) -> None:
-        current = self.rows[row]
-        candidates = current.result.candidates if current.result else ()
-        result = MatchResult(
-            current.entry.source, Decision.SKIPPED, None, candidates, 0, MatchOrigin.PERSON
-        )
-        self.context.store.remember(result, self.target, by_person=True)
-        current.result = result
-        current.status = TrackStatus.SKIPPED
-        current.reason = ""
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -557,8 +565,7 @@ class SyncSession(QObject):
             if again.decision is result.decision and again.best == result.best:
                 continue
             self.context.store.remember(again, self.target)
-            row.result = again
-            row.status = STATUS_OF_DECISION[again.decision]
+            self._set_result(number, again)
             changed.append(number)
         if changed:
             self.rowsChanged.emit(changed)
@@ -621,14 +628,15 @@ class SyncSession(QObject):
         """Write every plan in its pair's mode; `applied` carries the reports.
 
         `allowed[i]` is how many removals the person accepted for plan i past the guard.
+        Another Apply of the same run plans against what the last one wrote.
         """
         self._new_phase()
-        previews = [preview for preview, _ in self.previews()]
-        todo = [
-            (plan, setup, self.inputs(index), (allowed or {}).get(index), previews[index])
-            for index, (plan, setup) in enumerate(zip(self.plans, self.setups, strict=True))
+        writes = [
+            PlanWrite(plan, setup, self.inputs(index), (allowed or {}).get(index), preview)
+            for index, (plan, setup, (preview, _)) in enumerate(
+                zip(self.plans, self.setups, self.previews(), strict=True)
+            )
         ]
-        total = sum(len(preview.additions) for preview in previews)
         writer = PairWriter(
             self.context.services[self.target],
             self.context.policy,
@@ -636,41 +644,21 @@ class SyncSession(QObject):
             readback_cancel=self._closing,
             listed=self._target_listed,
         )
-        pairs = self.context.pairs
-        progress_signals = self._apply_progress
-        cancel = self.cancel
-
-        def write_all() -> list[ApplyReport]:
-            reports: list[ApplyReport] = []
-            written = 0
-            for plan, setup, inputs, permitted, preview in todo:
-                if cancel.cancelled:
-                    break
-                if setup.paused:
-                    reports.append(ApplyReport(name=plan.target_name, warning=setup.paused))
-                    continue
-
-                def progress(done: int, _total: int, base: int = written) -> None:
-                    progress_signals.done.emit((base + done, total))
-
-                report = writer.sync(
-                    plan.target,
-                    plan.target_name,
-                    inputs,
-                    permitted,
-                    progress,
-                    expected=preview.additions,
-                )
-                remember_pair(pairs, plan, setup, inputs, report)
-                reports.append(report)
-                written += len(report.planned)
-            return reports
-
-        waiting = self._apply_waiting.done
+        total = sum(total_writes(write.preview) for write in writes)
+        task = partial(
+            write_plans,
+            writes,
+            writer,
+            self.context.pairs,
+            self.cancel,
+            partial(_emit_pair, self._apply_progress.done),
+        )
         # One writer at a time on the data folder: this write waits (on its worker) for
         # another process's sync, or the window's, to finish; a Stop ends the wait.
-        locked = holding(self.context.writer_lock, write_all, cancel, waiting.emit)
+        locked = holding(self.context.writer_lock, task, self.cancel, self._apply_waiting.done.emit)
         self._set_state(RunState.APPLYING)
+        if total:
+            self.applyProgress.emit(0, total)  # every write counted, from the first
         self._run_task(locked, self._on_applied, stats=self.figures.io_stats)
 
     @Slot(object)
@@ -678,10 +666,20 @@ class SyncSession(QObject):
         self.applyProgress.emit(*pair)
 
     @Slot(object)
-    def _on_applied(self, reports: list[ApplyReport]) -> None:
+    def _on_applied(self, written: list[Written]) -> None:
         if self.state is not RunState.APPLYING:
             return
+        reports = [each.report for each in written]
         self.reports = reports
+        self._applies += 1
+        self._added += sum(report.added for report in reports)
+        # What this write created and wrote is where the next Apply of the run starts.
+        for index, each in enumerate(written):
+            created = each.plan.target if each.report.created else None
+            if created is not None and self._target_listed is not None:
+                self._target_listed.append(created)
+            self.plans[index] = each.plan
+            self.setups[index] = each.setup
         for report in reports:
             log.info(
                 "applied to %s: %d planned, %d added, %d failed%s",
@@ -793,51 +791,29 @@ class SyncSession(QObject):
         self._on_task_failed(str(error))
 
 
-def remember_pair(
-    pairs: PairStore, plan: SyncPlan, setup: PairSetup, inputs: PairInputs, report: ApplyReport
-) -> None:
-    """After a write (on its worker): the pair made or renamed, its new snapshot, what it
-    removed; or the pair paused when its playlist went during the write."""
-    if report.gone:
-        if setup.pair is not None:
-            pairs.pause(setup.pair.pair_id, report.warning)
-        return
-    if report.stopped or report.playlist is None or report.entries is None:
-        return  # nothing written, or not read back: the last snapshot still stands
-    try:
-        pair = pairs.ensure(plan.source, report.playlist, inputs.mode)
-    except PairConflict as error:
-        report.warning = report.warning or str(error)
-        return
-    done = plan_mirror(
-        inputs.mode,
-        inputs.source,
-        inputs.matches,
-        report.entries,
-        inputs.snapshot,
-        follow_order=inputs.follow_order,
-    )
-    pairs.record_sync(
-        pair.pair_id,
-        snapshot_after(done, inputs.source, report.entries),
-        report.removed,
-        names=(plan.source.name, report.playlist.name),
-    )
+def _emit_pair(signal: SignalInstance, done: int, total: int) -> None:
+    signal.emit((done, total))  # one object: the holder's signal carries one
 
 
 def search_by_hand(
-    service: MusicService, matcher: Matcher, words: Track, rejected: frozenset[str], row: int
+    service: MusicService,
+    matcher: Matcher,
+    source: Track,
+    words: str,
+    rejected: frozenset[str],
+    row: int,
 ) -> tuple[int, tuple[Candidate, ...] | str]:
     """The person's own words on the target (on a worker thread): candidates, or why not.
 
-    `words` is the source track with the person's words for its title and no artist; the
-    candidates are scored against it.
+    The words only say where to look: each candidate is scored against the source track,
+    as the matcher's own search scores it, so that a candidate has one score however it
+    was found.
     """
     found: list[Track] = []
     try:
-        for query in service.search_queries(words):
+        for query in service.search_queries(replace(source, title=words, artists=())):
             found.extend(service.search(query))
     except ServiceError as error:
         return row, str(error)
     kept = [t for t in found if t.id not in rejected]
-    return row, tuple(matcher.rank(words, kept))
+    return row, tuple(matcher.rank(source, kept))

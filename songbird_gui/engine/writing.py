@@ -1,0 +1,162 @@
+"""Writing a run's plans (on a worker thread): each pair in its mode, then the pair remembered.
+
+The session hands over a snapshot of what to write (one `PlanWrite` per playlist) and gets
+back, for each, the report and the plan as it stands after the write (`Written`): the
+playlist it created, the pair it made, the snapshot it recorded and the target as read back.
+The run then plans a second Apply against that, so that nothing is written twice and no
+playlist is created again.
+
+A playlist is never created where a pair already points: a pair made since the run read its
+playlists (by a scheduled sync, or `songbird sync` from cron) is looked up here, just before
+writing, and its target written instead. The pair's snapshot is read here too, for the same
+reason: another writer may have synced the pair since.
+
+Progress counts every write (each removal, addition and move) over all the plans: the total
+starts as the previews' and follows each pair's own count as it plans on the target as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core.mirror import MirrorPlan, plan_mirror, snapshot_after
+from songbird_gui.core.pair_writer import PairInputs, PairWriter
+from songbird_gui.core.pairs import PairConflict, PairStore
+from songbird_gui.core.types import Playlist, SyncPlan
+from songbird_gui.engine.planning import PairSetup
+
+
+@dataclass(frozen=True)
+class PlanWrite:
+    """One playlist's write as the person approved it: its plan, pair, inputs and preview."""
+
+    plan: SyncPlan
+    setup: PairSetup
+    inputs: PairInputs
+    allowed: int | None  # removals the person accepted past the guard
+    preview: MirrorPlan  # what the person saw before writing
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one playlist's write did, and its plan and pair as they stand after it."""
+
+    report: ApplyReport
+    plan: SyncPlan
+    setup: PairSetup
+
+
+@dataclass
+class _Progress:
+    """Writes done and planned over all the plans, told as (done, total)."""
+
+    planned: list[int]
+    tell: Callable[[int, int], None]
+    finished: int = 0  # writes of the plans already written
+
+    def pair(self, index: int) -> Callable[[int, int], None]:
+        def told(done: int, planned: int) -> None:
+            self.planned[index] = planned
+            self.tell(self.finished + done, sum(self.planned))
+
+        return told
+
+    def pair_ended(self, index: int, report: ApplyReport) -> None:
+        done = len(report.removed) + len(report.sent) + report.moved
+        self.planned[index] = done  # what was not written is no longer to come
+        self.finished += done
+
+
+def total_writes(preview: MirrorPlan) -> int:
+    return len(preview.removals) + len(preview.additions) + len(preview.moves)
+
+
+def write_plans(
+    writes: Sequence[PlanWrite],
+    writer: PairWriter,
+    pairs: PairStore,
+    cancel: CancelToken,
+    tell_progress: Callable[[int, int], None],
+) -> list[Written]:
+    """Write each plan in turn (inside the run's request scope); stops between playlists
+    when `cancel` fires. Never raises a ServiceError: each report says what went wrong."""
+    progress = _Progress([total_writes(w.preview) for w in writes], tell_progress)
+    written: list[Written] = []
+    for index, write in enumerate(writes):
+        if cancel.cancelled:
+            break
+        plan, setup, inputs = write.plan, write.setup, write.inputs
+        if setup.paused:
+            report = ApplyReport(name=plan.target_name, held_back=setup.paused)
+            written.append(Written(report, plan, setup))
+            progress.pair_ended(index, report)
+            continue
+        target = plan.target
+        pair = pairs.find(plan.source.service, plan.source.id, plan.target_service)
+        if pair is not None:
+            # The pair as it is now: made since the run read its playlists, or synced since
+            # by another writer (its snapshot is what that writer left).
+            if target is None or target.id != pair.target_id:
+                target = Playlist(pair.target, pair.target_id, pair.target_name)
+            inputs = replace(inputs, snapshot=pairs.snapshot(pair.pair_id))
+            setup = replace(setup, pair=pair)
+        report = writer.sync(
+            target,
+            plan.target_name,
+            inputs,
+            write.allowed,
+            progress.pair(index),
+            expected=write.preview.additions,
+        )
+        progress.pair_ended(index, report)
+        setup = remember_pair(pairs, plan, setup, inputs, report)
+        if report.playlist is not None:
+            entries = report.entries
+            plan = replace(
+                plan,
+                target=report.playlist,
+                target_name=report.playlist.name,
+                target_ids=frozenset(e.track.id for e in entries or () if e.track.id),
+            )
+        written.append(Written(report, plan, setup))
+    return written
+
+
+def remember_pair(
+    pairs: PairStore, plan: SyncPlan, setup: PairSetup, inputs: PairInputs, report: ApplyReport
+) -> PairSetup:
+    """After a write: the pair made or renamed, its new snapshot, what it removed; or the
+    pair paused when its playlist went during the write. Returns the plan's setup as it
+    stands now (what a second Apply of the same run plans against)."""
+    if report.gone:
+        if setup.pair is not None:
+            pairs.pause(setup.pair.pair_id, report.warning)
+        return replace(setup, paused=report.warning, target_entries=())
+    if report.stopped or report.playlist is None:
+        return setup  # nothing written: the last snapshot still stands
+    if report.entries is None:
+        return replace(setup, target_entries=())  # written, not read back: the next reads it
+    # The run's mode is written to the pair only when the run chose it (or made the pair):
+    # a mode the person picked for the pair since the run began is theirs to keep.
+    chosen = setup.pair is None or setup.mode is not setup.pair.mode
+    try:
+        pair = pairs.ensure(plan.source, report.playlist, inputs.mode if chosen else None)
+    except PairConflict as error:
+        report.warning = report.warning or str(error)
+        return replace(setup, target_entries=tuple(report.entries))
+    done = plan_mirror(
+        inputs.mode,
+        inputs.source,
+        inputs.matches,
+        report.entries,
+        inputs.snapshot,
+        follow_order=inputs.follow_order,
+    )
+    snapshot = snapshot_after(done, inputs.source, report.entries)
+    pairs.record_sync(
+        pair.pair_id, snapshot, report.removed, names=(plan.source.name, report.playlist.name)
+    )
+    return replace(setup, pair=pair, snapshot=snapshot, target_entries=tuple(report.entries))

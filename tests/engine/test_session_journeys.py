@@ -1,0 +1,141 @@
+"""A run used in sequence, as a person uses it: apply, then apply again; two runs of one
+playlist; a mirror of moves; a search by hand beside the matcher's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
+from songbird_gui.engine.session import RunState, SyncSession
+from songbird_gui.services.demo import DemoServerConfig
+from tests.demo_catalogue import small_catalogue
+from tests.engine.test_session import end, make_session
+
+YT = ServiceId.YTMUSIC
+
+
+@pytest.fixture
+def fast_server() -> DemoServerConfig:
+    return DemoServerConfig(latency_s=0.002, limit=1000, burst=100, seed=1)
+
+
+def planned(qtbot, session: SyncSession, name: str, modes=None) -> None:
+    source = session.context.services[session.source]
+    chosen = [p for p in source.list_playlists() if p.name == name]
+    modes = {chosen[0].id: modes} if modes else None
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan(chosen, None, modes)
+
+
+def searched(qtbot, session: SyncSession, name: str, mode: SyncMode | None = None) -> None:
+    planned(qtbot, session, name, mode)
+    with qtbot.waitSignal(session.searchFinished, timeout=20_000):
+        session.search()
+
+
+def applied(qtbot, session: SyncSession):
+    with qtbot.waitSignal(session.applied, timeout=20_000):
+        session.apply()
+    return session.reports
+
+
+def named(services, name: str):
+    return [p for p in services[YT].list_playlists() if p.name == name]
+
+
+def test_a_second_apply_of_the_same_run_writes_nothing_and_creates_nothing(
+    qtbot, tmp_path, fast_server
+):
+    session, services = make_session(tmp_path, small_catalogue(), fast_server)
+    searched(qtbot, session, "Evening")
+    (first,) = applied(qtbot, session)
+    assert first.created and first.added == 3
+    assert not session.has_unapplied_results()
+    (preview, _verdict), *_ = session.previews()
+    assert not preview.changes  # the run knows what it wrote: nothing is left to do
+
+    (second,) = applied(qtbot, session)  # Ctrl+Enter again, nothing changed
+    assert not second.created and second.added == 0 and not second.warning
+    (evening,) = named(services, "Evening")  # not created twice
+    assert [t.id for t in services[YT].playlist_tracks(evening)] == ["yt1", "yt2", "yt3"]
+    assert session.summary().added == 3  # the run's count, both writes together
+    end(session)
+
+
+def test_a_decision_after_an_apply_writes_only_that_track(qtbot, tmp_path, fast_server):
+    session, services = make_session(tmp_path, small_catalogue(), fast_server)
+    searched(qtbot, session, "Evening")
+    applied(qtbot, session)
+    harbor = next(i for i, r in enumerate(session.rows) if r.entry.source.id == "sp4")
+    assert session.rows[harbor].status is TrackStatus.REVIEW
+    session.choose(harbor, session.rows[harbor].result.candidates[0])
+    assert session.planned_additions() == [["yt4"]]
+
+    (report,) = applied(qtbot, session)
+    assert report.added == 1 and not report.created
+    (evening,) = named(services, "Evening")
+    assert [t.id for t in services[YT].playlist_tracks(evening)] == ["yt1", "yt2", "yt3", "yt4"]
+    end(session)
+
+
+def test_a_run_never_creates_a_playlist_a_pair_made_meanwhile_points_to(
+    qtbot, tmp_path, fast_server
+):
+    # Two runs read "Evening" while it was not on YouTube Music yet (the window's and a
+    # scheduled one, say); the first to write creates it and makes its pair.
+    catalogue = small_catalogue()
+    first, services = make_session(tmp_path, catalogue, fast_server)
+    second = SyncSession(first.context, ServiceId.SPOTIFY, YT)
+    searched(qtbot, first, "Evening")
+    searched(qtbot, second, "Evening")
+    (made,) = applied(qtbot, first)
+    assert made.created
+
+    (report,) = applied(qtbot, second)
+    assert not report.created and report.added == 0 and not report.warning
+    (evening,) = named(services, "Evening")
+    assert report.playlist is not None and report.playlist.id == evening.id
+    assert [t.id for t in services[YT].playlist_tracks(evening)] == ["yt1", "yt2", "yt3"]
+    second.close()
+    assert second.drain(10_000)
+    end(first)
+
+
+def test_apply_progress_counts_moves_and_removals_not_only_additions(qtbot, tmp_path, fast_server):
+    session, services = make_session(tmp_path, small_catalogue(extra_spotify=6), fast_server)
+    searched(qtbot, session, "Evening", SyncMode.MIRROR)
+    applied(qtbot, session)
+    end(session)
+
+    # The person reverses the playlist and drops a track: a plan of moves and one removal.
+    server = services[ServiceId.SPOTIFY].server
+    server.edit_as_a_person("plA", lambda ids: [i for i in reversed(ids) if i != "sp2"])
+    again, _ = make_session(tmp_path, small_catalogue(extra_spotify=6), fast_server)
+    searched(qtbot, again, "Evening")
+    (preview, _), *_ = again.previews()
+    writes = len(preview.removals) + len(preview.additions) + len(preview.moves)
+    assert not preview.additions and preview.moves and writes > 1
+    progress: list[tuple[int, int]] = []
+    again.applyProgress.connect(lambda done, total: progress.append((done, total)))
+    (report,) = applied(qtbot, again)
+    assert progress[0] == (0, writes)  # the whole plan counted from the start
+    assert progress[-1] == (writes, writes) == (len(report.removed) + report.moved,) * 2
+    assert all(total > 0 for _, total in progress)  # never "0/0"
+    end(again)
+
+
+def test_a_candidate_found_by_hand_scores_as_the_matcher_scored_it(qtbot, tmp_path, fast_server):
+    session, _ = make_session(tmp_path, small_catalogue(), fast_server)
+    searched(qtbot, session, "Evening")
+    harbor = next(i for i, r in enumerate(session.rows) if r.entry.source.id == "sp4")
+    (proposed,) = session.rows[harbor].result.candidates  # the live version, in review
+    with qtbot.waitSignal(session.handSearched, timeout=10_000) as answer:
+        session.search_by_hand(harbor, "harbor lights live oslo")
+    row, found = answer.args
+    assert row == harbor
+    by_hand = next(c for c in found if c.track.id == proposed.track.id)
+    assert by_hand.score == proposed.score
+    assert by_hand.explain() == proposed.explain()  # "artists 1.00", not "artists unknown"
+    assert session.state is RunState.READY
+    end(session)
+
