@@ -139,3 +139,27 @@ def test_a_candidate_found_by_hand_scores_as_the_matcher_scored_it(qtbot, tmp_pa
     assert session.state is RunState.READY
     end(session)
 
+
+def test_a_playlist_whose_target_syncs_into_it_is_refused_before_anything_is_written(
+    qtbot, tmp_path, fast_server
+):
+    catalogue = small_catalogue()
+    there, services = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, there, "Evening")
+    applied(qtbot, there)  # Spotify "Evening" → YouTube Music "Evening", a pair
+    end(there)
+    # The person drops a track from the source; syncing the other way would put it back.
+    server = services[ServiceId.SPOTIFY].server
+    server.edit_as_a_person("plA", lambda ids: [i for i in ids if i != "sp1"])
+
+    back, _ = make_session(tmp_path, catalogue, fast_server)
+    back.source, back.target = YT, ServiceId.SPOTIFY
+    searched(qtbot, back, "Evening")
+    assert all("already syncs into" in row.reason for row in back.rows)
+    (report,) = applied(qtbot, back)
+    assert "already syncs into" in report.held_back
+    assert report.outcome().startswith("nothing written: ")
+    spotify = back.context.services[ServiceId.SPOTIFY]
+    (evening,) = [p for p in spotify.list_playlists() if p.name == "Evening"]
+    assert "sp1" not in [t.id for t in spotify.playlist_tracks(evening)]
+    end(back)
