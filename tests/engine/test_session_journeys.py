@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from songbird_gui.core.settings import MatchThresholds, Settings
 from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.services.demo import DemoServerConfig
@@ -163,3 +164,24 @@ def test_a_playlist_whose_target_syncs_into_it_is_refused_before_anything_is_wri
     (evening,) = [p for p in spotify.list_playlists() if p.name == "Evening"]
     assert "sp1" not in [t.id for t in spotify.playlist_tracks(evening)]
     end(back)
+
+
+def test_new_thresholds_never_re_decide_a_remembered_decision_of_the_persons(
+    qtbot, tmp_path, fast_server
+):
+    catalogue = small_catalogue()
+    first, _ = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, first, "Evening")
+    harbor = next(i for i, r in enumerate(first.rows) if r.entry.source.id == "sp4")
+    first.choose(harbor, first.rows[harbor].result.candidates[0])  # the live version, by hand
+    end(first)
+
+    again, _ = make_session(tmp_path, catalogue, fast_server)  # a restart: recalled from disk
+    searched(qtbot, again, "Evening")
+    row = next(r for r in again.rows if r.entry.source.id == "sp4")
+    assert row.status is TrackStatus.MATCHED
+    strict = Settings(match=MatchThresholds(accept=0.95, review=0.6))
+    again.update_settings(strict)
+    assert row.status is TrackStatus.MATCHED and row.result.best.track.id == "yt4"
+    end(again)
+
