@@ -474,6 +474,22 @@ class SyncSession(QObject):
         """The person leaves the track out: remembered, and never added."""
         self.decide(row, Decision.SKIPPED)
 
+    def decided_elsewhere(self, result: MatchResult, replaced: bool = False) -> list[int]:
+        """A decision the person made outside the run (the Matches view), remembered
+        already: the run's rows of that track show it, as already there when it replaced the
+        old track in the playlists. Returns the rows that changed (`rowsChanged` too)."""
+        changed = []
+        for number, row in enumerate(self.rows):
+            if row.entry.source.key != result.source.key or row.status is TrackStatus.DUPLICATE:
+                continue
+            self._set_result(number, result)
+            if replaced:
+                row.status = TrackStatus.PRESENT
+            changed.append(number)
+        if changed:
+            self.rowsChanged.emit(changed)
+        return changed
+
     def review_rows_above(self, threshold: float) -> list[int]:
         """The rows needing review whose best candidate scores `threshold` or more: what
         `accept_all_above` would accept (for the person to confirm first)."""
@@ -499,15 +515,20 @@ class SyncSession(QObject):
         return len(accepted)
 
     def reject(self, row: int, candidate: Candidate) -> None:
-        """Never propose `candidate` for `row` again; the next best takes its place."""
+        """Never propose `candidate` for `row` again. When it was the row's match (or its
+        proposal), the next best is proposed in its place; any other decision stands (a
+        track left out stays out, a match to another track stays)."""
         current = self.rows[row]
         self.context.store.reject(current.entry.source, candidate.track)
-        if current.result is None:
+        result = current.result
+        if result is None:
             return
-        remaining = tuple(c for c in current.result.candidates if c.track.id != candidate.track.id)
-        best = current.result.best
-        if best is not None and best.track.id == candidate.track.id:
-            best = remaining[0] if remaining else None
+        remaining = tuple(c for c in result.candidates if c.track.id != candidate.track.id)
+        best = result.best
+        if best is None or best.track.id != candidate.track.id:
+            current.result = replace(result, candidates=remaining)
+            return
+        best = remaining[0] if remaining else None
         decision = Decision.REVIEW if best else Decision.NOT_FOUND
         self._set_result(
             row,

@@ -185,3 +185,27 @@ def test_new_thresholds_never_re_decide_a_remembered_decision_of_the_persons(
     assert row.status is TrackStatus.MATCHED and row.result.best.track.id == "yt4"
     end(again)
 
+
+def test_never_this_one_on_another_candidate_keeps_the_rows_decision(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    catalogue["services"]["ytmusic"]["tracks"].append(
+        {
+            **catalogue["services"]["ytmusic"]["tracks"][0],
+            "id": "yt1b",
+            "title": "Paper Lanterns (Demo)",
+        }
+    )
+    session, _ = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, session, "Evening")
+    lanterns = next(i for i, r in enumerate(session.rows) if r.entry.source.id == "sp1")
+    row = session.rows[lanterns]
+    assert row.status is TrackStatus.MATCHED
+    other = next(c for c in row.result.candidates if c.track.id != row.result.best.track.id)
+    session.reject(lanterns, other)
+    assert row.status is TrackStatus.MATCHED and row.result.best.track.id == "yt1"
+    assert other.track.id not in {c.track.id for c in row.result.candidates}
+
+    session.skip(lanterns)
+    session.reject(lanterns, row.result.candidates[0])
+    assert row.status is TrackStatus.SKIPPED  # left out stays out
+    end(session)
