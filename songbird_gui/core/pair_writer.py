@@ -191,7 +191,9 @@ class PairWriter(PlanWriter):
                 if added:
                     held = len(entries) - len(plan.removals)
                     self._append(target, held, added, report, count.appending())
-                entries, plan = self._plan(target, inputs)  # the new copies' handles
+                # The order is planned on the target as it is now (the new copies' handles),
+                # without what could not be added: a move names only entries that are there.
+                entries, plan = self._plan(target, _without_targets(inputs, report.failed))
                 count.expect(plan)
                 self._move(target, entries, plan.moves, report, count)
                 return
@@ -382,6 +384,14 @@ def _without(snapshot: Snapshot | None, removed: Counter[str]) -> Snapshot | Non
         else:
             kept.append(entry)
     return Snapshot(tuple(kept))
+
+
+def _without_targets(inputs: PairInputs, failed: Mapping[str, str]) -> PairInputs:
+    """`inputs` less the matches to target tracks that could not be added."""
+    if not failed:
+        return inputs
+    kept = {key: target for key, target in inputs.matches.items() if target not in failed}
+    return PairInputs(inputs.mode, inputs.source, kept, inputs.snapshot, inputs.follow_order)
 
 
 def _index_of(entries: Sequence[Entry], entry: Entry) -> int:

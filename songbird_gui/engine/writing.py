@@ -56,18 +56,26 @@ class _Progress:
     planned: list[int]
     tell: Callable[[int, int], None]
     finished: int = 0  # writes of the plans already written
+    done: int = 0  # writes of the plan being written
 
     def pair(self, index: int) -> Callable[[int, int], None]:
+        self.done = 0
+
         def told(done: int, planned: int) -> None:
+            self.done = done
             self.planned[index] = planned
             self.tell(self.finished + done, sum(self.planned))
 
         return told
 
-    def pair_ended(self, index: int, report: ApplyReport) -> None:
-        done = len(report.removed) + len(report.sent) + report.moved
-        self.planned[index] = done  # what was not written is no longer to come
-        self.finished += done
+    def pair_ended(self, index: int) -> None:
+        was = self.planned[index]
+        self.planned[index] = self.done  # what was not written is no longer to come
+        self.finished += self.done
+        self.done = 0
+        total = sum(self.planned)
+        if self.planned[index] != was and total > 0:
+            self.tell(self.finished, total)
 
 
 def total_writes(preview: MirrorPlan) -> int:
@@ -92,17 +100,18 @@ def write_plans(
         if setup.paused:
             report = ApplyReport(name=plan.target_name, held_back=setup.paused)
             written.append(Written(report, plan, setup))
-            progress.pair_ended(index, report)
+            progress.pair_ended(index)
             continue
+        # The pair as it is now, not as the run read it: made since (a scheduled sync),
+        # synced since by another writer (its snapshot is what that one left), or unlinked
+        # (then nothing on the target is Songbird's any more: a first sync).
         target = plan.target
         pair = pairs.find(plan.source.service, plan.source.id, plan.target_service)
-        if pair is not None:
-            # The pair as it is now: made since the run read its playlists, or synced since
-            # by another writer (its snapshot is what that writer left).
-            if target is None or target.id != pair.target_id:
-                target = Playlist(pair.target, pair.target_id, pair.target_name)
-            inputs = replace(inputs, snapshot=pairs.snapshot(pair.pair_id))
-            setup = replace(setup, pair=pair)
+        if pair is not None and (target is None or target.id != pair.target_id):
+            target = Playlist(pair.target, pair.target_id, pair.target_name)
+        snapshot = pairs.snapshot(pair.pair_id) if pair is not None else None
+        inputs = replace(inputs, snapshot=snapshot)
+        setup = replace(setup, pair=pair, snapshot=snapshot)
         report = writer.sync(
             target,
             plan.target_name,
@@ -111,7 +120,7 @@ def write_plans(
             progress.pair(index),
             expected=write.preview.additions,
         )
-        progress.pair_ended(index, report)
+        progress.pair_ended(index)
         setup = remember_pair(pairs, plan, setup, inputs, report)
         if report.playlist is not None:
             entries = report.entries

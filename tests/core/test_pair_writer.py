@@ -268,3 +268,16 @@ def test_a_plan_of_moves_alone_reports_its_moves_as_progress():
         )
     assert report.moved == 2 and report.added == 0
     assert progress == [(1, 2), (2, 2)]
+
+
+def test_a_track_the_service_refuses_leaves_the_others_in_the_sources_order():
+    # x cannot be added; the moves are planned on what is there, never naming x's place
+    # (which would be moved to the top, from beyond the end of the playlist).
+    service = FakeService(catalogue("a", "b", "c", "x"), handles=True, refused=["yx"])
+    target = service.make_playlist("Road Trip", catalogue("b", "a", "c"))
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("x", "a", "b", "c"), matches(*"abcx"), snapshot_of(*"abc")
+    )
+    report, _ = sync(service, target, inputs)
+    assert service.ids_in(target) == ["ya", "yb", "yc"]
+    assert list(report.failed) == ["yx"] and report.moved == 1

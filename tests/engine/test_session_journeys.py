@@ -209,3 +209,28 @@ def test_never_this_one_on_another_candidate_keeps_the_rows_decision(qtbot, tmp_
     session.reject(lanterns, row.result.candidates[0])
     assert row.status is TrackStatus.SKIPPED  # left out stays out
     end(session)
+
+
+def test_a_pair_unlinked_during_the_run_is_written_as_a_first_sync(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    first, services = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, first, "Evening", SyncMode.MIRROR)
+    applied(qtbot, first)
+    end(first)
+    server = services[ServiceId.SPOTIFY].server
+    server.edit_as_a_person("plA", lambda ids: [i for i in ids if i != "sp1"])
+
+    session, _ = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, session, "Evening")
+    (preview, _), *_ = session.previews()
+    assert [r.entry.track.id for r in preview.removals] == ["yt1"]  # as paired: it left
+    pairs = session.context.pairs
+    (pair,) = pairs.all()
+    pairs.unlink(pair.pair_id)  # Unlink, before Apply: nothing there is Songbird's now
+    (report,) = applied(qtbot, session)
+    assert not report.removed
+    (evening,) = named(services, "Evening")
+    assert [t.id for t in services[YT].playlist_tracks(evening)] == ["yt1", "yt2", "yt3"]
+    (made,) = pairs.all()  # the pair made again, its mode the run's
+    assert made.mode is SyncMode.MIRROR
+    end(session)
