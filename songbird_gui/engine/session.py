@@ -80,6 +80,18 @@ log = logging.getLogger(__name__)
 __all__ = ["Row", "RunState", "SyncContext", "SyncSession"]
 
 
+# Rows whose decision is still to come: what stood for them at the last sync stands.
+PENDING = frozenset(
+    {
+        *IN_PROGRESS,
+        TrackStatus.REVIEW,
+        TrackStatus.NOT_FOUND,
+        TrackStatus.NOT_SEARCHED,
+        TrackStatus.FAILED,
+    }
+)
+
+
 class RunState(StrEnum):
     NEW = "new"
     PLANNING = "reading playlists"
@@ -598,16 +610,37 @@ class SyncSession(QObject):
         return [list(preview.additions) for preview, _ in self.previews()]
 
     def matches(self, plan_index: int) -> dict[str, str]:
-        """Source Track.key -> the target track that stands for it, for one plan's rows."""
+        """Source Track.key -> the target track that stands for it, for one plan's rows.
+
+        A track whose decision is still to come (it needs review, its search was stopped
+        or failed, or found nothing this time) keeps the copy that stood for it at the
+        pair's last sync: a pending decision never removes a track that is still in the
+        source. Only the person's "never this one" for that very copy lets it go.
+        """
         found: dict[str, str] = {}
+        pending: list[Row] = []
         for row in self.rows:
-            result = row.result
-            if row.plan_index != plan_index or result is None or result.best is None:
+            if row.plan_index != plan_index:
                 continue
-            target_id = result.best.track.id
-            accepted = result.decision is Decision.ACCEPT or row.status is TrackStatus.PRESENT
-            if accepted and target_id:
-                found[row.entry.source.key] = target_id
+            result = row.result
+            best = result.best if result else None
+            accepted = result is not None and (
+                result.decision is Decision.ACCEPT or row.status is TrackStatus.PRESENT
+            )
+            if accepted and best is not None and best.track.id:
+                found[row.entry.source.key] = best.track.id
+            elif row.status in PENDING:
+                pending.append(row)
+        snapshot = self.setups[plan_index].snapshot if plan_index < len(self.setups) else None
+        if snapshot is None or not pending:
+            return found
+        stood = {e.source_key: e.target_id for e in snapshot.entries if e.target_id}
+        for row in pending:
+            source = row.entry.source
+            target_id = stood.get(source.key)
+            refused = self.context.store.rejected_ids(source, self.target) if target_id else ()
+            if target_id and source.key not in found and target_id not in refused:
+                found[source.key] = target_id
         return found
 
     def inputs(self, plan_index: int) -> PairInputs:

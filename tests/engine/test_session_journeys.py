@@ -234,3 +234,32 @@ def test_a_pair_unlinked_during_the_run_is_written_as_a_first_sync(qtbot, tmp_pa
     (made,) = pairs.all()  # the pair made again, its mode the run's
     assert made.mode is SyncMode.MIRROR
     end(session)
+
+
+def test_a_track_whose_decision_is_pending_keeps_its_copy_in_a_mirror(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    first, services = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, first, "Evening", SyncMode.MIRROR)
+    harbor = next(i for i, r in enumerate(first.rows) if r.entry.source.id == "sp4")
+    first.choose(harbor, first.rows[harbor].result.candidates[0])  # the live version
+    applied(qtbot, first)
+    # Matches ▸ Forget: the next sync searches it again, and it needs review again.
+    first.context.store.forget_key("spotify:sp4", YT)
+    end(first)
+
+    again, _ = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, again, "Evening")
+    row = next(r for r in again.rows if r.entry.source.id == "sp4")
+    assert row.status is TrackStatus.REVIEW
+    (preview, _), *_ = again.previews()
+    assert not preview.removals  # still in the source: its copy waits for the decision
+    (report,) = applied(qtbot, again)
+    assert not report.removed
+    (evening,) = named(services, "Evening")
+    assert "yt4" in [t.id for t in services[YT].playlist_tracks(evening)]
+
+    # Never this one: now the person has said it is not that track, and it goes.
+    again.reject(again.rows.index(row), row.result.best)
+    (preview, _), *_ = again.previews()
+    assert [r.entry.track.id for r in preview.removals] == ["yt4"]
+    end(again)
