@@ -634,7 +634,10 @@ class SyncSession(QObject):
         snapshot = self.setups[plan_index].snapshot if plan_index < len(self.setups) else None
         if snapshot is None or not pending:
             return found
-        stood = {e.source_key: e.target_id for e in snapshot.entries if e.target_id}
+        stood: dict[str, str] = {}
+        for entry in snapshot.entries:  # the source's entries first: what stands now
+            if entry.target_id:
+                stood.setdefault(entry.source_key, entry.target_id)
         for row in pending:
             source = row.entry.source
             target_id = stood.get(source.key)

@@ -164,7 +164,7 @@ def remember_pair(
         inputs.snapshot,
         follow_order=inputs.follow_order,
     )
-    snapshot = snapshot_after(done, inputs.source, report.entries)
+    snapshot = snapshot_after(done, inputs.source, report.entries, inputs.snapshot)
     pairs.record_sync(
         pair.pair_id, snapshot, report.removed, names=(plan.source.name, report.playlist.name)
     )

@@ -263,3 +263,26 @@ def test_a_track_whose_decision_is_pending_keeps_its_copy_in_a_mirror(qtbot, tmp
     (preview, _), *_ = again.previews()
     assert [r.entry.track.id for r in preview.removals] == ["yt4"]
     end(again)
+
+
+def test_what_left_the_source_while_the_pair_only_added_goes_once_it_mirrors(
+    qtbot, tmp_path, fast_server
+):
+    catalogue = small_catalogue()
+    first, services = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, first, "Evening")  # add only
+    applied(qtbot, first)
+    end(first)
+    server = services[ServiceId.SPOTIFY].server
+    server.edit_as_a_person("plA", lambda ids: [i for i in ids if i != "sp1"])
+    second, _ = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, second, "Evening")
+    (kept,) = applied(qtbot, second)
+    assert not kept.removed  # add only: it stays
+    end(second)
+
+    third, _ = make_session(tmp_path, catalogue, fast_server)
+    searched(qtbot, third, "Evening", SyncMode.MIRROR)  # from now on, a mirror
+    (preview, _), *_ = third.previews()
+    assert [(r.entry.track.id, r.reason) for r in preview.removals] == [("yt1", "left the source")]
+    end(third)
