@@ -476,7 +476,20 @@ class SyncSession(QObject):
         offered = current.result.candidates if current.result else ()
         result = MatchResult(current.entry.source, decision, chosen, offered, 0, MatchOrigin.PERSON)
         self.context.store.remember(result, self.target, by_person=True)
-        self._set_result(row, result)
+        # One track, one decision: its rows in the run's other playlists show it too.
+        others = [n for n in self._rows_of(current.entry.source.key) if n != row]
+        for number in (row, *others):
+            self._set_result(number, result)
+        if others:
+            self.rowsChanged.emit(others)
+
+    def _rows_of(self, source_key: str) -> list[int]:
+        """The rows that stand for this source track (a second listing counts as its first)."""
+        return [
+            number
+            for number, row in enumerate(self.rows)
+            if row.entry.source.key == source_key and row.status is not TrackStatus.DUPLICATE
+        ]
 
     def choose(self, row: int, candidate: Candidate) -> None:
         """The person picked `candidate` for `row`: remembered, and added on apply."""
@@ -490,14 +503,11 @@ class SyncSession(QObject):
         """A decision the person made outside the run (the Matches view), remembered
         already: the run's rows of that track show it, as already there when it replaced the
         old track in the playlists. Returns the rows that changed (`rowsChanged` too)."""
-        changed = []
-        for number, row in enumerate(self.rows):
-            if row.entry.source.key != result.source.key or row.status is TrackStatus.DUPLICATE:
-                continue
+        changed = self._rows_of(result.source.key)
+        for number in changed:
             self._set_result(number, result)
             if replaced:
-                row.status = TrackStatus.PRESENT
-            changed.append(number)
+                self.rows[number].status = TrackStatus.PRESENT
         if changed:
             self.rowsChanged.emit(changed)
         return changed
@@ -530,8 +540,16 @@ class SyncSession(QObject):
         """Never propose `candidate` for `row` again. When it was the row's match (or its
         proposal), the next best is proposed in its place; any other decision stands (a
         track left out stays out, a match to another track stays)."""
+        source = self.rows[row].entry.source
+        self.context.store.reject(source, candidate.track)
+        others = [n for n in self._rows_of(source.key) if n != row]
+        for number in (row, *others):
+            self._drop_candidate(number, candidate)
+        if others:
+            self.rowsChanged.emit(others)
+
+    def _drop_candidate(self, row: int, candidate: Candidate) -> None:
         current = self.rows[row]
-        self.context.store.reject(current.entry.source, candidate.track)
         result = current.result
         if result is None:
             return

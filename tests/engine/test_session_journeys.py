@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from songbird_gui.core.settings import MatchThresholds, Settings
-from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
+from songbird_gui.core.types import Decision, ServiceId, SyncMode, TrackStatus
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.services.demo import DemoServerConfig
 from tests.demo_catalogue import small_catalogue
@@ -286,3 +286,28 @@ def test_what_left_the_source_while_the_pair_only_added_goes_once_it_mirrors(
     (preview, _), *_ = third.previews()
     assert [(r.entry.track.id, r.reason) for r in preview.removals] == [("yt1", "left the source")]
     end(third)
+
+
+def test_a_track_in_two_playlists_is_one_decision(qtbot, tmp_path, fast_server):
+    catalogue = small_catalogue()
+    spotify = catalogue["services"]["spotify"]
+    spotify["playlists"].append({"id": "plM", "name": "Morning", "owner": "T", "tracks": ["sp4"]})
+    session, _ = make_session(tmp_path, catalogue, fast_server)
+    source = session.context.services[ServiceId.SPOTIFY]
+    chosen = [p for p in source.list_playlists() if p.name in ("Evening", "Morning")]
+    with qtbot.waitSignal(session.planned, timeout=10_000):
+        session.plan(chosen)
+    with qtbot.waitSignal(session.searchFinished, timeout=20_000):
+        session.search()
+    evening, morning = (i for i, r in enumerate(session.rows) if r.entry.source.id == "sp4")
+    live = session.rows[evening].result.candidates[0]
+    with qtbot.waitSignal(session.rowsChanged, timeout=1) as changed:
+        session.choose(evening, live)  # decided in one playlist's row
+    assert changed.args == [[morning]]  # the other is repainted
+    assert session.rows[morning].status is TrackStatus.MATCHED
+    assert session.rows[morning].result.best.track.id == "yt4"
+    session.update_settings(Settings(match=MatchThresholds(accept=0.95, review=0.6)))
+    remembered = session.context.store.recall(session.rows[morning].entry.source, YT)
+    assert remembered.best.track.id == "yt4" and remembered.decision is Decision.ACCEPT
+    assert session.planned_additions() == [["yt1", "yt2", "yt3", "yt4"], ["yt4"]]
+    end(session)
