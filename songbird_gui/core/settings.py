@@ -16,6 +16,11 @@ from typing import Any
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.types import ServiceId
 
+# What `Settings.validated` keeps: the window's Settings refuse anything else where it is typed.
+RATE_RANGE = (0.1, 1000.0)  # requests per second
+BURST_RANGE = (1, 1000)
+WORKERS_RANGE = (1, 64)
+
 
 @dataclass(frozen=True, slots=True)
 class RateSettings:
@@ -134,8 +139,8 @@ class Settings:
             window = float(r.window_s)
             return replace(
                 r,
-                rate=min(max(float(r.rate), 0.1), 1000.0),
-                burst=min(max(int(r.burst), 1), 1000),
+                rate=min(max(float(r.rate), RATE_RANGE[0]), RATE_RANGE[1]),
+                burst=min(max(int(r.burst), BURST_RANGE[0]), BURST_RANGE[1]),
                 window_s=min(max(window, 0.1), 3600.0) if window > 0 else 0.0,
                 margin_s=min(max(float(r.margin_s), 0.0), 10.0),
             )
@@ -152,7 +157,7 @@ class Settings:
         return replace(
             self,
             retry=retry,
-            workers=min(max(int(self.workers), 1), 64),
+            workers=min(max(int(self.workers), WORKERS_RANGE[0]), WORKERS_RANGE[1]),
             spotify=clamp_rate(self.spotify),
             ytmusic=clamp_rate(self.ytmusic),
             match=replace(self.match, accept=accept, review=review),
