@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -36,6 +36,7 @@ from songbird_gui.core.mirror import MirrorPlan
 from songbird_gui.core.types import SyncMode, TrackStatus
 from songbird_gui.engine.session import SyncSession
 from songbird_gui.engine.summary import counted, plural
+from songbird_gui.ui.file_places import documents_folder
 
 SHOWN_REMOVALS = 12  # the rest are counted ("… and 30 more"); the report lists them all
 
@@ -299,12 +300,9 @@ class ApplyDialog(QDialog):
         super().reject()
 
     def _export(self, kind: str) -> None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
         name = f"songbird-report-{time.strftime('%Y-%m-%d-%H%M')}.{kind}"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export report", str(Path(folder) / name), f"{kind.upper()} (*.{kind})"
+            self, "Export report", str(documents_folder() / name), f"{kind.upper()} (*.{kind})"
         )
         if path:
             self.export_to(Path(path), kind)

@@ -384,3 +384,33 @@ def test_forget_asks_first_and_leaves_no_other_row_selected(qtbot, tmp_path, fas
     assert dialog.selected() is None and not dialog.forget_button.isEnabled()
     dialog.forget_button.click()  # a second click forgets nothing more
     assert model.rowCount() == total - 1
+
+
+def test_what_was_said_of_the_last_candidates_goes_with_a_new_search(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    synced(qtbot, window, "Evening")
+    dialog = open_matches(qtbot, window)
+    dialog.select(row_titled(dialog, "Paper Lanterns"))
+    change = change_selected(dialog)
+    with qtbot.waitSignal(change.fixer.searched, timeout=10_000):
+        pass
+    change.pane.table.selectRow(0)  # the match it has
+    change.pane.accept_button.click()
+    assert change.status.text() == "That is the match already."
+    hand_search(qtbot, change, "Something Else")
+    assert change.status.text() == ""  # not said of the new candidates
+    change.reject()
+
+
+def test_the_demo_change_dialog_has_room_for_its_title(qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from songbird_gui.ui.demo_change_dialog import DemoChangeDialog
+
+    dialog = DemoChangeDialog([], None, "Spotify")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    bold = QFont(dialog.font())
+    bold.setBold(True)
+    title = QFontMetrics(bold).horizontalAdvance(dialog.windowTitle())
+    assert dialog.width() >= title + 200  # the title, its icon and the window's buttons
