@@ -21,7 +21,7 @@ from songbird_gui.core.types import (
 from songbird_gui.engine.rows import Row
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import CandidateModel
-from songbird_gui.ui.track_model import STATUS, TrackFilterProxy, TrackTableModel
+from songbird_gui.ui.track_model import ROW_ROLE, STATUS, TrackFilterProxy, TrackTableModel
 
 SP, YT = ServiceId.SPOTIFY, ServiceId.YTMUSIC
 
@@ -89,3 +89,30 @@ def test_every_status_shows_its_icon_in_the_table(qtbot):
         icon = model.data(model.index(number, STATUS), Qt.ItemDataRole.DecorationRole)
         assert isinstance(icon, QIcon) and not icon.isNull(), row.status
     assert {row.status for row in table} == set(TrackStatus)
+
+
+def test_a_decided_row_leaves_the_review_list_and_the_view_moves_to_one_still_listed(qtbot):
+    # Accept all in review: the selected row leaves "Needs review"; the view's current row
+    # must move, and say so, or the review pane keeps showing a track no longer listed.
+    from PySide6.QtWidgets import QTableView
+
+    table = rows(6)
+    for row in table:
+        row.status = TrackStatus.REVIEW
+    model = TrackTableModel()
+    model.set_rows(table)
+    proxy = TrackFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_statuses(frozenset({TrackStatus.REVIEW}))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.selectRow(2)
+    for number in (2, 3):
+        table[number].status = TrackStatus.MATCHED  # accepted, in bulk
+        model.row_changed(number)
+    with qtbot.waitSignal(view.selectionModel().currentRowChanged, timeout=5_000) as moved:
+        model.flush()
+    current, _previous = moved.args
+    assert current.isValid() and proxy.rowCount() == 4
+    assert table[proxy.data(current, ROW_ROLE)].status is TrackStatus.REVIEW

@@ -1,0 +1,26 @@
+"""Journeys through the window in sequence, as a person makes them (issue 20's faults, each
+as a journey): what the window shows after each step."""
+
+from __future__ import annotations
+
+from songbird_gui.core.types import TrackStatus
+from tests.ui.test_window_trust import searched
+from tests.ui.window_helpers import make_window
+
+
+def test_after_accept_all_the_review_pane_shows_no_track_that_left_the_list(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    session = searched(qtbot, window, "Evening")
+    window.show_review()
+    assert window.track_proxy.rowCount() == 1
+    assert window.review_pane.heading.text().startswith("Harbor Lights")
+
+    window.accept_all_threshold.setValue(0.6)
+    window.accept_all_button.click()  # its one candidate scores 0.70: it is accepted
+    (harbor,) = [r for r in session.rows if r.entry.source.id == "sp4"]
+    assert harbor.status is TrackStatus.MATCHED
+    qtbot.waitUntil(lambda: window.track_proxy.rowCount() == 0, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: window.review_pane.heading.text() == "Pick a track to review it.", timeout=5_000
+    )
+
