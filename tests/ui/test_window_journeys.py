@@ -3,8 +3,11 @@ as a journey): what the window shows after each step."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QMessageBox
+
 from songbird_gui.core.types import TrackStatus
-from tests.ui.test_window_trust import searched
+from songbird_gui.ui.review_pane import confirm_accept_all
+from tests.ui.test_window_trust import answer_next_modal, searched
 from tests.ui.window_helpers import make_window
 
 
@@ -24,3 +27,25 @@ def test_after_accept_all_the_review_pane_shows_no_track_that_left_the_list(qtbo
         lambda: window.review_pane.heading.text() == "Pick a track to review it.", timeout=5_000
     )
 
+
+def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    session = searched(qtbot, window, "Evening")
+    going = [session.rows[n] for n in session.review_rows_above(0.6)]
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton):
+        def click(box: QMessageBox) -> None:
+            asked.append(box.text())
+            box.button(button).click()
+
+        return click
+
+    answer_next_modal(answer(QMessageBox.StandardButton.Cancel))
+    assert not confirm_accept_all(window, going, 0.6)
+    assert "Accept the best candidate of 1 track scoring 0.60 or more?" in asked[0]
+    assert "Harbor Lights · Nils Arden" in asked[0] and "(0.70)" in asked[0]
+    answer_next_modal(answer(QMessageBox.StandardButton.Yes))
+    assert confirm_accept_all(window, going, 0.6)
+    assert not confirm_accept_all(window, [], 0.6)  # nothing to accept: nothing asked
+    assert len(asked) == 2
