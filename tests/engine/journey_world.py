@@ -55,10 +55,6 @@ ONLY_ON = {
         ("g3", "Rust Belt Hymn", "Delphine Achterberg"),
     ),
 }
-UNMATCHED = {
-    SP: frozenset({"s13", "s14", "g1", "g2", "g3"}),
-    YT: frozenset({"h1", "h2", "h3", "h4"}),
-}
 
 
 def journey_catalogue() -> dict[str, Any]:
