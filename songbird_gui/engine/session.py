@@ -4,7 +4,7 @@ A run is one object with explicit states that the window and the command line ob
 (`state`, `stateChanged`) rather than keep flags of their own:
 
     NEW ─plan()→ PLANNING ─search()→ SEARCHING ─→ READY ─apply()→ APPLYING ─→ APPLIED
-                    │                   │  ↑ resume()              (apply() again after a Stop)
+                    │                   │  ↑ resume()        (apply() again: what is left)
                     ↓ Stop / failure     ↓ blocked
                  STOPPED / FAILED      PAUSED
 
@@ -22,6 +22,11 @@ loop has returned, when waiting can freeze no window.
 Settings never end a run (`update_settings`): new workers apply to the next jobs, new
 thresholds decide again every row the person has not decided. (New rates apply at the
 services' throttles, which the composition root reconfigures.)
+
+The person's decisions take one path (`decide`), and a decision is the track's: every row of
+that track in the run shows it. What an Apply writes, and the writing itself, live in
+`engine/writing.py`; after each Apply the run keeps what it created and wrote, so the next
+one plans against that.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, RunBlocked, ServiceError
 from songbird_gui.core.matching import SearchProgress
-from songbird_gui.core.mirror import GuardVerdict, MirrorPlan, check_removals, plan_mirror
+from songbird_gui.core.mirror import GuardVerdict, MirrorPlan
 from songbird_gui.core.pair_writer import PairInputs, PairWriter
 from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
@@ -73,23 +78,19 @@ from songbird_gui.engine.planning import PairSetup, make_plans
 from songbird_gui.engine.rows import STATUS_OF_DECISION, Row, row_for
 from songbird_gui.engine.summary import IN_PROGRESS, RunSummary
 from songbird_gui.engine.writer_lock import holding
-from songbird_gui.engine.writing import PlanWrite, Written, total_writes, write_plans
+from songbird_gui.engine.writing import (
+    PlanWrite,
+    Written,
+    inputs_of,
+    matches_of,
+    preview_of,
+    total_writes,
+    write_plans,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Row", "RunState", "SyncContext", "SyncSession"]
-
-
-# Rows whose decision is still to come: what stood for them at the last sync stands.
-PENDING = frozenset(
-    {
-        *IN_PROGRESS,
-        TrackStatus.REVIEW,
-        TrackStatus.NOT_FOUND,
-        TrackStatus.NOT_SEARCHED,
-        TrackStatus.FAILED,
-    }
-)
 
 
 class RunState(StrEnum):
@@ -628,51 +629,15 @@ class SyncSession(QObject):
         return [list(preview.additions) for preview, _ in self.previews()]
 
     def matches(self, plan_index: int) -> dict[str, str]:
-        """Source Track.key -> the target track that stands for it, for one plan's rows.
-
-        A track whose decision is still to come (it needs review, its search was stopped
-        or failed, or found nothing this time) keeps the copy that stood for it at the
-        pair's last sync: a pending decision never removes a track that is still in the
-        source. Only the person's "never this one" for that very copy lets it go.
-        """
-        found: dict[str, str] = {}
-        pending: list[Row] = []
-        for row in self.rows:
-            if row.plan_index != plan_index:
-                continue
-            result = row.result
-            best = result.best if result else None
-            accepted = result is not None and (
-                result.decision is Decision.ACCEPT or row.status is TrackStatus.PRESENT
-            )
-            if accepted and best is not None and best.track.id:
-                found[row.entry.source.key] = best.track.id
-            elif row.status in PENDING:
-                pending.append(row)
+        """Source Track.key -> the target track that stands for it, for one plan's rows
+        (see `writing.matches_of`: a pending decision keeps the copy that stood)."""
+        rows = [row for row in self.rows if row.plan_index == plan_index]
         snapshot = self.setups[plan_index].snapshot if plan_index < len(self.setups) else None
-        if snapshot is None or not pending:
-            return found
-        stood: dict[str, str] = {}
-        for entry in snapshot.entries:  # the source's entries first: what stands now
-            if entry.target_id:
-                stood.setdefault(entry.source_key, entry.target_id)
-        for row in pending:
-            source = row.entry.source
-            target_id = stood.get(source.key)
-            refused = self.context.store.rejected_ids(source, self.target) if target_id else ()
-            if target_id and source.key not in found and target_id not in refused:
-                found[source.key] = target_id
-        return found
+        store, target = self.context.store, self.target
+        return matches_of(rows, snapshot, lambda source: store.rejected_ids(source, target))
 
     def inputs(self, plan_index: int) -> PairInputs:
-        plan, setup = self.plans[plan_index], self.setups[plan_index]
-        return PairInputs(
-            setup.mode,
-            tuple(entry.source for entry in plan.entries),
-            self.matches(plan_index),
-            setup.snapshot,
-            follow_order=not plan.source.is_liked,
-        )
+        return inputs_of(self.plans[plan_index], self.setups[plan_index], self.matches(plan_index))
 
     def previews(self) -> list[tuple[MirrorPlan, GuardVerdict]]:
         """What each plan's write would do to its target as read, and what the guard says.
@@ -680,24 +645,7 @@ class SyncSession(QObject):
         The write plans again on the target as it is then; this is what the person sees
         before it (the removals by title, the moves, the additions).
         """
-        previews = []
-        for index, setup in enumerate(self.setups):
-            inputs = self.inputs(index)
-            entries = setup.target_entries
-            if setup.paused:
-                preview = plan_mirror(SyncMode.ADD, (), {}, entries, None)
-            else:
-                preview = plan_mirror(
-                    inputs.mode,
-                    inputs.source,
-                    inputs.matches,
-                    entries,
-                    inputs.snapshot,
-                    follow_order=inputs.follow_order,
-                )
-            verdict = check_removals(preview, len(entries), len(inputs.source), inputs.snapshot)
-            previews.append((preview, verdict))
-        return previews
+        return [preview_of(setup, self.inputs(i)) for i, setup in enumerate(self.setups)]
 
     def apply(self, allowed: Mapping[int, int] | None = None) -> None:
         """Write every plan in its pair's mode; `applied` carries the reports.

@@ -1,4 +1,8 @@
-"""Writing a run's plans (on a worker thread): each pair in its mode, then the pair remembered.
+"""What a run's Apply writes, and the writing itself (on a worker thread): each pair in its
+mode, then the pair remembered.
+
+`matches_of`, `inputs_of` and `preview_of` say, from the run's rows, what each playlist's
+write would do (the apply dialog shows it before anything is written).
 
 The session hands over a snapshot of what to write (one `PlanWrite` per playlist) and gets
 back, for each, the report and the plan as it stands after the write (`Written`): the
@@ -17,16 +21,25 @@ starts as the previews' and follows each pair's own count as it plans on the tar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
-from songbird_gui.core.mirror import MirrorPlan, plan_mirror, snapshot_after
+from songbird_gui.core.mirror import (
+    GuardVerdict,
+    MirrorPlan,
+    Snapshot,
+    check_removals,
+    plan_mirror,
+    snapshot_after,
+)
 from songbird_gui.core.pair_writer import PairInputs, PairWriter
 from songbird_gui.core.pairs import PairConflict, PairStore
-from songbird_gui.core.types import Playlist, SyncPlan
+from songbird_gui.core.types import Decision, Playlist, SyncMode, SyncPlan, Track, TrackStatus
 from songbird_gui.engine.planning import PairSetup
+from songbird_gui.engine.rows import Row
+from songbird_gui.engine.summary import IN_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,84 @@ class _Progress:
         total = sum(self.planned)
         if self.planned[index] != was and total > 0:
             self.tell(self.finished, total)
+
+
+# Rows whose decision is still to come: what stood for them at the last sync stands.
+PENDING = frozenset(
+    {
+        *IN_PROGRESS,
+        TrackStatus.REVIEW,
+        TrackStatus.NOT_FOUND,
+        TrackStatus.NOT_SEARCHED,
+        TrackStatus.FAILED,
+    }
+)
+
+
+def matches_of(
+    rows: Sequence[Row],
+    snapshot: Snapshot | None,
+    rejected: Callable[[Track], frozenset[str]],
+) -> dict[str, str]:
+    """Source Track.key -> the target track that stands for it, from one plan's rows.
+
+    A track whose decision is still to come (it needs review, its search was stopped or
+    failed, or found nothing this time) keeps the copy that stood for it at the pair's last
+    sync: a pending decision never removes a track that is still in the source. Only the
+    person's "never this one" for that very copy (`rejected`) lets it go.
+    """
+    found: dict[str, str] = {}
+    pending: list[Row] = []
+    for row in rows:
+        result = row.result
+        best = result.best if result else None
+        accepted = result is not None and (
+            result.decision is Decision.ACCEPT or row.status is TrackStatus.PRESENT
+        )
+        if accepted and best is not None and best.track.id:
+            found[row.entry.source.key] = best.track.id
+        elif row.status in PENDING:
+            pending.append(row)
+    if snapshot is None or not pending:
+        return found
+    stood: dict[str, str] = {}
+    for entry in snapshot.entries:  # the source's entries first: what stands now
+        if entry.target_id:
+            stood.setdefault(entry.source_key, entry.target_id)
+    for row in pending:
+        source = row.entry.source
+        target_id = stood.get(source.key)
+        if target_id and source.key not in found and target_id not in rejected(source):
+            found[source.key] = target_id
+    return found
+
+
+def inputs_of(plan: SyncPlan, setup: PairSetup, matches: Mapping[str, str]) -> PairInputs:
+    return PairInputs(
+        setup.mode,
+        tuple(entry.source for entry in plan.entries),
+        matches,
+        setup.snapshot,
+        follow_order=not plan.source.is_liked,
+    )
+
+
+def preview_of(setup: PairSetup, inputs: PairInputs) -> tuple[MirrorPlan, GuardVerdict]:
+    """What a plan's write would do to its target as read, and what the guard says."""
+    entries = setup.target_entries
+    if setup.paused:
+        preview = plan_mirror(SyncMode.ADD, (), {}, entries, None)
+    else:
+        preview = plan_mirror(
+            inputs.mode,
+            inputs.source,
+            inputs.matches,
+            entries,
+            inputs.snapshot,
+            follow_order=inputs.follow_order,
+        )
+    verdict = check_removals(preview, len(entries), len(inputs.source), inputs.snapshot)
+    return preview, verdict
 
 
 def total_writes(preview: MirrorPlan) -> int:
