@@ -41,6 +41,7 @@ from songbird_gui.core.settings import (
 )
 from songbird_gui.core.types import ServiceId
 
+MIN_WIDTH = 680  # px
 # More than this many times the default rate asks first.
 WARN_ABOVE_DEFAULT = 3.0
 # A spin box keeps what is typed within these (wider than what the settings allow), so that a
@@ -132,10 +133,10 @@ class _RateEditor(QGroupBox):
         rate = self.rate.value()
         out = _out_of_range(rate, RATE_RANGE, " requests/s")
         if out:
-            return f"must be {out}" + (": 0 would never send a request" if not rate else "")
+            return f"must be {out}" + (" (0 would send nothing)" if not rate else "")
         window = self.window_s.value()
         if window and rate * window < 1:
-            return "less than one request per window: raise the rate or the window"
+            return "under one request per window: raise the rate or the window"
         return ""
 
     def burst_problem_text(self) -> str:
@@ -204,6 +205,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.ytmusic)
         layout.addWidget(self._background_group(settings, pairs))
         layout.addWidget(self.buttons)
+        # Room beside each field for the reason a value is refused, on one or two lines.
+        self.setMinimumWidth(MIN_WIDTH)
         for spin in (self.accept_at, self.review_at):
             spin.valueChanged.connect(self._check)
         self.workers.valueChanged.connect(self._check)

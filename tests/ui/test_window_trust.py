@@ -277,7 +277,7 @@ def typed(qtbot, spin, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("0", "must be at least 0.1 requests/s: 0 would never send a request"),
+        ("0", "must be at least 0.1 requests/s (0 would send nothing)"),
         ("5000", "must be at most 1000 requests/s"),
     ],
 )
