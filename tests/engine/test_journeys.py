@@ -546,7 +546,7 @@ class Journeys(RuleBasedStateMachine):
                 assert not allow and each.mode is not SyncMode.ADD
             if each.target_id:
                 assert tuple(self.world.ids(target_service, each.target_id)) == each.before
-            return True
+            return not report.stopped  # the guard's question is still open: not all written
         if report.playlist is None:  # nothing to create, or its creation failed
             assert each.target_id is None and not report.landed, report
             assert struck or not each.wanted, (report, each)
@@ -595,8 +595,12 @@ class Journeys(RuleBasedStateMachine):
             if row.plan_index != plan_index:
                 continue
             key = row.entry.source.key
-            if (row.status in ACCEPTED or accepted(row)) and row.result and row.result.best:
-                model.standing[key] = row.result.best.track.id or ""
+            best = row.result.best if row.result else None
+            if (row.status in ACCEPTED or accepted(row)) and best is not None:
+                if held[best.track.id or ""]:  # it stands once it is there, not before
+                    model.standing[key] = best.track.id or ""
+                else:
+                    model.standing.pop(key, None)
             elif not pending(row):
                 model.standing.pop(key, None)
         keys = {row.entry.source.key for row in session.rows if row.plan_index == plan_index}
