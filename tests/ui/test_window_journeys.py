@@ -49,3 +49,27 @@ def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
     assert confirm_accept_all(window, going, 0.6)
     assert not confirm_accept_all(window, [], 0.6)  # nothing to accept: nothing asked
     assert len(asked) == 2
+
+
+def test_apply_then_apply_again_writes_nothing_and_creates_no_second_playlist(
+    qtbot, tmp_path, fast
+):
+    from songbird_gui.core.types import ServiceId
+    from songbird_gui.ui.apply_dialog import ApplyDialog
+
+    window, services = make_window(qtbot, tmp_path, fast)
+    session = searched(qtbot, window, "Evening")  # not on YouTube Music yet
+    first = ApplyDialog(session, window)
+    qtbot.addWidget(first)
+    assert "a new playlist on YouTube Music" in first.summary.toPlainText()
+    with qtbot.waitSignal(session.applied, timeout=20_000):
+        first.write()
+    assert "created, 3 added" in first.summary.toPlainText()
+    first.accept()
+
+    again = ApplyDialog(session, window)  # Ctrl+Enter again, nothing changed
+    qtbot.addWidget(again)
+    assert again.state.text() == "Nothing to write." and not again.write_button.isEnabled()
+    assert "a new playlist" not in again.summary.toPlainText()
+    target = services[ServiceId.YTMUSIC]
+    assert [p.name for p in target.list_playlists()].count("Evening") == 1
