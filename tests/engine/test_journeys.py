@@ -37,6 +37,7 @@ a time). Longer runs and fresh seeds, before a release or after a change to the 
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -109,6 +110,7 @@ class Expected:
     before: tuple[str, ...]
     owned: Counter[str]
     recovering: bool
+    rows: tuple[Row, ...]  # the plan's rows as the write began
 
     def may_remove(self, track_id: str) -> int:
         held = Counter(self.before)[track_id]
@@ -252,6 +254,12 @@ class Journeys(RuleBasedStateMachine):
         self.run_settled = False
         for model in self.pairs.values():
             model.settled = False
+
+    def world_changed(self) -> None:
+        """The services or the pairs changed under the open run (which does not see it):
+        what it writes settles nothing."""
+        self.touched()
+        self.run_stale = self.session is not None
 
     def all_settled(self) -> bool:
         pairs = self.product_pairs()
@@ -474,18 +482,23 @@ class Journeys(RuleBasedStateMachine):
             self.world.faults.arm_writes(*cut)
         allowed = dict.fromkeys(range(len(session.plans)), 10_000) if allow else None
         note(f"apply allow={allow} cut={cut}")
+        started = time.time()
         session.apply(allowed)
         self.wait(lambda: session.state is not RunState.APPLYING)
         struck = self.world.faults.disarm_writes()
         killed = struck and cut is not None and cut[0] == "kill"
         if killed:
-            # The process died mid-write: what it wrote stays, nothing else of it does.
-            for each in expected:
-                model = self.pairs.get(each.source)
-                if model is not None:
-                    model.recovering = True
+            # The process died mid-write: what it wrote stays, nothing else of it does. The
+            # playlists it finished before dying have their pair synced (and read back).
             self.touched()
             self.restart()
+            for each in expected:
+                pair = self.pair_store().find(*each.source, session.target)
+                finished = pair is not None and (pair.synced_at or 0.0) >= started
+                if pair is not None and finished:
+                    self.learn(each, pair.target_id, self.world.ids(pair.target, pair.target_id))
+                elif (model := self.pairs.get(each.source)) is not None:
+                    model.recovering = True
             return
         assert session.state is RunState.APPLIED, session.message
         reports = session.reports
@@ -534,6 +547,7 @@ class Journeys(RuleBasedStateMachine):
                     before,
                     Counter(model.owned) if model else Counter(),
                     bool(model and model.recovering),
+                    tuple(by_plan[index]),
                 )
             )
         return expected
@@ -572,15 +586,14 @@ class Journeys(RuleBasedStateMachine):
                 assert is_subsequence(each.wanted, after), (each, after)
             assert len(after) == len(each.before) + report.added - len(report.removed)
         if report.entries is not None:
-            self.learn(each, report, after)
+            self.learn(each, report.playlist.id, after)
         return complete
 
-    def learn(self, each: Expected, report: ApplyReport, after: list[str]) -> None:
+    def learn(self, each: Expected, target_id: str, after: list[str]) -> None:
         """What Songbird stands behind after a write it read back."""
-        assert report.playlist is not None
         model = self.pairs.get(each.source)
         if model is None:
-            model = self.pairs[each.source] = PairModel(report.playlist.id)
+            model = self.pairs[each.source] = PairModel(target_id)
         held, desired = Counter(after), Counter(each.wanted)
         model.owned = Counter(
             {t: min(held[t], max(each.owned[t], desired[t])) for t in held if held[t]}
@@ -588,12 +601,7 @@ class Journeys(RuleBasedStateMachine):
         model.owned = +model.owned
         model.recovering = False
         model.settled = False
-        session = self.session
-        assert session is not None
-        plan_index = [p.source.id for p in session.plans].index(each.source[1])
-        for row in session.rows:
-            if row.plan_index != plan_index:
-                continue
+        for row in each.rows:
             key = row.entry.source.key
             best = row.result.best if row.result else None
             if (row.status in ACCEPTED or accepted(row)) and best is not None:
@@ -603,7 +611,7 @@ class Journeys(RuleBasedStateMachine):
                     model.standing.pop(key, None)
             elif not pending(row):
                 model.standing.pop(key, None)
-        keys = {row.entry.source.key for row in session.rows if row.plan_index == plan_index}
+        keys = {row.entry.source.key for row in each.rows}
         for key in set(model.standing) - keys:
             del model.standing[key]
 
@@ -629,7 +637,7 @@ class Journeys(RuleBasedStateMachine):
         pairs = self.product_pairs()
         pair = pairs[which % len(pairs)]
         self.pair_store().set_mode(pair.pair_id, mode)
-        self.touched()
+        self.world_changed()
 
     @precondition(lambda self: self.product_pairs())
     @rule(
@@ -657,7 +665,7 @@ class Journeys(RuleBasedStateMachine):
             seed=seed,
             catalogue=self.world.catalogue,
         )
-        self.touched()
+        self.world_changed()
 
     @precondition(lambda self: self.idle() and self.product_pairs())
     @rule(
@@ -703,7 +711,7 @@ class Journeys(RuleBasedStateMachine):
             findable=False,
             catalogue=self.world.catalogue,
         )
-        self.touched()
+        self.world_changed()
 
     @precondition(lambda self: self.idle() and self.product_pairs())
     @rule(which=st.integers(0, 20))
@@ -719,7 +727,7 @@ class Journeys(RuleBasedStateMachine):
             restore_removed(self.world.services[pair.target], target, removed)
         self.pair_store().mark_restored(pair.pair_id)
         note(f"put back {pair.target_name} {len(removed)}")
-        self.touched()
+        self.world_changed()
 
     @precondition(lambda self: self.idle() and self.product_pairs())
     @rule(which=st.integers(0, 20))
@@ -729,7 +737,7 @@ class Journeys(RuleBasedStateMachine):
         self.pair_store().unlink(pair.pair_id)
         self.pairs.pop((pair.source, pair.source_id), None)
         note(f"unlink {pair.source_name}")
-        self.touched()
+        self.world_changed()
 
     def remembered(self) -> list[tuple[ServiceId, str]]:
         rows = self.world.store.rows("SELECT target_service, source_key FROM decisions")
