@@ -82,6 +82,7 @@ class HeldBack(StrEnum):
     LOGIN = "login"  # the sign-in ended: connect again, then write again
     QUOTA = "quota"  # the service's quota is used up (until the refusal's `retry_at`)
     ACCOUNT = "account"  # the service refuses the account (Premium, allow-list)
+    PAIR = "pair"  # its pair is paused, or it would sync back into its own source
 
     @property
     def stopped_creating(self) -> bool:
@@ -119,7 +120,10 @@ class ApplyReport:
     moved: int = 0
     stopped: str = ""  # why the guard stopped it before anything was written
     entries: list[Entry] | None = None  # the target as read back after the write
-    held_back: HeldBack | None = None  # the run or the service held it back (see `warning`)
+    # Why nothing of this playlist was written at all, when it was the pair's, the run's or
+    # the service's doing and not the tracks' (`warning` says it in words): a refusal, not a
+    # success with nothing to do.
+    held_back: HeldBack | None = None
     refusal: RunBlocked | None = None  # the refusal of the whole run behind it, if that
 
     @property
@@ -133,8 +137,8 @@ class ApplyReport:
 
     def outcome(self) -> str:
         """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
-        if self.stopped:
-            return f"nothing written: {self.stopped}"
+        if self.stopped or self.held_back is HeldBack.PAIR:
+            return f"nothing written: {self.stopped or self.warning}"
         if self.playlist is None:
             text = "nothing written" if self.planned else "nothing to add"
         else:

@@ -569,13 +569,24 @@ def _moves(current: Sequence[_Token]) -> list[Move]:
 # -- after the sync --------------------------------------------------------------------------------
 
 
-def snapshot_after(plan: MirrorPlan, source: Sequence[Track], written: Sequence[Entry]) -> Snapshot:
-    """The snapshot this sync leaves: each source entry with the target copy that stands for it.
+def snapshot_after(
+    plan: MirrorPlan,
+    source: Sequence[Track],
+    written: Sequence[Entry],
+    previous: Snapshot | None = None,
+) -> Snapshot:
+    """The snapshot this sync leaves: each source entry with the target copy that stands for it,
+    then the copies of `previous` that are Songbird's still.
 
     `written` is the target read back after the write (for the handles of the copies just
     added). Where it is exactly `plan.final`, copies are found by position; otherwise the k-th
     copy of a track in the plan is the k-th in `written`, and a copy that did not land is
     recorded as none (so the next sync adds it again).
+
+    A copy Songbird wrote or found stays its own until a sync removes it: one whose source
+    entry left (or was left out) while the pair only added, or while a write was cut short
+    before its removal, is kept in the snapshot under its old source entry, so that a mirror
+    removes it later rather than taking it for the person's.
     """
     handles: list[str | None] = []
     present: list[bool] = []
@@ -602,12 +613,43 @@ def snapshot_after(plan: MirrorPlan, source: Sequence[Track], written: Sequence[
     for position, source_index in enumerate(plan.stands_for):
         if source_index is not None and present[position]:
             by_source[source_index] = (plan.final[position], handles[position])
-    return Snapshot(
-        tuple(
-            SnapshotEntry(track.key, *by_source.get(index, (None, None)))
-            for index, track in enumerate(source)
-        )
-    )
+    standing = [
+        SnapshotEntry(track.key, *by_source.get(index, (None, None)))
+        for index, track in enumerate(source)
+    ]
+    return Snapshot((*standing, *_still_held(previous, standing, written)))
+
+
+def _still_held(
+    previous: Snapshot | None, standing: Sequence[SnapshotEntry], written: Sequence[Entry]
+) -> list[SnapshotEntry]:
+    """The copies `previous` named that are still in the target and that no source entry
+    stands for now: by handle where the entry has one, else by count."""
+    if previous is None:
+        return []
+    same = Counter((e.source_key, e.target_id) for e in standing if e.target_id)
+    held_handles = {e.handle for e in written if e.handle}
+    held = Counter(e.track.id for e in written if e.track.id)
+    taken = Counter(e.target_id for e in standing if e.target_id)
+    taken_handles = {e.target_handle for e in standing if e.target_handle}
+    kept = []
+    for entry in previous.entries:
+        track_id = entry.target_id
+        if track_id is None:
+            continue
+        if same[(entry.source_key, track_id)]:  # the same entry stands for the same track
+            same[(entry.source_key, track_id)] -= 1
+            continue
+        handle = entry.target_handle
+        if handle is not None:
+            if handle not in held_handles or handle in taken_handles:
+                continue
+            taken_handles.add(handle)
+        elif taken[track_id] >= held[track_id]:
+            continue
+        taken[track_id] += 1
+        kept.append(entry)
+    return kept
 
 
 # -- the guard -------------------------------------------------------------------------------------

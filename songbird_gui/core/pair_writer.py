@@ -12,6 +12,9 @@ was lost is not sent again blindly; the writer reads the target and plans what i
 removal that landed is not made twice, a move already made is not repeated). Additions keep
 the add path's own care (a batch re-read before it is sent again, a refused track isolated).
 
+Progress counts every write, whatever its kind: each entry removed, each track added, each
+entry moved, against all the writes the plan holds (re-counted when the writer plans again).
+
 Spotify removes every copy of a track whatever positions it is sent. Where a copy must stay
 (a track listed twice, one copy the person's), the writer removes all copies and puts the
 ones that stay back at their places, and journals the putting back before the removal: a
@@ -63,6 +66,35 @@ class PairInputs:
     follow_order: bool = True  # False for Liked Songs: the service orders them itself
 
 
+class _WriteCount:
+    """One pair's writes: how many are done, how many the plan holds, told after each step."""
+
+    def __init__(self, tell: Callable[[int, int], None] | None) -> None:
+        self.done = 0
+        self.planned = 0
+        self._tell = tell
+
+    def expect(self, plan: MirrorPlan) -> None:
+        """`plan` was made on the target as it is now: it holds what is left to write."""
+        self.planned = self.done + len(plan.removals) + len(plan.additions) + len(plan.moves)
+
+    def wrote(self, count: int) -> None:
+        self.reached(self.done + count)
+
+    def reached(self, done: int) -> None:
+        if done == self.done:
+            return
+        self.done = done
+        self.planned = max(self.planned, done)
+        if self._tell is not None:
+            self._tell(done, self.planned)
+
+    def appending(self) -> Callable[[int, int], None]:
+        """The add path's own progress (tracks of this append sent) as the pair's writes."""
+        base = self.done
+        return lambda sent, _total: self.reached(base + sent)
+
+
 class PairWriter(PlanWriter):
     """Writes a pair's additions, removals and moves; call `sync` inside the run's scope."""
 
@@ -86,30 +118,31 @@ class PairWriter(PlanWriter):
         """Bring `target` (created as `name` when None) in step with the source; never
         raises a ServiceError: what could not be done is in the report, in words.
 
-        `allowed` is how many removals the person accepted past the guard. `expected` is
-        what the run's preview meant to add: what fails when the playlist is found gone
-        before anything could be planned.
+        `allowed` is how many removals the person accepted past the guard. `on_progress`
+        hears (writes done, writes planned) after each step, every removal, addition and
+        move counted. `expected` is what the run's preview meant to add: what fails when the
+        playlist is found gone before anything could be planned.
         """
         report = ApplyReport(name=name)
+        count = _WriteCount(on_progress)
         try:
             if target is None:
-                additions = plan_mirror(
-                    inputs.mode, inputs.source, inputs.matches, [], None
-                ).additions
-                report.planned = list(additions)
-                if not additions or self._hold_back(report, creating=True):
+                plan = plan_mirror(inputs.mode, inputs.source, inputs.matches, [], None)
+                report.planned = list(plan.additions)
+                if not plan.additions or self._hold_back(report, creating=True):
                     return report
+                count.expect(plan)
                 target = self._create(name)
                 report.created = True
                 report.playlist = target
-                self._append(target, 0, list(additions), report, on_progress)
+                self._append(target, 0, list(plan.additions), report, count.appending())
             else:
                 if self.refusal is not None:  # the run was refused: nothing more is sent
                     report.planned = list(expected)
                     self._hold_back(report, creating=False)
                     return report
                 report.playlist = target
-                self._sync_existing(target, inputs, allowed, report, on_progress)
+                self._sync_existing(target, inputs, allowed, report, count)
         except Cancelled:
             report.cancelled = True
         except NotFound:
@@ -145,10 +178,11 @@ class PairWriter(PlanWriter):
         inputs: PairInputs,
         allowed: int | None,
         report: ApplyReport,
-        on_progress: Callable[[int, int], None] | None,
+        count: _WriteCount,
     ) -> None:
         entries, plan = self._plan(target, inputs)
         report.planned = list(plan.additions)
+        count.expect(plan)
         verdict = check_removals(plan, len(entries), len(inputs.source), inputs.snapshot, allowed)
         if verdict.stop:
             report.stopped = verdict.reason
@@ -160,13 +194,16 @@ class PairWriter(PlanWriter):
         attempts = 0
         while True:
             try:
-                self._remove(target, entries, plan.removals, report)
+                self._remove(target, entries, plan.removals, report, count)
                 added = [i for i in plan.additions if i not in report.failed]
                 if added:
                     held = len(entries) - len(plan.removals)
-                    self._append(target, held, added, report, on_progress)
-                entries, plan = self._plan(target, inputs)  # the new copies' handles
-                self._move(target, entries, plan.moves, report)
+                    self._append(target, held, added, report, count.appending())
+                # The order is planned on the target as it is now (the new copies' handles),
+                # without what could not be added: a move names only entries that are there.
+                entries, plan = self._plan(target, _without_targets(inputs, report.failed))
+                count.expect(plan)
+                self._move(target, entries, plan.moves, report, count)
                 return
             except TransientError as error:
                 # A removal's or a move's answer was lost: what landed is read, not guessed.
@@ -180,6 +217,7 @@ class PairWriter(PlanWriter):
                 before = entries
                 entries, plan = self._plan(target, inputs)
                 self._note_lost_removals(before, entries, report)
+                count.expect(plan)
                 if len(plan.removals) + len(report.removed) > budget:
                     raise ServiceError(
                         "the playlist changed while Songbird wrote it: sync again to see "
@@ -207,6 +245,7 @@ class PairWriter(PlanWriter):
         entries: Sequence[Entry],
         removals: Sequence[Removal],
         report: ApplyReport,
+        count: _WriteCount,
     ) -> None:
         if not removals:
             return
@@ -233,8 +272,10 @@ class PairWriter(PlanWriter):
             for index in sorted(indices, reverse=True):
                 del current[index]
             report.removed.extend((r.index, r.entry.track) for r in batch)
+            count.wrote(len(batch))
         for track_id, gone in partial.items():
             current = self._remove_keeping_copies(target, current, track_id, gone, report)
+            count.wrote(len(gone))
 
     def _remove_keeping_copies(
         self,
@@ -287,7 +328,12 @@ class PairWriter(PlanWriter):
         return self.service.playlist_entries(target)
 
     def _move(
-        self, target: Playlist, entries: Sequence[Entry], moves: Sequence[Move], report: ApplyReport
+        self,
+        target: Playlist,
+        entries: Sequence[Entry],
+        moves: Sequence[Move],
+        report: ApplyReport,
+        count: _WriteCount,
     ) -> None:
         current = list(entries)
         for move in moves:
@@ -300,6 +346,7 @@ class PairWriter(PlanWriter):
             else:
                 current.insert(move.before if move.before < move.index else move.before - 1, entry)
             report.moved += 1
+            count.wrote(1)
 
     def _read_entries_back(self, playlist: Playlist, name: str, report: ApplyReport) -> None:
         """The target after the write (read even after a Stop, unless the window closed):
@@ -345,6 +392,14 @@ def _without(snapshot: Snapshot | None, removed: Counter[str]) -> Snapshot | Non
         else:
             kept.append(entry)
     return Snapshot(tuple(kept))
+
+
+def _without_targets(inputs: PairInputs, failed: Mapping[str, str]) -> PairInputs:
+    """`inputs` less the matches to target tracks that could not be added."""
+    if not failed:
+        return inputs
+    kept = {key: target for key, target in inputs.matches.items() if target not in failed}
+    return PairInputs(inputs.mode, inputs.source, kept, inputs.snapshot, inputs.follow_order)
 
 
 def _index_of(entries: Sequence[Entry], entry: Entry) -> int:

@@ -173,13 +173,11 @@ class PairStore:
         into `source`, or that would give `source` another target of the same service.
         """
         now = self._clock()
+        refusal = self.refusal(source, target)
+        if refusal:
+            raise PairConflict(refusal)
         existing = self.find(source.service, source.id, target.service)
         if existing is not None:
-            if existing.target_id != target.id:
-                raise PairConflict(
-                    f"“{source.name}” already syncs to “{existing.target_name}” on "
-                    f"{target.service.display_name}; unlink that pair first."
-                )
             with self._store.transaction() as db:
                 db.execute(
                     "UPDATE pairs SET source_name=?, target_name=?, mode=? WHERE pair_id=?",
@@ -188,13 +186,6 @@ class PairStore:
             updated = self.get(existing.pair_id)
             assert updated is not None
             return updated
-        back = self.find(target.service, target.id, source.service)
-        if back is not None and back.target_id == source.id:
-            raise PairConflict(
-                f"“{target.name}” on {target.service.display_name} already syncs into "
-                f"“{source.name}”: two pairs syncing two playlists into each other would "
-                "undo each other's changes. Unlink that pair first."
-            )
         with self._store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO pairs (source_service, source_id, source_name, target_service,"
@@ -214,6 +205,25 @@ class PairStore:
         made = self.get(pair_id)
         assert made is not None
         return made
+
+    def refusal(self, source: Playlist, target: Playlist) -> str:
+        """Why syncing `source` into `target` cannot be a pair ("" when it can): `source`
+        syncs to another playlist already, or `target` syncs into `source` (two pairs
+        syncing two playlists into each other would undo each other's changes)."""
+        existing = self.find(source.service, source.id, target.service)
+        if existing is not None and existing.target_id != target.id:
+            return (
+                f"“{source.name}” already syncs to “{existing.target_name}” on "
+                f"{target.service.display_name}; unlink that pair first."
+            )
+        back = self.find(target.service, target.id, source.service)
+        if existing is None and back is not None and back.target_id == source.id:
+            return (
+                f"“{target.name}” on {target.service.display_name} already syncs into "
+                f"“{source.name}”: two pairs syncing two playlists into each other would "
+                "undo each other's changes. Unlink that pair first."
+            )
+        return ""
 
     def _update(self, pair_id: int, column: str, value: Any) -> None:
         with self._store.transaction() as db:

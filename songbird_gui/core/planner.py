@@ -113,6 +113,10 @@ def plan_sync(
         remembered = store.recall(track, target_service)
         if remembered and remembered.best and remembered.best.track.id in index.ids:
             entries.append(PlanEntry(position, track, EntryState.PRESENT, remembered))
+        elif remembered and remembered.origin is MatchOrigin.PERSON:
+            # The person's own decision (their choice, or leaving it out) stands, whatever
+            # else the target holds that the matcher would take for it.
+            entries.append(PlanEntry(position, track, EntryState.REMEMBERED, remembered))
         elif held := index.holding(track):
             # The target holds the song already (under another id than a remembered match,
             # or since an earlier "not found"): adding the remembered one would duplicate it.

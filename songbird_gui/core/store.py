@@ -568,12 +568,13 @@ class MatchStore:
         with self._lock:
             row = self._db.execute(
                 "SELECT decision, target_id, score, retry_at, candidates, target, "
-                "source IS NULL FROM decisions WHERE source_key=? AND target_service=?",
+                "source IS NULL, origin FROM decisions WHERE source_key=? AND target_service=?",
                 (source.key, str(target_service)),
             ).fetchone()
         if row is None:
             return None
-        decision_text, target_id, score, retry_at, candidates_json, target_json, unknown = row
+        decision_text, target_id, score, retry_at, candidates_json, target_json, unknown = row[:7]
+        made_by = row[7]
         if unknown:
             self._learn_source(source, target_service)
         if retry_at is not None and retry_at <= self._clock():
@@ -585,7 +586,9 @@ class MatchStore:
             # A track the person found by a search of their own: its description is kept apart.
             track = track_from_json(target_json) or Track(target_service, target_id, "")
             best = Candidate(track, float(score or 0.0), ())
-        return MatchResult(source, decision, best, candidates, 0, MatchOrigin.REMEMBERED)
+        # The person's decision stays theirs when recalled: new thresholds never re-decide it.
+        origin = MatchOrigin.PERSON if made_by == MatchOrigin.PERSON else MatchOrigin.REMEMBERED
+        return MatchResult(source, decision, best, candidates, 0, origin)
 
     def _learn_source(self, source: Track, target_service: ServiceId) -> None:
         with self._lock:

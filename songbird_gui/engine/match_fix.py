@@ -12,7 +12,6 @@ the write journal (`core.match_fix.finish_interrupted`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -54,9 +53,8 @@ def hand_candidates(
 ) -> tuple[Candidate, ...] | str:
     """The person's own words on the target: candidates, or why not (on a worker thread)."""
     rejected = store.rejected_ids(source, service.service_id)
-    # Scored against the person's words, as the review pane's search in the window is.
-    words_track = replace(source, title=words, artists=())
-    _row, answer = search_by_hand(service, matcher, words_track, rejected, 0)
+    # Scored against the source track, as the window's review pane and the matcher score it.
+    _row, answer = search_by_hand(service, matcher, source, words, rejected, 0)
     return answer
 
 

@@ -4,7 +4,7 @@ A run is one object with explicit states that the window and the command line ob
 (`state`, `stateChanged`) rather than keep flags of their own:
 
     NEW ─plan()→ PLANNING ─search()→ SEARCHING ─→ READY ─apply()→ APPLYING ─→ APPLIED
-                    │                   │  ↑ resume()              (apply() again after a Stop)
+                    │                   │  ↑ resume()        (apply() again: what is left)
                     ↓ Stop / failure     ↓ blocked
                  STOPPED / FAILED      PAUSED
 
@@ -22,6 +22,11 @@ loop has returned, when waiting can freeze no window.
 Settings never end a run (`update_settings`): new workers apply to the next jobs, new
 thresholds decide again every row the person has not decided. (New rates apply at the
 services' throttles, which the composition root reconfigures.)
+
+The person's decisions take one path (`decide`), and a decision is the track's: every row of
+that track in the run shows it. What an Apply writes, and the writing itself, live in
+`engine/writing.py`; after each Apply the run keeps what it created and wrote, so the next
+one plans against that.
 """
 
 from __future__ import annotations
@@ -34,21 +39,14 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance, Slot
 
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, QuotaExceeded, RunBlocked, ServiceError
 from songbird_gui.core.matching import SearchProgress
-from songbird_gui.core.mirror import (
-    GuardVerdict,
-    MirrorPlan,
-    check_removals,
-    plan_mirror,
-    snapshot_after,
-)
+from songbird_gui.core.mirror import GuardVerdict, MirrorPlan
 from songbird_gui.core.pair_writer import PairInputs, PairWriter
-from songbird_gui.core.pairs import PairConflict, PairStore
 from songbird_gui.core.retry import RequestStats
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.service import MusicService
@@ -80,6 +78,15 @@ from songbird_gui.engine.planning import PairSetup, make_plans
 from songbird_gui.engine.rows import STATUS_OF_DECISION, Row, row_for
 from songbird_gui.engine.summary import IN_PROGRESS, RunSummary
 from songbird_gui.engine.writer_lock import holding
+from songbird_gui.engine.writing import (
+    PlanWrite,
+    Written,
+    inputs_of,
+    matches_of,
+    preview_of,
+    total_writes,
+    write_plans,
+)
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +194,9 @@ class SyncSession(QObject):
         self.plans: list[SyncPlan] = []
         self.setups: list[PairSetup] = []  # each plan's pair, mode, snapshot, target as read
         self._target_listed: list[Playlist] | None = None  # the target's playlists, if given
-        self.reports: list[ApplyReport] = []
+        self.reports: list[ApplyReport] = []  # the last Apply's, one per plan
+        self._applies = 0
+        self._added = 0  # tracks every Apply of this run added, read back
         self.figures = SessionFigures()
         self.cancel = CancelToken()  # the current phase's Stop
         self._closing = CancelToken()  # closing the run: also cuts the read-back short
@@ -238,8 +247,7 @@ class SyncSession(QObject):
         return self.refusal.retry_at if isinstance(self.refusal, QuotaExceeded) else None
 
     def summary(self) -> RunSummary:
-        written = sum(report.added for report in self.reports) if self.reports else None
-        return RunSummary.of(self.rows, written)
+        return RunSummary.of(self.rows, self._added if self._applies else None)
 
     def request_rate(self) -> float:
         """Search requests per second lately (sampled at most once a second)."""
@@ -371,9 +379,7 @@ class SyncSession(QObject):
         self._count_search(row)
 
     def _show_result(self, row: int, result: MatchResult) -> None:
-        self.rows[row].result = result
-        self.rows[row].status = STATUS_OF_DECISION[result.decision]
-        self.rows[row].reason = ""
+        self._set_result(row, result)
         self.trackMatched.emit(row, result)
 
     def _on_failed(self, row: int, reason: str) -> None:
@@ -443,8 +449,7 @@ class SyncSession(QObject):
             if row.status is TrackStatus.QUEUED and number not in self._in_flight:
                 remembered = self.context.store.recall(row.entry.source, self.target)
                 if remembered is not None:
-                    row.result = remembered
-                    row.status = STATUS_OF_DECISION[remembered.decision]
+                    self._set_result(number, remembered)
                     recalled.append(number)
         if recalled:
             self.rowsChanged.emit(recalled)
@@ -479,46 +484,111 @@ class SyncSession(QObject):
 
     # -- the person's decisions -------------------------------------------------------------
 
+    def decide(self, row: int, decision: Decision, chosen: Candidate | None = None) -> None:
+        """The person's decision for `row`: ACCEPT `chosen`, or SKIPPED (leave it out).
+
+        Every decision of the person's takes this one path: remembered at once (a restart
+        keeps it), shown on the row, written by the next Apply. The row keeps the
+        candidates the matcher offered; a chosen one not among them was found by hand.
+        """
+        current = self.rows[row]
+        offered = current.result.candidates if current.result else ()
+        result = MatchResult(current.entry.source, decision, chosen, offered, 0, MatchOrigin.PERSON)
+        self.context.store.remember(result, self.target, by_person=True)
+        # One track, one decision: its rows in the run's other playlists show it too.
+        others = [n for n in self._rows_of(current.entry.source.key) if n != row]
+        for number in (row, *others):
+            self._set_result(number, result)
+        if others:
+            self.rowsChanged.emit(others)
+
+    def _rows_of(self, source_key: str) -> list[int]:
+        """The rows that stand for this source track (a second listing counts as its first)."""
+        return [
+            number
+            for number, row in enumerate(self.rows)
+            if row.entry.source.key == source_key and row.status is not TrackStatus.DUPLICATE
+        ]
+
     def choose(self, row: int, candidate: Candidate) -> None:
         """The person picked `candidate` for `row`: remembered, and added on apply."""
-        current = self.rows[row]
-        candidates = current.result.candidates if current.result else (candidate,)
-        result = MatchResult(
-            current.entry.source, Decision.ACCEPT, candidate, candidates, 0, MatchOrigin.PERSON
-        )
-        self.context.store.remember(result, self.target, by_person=True)
-        current.result = result
-        current.status = TrackStatus.MATCHED
-        current.reason = ""
+        self.decide(row, Decision.ACCEPT, candidate)
+
+    def skip(self, row: int) -> None:
+        """The person leaves the track out: remembered, and never added."""
+        self.decide(row, Decision.SKIPPED)
+
+    def decided_elsewhere(self, result: MatchResult, replaced: bool = False) -> list[int]:
+        """A decision the person made outside the run (the Matches view), remembered
+        already: the run's rows of that track show it, as already there when it replaced the
+        old track in the playlists. Returns the rows that changed (`rowsChanged` too)."""
+        changed = self._rows_of(result.source.key)
+        for number in changed:
+            self._set_result(number, result)
+            if replaced:
+                self.rows[number].status = TrackStatus.PRESENT
+        if changed:
+            self.rowsChanged.emit(changed)
+        return changed
+
+    def review_rows_above(self, threshold: float) -> list[int]:
+        """The rows needing review whose best candidate scores `threshold` or more: what
+        `accept_all_above` would accept (for the person to confirm first)."""
+        return [
+            number
+            for number, row in enumerate(self.rows)
+            if row.status is TrackStatus.REVIEW
+            and row.result is not None
+            and row.result.best is not None
+            and row.result.best.score >= threshold
+        ]
 
     def accept_all_above(self, threshold: float) -> int:
         """Accept the best candidate of every row needing review that scores `threshold` or
         more; returns how many."""
-        accepted = []
-        for number, row in enumerate(self.rows):
-            best = row.result.best if row.result else None
-            if row.status is TrackStatus.REVIEW and best is not None and best.score >= threshold:
-                self.choose(number, best)
-                accepted.append(number)
+        accepted = self.review_rows_above(threshold)
+        for number in accepted:
+            result = self.rows[number].result
+            assert result is not None and result.best is not None
+            self.decide(number, Decision.ACCEPT, result.best)
         if accepted:
             self.rowsChanged.emit(accepted)
         return len(accepted)
 
     def reject(self, row: int, candidate: Candidate) -> None:
-        """Never propose `candidate` for `row` again; the next best takes its place."""
+        """Never propose `candidate` for `row` again. When it was the row's match (or its
+        proposal), the next best is proposed in its place; any other decision stands (a
+        track left out stays out, a match to another track stays)."""
+        source = self.rows[row].entry.source
+        self.context.store.reject(source, candidate.track)
+        others = [n for n in self._rows_of(source.key) if n != row]
+        for number in (row, *others):
+            self._drop_candidate(number, candidate)
+        if others:
+            self.rowsChanged.emit(others)
+
+    def _drop_candidate(self, row: int, candidate: Candidate) -> None:
         current = self.rows[row]
-        self.context.store.reject(current.entry.source, candidate.track)
-        if current.result is None:
+        result = current.result
+        if result is None:
             return
-        remaining = tuple(c for c in current.result.candidates if c.track.id != candidate.track.id)
-        best = current.result.best
-        if best is not None and best.track.id == candidate.track.id:
-            best = remaining[0] if remaining else None
+        remaining = tuple(c for c in result.candidates if c.track.id != candidate.track.id)
+        best = result.best
+        if best is None or best.track.id != candidate.track.id:
+            current.result = replace(result, candidates=remaining)
+            return
+        best = remaining[0] if remaining else None
         decision = Decision.REVIEW if best else Decision.NOT_FOUND
-        current.result = MatchResult(
-            current.entry.source, decision, best, remaining, 0, MatchOrigin.PERSON
+        self._set_result(
+            row,
+            MatchResult(current.entry.source, decision, best, remaining, 0, MatchOrigin.PERSON),
         )
-        current.status = STATUS_OF_DECISION[decision]
+
+    def _set_result(self, row: int, result: MatchResult) -> None:
+        current = self.rows[row]
+        current.result = result
+        current.status = STATUS_OF_DECISION[result.decision]
+        current.reason = ""
 
     def search_by_hand(self, row: int, text: str) -> None:
         """Search the target with the person's own words; `handSearched` brings the answer."""
@@ -527,7 +597,8 @@ class SyncSession(QObject):
             search_by_hand,
             self.context.services[self.target],
             self.context.matcher,
-            replace(source, title=text, artists=()),
+            source,
+            text,
             self.context.store.rejected_ids(source, self.target),
             row,
         )
@@ -537,17 +608,6 @@ class SyncSession(QObject):
     @Slot(object)
     def _on_hand_searched(self, answer: tuple[int, tuple[Candidate, ...] | str]) -> None:
         self.handSearched.emit(*answer)
-
-    def skip(self, row: int) -> None:
-        current = self.rows[row]
-        candidates = current.result.candidates if current.result else ()
-        result = MatchResult(
-            current.entry.source, Decision.SKIPPED, None, candidates, 0, MatchOrigin.PERSON
-        )
-        self.context.store.remember(result, self.target, by_person=True)
-        current.result = result
-        current.status = TrackStatus.SKIPPED
-        current.reason = ""
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -575,8 +635,7 @@ class SyncSession(QObject):
             if again.decision is result.decision and again.best == result.best:
                 continue
             self.context.store.remember(again, self.target)
-            row.result = again
-            row.status = STATUS_OF_DECISION[again.decision]
+            self._set_result(number, again)
             changed.append(number)
         if changed:
             self.rowsChanged.emit(changed)
@@ -588,27 +647,15 @@ class SyncSession(QObject):
         return [list(preview.additions) for preview, _ in self.previews()]
 
     def matches(self, plan_index: int) -> dict[str, str]:
-        """Source Track.key -> the target track that stands for it, for one plan's rows."""
-        found: dict[str, str] = {}
-        for row in self.rows:
-            result = row.result
-            if row.plan_index != plan_index or result is None or result.best is None:
-                continue
-            target_id = result.best.track.id
-            accepted = result.decision is Decision.ACCEPT or row.status is TrackStatus.PRESENT
-            if accepted and target_id:
-                found[row.entry.source.key] = target_id
-        return found
+        """Source Track.key -> the target track that stands for it, for one plan's rows
+        (see `writing.matches_of`: a pending decision keeps the copy that stood)."""
+        rows = [row for row in self.rows if row.plan_index == plan_index]
+        snapshot = self.setups[plan_index].snapshot if plan_index < len(self.setups) else None
+        store, target = self.context.store, self.target
+        return matches_of(rows, snapshot, lambda source: store.rejected_ids(source, target))
 
     def inputs(self, plan_index: int) -> PairInputs:
-        plan, setup = self.plans[plan_index], self.setups[plan_index]
-        return PairInputs(
-            setup.mode,
-            tuple(entry.source for entry in plan.entries),
-            self.matches(plan_index),
-            setup.snapshot,
-            follow_order=not plan.source.is_liked,
-        )
+        return inputs_of(self.plans[plan_index], self.setups[plan_index], self.matches(plan_index))
 
     def previews(self) -> list[tuple[MirrorPlan, GuardVerdict]]:
         """What each plan's write would do to its target as read, and what the guard says.
@@ -616,37 +663,21 @@ class SyncSession(QObject):
         The write plans again on the target as it is then; this is what the person sees
         before it (the removals by title, the moves, the additions).
         """
-        previews = []
-        for index, setup in enumerate(self.setups):
-            inputs = self.inputs(index)
-            entries = setup.target_entries
-            if setup.paused:
-                preview = plan_mirror(SyncMode.ADD, (), {}, entries, None)
-            else:
-                preview = plan_mirror(
-                    inputs.mode,
-                    inputs.source,
-                    inputs.matches,
-                    entries,
-                    inputs.snapshot,
-                    follow_order=inputs.follow_order,
-                )
-            verdict = check_removals(preview, len(entries), len(inputs.source), inputs.snapshot)
-            previews.append((preview, verdict))
-        return previews
+        return [preview_of(setup, self.inputs(i)) for i, setup in enumerate(self.setups)]
 
     def apply(self, allowed: Mapping[int, int] | None = None) -> None:
         """Write every plan in its pair's mode; `applied` carries the reports.
 
         `allowed[i]` is how many removals the person accepted for plan i past the guard.
+        Another Apply of the same run plans against what the last one wrote.
         """
         self._new_phase()
-        previews = [preview for preview, _ in self.previews()]
-        todo = [
-            (plan, setup, self.inputs(index), (allowed or {}).get(index), previews[index])
-            for index, (plan, setup) in enumerate(zip(self.plans, self.setups, strict=True))
+        writes = [
+            PlanWrite(plan, setup, self.inputs(index), (allowed or {}).get(index), preview)
+            for index, (plan, setup, (preview, _)) in enumerate(
+                zip(self.plans, self.setups, self.previews(), strict=True)
+            )
         ]
-        total = sum(len(preview.additions) for preview in previews)
         writer = PairWriter(
             self.context.services[self.target],
             self.context.policy,
@@ -657,41 +688,21 @@ class SyncSession(QObject):
             sleep=self.context.sleep,
             clock=self.context.clock,
         )
-        pairs = self.context.pairs
-        progress_signals = self._apply_progress
-        cancel = self.cancel
-
-        def write_all() -> list[ApplyReport]:
-            reports: list[ApplyReport] = []
-            written = 0
-            for plan, setup, inputs, permitted, preview in todo:
-                if cancel.cancelled:
-                    break
-                if setup.paused:
-                    reports.append(ApplyReport(name=plan.target_name, warning=setup.paused))
-                    continue
-
-                def progress(done: int, _total: int, base: int = written) -> None:
-                    progress_signals.done.emit((base + done, total))
-
-                report = writer.sync(
-                    plan.target,
-                    plan.target_name,
-                    inputs,
-                    permitted,
-                    progress,
-                    expected=preview.additions,
-                )
-                remember_pair(pairs, plan, setup, inputs, report)
-                reports.append(report)
-                written += len(report.planned)
-            return reports
-
-        waiting = self._apply_waiting.done
+        total = sum(total_writes(write.preview) for write in writes)
+        task = partial(
+            write_plans,
+            writes,
+            writer,
+            self.context.pairs,
+            self.cancel,
+            partial(_emit_pair, self._apply_progress.done),
+        )
         # One writer at a time on the data folder: this write waits (on its worker) for
         # another process's sync, or the window's, to finish; a Stop ends the wait.
-        locked = holding(self.context.writer_lock, write_all, cancel, waiting.emit)
+        locked = holding(self.context.writer_lock, task, self.cancel, self._apply_waiting.done.emit)
         self._set_state(RunState.APPLYING)
+        if total:
+            self.applyProgress.emit(0, total)  # every write counted, from the first
         self._run_task(locked, self._on_applied, stats=self.figures.io_stats)
 
     @Slot(object)
@@ -699,9 +710,10 @@ class SyncSession(QObject):
         self.applyProgress.emit(*pair)
 
     @Slot(object)
-    def _on_applied(self, reports: list[ApplyReport]) -> None:
+    def _on_applied(self, written: list[Written]) -> None:
         if self.state is not RunState.APPLYING:
             return
+        reports = [each.report for each in written]
         self.reports = reports
         # A refusal of the whole run during the write (the sign-in ended, a quota, a dialog
         # to answer): the later playlists were held back; the window and the command line
@@ -710,6 +722,15 @@ class SyncSession(QObject):
         if refusal is not None:
             self.refusal = refusal
             self.needs_login = isinstance(refusal, AuthExpired)
+        self._applies += 1
+        self._added += sum(report.added for report in reports)
+        # What this write created and wrote is where the next Apply of the run starts.
+        for index, each in enumerate(written):
+            created = each.plan.target if each.report.created else None
+            if created is not None and self._target_listed is not None:
+                self._target_listed.append(created)
+            self.plans[index] = each.plan
+            self.setups[index] = each.setup
         for report in reports:
             log.info(
                 "applied to %s: %d planned, %d added, %d failed%s",
@@ -822,51 +843,29 @@ class SyncSession(QObject):
         self._on_task_failed(str(error))
 
 
-def remember_pair(
-    pairs: PairStore, plan: SyncPlan, setup: PairSetup, inputs: PairInputs, report: ApplyReport
-) -> None:
-    """After a write (on its worker): the pair made or renamed, its new snapshot, what it
-    removed; or the pair paused when its playlist went during the write."""
-    if report.gone:
-        if setup.pair is not None:
-            pairs.pause(setup.pair.pair_id, report.warning)
-        return
-    if report.stopped or report.playlist is None or report.entries is None:
-        return  # nothing written, or not read back: the last snapshot still stands
-    try:
-        pair = pairs.ensure(plan.source, report.playlist, inputs.mode)
-    except PairConflict as error:
-        report.warning = report.warning or str(error)
-        return
-    done = plan_mirror(
-        inputs.mode,
-        inputs.source,
-        inputs.matches,
-        report.entries,
-        inputs.snapshot,
-        follow_order=inputs.follow_order,
-    )
-    pairs.record_sync(
-        pair.pair_id,
-        snapshot_after(done, inputs.source, report.entries),
-        report.removed,
-        names=(plan.source.name, report.playlist.name),
-    )
+def _emit_pair(signal: SignalInstance, done: int, total: int) -> None:
+    signal.emit((done, total))  # one object: the holder's signal carries one
 
 
 def search_by_hand(
-    service: MusicService, matcher: Matcher, words: Track, rejected: frozenset[str], row: int
+    service: MusicService,
+    matcher: Matcher,
+    source: Track,
+    words: str,
+    rejected: frozenset[str],
+    row: int,
 ) -> tuple[int, tuple[Candidate, ...] | str]:
     """The person's own words on the target (on a worker thread): candidates, or why not.
 
-    `words` is the source track with the person's words for its title and no artist; the
-    candidates are scored against it.
+    The words only say where to look: each candidate is scored against the source track,
+    as the matcher's own search scores it, so that a candidate has one score however it
+    was found.
     """
     found: list[Track] = []
     try:
-        for query in service.search_queries(words):
+        for query in service.search_queries(replace(source, title=words, artists=())):
             found.extend(service.search(query))
     except ServiceError as error:
         return row, str(error)
     kept = [t for t in found if t.id not in rejected]
-    return row, tuple(matcher.rank(words, kept))
+    return row, tuple(matcher.rank(source, kept))

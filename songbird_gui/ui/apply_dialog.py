@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.core.mirror import MirrorPlan
 from songbird_gui.core.types import SyncMode, TrackStatus
 from songbird_gui.engine.session import SyncSession
 from songbird_gui.engine.summary import counted, plural
+from songbird_gui.ui.file_places import documents_folder
 
 SHOWN_REMOVALS = 12  # the rest are counted ("… and 30 more"); the report lists them all
 
@@ -176,25 +178,15 @@ class ApplyDialog(QDialog):
                 where = f"{escape(plan.target.name)} on {self.target_name}"
             else:
                 where = f"{escape(plan.target_name)}, a new playlist on {self.target_name}"
-            what = [f"add {plural(len(preview.additions), 'track')}"]
-            if preview.removals:
-                what.append(f"remove {len(preview.removals)}")
-            if preview.moves:
-                what.append(f"move {len(preview.moves)}")
             lines.append(
                 f"<li><b>{escape(plan.source.name)}</b> ({source}, {setup.mode.words}) → "
-                f"{where}: {', '.join(what)}"
+                f"{where}: {writes_in_words(preview)}"
             )
             if setup.paused:
                 lines.append(f"<br><small>{escape(setup.paused)}</small>")
-            for removal in preview.removals[:SHOWN_REMOVALS]:
-                lines.append(
-                    f"<br><small>− {escape(removal.entry.track.describe())} "
-                    f"({escape(removal.reason)})</small>"
-                )
-            if len(preview.removals) > SHOWN_REMOVALS:
-                more = len(preview.removals) - SHOWN_REMOVALS
-                lines.append(f"<br><small>… and {more} more</small>")
+            lines += _removal_lines(
+                [f"{r.entry.track.describe()} ({r.reason})" for r in preview.removals]
+            )
             left = left_by_plan.get(index)
             if left:
                 lines.append(f"<br><small>not added: {escape(left)}</small>")
@@ -209,12 +201,11 @@ class ApplyDialog(QDialog):
             )
         self.summary.setHtml("".join(lines))
         self.write_button.setEnabled(changes > 0)
-        total = sum(len(preview.additions) for preview, _ in previews)
-        self.state.setText(
-            f"{plural(total, 'track')} to write to {self.target_name}."
-            if changes
-            else "Nothing to write."
-        )
+        if changes:
+            every = [preview for preview, _ in previews]
+            self.state.setText(f"To write to {self.target_name}: {writes_in_words(*every)}.")
+        else:
+            self.state.setText("Nothing to write.")
 
     def _ask_removals(self, index: int, name: str, reason: str, count: int) -> None:
         """The guard stopped this playlist: nothing of it is written unless ticked here."""
@@ -242,21 +233,28 @@ class ApplyDialog(QDialog):
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        """Every write counted: additions, removals and moves."""
+        if not total:
+            return
+        self.progress.setRange(0, total)
         self.progress.setValue(done)
+        self.state.setText(
+            f"Writing to {self.target_name}: {done}/{total}…  (Esc stops between batches)"
+        )
 
     @Slot(object)
     def _on_applied(self, reports: list[ApplyReport]) -> None:
         self._writing = False
         self.progress.hide()
         self.write_button.hide()  # written: the report is what is left to read
+        for box, _count in self.guard_boxes.values():
+            box.hide()  # asked before the write; the report says what became of it
         lines = [f"<h3>What landed on {self.target_name}</h3><ul>"]
         left_by_plan = _not_added_by_plan(self.session)
         for index, report in enumerate(reports):
             name, outcome = escape(report.name), escape(report.outcome())
             lines.append(f"<li><b>{name}</b>: {outcome}")
-            for _position, track in report.removed[:SHOWN_REMOVALS]:
-                lines.append(f"<br><small>− {escape(track.describe())}</small>")
+            lines += _removal_lines([track.describe() for _position, track in report.removed])
             if report.removed:
                 lines.append(
                     "<br><small>(Sync ▸ Pair of the selected playlist ▸ Put back puts them "
@@ -286,6 +284,8 @@ class ApplyDialog(QDialog):
         self.progress.hide()
         self.state.setText(f"Could not write: {message}")
         self.write_button.setEnabled(True)
+        for box, _count in self.guard_boxes.values():
+            box.setEnabled(True)
 
     def _close(self) -> None:
         if self._writing:
@@ -300,12 +300,9 @@ class ApplyDialog(QDialog):
         super().reject()
 
     def _export(self, kind: str) -> None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
         name = f"songbird-report-{time.strftime('%Y-%m-%d-%H%M')}.{kind}"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export report", str(Path(folder) / name), f"{kind.upper()} (*.{kind})"
+            self, "Export report", str(documents_folder() / name), f"{kind.upper()} (*.{kind})"
         )
         if path:
             self.export_to(Path(path), kind)
@@ -320,6 +317,25 @@ class ApplyDialog(QDialog):
             return False
         self.state.setText(f"Saved the report ({plural(len(rows), 'track')}) to {path}.")
         return True
+
+
+def writes_in_words(*previews: MirrorPlan) -> str:
+    """ "add 3 tracks, remove 1, move 52": every kind of write the plans hold."""
+    added = sum(len(p.additions) for p in previews)
+    removed = sum(len(p.removals) for p in previews)
+    moved = sum(len(p.moves) for p in previews)
+    what = [f"add {plural(added, 'track')}"] if added else []
+    what += [f"remove {removed}"] if removed else []
+    what += [f"move {moved}"] if moved else []
+    return ", ".join(what) or "nothing to change"
+
+
+def _removal_lines(described: list[str]) -> list[str]:
+    """The first removals in words, and how many more (Put back restores them all)."""
+    lines = [f"<br><small>− {escape(text)}</small>" for text in described[:SHOWN_REMOVALS]]
+    if len(described) > SHOWN_REMOVALS:
+        lines.append(f"<br><small>… and {len(described) - SHOWN_REMOVALS} more</small>")
+    return lines
 
 
 def _not_added_by_plan(session: SyncSession) -> dict[int, str]:

@@ -328,6 +328,7 @@ class ChangeMatchDialog(QDialog):
 
     @Slot(int, str)
     def _on_search(self, _row: int, words: str) -> None:
+        self.say("")  # what was said of the last candidates is not said of the new ones
         self.pane.set_searching(f"Searching {self.target_service.display_name} for “{words}”…")
         self.fixer.search_by_hand(self.source, words)
 

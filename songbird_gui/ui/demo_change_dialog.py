@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from songbird_gui.core.types import Playlist
+
+# What a window manager takes from a title bar besides the title: icon, buttons, margins.
+TITLE_ROOM = 260
 
 
 class DemoChangeDialog(QDialog):
@@ -63,6 +68,12 @@ class DemoChangeDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        # Wide enough for its title beside the window manager's buttons: the form alone is
+        # narrow, and the title was cut to "Change a de…".
+        font = QFont(QApplication.font())
+        font.setBold(True)  # as most title bars draw it
+        title = QFontMetrics(font).horizontalAdvance(self.windowTitle())
+        self.setMinimumWidth(max(TITLE_ROOM + title, self.sizeHint().width()))
 
     def chosen_playlist(self) -> Playlist | None:
         index = self.playlist.currentIndex()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -53,11 +54,15 @@ from songbird_gui.ui.matches_model import (
     TO,
     WHEN,
     MatchesModel,
+    decided_words,
 )
 
 DECIDED_FILTERS: tuple[tuple[str, How | None], ...] = (
     ("Decided any way", None),
-    *((how.words.capitalize(), how) for how in How),
+    ("Automatic (or waiting in review)", How.AUTO),
+    ("By you: accepted or left out", How.YOU),
+    (How.HAND.words.capitalize(), How.HAND),
+    (How.NEVER.words.capitalize(), How.NEVER),
 )
 
 
@@ -272,20 +277,44 @@ class MatchesDialog(QDialog):
             dialog.deleteLater()
         self.reload(keep=key)
 
-    def forget(self) -> None:
+    def forget(self) -> bool:
+        """Forget the selected decision (or lift its "never"), once the person confirms.
+
+        No other row is selected afterwards: a second click must not forget another one.
+        """
         row = self.selected()
         if row is None:
-            return
-        number = self.table.currentIndex().row()
-        forget(self.store, row)
+            return False
         words = describe(source_track(row), row.source_key)
+        if row.how is How.NEVER:
+            title = "Lift “never”"
+            question = f"Let “{describe(row.target)}” be proposed for “{words}” again?"
+        else:
+            title = "Forget"
+            question = (
+                f"Forget the decision for “{words}” ({decided_words(row)}: "
+                f"{self.model.index(self.table.currentIndex().row(), TARGET).data()})?\n\n"
+                "The next sync searches it again."
+            )
+        answer = QMessageBox.question(
+            self,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        forget(self.store, row)
         if row.how is How.NEVER:
             self.say(f"“{describe(row.target)}” may be proposed for “{words}” again.")
         else:
             self.say(f"Forgot the decision for “{words}”: the next sync searches it again.")
         self.reload()
-        if self.model.rowCount():
-            self.table.selectRow(min(number, self.model.rowCount() - 1))
+        self.table.clearSelection()
+        self.table.setCurrentIndex(QModelIndex())
+        self._update_buttons()
+        return True
 
     def report(self) -> Path | None:
         """Write the selected decision of the person's as a test case."""

@@ -43,6 +43,17 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow itself
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
+def decided_words(row: HistoryRow) -> str:
+    """How the row was decided, in words that say what the decision is: a track the person
+    left out is not "accepted by you", and one waiting in review is not decided at all."""
+    decision = row.decision
+    if decision is Decision.SKIPPED:
+        return "left out by you"
+    if decision is Decision.REVIEW and row.how_code == How.AUTO:
+        return "not yet: needs review"
+    return row.how.words
+
+
 class _Texts:
     """A row's decoded words: what the source and target columns show, and what a text
     filter looks in (made only when a filter asks)."""
@@ -188,7 +199,7 @@ class MatchesModel(FlatTableModel):
         if column == SCORE:
             return "" if row.score is None else f"{row.score:.2f}"
         if column == DECIDED:
-            return row.how.words
+            return decided_words(row)
         if column == WHEN:
             return time.strftime("%Y-%m-%d %H:%M", time.localtime(row.decided_at))
         return ", ".join(self.playlists(row))

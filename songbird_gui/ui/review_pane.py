@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.types import Candidate, ServiceId, Track
 from songbird_gui.engine.rows import Row
+from songbird_gui.engine.summary import plural
 from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,6 +45,34 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Score", "Title", "Artists", "Duration", "Kind", "Album", "Why")
 SCORE, TITLE, ARTISTS, DURATION, KIND, ALBUM, WHY = range(len(COLUMNS))
 VISIBLE_CANDIDATES = 6  # the pane is never shorter than this many candidates
+
+
+SHOWN_IN_BULK = 8  # tracks named in the question before "Accept all"; the rest are counted
+
+
+def confirm_accept_all(parent: QWidget, rows: Sequence[Row], threshold: float) -> bool:
+    """Ask before "Accept all in review ≥ X": how many, and which (the first few, each with
+    the candidate it would take). True when the person says yes; nothing to accept asks
+    nothing and says no."""
+    if not rows:
+        return False
+    lines = []
+    for row in rows[:SHOWN_IN_BULK]:
+        best = row.result.best if row.result else None
+        taken = f"{best.track.describe()} ({best.score:.2f})" if best else "?"
+        lines.append(f"• {row.entry.source.describe()}  →  {taken}")
+    if len(rows) > SHOWN_IN_BULK:
+        lines.append(f"… and {len(rows) - SHOWN_IN_BULK} more")
+    count = plural(len(rows), "track")
+    answer = QMessageBox.question(
+        parent,
+        "Accept all in review",
+        f"Accept the best candidate of {count} scoring {threshold:.2f} or more? Each is "
+        "remembered as your decision and added on Apply.\n\n" + "\n".join(lines),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def web_url(track: Track) -> QUrl:

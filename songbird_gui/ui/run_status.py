@@ -89,7 +89,10 @@ class RunStatus(QWidget):
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
-        self._progress = (done, total)  # painted by the timer
+        counted = self._progress[1]
+        self._progress = (done, total)  # painted by the timer, but the phase's first count
+        if not counted:
+            self.refresh()
 
     @Slot()
     def refresh(self, *_: object) -> None:
@@ -115,10 +118,9 @@ class RunStatus(QWidget):
         if state is RunState.PLANNING:
             return f"Reading {plural(len(session.plans) or 1, 'playlist')}…"
         if state is RunState.SEARCHING:
-            done, total = self._progress
-            text = f"Searching {target}: {done}/{total} · {session.request_rate():.1f} req/s"
-            if counts:
-                text += f" · {counts}"
+            rate = session.request_rate()  # known after a second of searching
+            parts = [self._counted(f"Searching {target}"), f"{rate:.1f} req/s" if rate else ""]
+            text = " · ".join(part for part in [*parts, counts] if part)
             return text + self._pause_text(session.target, session)
         if state is RunState.PAUSED:
             return f"Paused: {session.message} {_how_to_go_on(session)}"
@@ -132,8 +134,7 @@ class RunStatus(QWidget):
             head = "Search stopped" if stopped else "Search done"
             return f"{head}: {counts}. {hint}"
         if state is RunState.APPLYING:
-            done, total = self._progress
-            return f"Writing to {target}: {done}/{total}…"
+            return self._counted(f"Writing to {target}") + "…"
         if state is RunState.APPLIED:
             return f"Written to {target}: {counts}."
         if state is RunState.STOPPED:
@@ -141,6 +142,11 @@ class RunStatus(QWidget):
         if state is RunState.FAILED:
             return f"Could not sync: {session.message} Press F5 to read the playlists again."
         return self._idle
+
+    def _counted(self, doing: str) -> str:
+        """ "Writing to X: 3/55" once the phase has counted what it has to do."""
+        done, total = self._progress
+        return f"{doing}: {done}/{total}" if total else doing
 
     def _pause_text(self, service: ServiceId, session: SyncSession) -> str:
         limiter = session.context.services[service].throttle.limiter

@@ -35,8 +35,22 @@ from songbird_gui.core.schedule import Schedule
 from songbird_gui.core.settings import MatchThresholds, RateSettings, Settings, range_of
 from songbird_gui.core.types import ServiceId
 
+MIN_WIDTH = 680  # px
 # More than this many times the default rate asks first.
 WARN_ABOVE_DEFAULT = 3.0
+# A spin box keeps what is typed within these (wider than what the settings allow), so that a
+# value out of bounds is refused in words beside it, never snapped silently to another.
+TYPED_LIMIT = 1_000_000
+
+
+def _out_of_range(value: float, bounds: tuple[float, float], unit: str = "") -> str:
+    """Why `value` is out of `bounds`, in words ("" when it is within them)."""
+    low, high = bounds
+    if value < low:
+        return f"at least {low:g}{unit}"
+    if value > high:
+        return f"at most {high:g}{unit}"
+    return ""
 
 
 def _problem_label() -> QLabel:
@@ -62,7 +76,7 @@ class _RateEditor(QGroupBox):
         self.service = service
         self._rate = rate
         self.rate = QDoubleSpinBox()
-        self.rate.setRange(*range_of(RateSettings, "rate"))
+        self.rate.setRange(0.0, TYPED_LIMIT)
         self.rate.setDecimals(1)
         self.rate.setSuffix(" requests/s")
         self.rate.setValue(rate.rate)
@@ -77,7 +91,7 @@ class _RateEditor(QGroupBox):
             "at most rate × window requests go in any such window"
         )
         self.burst = QSpinBox()
-        self.burst.setRange(*(int(bound) for bound in range_of(RateSettings, "burst")))
+        self.burst.setRange(0, TYPED_LIMIT)
         self.burst.setValue(rate.burst)
         self.burst.setToolTip("Requests that may go at once")
         self.adaptive = QCheckBox("Find the limit by itself (adaptive)")
@@ -86,10 +100,11 @@ class _RateEditor(QGroupBox):
             "Start at the rate above, grow while the service answers, slow down when it says 429"
         )
         self.problem = _problem_label()
+        self.burst_problem = _problem_label()
         form = QFormLayout(self)
         form.addRow("&Rate", _beside(self.rate, self.problem))
         form.addRow("&Window", self.window_s)
-        form.addRow("&Burst", self.burst)
+        form.addRow("&Burst", _beside(self.burst, self.burst_problem))
         form.addRow(self.adaptive)
 
     def value(self) -> RateSettings:
@@ -108,11 +123,19 @@ class _RateEditor(QGroupBox):
         self.adaptive.setChecked(rate.adaptive)
 
     def problem_text(self) -> str:
-        """Why the values cannot stand (empty: they can)."""
+        """Why the rate cannot stand (empty: it can)."""
+        rate = self.rate.value()
+        out = _out_of_range(rate, range_of(RateSettings, "rate"), " requests/s")
+        if out:
+            return f"must be {out}" + (" (0 would send nothing)" if not rate else "")
         window = self.window_s.value()
-        if window and self.rate.value() * window < 1:
-            return "less than one request per window: raise the rate or the window"
+        if window and rate * window < 1:
+            return "under one request per window: raise the rate or the window"
         return ""
+
+    def burst_problem_text(self) -> str:
+        out = _out_of_range(self.burst.value(), range_of(RateSettings, "burst"))
+        return f"must be {out}" if out else ""
 
     def far_above(self, default: RateSettings) -> float:
         """How many times the default rate a newly typed rate is, when that is too many.
@@ -137,7 +160,7 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._defaults = Settings()
         self.workers = QSpinBox()
-        self.workers.setRange(*(int(bound) for bound in range_of(Settings, "workers")))
+        self.workers.setRange(0, TYPED_LIMIT)
         self.workers.setValue(settings.workers)
         self.workers.setToolTip("How many searches run at once")
         self.spotify = _RateEditor(ServiceId.SPOTIFY, settings.spotify)
@@ -155,9 +178,10 @@ class SettingsDialog(QDialog):
             "A match scoring this or more, but below the score above, waits for you in review"
         )
         self.threshold_problem = _problem_label()
+        self.workers_problem = _problem_label()
         general = QGroupBox("Searching and matching")
         form = QFormLayout(general)
-        form.addRow("&Workers", self.workers)
+        form.addRow("&Workers", _beside(self.workers, self.workers_problem))
         form.addRow("&Add without asking from", self.accept_at)
         form.addRow("Re&view from", _beside(self.review_at, self.threshold_problem))
         self.buttons = QDialogButtonBox(
@@ -175,11 +199,15 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.ytmusic)
         layout.addWidget(self._background_group(settings, pairs))
         layout.addWidget(self.buttons)
+        # Room beside each field for the reason a value is refused, on one or two lines.
+        self.setMinimumWidth(MIN_WIDTH)
         for spin in (self.accept_at, self.review_at):
             spin.valueChanged.connect(self._check)
+        self.workers.valueChanged.connect(self._check)
         for editor in (self.spotify, self.ytmusic):
             editor.rate.valueChanged.connect(self._check)
             editor.window_s.valueChanged.connect(self._check)
+            editor.burst.valueChanged.connect(self._check)
         self._check()
 
     def _background_group(self, settings: Settings, pairs: Sequence[SyncPair]) -> QGroupBox:
@@ -225,10 +253,16 @@ class SettingsDialog(QDialog):
             )
             ok = False
         self.threshold_problem.setVisible(not ok)
+        workers = _out_of_range(self.workers.value(), range_of(Settings, "workers"))
+        shown = [(self.workers_problem, f"must be {workers} at once" if workers else "")]
         for editor in (self.spotify, self.ytmusic):
-            problem = editor.problem_text()
-            editor.problem.setText(problem)
-            editor.problem.setVisible(bool(problem))
+            shown += [
+                (editor.problem, editor.problem_text()),
+                (editor.burst_problem, editor.burst_problem_text()),
+            ]
+        for label, problem in shown:
+            label.setText(problem)
+            label.setVisible(bool(problem))
             ok = ok and not problem
         self.ok_button.setEnabled(ok)
         return ok

@@ -23,6 +23,8 @@ _LOOK: dict[TrackStatus, tuple[str, str]] = {
     TrackStatus.UNSYNCABLE: ("#bdbdbd", "–"),
     TrackStatus.ADDED: ("#2e7d32", "+"),
     TrackStatus.SKIPPED: ("#8d6e63", "»"),
+    TrackStatus.NOT_SEARCHED: ("#cfd8dc", "○"),
+    TrackStatus.DUPLICATE: ("#bdbdbd", "×"),
 }
 
 

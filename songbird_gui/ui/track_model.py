@@ -207,7 +207,16 @@ class TrackFilterProxy(QSortFilterProxyModel):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(self.REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.invalidate)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    def refresh(self) -> None:
+        """Filter (and sort) again. Rows that leave are removed as rows, not in a new layout,
+        so that a view whose current row left moves to one still shown and says so
+        (currentRowChanged): the review pane then never shows a track no longer listed."""
+        self.beginFilterChange()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if self.sortColumn() not in (-1, POSITION):
+            self.invalidate()
 
     def source_rows_changed(self) -> None:
         """Rows of the source changed: refresh soon if that may hide, show or move rows."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
+import pytest
+
 from songbird_gui.core.mirror import (
     MirrorPlan,
     Move,
@@ -323,6 +325,22 @@ def test_a_copy_that_did_not_land_is_not_in_the_snapshot() -> None:
         SnapshotEntry("spotify:a", None),
         SnapshotEntry("spotify:b", "B"),
     )
+
+
+@pytest.mark.parametrize("handles", [True, False])
+def test_a_copy_a_cut_short_write_did_not_remove_is_still_songbirds(handles: bool) -> None:
+    target, snapshot = synced("abc", handles=handles)
+    source = source_of("ac")  # b left; the write was cut short before it removed B
+    cut_short = plan_mirror(MIRROR, source, matches_of(source), target, snapshot)
+    assert [r.entry.track.id for r in cut_short.removals] == ["B"]
+    left = snapshot_after(cut_short, source, target, snapshot)  # read back: B still there
+    again = plan_mirror(MIRROR, source, matches_of(source), target, left)
+    assert [r.entry.track.id for r in again.removals] == ["B"]  # not taken for the person's
+    after = apply_plan(again, target)
+    final = plan_mirror(
+        MIRROR, source, matches_of(source), after, snapshot_after(again, source, after, left)
+    )
+    assert not final.changes  # once removed, nothing of it is left to remove
 
 
 def test_a_second_sync_changes_nothing() -> None:

@@ -231,3 +231,53 @@ def test_a_playlist_created_from_the_plans_list_costs_no_look_unless_its_answer_
     assert service.calls["create_playlist"] == 1 and service.calls["list_playlists"] == 1
     assert report.playlist.id != mine.id and service.ids_in(report.playlist) == ["ya", "yb"]
     assert len(service.playlists) == 2 and service.ids_in(mine) == []
+
+
+def test_progress_counts_every_write_removals_additions_and_moves():
+    # The person removed b and added e on the source, and reversed the rest: one removal,
+    # one addition and some moves, each counted as it is written, up to all of them.
+    service = FakeService(catalogue(*"abcde"), handles=True)
+    target = service.make_playlist("Road Trip", catalogue(*"abcd"))
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("d", "c", "a", "e"), matches(*"acde"), snapshot_of(*"abcd")
+    )
+    progress: list[tuple[int, int]] = []
+    policy = RetryPolicy(service.throttle.policy.settings)
+    with request_scope(CancelToken(), RequestStats()):
+        report = PairWriter(service, policy).sync(
+            target, "Road Trip", inputs, on_progress=lambda *step: progress.append(step)
+        )
+    writes = len(report.removed) + report.added + report.moved
+    assert report.moved >= 2 and len(report.removed) == 1 and report.added == 1
+    assert progress[-1] == (writes, writes)  # done when all is written, not at the additions
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+    assert all(0 < done <= total for done, total in progress)
+
+
+def test_a_plan_of_moves_alone_reports_its_moves_as_progress():
+    service = FakeService(catalogue(*"abc"), handles=True)
+    target = service.make_playlist("Road Trip", catalogue(*"abc"))
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("c", "b", "a"), matches(*"abc"), snapshot_of(*"abc")
+    )
+    progress: list[tuple[int, int]] = []
+    policy = RetryPolicy(service.throttle.policy.settings)
+    with request_scope(CancelToken(), RequestStats()):
+        report = PairWriter(service, policy).sync(
+            target, "Road Trip", inputs, on_progress=lambda *step: progress.append(step)
+        )
+    assert report.moved == 2 and report.added == 0
+    assert progress == [(1, 2), (2, 2)]
+
+
+def test_a_track_the_service_refuses_leaves_the_others_in_the_sources_order():
+    # x cannot be added; the moves are planned on what is there, never naming x's place
+    # (which would be moved to the top, from beyond the end of the playlist).
+    service = FakeService(catalogue("a", "b", "c", "x"), handles=True, refused=["yx"])
+    target = service.make_playlist("Road Trip", catalogue("b", "a", "c"))
+    inputs = PairInputs(
+        SyncMode.MIRROR, source_of("x", "a", "b", "c"), matches(*"abcx"), snapshot_of(*"abc")
+    )
+    report, _ = sync(service, target, inputs)
+    assert service.ids_in(target) == ["ya", "yb", "yc"]
+    assert list(report.failed) == ["yx"] and report.moved == 1

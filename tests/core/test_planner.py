@@ -292,3 +292,26 @@ def test_a_second_sync_without_the_store_adds_nothing(tmp_path: Path) -> None:
         first.close()
         second.close()
     assert service.calls["add_tracks"] == 1
+
+
+def test_a_decision_of_the_persons_stands_whatever_else_the_target_holds(store):
+    # The person chose the live version, and left Jolene out; the target holds the studio
+    # Hello (the matcher would take it) and Jolene (already there).
+    live = yt("y-hello-live", "Hello (Live)", "Adele", 301)
+    store.remember(
+        MatchResult(HELLO, Decision.ACCEPT, Candidate(live, 0.7), (Candidate(live, 0.7),)),
+        YT,
+        by_person=True,
+    )
+    store.remember(MatchResult(JOLENE, Decision.SKIPPED), YT, by_person=True)
+    p = plan([HELLO, JOLENE], [YT_HELLO, YT_JOLENE], store)
+    assert states(p) == [EntryState.REMEMBERED, EntryState.REMEMBERED]
+    hello, jolene = p.entries
+    assert hello.result.best.track.id == "y-hello-live"  # added on apply, as chosen
+    assert jolene.result.decision is Decision.SKIPPED  # left out, not "already there"
+    assert additions(p, {}) == ["y-hello-live"]
+
+
+def test_an_automatic_decision_gives_way_to_the_same_song_already_in_the_target(store):
+    store.remember(accept(HELLO, yt("y-hello-2", "Hello", "Adele", 295)), YT)
+    assert states(plan([HELLO], [YT_HELLO], store)) == [EntryState.PRESENT]

@@ -22,7 +22,7 @@ from songbird_gui.core.types import (
     TrackStatus,
 )
 from songbird_gui.ui.matches_dialog import DECIDED_FILTERS
-from songbird_gui.ui.matches_model import SCORE, SOURCE, MatchesModel
+from songbird_gui.ui.matches_model import DECIDED, SCORE, SOURCE, MatchesModel
 from tests.ui.test_window_pairs import select, synced
 from tests.ui.test_window_trust import searched
 from tests.ui.window_helpers import make_window
@@ -118,6 +118,7 @@ def test_the_matches_view_lists_filters_sorts_and_forgets(qtbot, tmp_path, fast,
 
     dialog.select(row_titled(dialog, "Paper Lanterns"))
     assert dialog.forget_button.text() == "&Forget" and dialog.forget_button.isEnabled()
+    answer_next(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     dialog.forget_button.click()
     assert "the next sync searches it again" in dialog.status.text()
     assert model.rowCount() == 7
@@ -232,6 +233,7 @@ def test_never_this_one_is_listed_and_can_be_lifted(qtbot, tmp_path, fast):
     assert not dialog.change_button.isEnabled() and dialog.forget_button.text() == "&Lift “never”"
     store = window.songbird.store_for(window.library.services)
     assert store.rejected_ids(Track(SP, "sp4", ""), YT) == {"yt4"}
+    answer_next(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     dialog.forget_button.click()
     assert store.rejected_ids(Track(SP, "sp4", ""), YT) == frozenset()
     assert dialog.model.rowCount() == 0 and "may be proposed" in dialog.status.text()
@@ -350,3 +352,67 @@ def test_twenty_thousand_decisions_open_and_only_the_rows_shown_are_decoded(qtbo
     shown = [model.index(r, SOURCE).data() for r in range(model.rowCount())]
     assert "Song 1234 — Artist 534" in shown and len(shown) < 20
     assert all("1234" in text for text in shown)
+
+
+def test_forget_asks_first_and_leaves_no_other_row_selected(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast, extra=3)
+    session = searched(qtbot, window, "Evening")
+    lanterns = next(i for i, r in enumerate(session.rows) if r.entry.source.id == "sp1")
+    session.skip(lanterns)  # left out by the person
+    dialog = open_matches(qtbot, window)
+    model = dialog.model
+    decided = {
+        model.index(r, SOURCE).data().split(" — ")[0]: model.index(r, DECIDED).data()
+        for r in range(model.rowCount())
+    }
+    assert decided["Paper Lanterns"] == "left out by you"  # not "accepted by you"
+    assert decided["Harbor Lights"] == "not yet: needs review"  # not "automatic"
+    total = model.rowCount()
+
+    dialog.select(row_titled(dialog, "Звёздный путь"))
+    answer_next(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
+    dialog.forget_button.click()
+    assert model.rowCount() == total  # it asked, and the person said no
+    asked: list[str] = []
+
+    def forget_it(box: QMessageBox) -> None:
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    answer_next(QMessageBox, forget_it)
+    dialog.forget_button.click()
+    assert "Звёздный путь" in asked[0] and "searches it again" in asked[0]
+    assert model.rowCount() == total - 1
+    assert dialog.selected() is None and not dialog.forget_button.isEnabled()
+    dialog.forget_button.click()  # a second click forgets nothing more
+    assert model.rowCount() == total - 1
+
+
+def test_what_was_said_of_the_last_candidates_goes_with_a_new_search(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    synced(qtbot, window, "Evening")
+    dialog = open_matches(qtbot, window)
+    dialog.select(row_titled(dialog, "Paper Lanterns"))
+    change = change_selected(dialog)
+    with qtbot.waitSignal(change.fixer.searched, timeout=10_000):
+        pass
+    change.pane.table.selectRow(0)  # the match it has
+    change.pane.accept_button.click()
+    assert change.status.text() == "That is the match already."
+    hand_search(qtbot, change, "Something Else")
+    assert change.status.text() == ""  # not said of the new candidates
+    change.reject()
+
+
+def test_the_demo_change_dialog_has_room_for_its_title(qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from songbird_gui.ui.demo_change_dialog import DemoChangeDialog
+
+    dialog = DemoChangeDialog([], None, "Spotify")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    bold = QFont(dialog.font())
+    bold.setBold(True)
+    title = QFontMetrics(bold).horizontalAdvance(dialog.windowTitle())
+    assert dialog.width() >= title + 200  # the title, its icon and the window's buttons

@@ -3,6 +3,9 @@ a sync fills it: rows that change status, a filter that hides some, candidates r
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+
 from songbird_gui.core.types import (
     Candidate,
     Decision,
@@ -18,7 +21,7 @@ from songbird_gui.core.types import (
 from songbird_gui.engine.rows import Row
 from songbird_gui.ui.playlist_model import PlaylistModel
 from songbird_gui.ui.review_pane import CandidateModel
-from songbird_gui.ui.track_model import TrackFilterProxy, TrackTableModel
+from songbird_gui.ui.track_model import ROW_ROLE, STATUS, TrackFilterProxy, TrackTableModel
 
 SP, YT = ServiceId.SPOTIFY, ServiceId.YTMUSIC
 
@@ -75,3 +78,41 @@ def test_the_candidate_model_keeps_the_contract(qtbot, qtmodeltester):
     qtmodeltester.check(model)
     model.set_candidates(None, [])
     qtmodeltester.check(model)
+
+
+def test_every_status_shows_its_icon_in_the_table(qtbot):
+    # A stopped search ("not searched") and a track listed twice must paint like any other.
+    model = TrackTableModel()
+    table = rows(len(TrackStatus))
+    model.set_rows(table)
+    for number, row in enumerate(table):
+        icon = model.data(model.index(number, STATUS), Qt.ItemDataRole.DecorationRole)
+        assert isinstance(icon, QIcon) and not icon.isNull(), row.status
+    assert {row.status for row in table} == set(TrackStatus)
+
+
+def test_a_decided_row_leaves_the_review_list_and_the_view_moves_to_one_still_listed(qtbot):
+    # Accept all in review: the selected row leaves "Needs review"; the view's current row
+    # must move, and say so, or the review pane keeps showing a track no longer listed.
+    from PySide6.QtWidgets import QTableView
+
+    table = rows(6)
+    for row in table:
+        row.status = TrackStatus.REVIEW
+    model = TrackTableModel()
+    model.set_rows(table)
+    proxy = TrackFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_statuses(frozenset({TrackStatus.REVIEW}))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.selectRow(2)
+    for number in (2, 3):
+        table[number].status = TrackStatus.MATCHED  # accepted, in bulk
+        model.row_changed(number)
+    with qtbot.waitSignal(view.selectionModel().currentRowChanged, timeout=5_000) as moved:
+        model.flush()
+    current, _previous = moved.args
+    assert current.isValid() and proxy.rowCount() == 4
+    assert table[proxy.data(current, ROW_ROLE)].status is TrackStatus.REVIEW

@@ -266,6 +266,48 @@ def test_review_above_accept_is_refused_beside_the_field_and_kept_as_typed(qtbot
     assert not dialog.threshold_problem.isVisible() and dialog.ok_button.isEnabled()
 
 
+def typed(qtbot, spin, text: str) -> None:
+    """Type `text` into a spin box as a person does: select all, type, leave the field."""
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    spin.interpretText()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0", "must be at least 0.1 requests/s (0 would send nothing)"),
+        ("5000", "must be at most 1000 requests/s"),
+    ],
+)
+def test_a_rate_out_of_bounds_is_refused_in_place_with_the_reason(qtbot, text, reason):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    typed(qtbot, dialog.spotify.rate, text)
+    assert dialog.spotify.rate.value() == float(text)  # kept as typed, not snapped
+    assert dialog.spotify.problem.isVisible() and dialog.spotify.problem.text() == reason
+    assert not dialog.ok_button.isEnabled()
+    typed(qtbot, dialog.spotify.rate, "12")
+    assert not dialog.spotify.problem.isVisible() and dialog.ok_button.isEnabled()
+
+
+def test_workers_and_burst_out_of_bounds_are_refused_in_place(qtbot):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    typed(qtbot, dialog.workers, "100")
+    assert dialog.workers.value() == 100
+    assert dialog.workers_problem.text() == "must be at most 64 at once"
+    typed(qtbot, dialog.ytmusic.burst, "0")
+    assert dialog.ytmusic.burst_problem.text() == "must be at least 1"
+    assert not dialog.ok_button.isEnabled()
+    typed(qtbot, dialog.workers, "8")
+    typed(qtbot, dialog.ytmusic.burst, "5")
+    assert dialog.ok_button.isEnabled()
+
+
 def test_a_rate_far_above_the_default_asks_first(qtbot):
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)

@@ -1,0 +1,76 @@
+"""Journeys through the window in sequence, as a person makes them (issue 20's faults, each
+as a journey): what the window shows after each step."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from songbird_gui.core.types import TrackStatus
+from songbird_gui.ui.review_pane import confirm_accept_all
+from tests.ui.test_window_trust import answer_next_modal, searched
+from tests.ui.window_helpers import make_window
+
+
+def test_after_accept_all_the_review_pane_shows_no_track_that_left_the_list(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    session = searched(qtbot, window, "Evening")
+    window.review.show_review()
+    assert window.tracks.track_proxy.rowCount() == 1
+    assert window.tracks.review_pane.heading.text().startswith("Harbor Lights")
+
+    window.tracks.accept_all_threshold.setValue(0.6)
+    window.tracks.accept_all_button.click()  # its one candidate scores 0.70: it is accepted
+    (harbor,) = [r for r in session.rows if r.entry.source.id == "sp4"]
+    assert harbor.status is TrackStatus.MATCHED
+    qtbot.waitUntil(lambda: window.tracks.track_proxy.rowCount() == 0, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: window.tracks.review_pane.heading.text() == "Pick a track to review it.",
+        timeout=5_000,
+    )
+
+
+def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
+    window, _ = make_window(qtbot, tmp_path, fast)
+    session = searched(qtbot, window, "Evening")
+    going = [session.rows[n] for n in session.review_rows_above(0.6)]
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton):
+        def click(box: QMessageBox) -> None:
+            asked.append(box.text())
+            box.button(button).click()
+
+        return click
+
+    answer_next_modal(answer(QMessageBox.StandardButton.Cancel))
+    assert not confirm_accept_all(window, going, 0.6)
+    assert "Accept the best candidate of 1 track scoring 0.60 or more?" in asked[0]
+    assert "Harbor Lights · Nils Arden" in asked[0] and "(0.70)" in asked[0]
+    answer_next_modal(answer(QMessageBox.StandardButton.Yes))
+    assert confirm_accept_all(window, going, 0.6)
+    assert not confirm_accept_all(window, [], 0.6)  # nothing to accept: nothing asked
+    assert len(asked) == 2
+
+
+def test_apply_then_apply_again_writes_nothing_and_creates_no_second_playlist(
+    qtbot, tmp_path, fast
+):
+    from songbird_gui.core.types import ServiceId
+    from songbird_gui.ui.apply_dialog import ApplyDialog
+
+    window, services = make_window(qtbot, tmp_path, fast)
+    session = searched(qtbot, window, "Evening")  # not on YouTube Music yet
+    first = ApplyDialog(session, window)
+    qtbot.addWidget(first)
+    assert "a new playlist on YouTube Music" in first.summary.toPlainText()
+    with qtbot.waitSignal(session.applied, timeout=20_000):
+        first.write()
+    assert "created, 3 added" in first.summary.toPlainText()
+    first.accept()
+
+    again = ApplyDialog(session, window)  # Ctrl+Enter again, nothing changed
+    qtbot.addWidget(again)
+    assert again.state.text() == "Nothing to write." and not again.write_button.isEnabled()
+    assert "a new playlist" not in again.summary.toPlainText()
+    target = services[ServiceId.YTMUSIC]
+    assert [p.name for p in target.list_playlists()].count("Evening") == 1
