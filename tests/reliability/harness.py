@@ -213,21 +213,35 @@ def over_the_limit(log: Iterable[Logged], rate: float = RATE, burst: int = BURST
     return len(refused(log, rate, burst))
 
 
-def retry_after_breaches(log: Sequence[Logged], in_flight: int) -> list[str]:
+def retry_after_breaches(
+    log: Sequence[Logged], in_flight: int, sent: Sequence[Sent] = ()
+) -> list[str]:
     """Requests to the same service that arrived while a 429's pause was running.
 
     The pause starts when the client has read the 429, which is after it arrived, so a
     request the paused limiter let go arrives at least the pause after the 429 did. Until
     then each of the `in_flight` other threads may have taken one permit and sent its request;
-    any more is a breach.
+    any more is a breach. With the client's side of each request (`sent`), a request the
+    client sent before it had read the 429 is not counted either: nothing could have held it
+    back (on a loaded machine the thread that reads the 429 may wait its turn while the
+    others go on).
     """
+    read_at = {s.request_id: s.ended for s in sent}
+    started_at = {s.request_id: s.started for s in sent}
     paused = (FaultKind.RATE_LIMITED, FaultKind.RATE_LIMITED_BARE)
     breaches = []
     for limited in (r for r in log if r.fault in paused):
         # One without Retry-After gets the limiter's default pause.
         pause = limited.retry_after if limited.retry_after is not None else DEFAULT_PAUSE_S
         end = limited.at + pause
-        during = [o for o in log if o.host == limited.host and limited.at < o.at < end]
+        known = read_at.get(limited.request_id)
+        during = [
+            o
+            for o in log
+            if o.host == limited.host
+            and limited.at < o.at < end
+            and (known is None or started_at.get(o.request_id, end) > known)
+        ]
         breaches += [
             f"{other.label} {other.at - limited.at:.3f} s after a 429"
             for other in during[in_flight:]
@@ -297,7 +311,7 @@ def assert_rate_kept(
         "more than rate + burst in a second": [
             h for h in HOSTS if max_in_window(api_requests(server, h)) > rate + burst
         ],
-        "sent during a 429's pause": retry_after_breaches(log, in_flight),
+        "sent during a 429's pause": retry_after_breaches(log, in_flight, sent),
         "sent again before the backoff": backoff_breaches(log, sent, draws),
     }
     if problems["refused by the limit"]:

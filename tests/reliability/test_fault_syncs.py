@@ -16,6 +16,7 @@ there: the writer looks, then asks again (`RetryPolicy.repeat`).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import socket
 from collections import Counter
@@ -281,6 +282,16 @@ def test_the_log_checks_catch_what_they_are_for():
                   retry_after=5.0)  # fmt: skip
     later = Logged(22.0, SPOTIFY_HOST, "GET /v1/search", 200, None, "")
     assert len(retry_after_breaches([long, later], in_flight=0)) == 1  # its own Retry-After
+    # With the client's side: a request sent before the client had read the 429 (its thread
+    # waited its turn on a loaded machine) could not be held back; one sent after it could.
+    read_late = dataclasses.replace(limited, request_id=10)
+    answered_at = Sent(10, 1, 9.9, 10.6, None)
+    sent_before = [Sent(11, 2, 10.45, 10.5, None)]
+    sent_after = [Sent(11, 2, 10.65, 10.75, None)]
+    before = dataclasses.replace(early, request_id=11)  # arrived at 10.5
+    after = dataclasses.replace(early, at=10.7, request_id=11)
+    assert retry_after_breaches([read_late, before], 0, [answered_at, *sent_before]) == []
+    assert len(retry_after_breaches([read_late, after], 0, [answered_at, *sent_after])) == 1
     assert max_in_window([early, *itertools.repeat(in_flight, 3)]) == 4
     paced = [Logged(i / 10, YTMUSIC_HOST, "GET /", 200, None, "") for i in range(30)]
     assert over_the_limit(paced, rate=10, burst=1) == 0
