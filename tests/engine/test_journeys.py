@@ -112,6 +112,13 @@ class Expected:
     recovering: bool
     rows: tuple[Row, ...]  # the plan's rows as the write began
 
+    def seen(self, after: Sequence[str]) -> str:
+        """The write in a line, for a failure's message."""
+        return (
+            f"{self.mode} of {self.source[1]}: before {list(self.before)}, wanted "
+            f"{list(self.wanted)}, owned {dict(self.owned)}, after {list(after)}"
+        )
+
     def may_remove(self, track_id: str) -> int:
         held = Counter(self.before)[track_id]
         desired = Counter(self.wanted)[track_id]
@@ -574,15 +581,15 @@ class Journeys(RuleBasedStateMachine):
             for track_id in set(held) | set(now):
                 gone = max(0, held[track_id] - now[track_id])
                 came = max(0, now[track_id] - held[track_id])
-                assert gone <= each.may_remove(track_id), (track_id, each, after)
-                assert came <= each.may_add(track_id), (track_id, each, after)
+                assert gone <= each.may_remove(track_id), (track_id, each.seen(after))
+                assert came <= each.may_add(track_id), (track_id, each.seen(after))
         complete = not (struck or report.cancelled or report.failed or report.warning)
         if complete and not each.recovering:
             expected = each.after()
             if isinstance(expected, list):
-                assert after == expected, (each, after)
+                assert after == expected, each.seen(after)
             else:
-                assert now == expected, (each, after)
+                assert now == expected, each.seen(after)
                 assert is_subsequence(each.wanted, after), (each, after)
             assert len(after) == len(each.before) + report.added - len(report.removed)
         if report.entries is not None:
@@ -595,10 +602,12 @@ class Journeys(RuleBasedStateMachine):
         if model is None:
             model = self.pairs[each.source] = PairModel(target_id)
         held, desired = Counter(after), Counter(each.wanted)
-        model.owned = Counter(
-            {t: min(held[t], max(each.owned[t], desired[t])) for t in held if held[t]}
+        # Songbird removed only copies of its own; which copy of a track is which is not for
+        # the model to say, only how many of its own are left.
+        removed = Counter(each.before) - held
+        model.owned = +Counter(
+            {t: min(held[t], max(each.owned[t] - removed[t], desired[t])) for t in held}
         )
-        model.owned = +model.owned
         model.recovering = False
         model.settled = False
         for row in each.rows:
