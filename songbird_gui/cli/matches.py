@@ -19,9 +19,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE, CliError
 from songbird_gui.cli.options import add_library_options
+from songbird_gui.core.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE
 from songbird_gui.core.match_history import (
     HistoryRow,
     How,

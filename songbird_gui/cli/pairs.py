@@ -7,8 +7,8 @@ import json
 import time
 
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK
 from songbird_gui.cli.options import add_library_options
+from songbird_gui.core.exit_codes import EXIT_OK
 from songbird_gui.core.schedule import Schedule, in_words, next_sync
 
 

@@ -6,8 +6,8 @@ import argparse
 import json
 
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK
 from songbird_gui.cli.options import add_library_options, add_service_option
+from songbird_gui.core.exit_codes import EXIT_OK
 
 
 class PlaylistsCommand(Command):
@@ -21,7 +21,7 @@ class PlaylistsCommand(Command):
         add_library_options(parser)
 
     def execute(self) -> int:
-        (playlists,) = self.read_playlists(self.services()[self.args.service])
+        (playlists,) = self.read_playlists(self.service(self.args.service))
         if self.args.json:
             rows = [
                 {

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from songbird_gui.cli import build_parser, main
+from songbird_gui.cli.parser import parse_command_line
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -29,6 +30,7 @@ LIBRARY = [
     "--demo-limit VALUE",
     "--demo-faults VALUE",
     "--demo-reset flag",
+    "--demo-quirks VALUE",
     "--secrets-file VALUE",
 ]
 
@@ -132,16 +134,18 @@ def test_the_commands_and_their_options():
         ["sync", "--all", "--workers", "1", "--rate", "0.5", "--allow-removals", "1"],
         ["sync", "--pairs", "--restore-last"],
         ["sync", "--playlist", "A", "--playlist", "B", "--liked", "--mode", "exact"],
-        ["sync", "--all", "--demo-limit", "3", "--demo-faults", "1", "--demo-latency-ms", "-5"],
+        ["sync", "--all", "--demo-limit", "3", "--demo-faults", "1", "--demo-latency-ms", "5"],
+        ["sync", "--all", "--demo-quirks", "followed,quota"],
         ["matches"],
         ["matches", "forget", "ab12"],
         ["matches", "import", "x.json", "--json"],
         ["matches", "list", "--query", "road", "--decided", "never"],
-        ["demo-change", "Road Trip", "--remove", "-1", "--seed", "3"],
+        ["demo-change", "Road Trip", "--remove", "1", "--seed", "3"],
+        ["matches", "forget", "--demo", "ab12"],
     ],
 )
 def test_the_words_each_option_takes(args):
-    build_parser().parse_args(args)  # no SystemExit
+    parse_command_line(args)  # no SystemExit: options anywhere among a command's arguments
 
 
 @pytest.mark.parametrize(
@@ -151,8 +155,11 @@ def test_the_words_each_option_takes(args):
         (["sync", "--all", "--workers", "0"], "must be 1 or more"),
         (["sync", "--all", "--allow-removals", "0"], "must be 1 or more"),
         (["sync", "--all", "--rate", "0"], "must be more than 0"),
-        (["sync", "--all", "--demo-limit", "nan"], "must be more than 0"),
-        (["sync", "--all", "--demo-faults", "1.5"], "must be between 0 and 1"),
+        (["sync", "--all", "--demo-limit", "nan"], "must be a number from 0.1 to 1e+06"),
+        (["sync", "--all", "--demo-latency-ms", "-5"], "must be a number from 0 to 10000 ms"),
+        (["demo-change", "P", "--remove", "-1"], "must be a whole number from 0 to 10000"),
+        (["sync", "--all", "--demo-quirks", "slow"], "no demo quirk named slow"),
+        (["sync", "--all", "--demo-faults", "1.5"], "must be a number from 0 to 1, not 1.5"),
         (["sync", "--all", "--mode", "merge"], "invalid choice"),
         (["sync", "--all", "--from", "ytmusic"], "--from and --to must be different services"),
         (["sync"], "say what to sync: --playlist NAME, --all, --liked or --pairs"),

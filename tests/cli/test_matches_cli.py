@@ -13,7 +13,7 @@ import pytest
 
 from songbird_gui.app import Songbird
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE
+from songbird_gui.core.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.planner import find_target_playlist, plan_sync
 from songbird_gui.core.scoring import Matcher

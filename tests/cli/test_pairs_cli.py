@@ -8,7 +8,7 @@ import json
 import pytest
 
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_GUARD, EXIT_NO_ACCOUNT, EXIT_OK
+from songbird_gui.core.exit_codes import EXIT_GUARD, EXIT_NO_ACCOUNT, EXIT_OK
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

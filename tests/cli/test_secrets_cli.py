@@ -13,7 +13,7 @@ import keyring.backends.fail
 import pytest
 
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_NO_ACCOUNT, EXIT_NO_KEYRING, EXIT_OK, EXIT_USAGE
+from songbird_gui.core.exit_codes import EXIT_NO_ACCOUNT, EXIT_NO_KEYRING, EXIT_OK, EXIT_USAGE
 from songbird_gui.services.secrets import SERVICE_NAME, SPOTIFY_CLIENT_ID, YTMUSIC_AUTH
 
 pytestmark = pytest.mark.usefixtures("qapp")

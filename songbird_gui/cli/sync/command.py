@@ -15,12 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from songbird_gui.cli import exit_codes as codes
+from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import CliError
 from songbird_gui.cli.options import add_library_options, positive_float, positive_int, service
+from songbird_gui.cli.stopping import Stop
 from songbird_gui.cli.sync.dry_run import print_plan
 from songbird_gui.cli.sync.progress import ProgressLine
+from songbird_gui.core import exit_codes as codes
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.pair_writer import restore_removed
@@ -107,9 +108,13 @@ class SyncCommand(Command):
         return None
 
     def __init__(
-        self, args: argparse.Namespace, paths: AppPaths, out: TextIO | None = None
+        self,
+        args: argparse.Namespace,
+        paths: AppPaths,
+        out: TextIO | None = None,
+        stop: Stop | None = None,
     ) -> None:
-        super().__init__(args, paths, out)
+        super().__init__(args, paths, out, stop)
         self.exit_code = codes.EXIT_OK
         self.started = time.monotonic()
         self.progress = ProgressLine(sys.stderr)
@@ -186,7 +191,9 @@ class SyncCommand(Command):
         # One writer at a time on the data folder: from cron, failing at once beats waiting
         # (the next run comes soon); the window and the scheduled syncs wait instead.
         lock = self.songbird.writer_lock
-        if not lock.try_hold():
+        held = lock.try_hold()
+        self.print_notices()  # a damaged lock file it set aside to take it
+        if not held:
             holder = lock.holder()
             raise CliError(
                 f"a sync is already running (pid {holder if holder else 'unknown'}); nothing "
