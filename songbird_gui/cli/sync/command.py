@@ -2,17 +2,24 @@
 
 Its options are declared here; the dry run's plan is printed by dry_run.py, the progress line
 on a terminal drawn by progress.py.
+
+A signal ends any phase within a second (`cli/stopping.py`): while the playlists are listed
+or pairs put back, on the main thread, by unwinding; while a leg runs in Qt's event loop,
+by the session's Stop, after which the session says how far it got (stopped while reading,
+searching or writing) and the leg ends with the signal's code. The log names each phase as
+it begins (`Phase`), for a person reading it and for the tests that stop each one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
+import logging
 import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from songbird_gui.cli.cli_error import CliError
@@ -23,18 +30,35 @@ from songbird_gui.cli.sync.dry_run import print_plan
 from songbird_gui.cli.sync.progress import ProgressLine
 from songbird_gui.core import exit_codes as codes
 from songbird_gui.core.apply import ApplyReport
-from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.pair_writer import restore_removed
+from songbird_gui.core.pairs import RemovedEntry
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.throttle import request_scope
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import RunSummary, plural
 
 if TYPE_CHECKING:
     from songbird_gui.engine.session import SyncSession
 
+log = logging.getLogger(__name__)
+
 # How long, once the loop has returned, a run may take to let its last request end.
 REQUEST_DRAIN_MS = 30_000
+# The codes that end a leg alone: the next leg goes on after them.
+PAIR_CODES = (codes.EXIT_OK, codes.EXIT_GUARD, codes.EXIT_PAIRS_FAILED)
+
+
+class Phase(StrEnum):
+    """A phase of a sync, as the log names it when it begins."""
+
+    READING = "reading the playlists"
+    PLANNING = "planning"
+    SEARCHING = "searching"
+    WRITING = "writing"
+    PUTTING_BACK = "putting back"
+
+
+def begin(phase: Phase, details: str) -> None:
+    log.info("sync: %s %s", phase, details)
 
 
 @dataclass
@@ -127,6 +151,7 @@ class SyncCommand(Command):
         args = self.args
         if not args.pairs:
             source, target = args.source, args.target
+            begin(Phase.READING, f"of {source.display_name} and {target.display_name}")
             source_list, target_list = self.read_playlists(services[source], services[target])
             return [Leg(source, target, self._choose(source_list), target_list)]
         pairs = self.songbird.context(services).pairs.all()
@@ -141,6 +166,7 @@ class SyncCommand(Command):
             if not pairs:
                 print("No pairs yet: sync a playlist once and it becomes one.", file=self.out)
             return []
+        begin(Phase.READING, "of every service with a pair")
         lists = dict(
             zip(
                 ServiceId,
@@ -209,20 +235,22 @@ class SyncCommand(Command):
         if self.args.restore_last:
             return self.restore_last()
         for leg in self.legs():
+            if self.stop.requested:
+                break
             code = self._run_leg(leg)
-            if code in (codes.EXIT_INTERRUPTED, codes.EXIT_SERVICE):
-                self.exit_code = code
+            if code not in PAIR_CODES:
+                self.exit_code = code  # the rest would fail alike, or was asked to stop
                 break
             if code != codes.EXIT_OK and self.exit_code == codes.EXIT_OK:
                 self.exit_code = code
         if not self.args.dry_run and self.sessions:
             self._print_summary()
-        return self.exit_code
+        return self.stop.exit_code if self.stop.requested else self.exit_code
 
     def _run_leg(self, leg: Leg) -> int:
         from PySide6.QtCore import QCoreApplication, QTimer
 
-        from songbird_gui.engine.session import SyncSession
+        from songbird_gui.engine.session import RunState, SyncSession
 
         app = QCoreApplication.instance()
         assert app is not None
@@ -230,37 +258,45 @@ class SyncCommand(Command):
         services = self.services()
         session = SyncSession(songbird.context(services), leg.source, leg.target)
         self.sessions.append(session)
-        result = {"code": codes.EXIT_OK}
+        result: dict[str, int] = {}  # the code of the first `finish`: the leg's end
         modes = {p.id: SyncMode(self.args.mode) for p in leg.playlists} if self.args.mode else {}
         allowed = self.args.allow_removals
+        target = leg.target.display_name
 
         def finish(code: int) -> None:
-            result["code"] = code
-            app.exit(code)
+            if not result:  # what closing the session says after that is no news
+                result["code"] = code
+                app.exit(code)
+
+        def on_state(state: RunState) -> None:
+            if state is RunState.STOPPED:  # stopped while reading the playlists
+                finish(self.stop.exit_code)
 
         def on_failed(message: str) -> None:
             self.progress.clear()
             print(f"songbird: {message}", file=sys.stderr)
-            finish(codes.EXIT_INTERRUPTED if session.cancel.cancelled else codes.EXIT_SERVICE)
+            finish(codes.EXIT_SERVICE)
 
         def on_planned() -> None:
             if self.args.dry_run:
                 print_plan(session, self.songbird.settings, self.out, self.args.json, self.started)
                 finish(codes.EXIT_OK)
                 return
+            begin(Phase.SEARCHING, f"on {target}")
             session.search()
 
         def on_search_finished(stopped: bool) -> None:
             self.progress.clear()
             if stopped:
-                finish(codes.EXIT_INTERRUPTED)
+                finish(self.stop.exit_code)
                 return
             permitted = {i: allowed for i in range(len(session.plans))} if allowed else None
+            begin(Phase.WRITING, f"to {target}")
             session.apply(permitted)
 
         def on_applied(reports: list[ApplyReport]) -> None:
-            if session.cancel.cancelled:
-                finish(codes.EXIT_INTERRUPTED)
+            if self.stop.requested:
+                finish(self.stop.exit_code)
             elif any(r.stopped for r in reports):
                 finish(codes.EXIT_GUARD)
             elif any(r.gone or (r.failed and not r.landed) for r in reports):
@@ -282,6 +318,7 @@ class SyncCommand(Command):
             )
             finish(codes.EXIT_SERVICE)
 
+        session.stateChanged.connect(on_state)
         session.failed.connect(on_failed)
         session.blocked.connect(on_blocked)
         session.planned.connect(on_planned)
@@ -290,27 +327,29 @@ class SyncCommand(Command):
         session.applyProgress.connect(lambda done, total: self.progress.show_apply(done, total))
         session.applied.connect(on_applied)
 
-        # Ctrl+C: Python runs signal handlers only when it gets control, so a timer hands it
-        # control ten times a second while Qt's loop runs.
-        previous = signal.signal(signal.SIGINT, lambda *_: session.stop())
+        # A signal's handler runs only when Python gets control: a timer hands it control ten
+        # times a second while Qt's loop runs. It stops the session from within the loop (the
+        # loop may not have started yet when the signal comes).
         ticker = QTimer()
         ticker.timeout.connect(lambda: None)
         ticker.start(100)
         try:
-            session.plan(leg.playlists, leg.target_list, modes)
-            app.exec()
+            with self.stop.handing_to(lambda: QTimer.singleShot(0, session.stop)):
+                begin(Phase.PLANNING, f"{len(leg.playlists)} playlists for {target}")
+                session.plan(leg.playlists, leg.target_list, modes)
+                app.exec()
         finally:
             ticker.stop()
             session.close()
             # The event loop has returned: waiting here freezes nothing. A request in flight
             # ends within its timeout; the write journal covers a batch cut short.
             session.drain(REQUEST_DRAIN_MS)
-            signal.signal(signal.SIGINT, previous)
         self.progress.clear()
-        return result["code"]
+        return result.get("code", self.stop.exit_code)
 
     def restore_last(self) -> int:
-        """Put back what each pair's last sync removed, where it was."""
+        """Put back what each pair's last sync removed, where it was; each entry is marked
+        put back as soon as it is, so that a run stopped halfway puts back only the rest."""
         services = self.services()
         pairs = self.songbird.context(services).pairs
         restored_any = False
@@ -319,9 +358,13 @@ class SyncCommand(Command):
             if not removed:
                 continue
             target = Playlist(pair.target, pair.target_id, pair.target_name)
-            with request_scope(CancelToken()):
-                put = restore_removed(services[pair.target], target, removed)
-            pairs.mark_restored(pair.pair_id)
+            begin(Phase.PUTTING_BACK, f"{len(removed)} entries into {pair.target_name}")
+
+            def mark(entry: RemovedEntry, pair_id: int = pair.pair_id) -> None:
+                pairs.mark_restored(pair_id, entry.position)
+                log.info("sync: put back #%d %s", entry.position + 1, entry.track.describe())
+
+            put = restore_removed(services[pair.target], target, removed, put_back=mark)
             restored_any = True
             print(f"{pair.describe()}: put back {plural(put, 'track')}", file=self.out)
         if not restored_any:
