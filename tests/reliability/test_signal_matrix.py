@@ -104,11 +104,14 @@ CASES = [
 ]
 
 
-def wait_for(home: Home, process: subprocess.Popen[str], lines: list[str]) -> None:
-    """Until the process's log holds each of `lines` (polled: the log is a file)."""
+def wait_for(home: Home, process: subprocess.Popen[str], lines: list[str], since: int) -> None:
+    """Until the log holds each of `lines` past its first `since` bytes (what the runs before
+    `process` wrote); polled, the log being a file."""
     deadline = time.monotonic() + REACH_BOUND_S
     while time.monotonic() < deadline:
-        logged = home.log.read_text("utf-8", errors="replace") if home.log.exists() else ""
+        logged = (
+            home.log.read_bytes()[since:].decode("utf-8", "replace") if home.log.exists() else ""
+        )
         if all(line in logged for line in lines):
             return
         if process.poll() is not None:
@@ -125,12 +128,13 @@ def test_a_signal_in_any_phase_ends_the_sync_at_once_and_the_next_run_is_clean(
     home = Home(tmp_path)
     before = mirror_with_removals(home) if case.phase is Phase.PUTTING_BACK else None
 
+    logged = home.log.stat().st_size if home.log.exists() else 0
     process = subprocess.Popen(
         [sys.executable, "-m", "songbird_gui.cli", *case.command, *SLOW],
         env=home.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        wait_for(home, process, case.reached)
+        wait_for(home, process, case.reached, since=logged)
         process.send_signal(signum)
         _, err = process.communicate(timeout=STOP_BOUND_S)
     finally:

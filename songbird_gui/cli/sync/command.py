@@ -275,7 +275,8 @@ class SyncCommand(Command):
         def on_failed(message: str) -> None:
             self.progress.clear()
             print(f"songbird: {message}", file=sys.stderr)
-            finish(codes.EXIT_SERVICE)
+            failure = session.failure  # the disk full, a read-only folder, a service's failure
+            finish(failure.exit_code if failure is not None else codes.EXIT_SERVICE)
 
         def on_planned() -> None:
             if self.args.dry_run:
