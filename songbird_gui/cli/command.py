@@ -29,6 +29,7 @@ from songbird_gui.core.exit_codes import EXIT_NO_ACCOUNT, EXIT_SERVICE, EXIT_UNK
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings
+from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import gather, request_scope
 from songbird_gui.core.types import ONLINE_SERVICES, Playlist, ServiceId
 from songbird_gui.services.demo import (
@@ -151,16 +152,29 @@ class Command:
         config = replace(config, spotify=tuned(config.spotify), ytmusic=tuned(config.ytmusic))
         return with_quirks(config, self.args.demo_quirks or "")
 
+    @property
+    def memory(self) -> MatchStore:
+        """The memory (decisions, pairs) of the library asked for: the demo's with --demo,
+        else the person's. Asks no service anything."""
+        return self.songbird.demo_store if self.args.demo else self.songbird.store
+
+    def require_accounts(self, needed_for: str) -> None:
+        """Refuse (exit code 8, or 9 with no keyring) unless both accounts are connected;
+        `needed_for` says why they are needed. Builds no service: asks nothing yet."""
+        if self.args.demo:
+            return
+        accounts = self.songbird.accounts
+        require_keyring(accounts)  # exit code 9, and what to do instead
+        missing = [s for s in ONLINE_SERVICES if not (accounts and accounts.connected(s))]
+        if missing:
+            raise CliError(not_connected(missing, needed_for), EXIT_NO_ACCOUNT)
+
     def services(self) -> dict[ServiceId, MusicService]:
         """Both services of the library (and its playlist files), for a sync between them."""
         if self.args.demo:
             return self.songbird.demo_services()
-        accounts = self.songbird.accounts
-        require_keyring(accounts)  # exit code 9, and what to do instead
-        services, demo = self.songbird.choose_services()
-        if demo:
-            missing = [s for s in ONLINE_SERVICES if not (accounts and accounts.connected(s))]
-            raise CliError(not_connected(missing, "a sync needs both"), EXIT_NO_ACCOUNT)
+        self.require_accounts("a sync needs both")
+        services, _ = self.songbird.choose_services()
         return services
 
     def service(self, service_id: ServiceId) -> MusicService:
