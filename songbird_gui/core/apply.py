@@ -135,6 +135,8 @@ class ApplyReport:
         """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
         if self.stopped:
             return f"nothing written: {self.stopped}"
+        if self.playlist is None and not self.planned and self.warning:
+            return f"not synced: {self.warning}"  # set aside before writing: it says why
         if self.playlist is None:
             text = "nothing written" if self.planned else "nothing to add"
         else:

@@ -165,6 +165,18 @@ class PairStore:
         )
         return _pair(rows[0]) if rows else None
 
+    def syncing_back(self, source: Playlist, target: Playlist) -> str | None:
+        """Why `source` may not sync into `target`, in words: a pair syncs `target` into
+        `source` already, and the two would undo each other's changes; None when none does."""
+        back = self.find(target.service, target.id, source.service)
+        if back is None or back.target_id != source.id:
+            return None
+        return (
+            f"“{target.name}” on {target.service.display_name} already syncs into "
+            f"“{source.name}”: two pairs syncing two playlists into each other would undo "
+            "each other's changes. Unlink that pair first."
+        )
+
     def ensure(self, source: Playlist, target: Playlist, mode: SyncMode | None = None) -> SyncPair:
         """The pair of `source` and `target`, made if it is new (add only, unless `mode`).
 
@@ -188,13 +200,9 @@ class PairStore:
             updated = self.get(existing.pair_id)
             assert updated is not None
             return updated
-        back = self.find(target.service, target.id, source.service)
-        if back is not None and back.target_id == source.id:
-            raise PairConflict(
-                f"“{target.name}” on {target.service.display_name} already syncs into "
-                f"“{source.name}”: two pairs syncing two playlists into each other would "
-                "undo each other's changes. Unlink that pair first."
-            )
+        back = self.syncing_back(source, target)
+        if back is not None:
+            raise PairConflict(back)
         with self._store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO pairs (source_service, source_id, source_name, target_service,"

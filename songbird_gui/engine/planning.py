@@ -3,7 +3,9 @@
 A source playlist that has a pair goes to the pair's target, found by id (it may have been
 renamed); one whose target is gone is set aside with the reason, and its pair paused: nothing
 is re-created behind the person's back. A playlist without a pair goes to the target's
-playlist of the same name, or to a new one; its pair is made when it is first written.
+playlist of the same name, or to a new one; its pair is made when it is first written,
+unless a pair syncs that very playlist back into it (the two would undo each other): then it
+is set aside with the reason before anything is written.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ class PairSetup:
     mode: SyncMode
     snapshot: Snapshot | None
     target_entries: tuple[Entry, ...]
-    paused: str = ""  # the pair's playlist is gone: the reason, and nothing is synced
+    # Why nothing is synced (the pair's playlist is gone, or a pair syncs the other way); "".
+    paused: str = ""
 
 
 def _pair_target(pair: SyncPair, listed: Sequence[Playlist]) -> Playlist | None:
@@ -96,6 +99,8 @@ def make_plans(
                 "is paused (unlink it, or choose where it goes)."
             )
             pairs.pause(pair.pair_id, paused)
+        if pair is None and existing_target is not None:
+            paused = pairs.syncing_back(playlist, existing_target) or ""
         plan = plan_sync(
             playlist,
             tracks,

@@ -120,14 +120,9 @@ def wait_for(home: Home, process: subprocess.Popen[str], lines: list[str], since
     pytest.fail(f"the run did not reach {lines}")
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("case", CASES, ids=[str(c.phase) for c in CASES])
-def test_a_signal_in_any_phase_ends_the_sync_at_once_and_the_next_run_is_clean(
-    tmp_path: Path, case: Case, signum: signal.Signals
-) -> None:
-    home = Home(tmp_path)
-    before = mirror_with_removals(home) if case.phase is Phase.PUTTING_BACK else None
-
+def stopped_by(home: Home, case: Case, signum: signal.Signals) -> tuple[int, str]:
+    """The case's run on SLOW, sent `signum` once it has reached its phase: how it ended
+    (its exit code), and its stderr."""
     logged = home.log.stat().st_size if home.log.exists() else 0
     process = subprocess.Popen(
         [sys.executable, "-m", "songbird_gui.cli", *case.command, *SLOW],
@@ -136,18 +131,16 @@ def test_a_signal_in_any_phase_ends_the_sync_at_once_and_the_next_run_is_clean(
     try:
         wait_for(home, process, case.reached, since=logged)
         process.send_signal(signum)
-        _, err = process.communicate(timeout=STOP_BOUND_S)
+        process.wait(timeout=STOP_BOUND_S)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate()
+        _, err = process.communicate()
+    return process.returncode, err
 
-    assert process.returncode == exit_code_for_signal(signum), err
-    assert err.strip().splitlines()[-1] == f"songbird: {STOPPED_SENTENCE}", err
-    assert "Traceback" not in err
-    assert not (home.data / "sync.lock").exists()  # let go, not left for a takeover
 
-    # The next run: no lock to take over, nothing set aside, the rest done.
+def the_next_run_is_clean(home: Home, case: Case, before: list[str] | None) -> None:
+    """The same command: exit 0 (not 5: no live holder), nothing set aside, the rest done."""
     again = home.run(*case.command, *FAST)
     assert again.stderr == ""
     if before is None:
@@ -156,3 +149,35 @@ def test_a_signal_in_any_phase_ends_the_sync_at_once_and_the_next_run_is_clean(
         assert Counter(home.target("Gym Mix")).most_common(1)[0][1] == 1
     else:  # everything put back once, where it was
         assert home.target("Road Trip") == before
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("case", CASES, ids=[str(c.phase) for c in CASES])
+def test_a_signal_in_any_phase_ends_the_sync_at_once_and_the_next_run_is_clean(
+    tmp_path: Path, case: Case, signum: signal.Signals
+) -> None:
+    home = Home(tmp_path)
+    before = mirror_with_removals(home) if case.phase is Phase.PUTTING_BACK else None
+    code, err = stopped_by(home, case, signum)
+    assert code == exit_code_for_signal(signum), err
+    assert err.strip().splitlines()[-1] == f"songbird: {STOPPED_SENTENCE}", err
+    assert "Traceback" not in err
+    assert not (home.data / "sync.lock").exists()  # let go, not left for a takeover
+    the_next_run_is_clean(home, case, before)
+
+
+# Put back is left out: its add and the mark that it is back are two writes, and a kill
+# between them puts that one entry back twice at the next run (a Ctrl+C never falls there).
+KILLED = [case for case in CASES if case.phase is not Phase.PUTTING_BACK]
+
+
+@pytest.mark.parametrize("case", KILLED, ids=[str(c.phase) for c in KILLED])
+def test_after_a_kill_in_any_phase_the_next_run_takes_the_lock_over_and_is_clean(
+    tmp_path: Path, case: Case
+) -> None:
+    """A sync killed (kill -9, a power cut) leaves its lock file: the next run takes it over
+    (its holder is dead) and never ends with 5, "already running"."""
+    home = Home(tmp_path)
+    code, _ = stopped_by(home, case, signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    the_next_run_is_clean(home, case, None)

@@ -296,12 +296,13 @@ class SyncCommand(Command):
             session.apply(permitted)
 
         def on_applied(reports: list[ApplyReport]) -> None:
+            set_aside = any(setup.paused for setup in session.setups)  # paused, or refused
             if self.stop.requested:
                 finish(self.stop.exit_code)
             elif any(r.stopped for r in reports):
                 finish(codes.EXIT_GUARD)
-            elif any(r.gone or (r.failed and not r.landed) for r in reports):
-                finish(codes.EXIT_PAIRS_FAILED if self.args.pairs else codes.EXIT_OK)
+            elif set_aside or any(r.gone or (r.failed and not r.landed) for r in reports):
+                finish(codes.EXIT_PAIRS_FAILED)
             else:
                 finish(codes.EXIT_OK)
 
