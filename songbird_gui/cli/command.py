@@ -23,8 +23,9 @@ from typing import Any, ClassVar, TextIO
 from songbird_gui.app import Songbird
 from songbird_gui.cli.account_secrets import accounts_for, require_keyring
 from songbird_gui.cli.cli_error import CliError
+from songbird_gui.cli.refusals import next_step, refusal_code
 from songbird_gui.cli.stopping import Stop
-from songbird_gui.core.errors import ServiceError
+from songbird_gui.core.errors import RunBlocked, ServiceError
 from songbird_gui.core.exit_codes import EXIT_NO_ACCOUNT, EXIT_SERVICE, EXIT_UNKNOWN_PLAYLIST
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.service import MusicService
@@ -194,6 +195,8 @@ class Command:
         """The playlist lists of `services`, read at once (each paced by its throttle)."""
         try:
             return gather([service.list_playlists for service in services])
+        except RunBlocked as refusal:  # a sign-in that ended, a quota used up
+            raise CliError(f"{refusal} {next_step(refusal)}.", refusal_code(refusal)) from None
         except ServiceError as error:
             raise CliError(f"could not read the playlists: {error}", EXIT_SERVICE) from error
 

@@ -38,5 +38,8 @@ class PlaylistsCommand(Command):
         width = max((len(p.name) for p in playlists), default=10)
         for p in playlists:
             count = "" if p.track_count is None else str(p.track_count)
-            print(f"{p.name:<{width}}  {count:>5}  {p.owner}", file=self.out)
+            # Spotify lets apps read only the person's own playlists: said up front, not as
+            # a refusal in the middle of a sync.
+            followed = "  (followed — not syncable)" if p.is_followed else ""
+            print(f"{p.name:<{width}}  {count:>5}  {p.owner}{followed}", file=self.out)
         return EXIT_OK

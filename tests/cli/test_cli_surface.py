@@ -201,8 +201,9 @@ def test_the_json_of_sync_pairs_show_playlists_and_matches(capsys, tmp_path: Pat
     figures = last_json(run(capsys, "sync", *FAST, "--playlist", "Gym Mix", "--json"))
     assert set(figures) == RUN_FIGURES | {
         "removed", "moved", "stopped_by_guard", "searched_tracks", "search_requests", "retries",
-        "rate_limited", "created", "elapsed_s",
+        "rate_limited", "created", "elapsed_s", "refusal", "resume_at",
     }  # fmt: skip
+    assert (figures["refusal"], figures["resume_at"]) == (None, None)
     assert figures["created"] == ["Gym Mix"] and figures["search_requests"] > 0
 
     (pair,) = json.loads(run(capsys, "pairs", *DEMO, "--json"))

@@ -6,6 +6,8 @@ among a command's arguments, and a command that reads one service needing only t
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from songbird_gui.core.types import ServiceId
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import state_file
 from songbird_gui.services.secrets import FileSecretStore
+from tests.cli.test_concurrent_sync import env_in
 from tests.reliability.fake_apis import FakeSpotify, FakeYouTubeMusic, twin_catalogue
 from tests.reliability.fault_server import FaultServer, route_to
 from tests.security.test_no_secret_left_behind import COOKIE_VALUE, HEADERS
@@ -26,6 +29,7 @@ from tests.security.test_no_secret_left_behind import COOKIE_VALUE, HEADERS
 pytestmark = pytest.mark.usefixtures("qapp", "songbird_log")
 
 FAST = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000", "--rate", "2000"]
+ENDS_WITHIN_S = 120.0  # a dry run of the demo takes seconds; only a hang reaches this
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -139,3 +143,21 @@ def test_a_listing_needs_only_its_own_service_and_says_how_to_connect_it(
         )
     assert code == EXIT_OK, err
     assert "Running" in [p["name"] for p in json.loads(out)]
+
+
+def test_a_reader_that_goes_away_ends_a_sync_quietly(tmp_path: Path) -> None:
+    """Before, `songbird sync --dry-run … | head -3` printed a traceback from inside Qt's loop
+    and never ended (the loop went on, with nobody to end it)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "songbird_gui.cli", "sync", *FAST, "--all", "--dry-run"],
+        env=env_in(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before the plan is printed
+    try:
+        _, err = process.communicate(timeout=ENDS_WITHIN_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert (process.returncode, err) == (EXIT_OK, "")

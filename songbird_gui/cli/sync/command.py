@@ -18,6 +18,7 @@ import logging
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
@@ -25,11 +26,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
 from songbird_gui.cli.options import add_library_options, positive_float, positive_int, service
+from songbird_gui.cli.refusals import HELD_BACK_CODES, LATER, held_back, next_step, refusal_code
 from songbird_gui.cli.stopping import Stop
 from songbird_gui.cli.sync.dry_run import print_plan
 from songbird_gui.cli.sync.progress import ProgressLine
 from songbird_gui.core import exit_codes as codes
-from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.apply import ApplyReport, HeldBack, creation_stop_words, held_back_by
 from songbird_gui.core.pair_writer import restore_removed
 from songbird_gui.core.pairs import RemovedEntry
 from songbird_gui.core.paths import AppPaths
@@ -43,6 +45,10 @@ log = logging.getLogger(__name__)
 
 # How long, once the loop has returned, a run may take to let its last request end.
 REQUEST_DRAIN_MS = 30_000
+FOLLOWED_WORDS = (
+    "Spotify lets apps read only your own playlists (copy one into a playlist of your own "
+    "on Spotify to sync it)."
+)
 # The codes that end a leg alone: the next leg goes on after them.
 PAIR_CODES = (codes.EXIT_OK, codes.EXIT_GUARD, codes.EXIT_PAIRS_FAILED)
 
@@ -59,6 +65,10 @@ class Phase(StrEnum):
 
 def begin(phase: Phase, details: str) -> None:
     log.info("sync: %s %s", phase, details)
+
+
+def say(sentence: str) -> None:
+    print(f"songbird: {sentence}", file=sys.stderr)
 
 
 @dataclass
@@ -187,11 +197,19 @@ class SyncCommand(Command):
         return legs
 
     def _choose(self, playlists: list[Playlist]) -> list[Playlist]:
+        """The playlists asked for. One the person follows is never read: Spotify refuses
+        apps those since February 2026 (`--all` skips them, saying so; naming one is exit 3)."""
         chosen: list[Playlist] = []
         if self.args.liked:
             chosen.extend(p for p in playlists if p.is_liked)
         if self.args.all:
-            chosen.extend(p for p in playlists if not p.is_liked)
+            followed = [p for p in playlists if p.is_followed]
+            if followed:
+                print(
+                    f"Skipped {plural(len(followed), 'followed playlist')}: {FOLLOWED_WORDS}",
+                    file=self.out,
+                )
+            chosen.extend(p for p in playlists if not (p.is_liked or p.is_followed))
         by_name = {p.name.casefold(): p for p in playlists}
         for name in self.args.playlist:
             playlist = by_name.get(name.strip().casefold())
@@ -200,6 +218,11 @@ class SyncCommand(Command):
                 raise CliError(
                     f'no playlist named "{name}" on {self.args.source.display_name}; '
                     f"there are: {known}",
+                    codes.EXIT_UNKNOWN_PLAYLIST,
+                )
+            if playlist.is_followed:
+                raise CliError(
+                    f"“{playlist.name}” is a playlist you follow: {FOLLOWED_WORDS}",
                     codes.EXIT_UNKNOWN_PLAYLIST,
                 )
             if playlist not in chosen:
@@ -274,7 +297,12 @@ class SyncCommand(Command):
 
         def on_failed(message: str) -> None:
             self.progress.clear()
-            print(f"songbird: {message}", file=sys.stderr)
+            say(message)
+            refusal = session.refusal  # the reads were refused: a sign-in ended, a quota
+            if refusal is not None:
+                say(f"{next_step(refusal)}: nothing was written.")
+                finish(refusal_code(refusal))
+                return
             failure = session.failure  # the disk full, a read-only folder, a service's failure
             finish(failure.exit_code if failure is not None else codes.EXIT_SERVICE)
 
@@ -297,10 +325,23 @@ class SyncCommand(Command):
 
         def on_applied(reports: list[ApplyReport]) -> None:
             set_aside = any(setup.paused for setup in session.setups)  # paused, or refused
+            reason = held_back(reports)
+            refusal = session.refusal
             if self.stop.requested:
                 finish(self.stop.exit_code)
+            elif reason in (HeldBack.LOGIN, HeldBack.ACCOUNT, HeldBack.QUOTA):
+                if refusal is not None:
+                    say(str(refusal))
+                    kept = "what was written is kept, and the rest is written then."
+                    say(f"{next_step(refusal)}: {kept}")
+                finish(HELD_BACK_CODES[reason])
             elif any(r.stopped for r in reports):
                 finish(codes.EXIT_GUARD)
+            elif reason is not None:  # playlists left uncreated, writes gated behind a dialog
+                for words in (creation_stop_words(reports), str(refusal or "")):
+                    if words:
+                        say(words)
+                finish(HELD_BACK_CODES[reason])
             elif set_aside or any(r.gone or (r.failed and not r.landed) for r in reports):
                 finish(codes.EXIT_PAIRS_FAILED)
             else:
@@ -308,26 +349,39 @@ class SyncCommand(Command):
 
         def on_blocked(message: str, reconnect: bool) -> None:
             self.progress.clear()
-            then = (
-                "Connect again in the window (songbird-gui, Accounts), then run the same command"
-                if reconnect
-                else "Run the same command later"
-            )
-            print(
-                f"songbird: {message}\n{then}: what was found so far is remembered, and "
-                "only the rest is searched.",
-                file=sys.stderr,
-            )
-            finish(codes.EXIT_SERVICE)
+            say(message)
+            refusal = session.refusal
+            then = next_step(refusal) if refusal is not None else LATER
+            say(f"{then}: what was found so far is remembered, and only the rest is searched.")
+            finish(refusal_code(refusal) if refusal is not None else codes.EXIT_SERVICE)
 
-        session.stateChanged.connect(on_state)
-        session.failed.connect(on_failed)
-        session.blocked.connect(on_blocked)
-        session.planned.connect(on_planned)
-        session.progress.connect(lambda done, total: self.progress.show(done, total, session))
-        session.searchFinished.connect(on_search_finished)
-        session.applyProgress.connect(lambda done, total: self.progress.show_apply(done, total))
-        session.applied.connect(on_applied)
+        # What escapes a slot would only reach PySide, which prints it and goes on: the loop
+        # would never end. It ends the loop instead, and is raised once the loop has returned,
+        # to the entry point's boundary (a reader that went away, the disk full, a bug).
+        escaped: list[BaseException] = []
+
+        def guarded(slot: Callable[..., None]) -> Callable[..., None]:
+            def called(*args: Any) -> None:
+                try:
+                    slot(*args)
+                except BaseException as error:  # the loop's own boundary, re-raised after it
+                    escaped.append(error)
+                    finish(codes.EXIT_UNEXPECTED)
+
+            return called
+
+        session.stateChanged.connect(guarded(on_state))
+        session.failed.connect(guarded(on_failed))
+        session.blocked.connect(guarded(on_blocked))
+        session.planned.connect(guarded(on_planned))
+        session.progress.connect(
+            guarded(lambda done, total: self.progress.show(done, total, session))
+        )
+        session.searchFinished.connect(guarded(on_search_finished))
+        session.applyProgress.connect(
+            guarded(lambda done, total: self.progress.show_apply(done, total))
+        )
+        session.applied.connect(guarded(on_applied))
 
         # A signal's handler runs only when Python gets control: a timer hands it control ten
         # times a second while Qt's loop runs. It stops the session from within the loop (the
@@ -347,6 +401,8 @@ class SyncCommand(Command):
             # ends within its timeout; the write journal covers a batch cut short.
             session.drain(REQUEST_DRAIN_MS)
         self.progress.clear()
+        if escaped:
+            raise escaped[0]
         return result.get("code", self.stop.exit_code)
 
     def restore_last(self) -> int:
@@ -392,7 +448,19 @@ class SyncCommand(Command):
             "rate_limited": sum(s.rate_limited for s in [*search, *io]),
             "created": [r.playlist.name for r in reports if r.created and r.playlist],
             "elapsed_s": round(time.monotonic() - self.started, 2),
+            **self._refusal_figures(),
         }
+
+    def _refusal_figures(self) -> dict[str, Any]:
+        """What held the run back (a HeldBack's value: "login", "quota", "gated", …), and
+        when a quota lets it go on (seconds since the epoch); None and None when nothing
+        did."""
+        for session in self.sessions:
+            refusal = session.refusal
+            reason = held_back_by(refusal) if refusal is not None else held_back(session.reports)
+            if reason is not None:
+                return {"refusal": str(reason), "resume_at": session.resume_at}
+        return {"refusal": None, "resume_at": None}
 
     def _print_summary(self) -> None:
         f = self.figures()
