@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from songbird_gui.app import Songbird
@@ -26,8 +27,14 @@ from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.refusals import next_step, refusal_code
 from songbird_gui.cli.stopping import Stop
 from songbird_gui.core.errors import RunBlocked, ServiceError
-from songbird_gui.core.exit_codes import EXIT_NO_ACCOUNT, EXIT_SERVICE, EXIT_UNKNOWN_PLAYLIST
+from songbird_gui.core.exit_codes import (
+    EXIT_NO_ACCOUNT,
+    EXIT_SERVICE,
+    EXIT_UNKNOWN_PLAYLIST,
+    EXIT_USAGE,
+)
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.playlist_files import PlaylistFileError
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.settings import Settings
 from songbird_gui.core.store import MatchStore
@@ -39,6 +46,7 @@ from songbird_gui.services.demo import (
     forget_demo_state,
     with_quirks,
 )
+from songbird_gui.services.file_source import FileSource
 
 
 def not_connected(missing: list[ServiceId], needed_for: str) -> str:
@@ -177,6 +185,42 @@ class Command:
         self.require_accounts("a sync needs both")
         services, _ = self.songbird.choose_services()
         return services
+
+    def pair_services(self) -> dict[ServiceId, MusicService]:
+        """The library's services that are connected, with its playlist files, for its pairs
+        (a person with YouTube Music alone has pairs from their playlist files)."""
+        if self.args.demo:
+            return self.songbird.demo_services()
+        accounts = self.songbird.accounts
+        require_keyring(accounts)
+        services: dict[ServiceId, MusicService] = {ServiceId.FILE: self.songbird.files}
+        for service_id in ONLINE_SERVICES:
+            connected = self.songbird.connected_service(service_id)
+            if connected is not None:
+                services[service_id] = connected
+        if len(services) == 1:
+            needed = "`songbird sync --pairs` writes into them"
+            raise CliError(not_connected(list(ONLINE_SERVICES), needed), EXIT_NO_ACCOUNT)
+        return services
+
+    def playlist_files(self) -> FileSource:
+        """The library's playlist files: the demo's with --demo, else the person's."""
+        songbird = self.songbird
+        files = songbird.demo_services()[ServiceId.FILE] if self.args.demo else songbird.files
+        assert isinstance(files, FileSource)
+        return files
+
+    def open_playlist_file(self, files: MusicService, path: Path) -> list[Playlist]:
+        """The playlists of the file, zip or folder at `path`: exit code 2 when it cannot be
+        read. The files in a zip or folder that could not be, while others were, are said."""
+        assert isinstance(files, FileSource)
+        try:
+            opened = files.open(path)
+        except PlaylistFileError as error:
+            raise CliError(str(error), EXIT_USAGE) from None
+        for sentence in files.skipped:
+            print(f"songbird: {sentence}", file=sys.stderr)
+        return opened
 
     def service(self, service_id: ServiceId) -> MusicService:
         """One service of the library, for a command that needs that one alone."""

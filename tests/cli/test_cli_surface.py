@@ -37,11 +37,12 @@ LIBRARY = [
 # Each option as `names VALUE|flag [repeatable] [choices=…] [default=…]`; a positional
 # argument by its name, `[VALUE]` when it may be left out.
 SURFACE = {
-    "playlists": ["--service VALUE default=spotify", "--json flag", *LIBRARY],
+    "playlists": ["--service VALUE default=spotify", "--json flag", *LIBRARY, "--file VALUE"],
     "eval-matches": ["file VALUE", "--json flag"],
     "sync": [
         "--from VALUE default=spotify",
         "--to VALUE default=ytmusic",
+        "--file VALUE",
         "--playlist VALUE repeatable default=[]",
         "--all flag",
         "--liked flag",

@@ -21,10 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from songbird_gui.cli.cli_error import CliError
-from songbird_gui.cli.command import Command
+from songbird_gui.cli.command import Command, not_connected
 from songbird_gui.cli.options import add_library_options, positive_float, positive_int, service
 from songbird_gui.cli.refusals import HELD_BACK_CODES, LATER, held_back, next_step, refusal_code
 from songbird_gui.cli.stopping import Stop
@@ -33,16 +34,19 @@ from songbird_gui.cli.sync.progress import ProgressLine
 from songbird_gui.core import exit_codes as codes
 from songbird_gui.core.apply import ApplyReport, HeldBack, creation_stop_words, held_back_by
 from songbird_gui.core.pair_writer import restore_removed
-from songbird_gui.core.pairs import RemovedEntry
+from songbird_gui.core.pairs import RemovedEntry, SyncPair
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import RunSummary, plural
+from songbird_gui.services.file_source import folder_in
 
 if TYPE_CHECKING:
     from songbird_gui.engine.session import SyncSession
 
 log = logging.getLogger(__name__)
 
+FILE = ServiceId.FILE
 # How long, once the loop has returned, a run may take to let its last request end.
 REQUEST_DRAIN_MS = 30_000
 FOLLOWED_WORDS = (
@@ -71,12 +75,23 @@ def say(sentence: str) -> None:
     print(f"songbird: {sentence}", file=sys.stderr)
 
 
+def gone_words(pair: SyncPair) -> str:
+    """Why a pair pauses when its source playlist is no longer there, in words."""
+    if pair.source is FILE:
+        folder = folder_in(pair.source_id)
+        where = f" in {folder}" if folder else ""
+        return f"“{pair.source_name}” is no longer in a playlist file{where}"
+    return f"“{pair.source_name}” is no longer on {pair.source.display_name}"
+
+
 @dataclass
 class Leg:
-    """One direction of a sync: which source playlists go to which service."""
+    """One direction of a sync: which source playlists go to which service, through which
+    of the library's services (a sync from a playlist file needs only its target's)."""
 
     source: ServiceId
     target: ServiceId
+    services: dict[ServiceId, MusicService]
     playlists: list[Playlist] = field(default_factory=list)
     target_list: list[Playlist] = field(default_factory=list)
 
@@ -91,6 +106,13 @@ class SyncCommand(Command):
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--from", dest="source", type=service, default=ServiceId.SPOTIFY)
         parser.add_argument("--to", dest="target", type=service, default=ServiceId.YTMUSIC)
+        parser.add_argument(
+            "--file",
+            type=Path,
+            metavar="PATH",
+            help="from a playlist file instead of --from: Spotify's data export (the zip, its "
+            "folder or a file of it), CSV, M3U8, XSPF or JSPF, or a zip or folder of them",
+        )
         which = parser.add_argument_group("what to sync (at least one)")
         which.add_argument(
             "--playlist", action="append", default=[], metavar="NAME", help="repeatable"
@@ -131,7 +153,9 @@ class SyncCommand(Command):
 
     @classmethod
     def check(cls, args: argparse.Namespace) -> str | None:
-        if args.source is args.target:
+        if args.file is not None and (args.pairs or args.restore_last):
+            return "--file syncs the playlists of a file: --pairs syncs every pair"
+        if args.file is None and args.source is args.target:
             return "--from and --to must be different services"
         if not (args.playlist or args.all or args.liked or args.pairs):
             return "say what to sync: --playlist NAME, --all, --liked or --pairs"
@@ -157,19 +181,49 @@ class SyncCommand(Command):
     # -- which playlists -------------------------------------------------------------------
 
     def legs(self) -> list[Leg]:
-        services = self.services()
-        args = self.args
-        if not args.pairs:
-            source, target = args.source, args.target
+        if self.args.file is not None:
+            return [self._file_leg()]
+        if not self.args.pairs:
+            services = self.services()
+            source, target = self.args.source, self.args.target
             begin(Phase.READING, f"of {source.display_name} and {target.display_name}")
             source_list, target_list = self.read_playlists(services[source], services[target])
-            return [Leg(source, target, self._choose(source_list), target_list)]
-        pairs = self.songbird.context(services).pairs.all()
+            chosen = self._choose(source_list, f"on {source.display_name}")
+            return [Leg(source, target, services, chosen, target_list)]
+        return self._pair_legs()
+
+    def _file_leg(self) -> Leg:
+        """The playlists of a file, into the target (connected alone, if need be)."""
+        target = self.args.target
+        services, _ = self.songbird.file_sync_services(target)
+        if target not in services:
+            raise CliError(
+                not_connected([target], "`songbird sync --file` writes into it"),
+                codes.EXIT_NO_ACCOUNT,
+            )
+        opened = self.open_playlist_file(services[FILE], self.args.file)
+        begin(Phase.READING, f"of {target.display_name}")
+        (target_list,) = self.read_playlists(services[target])
+        chosen = self._choose(opened, f"in {self.args.file}")
+        return Leg(FILE, target, services, chosen, target_list)
+
+    def _pair_legs(self) -> list[Leg]:
+        """Every remembered pair, a leg per direction, through the services connected: a
+        person with YouTube Music alone syncs the pairs of their playlist files."""
+        services = self.pair_services()
+        store = self.songbird.context(services).pairs
+        pairs = store.all()
         directions: dict[tuple[ServiceId, ServiceId], set[str]] = defaultdict(set)
         for pair in pairs:
             if pair.paused:
                 print(f"{pair.describe()}: paused: {pair.paused}", file=self.out)
                 self.exit_code = codes.EXIT_PAIRS_FAILED
+                continue
+            unconnected = [s for s in (pair.source, pair.target) if s not in services]
+            if unconnected:
+                print(f"{pair.describe()}: skipped: {unconnected[0].display_name} is not "
+                      "connected", file=self.out)  # fmt: skip
+                self.exit_code = codes.EXIT_NO_ACCOUNT
                 continue
             directions[(pair.source, pair.target)].add(pair.source_id)
         if not directions:
@@ -177,28 +231,24 @@ class SyncCommand(Command):
                 print("No pairs yet: sync a playlist once and it becomes one.", file=self.out)
             return []
         begin(Phase.READING, "of every service with a pair")
-        lists = dict(
-            zip(
-                ServiceId,
-                self.read_playlists(*(services[s] for s in ServiceId)),
-                strict=True,
-            )
-        )
+        used = [s for s in ServiceId if s in services]
+        lists = dict(zip(used, self.read_playlists(*(services[s] for s in used)), strict=True))
         legs = []
         for (source, target), ids in directions.items():
             playlists = [p for p in lists[source] if p.id in ids]
             for missing in ids - {p.id for p in playlists}:
                 pair = next(p for p in pairs if p.source == source and p.source_id == missing)
-                reason = f"“{pair.source_name}” is no longer on {source.display_name}"
+                reason = gone_words(pair)
                 print(f"{pair.describe()}: paused: {reason}", file=self.out)
-                self.songbird.context(services).pairs.pause(pair.pair_id, reason)
+                store.pause(pair.pair_id, reason)
                 self.exit_code = codes.EXIT_PAIRS_FAILED
-            legs.append(Leg(source, target, playlists, lists[target]))
+            legs.append(Leg(source, target, services, playlists, lists[target]))
         return legs
 
-    def _choose(self, playlists: list[Playlist]) -> list[Playlist]:
-        """The playlists asked for. One the person follows is never read: Spotify refuses
-        apps those since February 2026 (`--all` skips them, saying so; naming one is exit 3)."""
+    def _choose(self, playlists: list[Playlist], where: str) -> list[Playlist]:
+        """The playlists asked for, of those found `where` ("on Spotify"). One followed is never
+        read: Spotify refuses apps those since February 2026 (`--all` skips them, saying so;
+        naming one is exit 3)."""
         chosen: list[Playlist] = []
         if self.args.liked:
             chosen.extend(p for p in playlists if p.is_liked)
@@ -216,8 +266,7 @@ class SyncCommand(Command):
             if playlist is None:
                 known = ", ".join(p.name for p in playlists if not p.is_liked)
                 raise CliError(
-                    f'no playlist named "{name}" on {self.args.source.display_name}; '
-                    f"there are: {known}",
+                    f'no playlist named "{name}" {where}; there are: {known}',
                     codes.EXIT_UNKNOWN_PLAYLIST,
                 )
             if playlist.is_followed:
@@ -277,9 +326,7 @@ class SyncCommand(Command):
 
         app = QCoreApplication.instance()
         assert app is not None
-        songbird = self.songbird
-        services = self.services()
-        session = SyncSession(songbird.context(services), leg.source, leg.target)
+        session = SyncSession(self.songbird.context(leg.services), leg.source, leg.target)
         self.sessions.append(session)
         result: dict[str, int] = {}  # the code of the first `finish`: the leg's end
         modes = {p.id: SyncMode(self.args.mode) for p in leg.playlists} if self.args.mode else {}
@@ -408,12 +455,12 @@ class SyncCommand(Command):
     def restore_last(self) -> int:
         """Put back what each pair's last sync removed, where it was; each entry is marked
         put back as soon as it is, so that a run stopped halfway puts back only the rest."""
-        services = self.services()
+        services = self.pair_services()
         pairs = self.songbird.context(services).pairs
         restored_any = False
         for pair in pairs.all():
             removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
-            if not removed:
+            if not removed or pair.target not in services:
                 continue
             target = Playlist(pair.target, pair.target_id, pair.target_name)
             begin(Phase.PUTTING_BACK, f"{len(removed)} entries into {pair.target_name}")
