@@ -21,6 +21,7 @@ from songbird_gui import __version__
 from songbird_gui.cli.command import Command
 from songbird_gui.cli.demo_change import DemoChangeCommand
 from songbird_gui.cli.eval_matches import EvalMatchesCommand
+from songbird_gui.cli.export import ExportCommand
 from songbird_gui.cli.export_secrets import ExportSecretsCommand
 from songbird_gui.cli.matches import MatchesCommand
 from songbird_gui.cli.pairs import PairsCommand
@@ -36,6 +37,7 @@ COMMANDS: tuple[type[Command], ...] = (
     ShowCommand,
     MatchesCommand,
     DemoChangeCommand,
+    ExportCommand,
     ExportSecretsCommand,
 )
 

@@ -18,6 +18,12 @@ from songbird_gui.core.exit_codes import EXIT_NO_ACCOUNT, EXIT_PAIRS_FAILED, EXI
 
 RECONNECT = "Connect again in songbird-gui (Tools ▸ Accounts), then run the same command"
 LATER = "Run the same command later"
+# Why a playlist the person follows is never read (Spotify refuses apps those since
+# February 2026): `sync` and `export` skip them, or refuse one named (exit code 3).
+FOLLOWED_WORDS = (
+    "Spotify lets apps read only your own playlists (copy one into a playlist of your own "
+    "on Spotify to sync it)."
+)
 
 # The code of each reason a playlist was held back.
 HELD_BACK_CODES = {

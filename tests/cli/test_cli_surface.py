@@ -75,6 +75,14 @@ SURFACE = {
         "--seed VALUE",
         *LIBRARY,
     ],
+    "export": [
+        "playlist [VALUE]",
+        "--all flag",
+        "--service VALUE default=spotify",
+        "--format VALUE choices=csv|jspf|xspf|m3u8",
+        "-o --output VALUE",
+        *LIBRARY,
+    ],
     "export-secrets": ["path VALUE"],
 }
 

@@ -1,9 +1,11 @@
-"""Playlists from files on the command line: `playlists --file`, `sync --file … --to …`, a
-file that cannot be used refused with exit 2, and a person with YouTube Music alone connected
-syncing a playlist file and then its pair with `sync --pairs`, as cron does."""
+"""Playlists from files and to files, on the command line: `playlists --file`, `sync --file …
+--to …`, `export` (one playlist, or `--all`), a file that cannot be used refused with exit 2,
+and a person with YouTube Music alone connected syncing a playlist file and then its pair
+with `sync --pairs`, as cron does."""
 
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
 from pathlib import Path
@@ -93,6 +95,47 @@ def test_sync_from_a_data_export_reports_the_figures_of_any_sync_and_adds_nothin
 
     code, _, err = run(capsys, "sync", "--file", EXPORT, "--playlist", "Nope", *FAST)
     assert code == EXIT_UNKNOWN_PLAYLIST and f'no playlist named "Nope" in {EXPORT}' in err
+
+
+def test_export_writes_one_playlist_or_every_one_each_named_after_it(
+    capsys, tmp_path: Path
+) -> None:
+    jspf = tmp_path / "road.jspf"
+    code, out, err = run(capsys, "export", "Road Trip", "--service", "ytmusic", "--format",
+                         "jspf", "-o", str(jspf), *DEMO)  # fmt: skip
+    assert code == EXIT_OK, err
+    assert out.startswith("Wrote “Road Trip” (") and str(jspf) in out
+    playlist = json.loads(jspf.read_text(encoding="utf-8"))["playlist"]
+    assert playlist["title"] == "Road Trip" and playlist["track"]
+    assert {"title", "creator", "album", "duration", "identifier"} <= set(playlist["track"][0])
+
+    folder = tmp_path / "backup"
+    code, out, err = run(capsys, "export", "--all", "--format", "csv", "-o", str(folder), *DEMO)
+    assert code == EXIT_OK, err
+    code, listed, _ = run(capsys, "playlists", "--json", *DEMO)
+    names = [p["name"] for p in json.loads(listed)]
+    assert sorted(p.stem for p in folder.iterdir()) == sorted(names)
+    with (folder / "Road Trip.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    road = next(p for p in json.loads(listed) if p["name"] == "Road Trip")
+    assert len(rows) == road["tracks"]
+    # What was written reads back as the very same playlists.
+    code, out, _ = run(capsys, "playlists", "--file", str(folder), "--json", *DEMO)
+    assert sorted(p["name"] for p in json.loads(out)) == sorted(names)
+
+    code, _, err = run(capsys, "export", "Nope", "--format", "m3u8", *DEMO)
+    assert code == EXIT_UNKNOWN_PLAYLIST and 'no playlist named "Nope"' in err
+
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file, not a folder", encoding="utf-8")
+    for command in (
+        ["export", "Road Trip", "--format", "csv", "-o", str(not_a_folder / "road.csv")],
+        ["export", "--all", "--format", "csv", "-o", str(not_a_folder / "backup")],
+    ):
+        code, out, err = run(capsys, *command, *DEMO)
+        assert code == EXIT_USAGE and out == "", err
+        (said,) = err.splitlines()
+        assert said.startswith(f"songbird: “{not_a_folder}") and "could not be" in said, said
 
 
 def test_with_youtube_music_alone_a_file_syncs_and_its_pair_syncs_on_with_sync_pairs(

@@ -6,6 +6,7 @@ do next, the exit code cron reads (8 for the account, 7 for a quota and when it 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,14 +21,16 @@ from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import CreationSettings, Settings, SettingsFile
 from songbird_gui.services.demo_quirks import FOLLOWED_NAMES, QUOTA_RETRY_AFTER_S
 from songbird_gui.services.refusal_words import TOO_MANY, gated_words
-from tests.cli.test_pairs_cli import FAST, last_json, run
+from tests.cli.test_pairs_cli import DEMO, FAST, last_json, run
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 FOLLOWED = "Spotify lets apps read only your own playlists"
 
 
-def test_followed_playlists_are_marked_skipped_by_all_and_refused_by_name(capsys) -> None:
+def test_followed_playlists_are_marked_skipped_by_all_and_refused_by_name(
+    capsys, tmp_path: Path
+) -> None:
     code, out, _ = run(capsys, "playlists", "--demo", "--demo-quirks", "followed")
     assert code == EXIT_OK
     marked = [line for line in out.splitlines() if line.endswith("(followed — not syncable)")]
@@ -42,6 +45,20 @@ def test_followed_playlists_are_marked_skipped_by_all_and_refused_by_name(capsys
     code, out, err = run(capsys, "sync", *FAST, "--demo-quirks", "followed", "--playlist", name)
     assert code == EXIT_UNKNOWN_PLAYLIST and out == ""
     assert err.startswith(f"songbird: “{name}” is a playlist you follow: {FOLLOWED}")
+
+    # `export` leaves them out alike: never read, and the rest written.
+    code, out, err = run(capsys, "export", name, "--format", "csv", *DEMO, "--demo-quirks",
+                         "followed")  # fmt: skip
+    assert code == EXIT_UNKNOWN_PLAYLIST and out == ""
+    assert err.startswith(f"songbird: “{name}” is a playlist you follow: {FOLLOWED}")
+    folder = tmp_path / "backup"
+    code, out, err = run(capsys, "export", "--all", "--format", "csv", "-o", str(folder), *DEMO,
+                         "--demo-quirks", "followed")  # fmt: skip
+    assert code == EXIT_OK and err.startswith(
+        f"songbird: left out 2 followed playlists: {FOLLOWED}"
+    )
+    written = {p.stem for p in folder.iterdir()}
+    assert written and not written & set(FOLLOWED_NAMES)
 
 
 def test_a_sign_in_that_ends_while_searching_is_exit_8_connect_again(capsys) -> None:

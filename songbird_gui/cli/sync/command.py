@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command, not_connected
 from songbird_gui.cli.options import add_library_options, positive_float, positive_int, service
-from songbird_gui.cli.refusals import HELD_BACK_CODES, LATER, held_back, next_step, refusal_code
+from songbird_gui.cli.refusals import (
+    FOLLOWED_WORDS,
+    HELD_BACK_CODES,
+    LATER,
+    held_back,
+    next_step,
+    refusal_code,
+)
 from songbird_gui.cli.stopping import Stop
 from songbird_gui.cli.sync.dry_run import print_plan
 from songbird_gui.cli.sync.progress import ProgressLine
@@ -49,10 +56,6 @@ log = logging.getLogger(__name__)
 FILE = ServiceId.FILE
 # How long, once the loop has returned, a run may take to let its last request end.
 REQUEST_DRAIN_MS = 30_000
-FOLLOWED_WORDS = (
-    "Spotify lets apps read only your own playlists (copy one into a playlist of your own "
-    "on Spotify to sync it)."
-)
 # The codes that end a leg alone: the next leg goes on after them.
 PAIR_CODES = (codes.EXIT_OK, codes.EXIT_GUARD, codes.EXIT_PAIRS_FAILED)
 
