@@ -19,7 +19,10 @@ from songbird_gui.core.exit_codes import (
     EXIT_UNKNOWN_PLAYLIST,
     EXIT_USAGE,
 )
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.paths import AppPaths
+from songbird_gui.core.store import MatchStore
+from songbird_gui.core.types import Playlist, ServiceId
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo_export import shipped_demo_export
 from songbird_gui.services.secrets import FileSecretStore
@@ -177,9 +180,25 @@ def test_with_youtube_music_alone_a_file_syncs_and_its_pair_syncs_on_with_sync_p
         assert code == EXIT_OK, err
         assert "Running → Running (YouTube Music): updated, 1 added" in out
 
+        # A pair of Spotify's, from when it was connected: skipped, the file's synced on.
+        store = MatchStore(AppPaths.default().match_store)
+        spotify_pair = PairStore(store).ensure(
+            Playlist(ServiceId.SPOTIFY, "sp1", "Old Mix"), Playlist(ServiceId.YTMUSIC, "yt1", "Old")
+        )
+        store.close()
+        write_running(6)
+        code, out, err = run(capsys, "sync", "--pairs", *with_file)
+        assert code == EXIT_NO_ACCOUNT, err
+        assert "Old Mix (Spotify) → Old (YouTube Music), add only: skipped: Spotify is not " \
+            "connected" in out  # fmt: skip
+        assert "Running → Running (YouTube Music): updated, 1 added" in out
+        store = MatchStore(AppPaths.default().match_store)
+        PairStore(store).unlink(spotify_pair.pair_id)
+        store.close()
+
         m3u8.unlink()  # the file's playlist gone: its pair pauses, saying where it was looked for
         code, out, err = run(capsys, "sync", "--pairs", *with_file)
         assert code == EXIT_PAIRS_FAILED, err
         assert f"paused: “Running” is no longer in a playlist file in {downloads}" in out
     (running,) = [p for p in ytmusic.playlists.values() if p.name == "Running"]
-    assert running.entries == [song.id for song in yt_songs[:5]]  # nothing removed
+    assert running.entries == [song.id for song in yt_songs[:6]]  # nothing removed
