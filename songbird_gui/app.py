@@ -232,9 +232,18 @@ class Songbird:
         if self._demo_config is not None or self.accounts is None:
             return self.demo_services(), True
         services: dict[ServiceId, MusicService] = {FILE: self.files}
-        if self.accounts.connected(target):
-            services[target] = self.accounts.service(target, self.throttles[target])
+        connected = self.connected_service(target)
+        if connected is not None:
+            services[target] = connected
         return services, False
+
+    def connected_service(self, service: ServiceId) -> MusicService | None:
+        """The person's `service` alone, when its account is connected (listing one
+        service's playlists needs no other); None when it is not, or no account store is
+        in use."""
+        if self.accounts is None or not self.accounts.connected(service):
+            return None
+        return self.accounts.service(service, self.throttles[service])
 
     def context(self, services: dict[ServiceId, MusicService]) -> SyncContext:
         return build_context(self.settings, services, self.store_for(services), self.writer_lock)

@@ -9,6 +9,7 @@ The drawn contents are tests/bad_json.py's, around a sound example of each file.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 
 from songbird_gui.cli.match_eval import CasesFileError, evaluate
 from songbird_gui.core.kept_file import Notices
+from songbird_gui.core.matches_file import MatchesFileError, read_export
 from songbird_gui.core.scoring import Matcher
 from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.types import ServiceId
@@ -172,6 +174,62 @@ def test_eval_matches_refuses_a_file_with_nothing_to_judge(
         evaluate(path, Matcher(Settings().match))
     expected = why or "{path} holds no case to judge (none, or every one unsure)"
     assert str(refused.value) == expected.format(path=path)
+
+
+MATCHES_EXAMPLE = {
+    "format": "songbird-matches",
+    "version": 1,
+    "library": "yours",
+    "decisions": [
+        {
+            "source_key": "spotify:sp1",
+            "target_service": "ytmusic",
+            "decision": "accept",
+            "target_id": "yt1",
+            "score": 0.93,
+            "origin": "scored",
+            "by_hand": False,
+            "decided_at": 1796243908.2,
+            "retry_at": None,
+            "source": {"service": "spotify", "id": "sp1", "title": "Harbor Lights"},
+            "target": None,
+            "candidates": [],
+        }
+    ],
+    "rejections": [
+        {
+            "source_key": "spotify:sp1",
+            "target_service": "ytmusic",
+            "target_id": "yt2",
+            "decided_at": 1796243908.2,
+            "source": None,
+            "target": None,
+        }
+    ],
+}
+
+
+@PROPERTY
+@given(contents(MATCHES_EXAMPLE))
+def test_any_file_to_import_is_read_or_refused_in_words(content: bytes) -> None:
+    """`matches import` of non-UTF-8, NaN or Infinity dates, 200,000 nested `[` gave a
+    traceback."""
+    with a_file("songbird-matches.json", content) as path:
+        try:
+            read = read_export(path)
+        except MatchesFileError as refused:
+            assert str(refused) and "\n" not in str(refused)
+        else:
+            assert all(math.isfinite(d.decided_at) for d in read.decisions)
+            assert all(d.score is None or math.isfinite(d.score) for d in read.decisions)
+        assert path.read_bytes() == content  # the person's file is only read
+
+
+def test_a_sound_file_to_import_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "songbird-matches.json"
+    path.write_text(json.dumps(MATCHES_EXAMPLE), encoding="utf-8")
+    read = read_export(path)
+    assert (len(read.decisions), len(read.rejections), read.library) == (1, 1, "yours")
 
 
 def test_a_sound_file_of_cases_is_judged(tmp_path: Path) -> None:

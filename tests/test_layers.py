@@ -10,7 +10,7 @@ And no two modules import each other, directly or around a longer ring: every im
 those made inside a function (loaded on first use) and those under `TYPE_CHECKING` (read by
 mypy only) too, since each still says that one module needs the other to be understood. What
 does not count is the import Python makes of a package before any of its modules (importing
-`cli.exit_codes` first runs `cli/__init__.py`): a package that gathers its modules, as `cli/`
+`cli.command` first runs `cli/__init__.py`): a package that gathers its modules, as `cli/`
 gathers its commands, would otherwise always form a ring, though none of them uses it.
 """
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from songbird_gui.cli.exit_codes import EXIT_NO_KEYRING, EXIT_USAGE, CliError
+from songbird_gui.cli.cli_error import CliError
+from songbird_gui.core.exit_codes import EXIT_NO_KEYRING, EXIT_USAGE
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.secrets import FileSecretStore, SecretsFileError, SecretStore
 

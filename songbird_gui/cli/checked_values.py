@@ -4,7 +4,8 @@ argparse's own refusal, which names the range (exit code 2).
 `float("nan")`, `float("1e308")` and `int("-5")` all parse; taken as they are, the demo's
 latency or limit became a traceback deep in a run, or a minute with no output, and
 `demo-change --remove -5` a traceback. The ranges are the ones the demo declares
-(`services/demo_server.DemoServerConfig`), so an option and the object it sets agree.
+(`services/demo_server.DemoServerConfig`), so an option and the object it sets agree; the
+names of `--demo-quirks` are the ones the demo knows (`services/demo_quirks.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TypeVar
 
 from songbird_gui.core.settings import range_of
 from songbird_gui.services.demo import DemoServerConfig
+from songbird_gui.services.demo_quirks import parse_quirks
 
 N = TypeVar("N", int, float)
 
@@ -53,3 +55,12 @@ demo_limit = number_in(*_demo("limit"), float, " requests/s")
 demo_faults = number_in(*_demo("fault_rate"), float)
 # `demo-change --remove/--add/--move N`: how many entries a person changes at once.
 entries_changed = number_in(0, 10_000, int)
+
+
+def demo_quirks(text: str) -> str:
+    """`--demo-quirks NAMES`: the demo's 2026 refusals to switch on, each name a known one."""
+    try:
+        parse_quirks(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text

@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from songbird_gui.cli.checked_values import entries_changed
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK
 from songbird_gui.cli.options import add_library_options, add_service_option
+from songbird_gui.cli.stopping import Stop
+from songbird_gui.core.exit_codes import EXIT_OK
 from songbird_gui.core.paths import AppPaths
 
 
@@ -20,23 +22,30 @@ class DemoChangeCommand(Command):
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("playlist", metavar="PLAYLIST", help="its name")
         add_service_option(parser)
-        parser.add_argument("--remove", type=int, default=0, metavar="N", help="remove N entries")
-        parser.add_argument("--add", type=int, default=0, metavar="N", help="add N tracks")
-        parser.add_argument("--move", type=int, default=0, metavar="N", help="move N entries")
+        for option, words in (
+            ("--remove", "remove N entries"),
+            ("--add", "add N tracks"),
+            ("--move", "move N entries"),
+        ):
+            parser.add_argument(option, type=entries_changed, default=0, metavar="N", help=words)
         parser.add_argument("--seed", type=int, metavar="S", help="the same change each time")
         add_library_options(parser)
 
     def __init__(
-        self, args: argparse.Namespace, paths: AppPaths, out: TextIO | None = None
+        self,
+        args: argparse.Namespace,
+        paths: AppPaths,
+        out: TextIO | None = None,
+        stop: Stop | None = None,
     ) -> None:
-        super().__init__(args, paths, out)
+        super().__init__(args, paths, out, stop)
         self.args.demo = True  # only the demo library is changed from here
 
     def execute(self) -> int:
         from songbird_gui.services.demo import DemoService
         from songbird_gui.services.demo_change import change_playlist
 
-        service = self.services()[self.args.service]
+        service = self.service(self.args.service)
         assert isinstance(service, DemoService)
         playlist = self.playlist_named(service, self.args.playlist)
         lines = change_playlist(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_USAGE, CliError
+from songbird_gui.core.exit_codes import EXIT_OK, EXIT_USAGE
 from songbird_gui.core.settings import SettingsFile
 
 
@@ -24,14 +26,14 @@ class EvalMatchesCommand(Command):
         from songbird_gui.cli.match_eval import evaluate, report
         from songbird_gui.core.scoring import Matcher
 
-        settings = SettingsFile(self.paths.settings_file).load()
+        read = SettingsFile(self.paths.settings_file).read()  # its thresholds judge the cases
+        for message in read.messages:
+            print(f"songbird: {message}", file=sys.stderr)
         try:
-            tally = evaluate(self.args.file, Matcher(settings.match))
+            # A file that holds no case to judge is a CasesFileError: refused (exit code 2)
+            # by the entry point, in its own words (they name the file).
+            tally = evaluate(self.args.file, Matcher(read.settings.match))
         except OSError as error:
             raise CliError(f"cannot read {self.args.file}: {error.strerror}", EXIT_USAGE) from error
-        except (ValueError, KeyError, TypeError) as error:
-            raise CliError(
-                f"{self.args.file} is not a file of cases: {error}", EXIT_USAGE
-            ) from error
         report(tally, self.out, self.args.json)
         return EXIT_OK

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TextIO
 
 from songbird_gui.cli.account_secrets import RISK, file_store
+from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_NO_KEYRING, EXIT_OK, CliError
+from songbird_gui.core.exit_codes import EXIT_NO_KEYRING, EXIT_OK
 from songbird_gui.services.secrets import SecretStore, copy_secrets
 
 

@@ -19,9 +19,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE, CliError
 from songbird_gui.cli.options import add_library_options
+from songbird_gui.core.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE
 from songbird_gui.core.match_history import (
     HistoryRow,
     How,
@@ -42,7 +43,6 @@ from songbird_gui.core.matches_file import (
     write_export,
 )
 from songbird_gui.core.matches_merge import merge
-from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import Track
 
 ACTIONS = ("list", "forget", "export", "import")
@@ -142,11 +142,6 @@ class MatchesCommand(Command):
     def library(self) -> str:
         return DEMO_LIBRARY if self.args.demo else PERSON_LIBRARY
 
-    def store(self) -> MatchStore:
-        """The memory of the library asked for: the demo's with --demo, else the person's."""
-        songbird = self.songbird
-        return songbird.demo_store if self.args.demo else songbird.store
-
     def execute(self) -> int:
         action = self.args.action
         if action == "forget":
@@ -158,7 +153,7 @@ class MatchesCommand(Command):
         return self.list()
 
     def list(self) -> int:
-        store = self.store()
+        store = self.memory
         how = How(self.args.decided) if self.args.decided else None
         rows = select(load_history(store), self.args.query or "", how)
         playlists = holding_playlists(store)
@@ -180,7 +175,7 @@ class MatchesCommand(Command):
         return EXIT_OK
 
     def forget(self) -> int:
-        store = self.store()
+        store = self.memory
         row = find(load_history(store), self.args.argument)
         if row is None:
             raise CliError(
@@ -205,7 +200,7 @@ class MatchesCommand(Command):
     def export(self) -> int:
         path = Path(self.args.argument)
         try:
-            summary = write_export(self.store(), path, self.library)
+            summary = write_export(self.memory, path, self.library)
         except OSError as error:
             raise CliError(f"cannot write {path}: {error.strerror}", EXIT_USAGE) from error
         print(summary.sentence(path), file=self.out)
@@ -215,7 +210,7 @@ class MatchesCommand(Command):
         path = Path(self.args.argument)
         try:
             incoming = read_export(path)
-            report = merge(self.store(), incoming, self.library)
+            report = merge(self.memory, incoming, self.library)
         except OSError as error:
             raise CliError(f"cannot read {path}: {error.strerror}", EXIT_USAGE) from error
         except MatchesFileError as error:

@@ -11,7 +11,9 @@ import argparse
 import math
 
 from songbird_gui.cli.account_secrets import add_secrets_option
+from songbird_gui.cli.checked_values import demo_faults, demo_latency_ms, demo_limit, demo_quirks
 from songbird_gui.core.types import ServiceId
+from songbird_gui.services.demo_quirks import Quirk
 
 SERVICE_NAMES = {
     "spotify": ServiceId.SPOTIFY,
@@ -41,13 +43,6 @@ def positive_float(text: str) -> float:
     return value
 
 
-def share(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return value
-
-
 def add_service_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--service", type=service, default=ServiceId.SPOTIFY, help="spotify or ytmusic"
@@ -58,14 +53,26 @@ def add_library_options(parser: argparse.ArgumentParser) -> None:
     """The demo library's options, and the accounts' secrets file."""
     g = parser.add_argument_group("demo library")
     g.add_argument("--demo", action="store_true", help="use the embedded demo library")
-    g.add_argument("--demo-latency-ms", type=float, metavar="MS", help="latency of each request")
+    g.add_argument(
+        "--demo-latency-ms", type=demo_latency_ms, metavar="MS", help="latency of each request"
+    )
     g.add_argument(
         "--demo-limit",
-        type=positive_float,
+        type=demo_limit,
         metavar="R",
         help="server limit: requests/s on average over each demo service's window "
         "(Spotify-like 30 s, YouTube Music-like 5 s)",
     )
-    g.add_argument("--demo-faults", type=share, metavar="SHARE", help="share of requests failing")
+    g.add_argument(
+        "--demo-faults", type=demo_faults, metavar="SHARE", help="share of requests failing"
+    )
     g.add_argument("--demo-reset", action="store_true", help="forget the demo's earlier writes")
+    g.add_argument(
+        "--demo-quirks",
+        type=demo_quirks,
+        metavar="NAMES",
+        help="switch on the demo's 2026 refusals, comma-separated: "
+        + ", ".join(q.value for q in Quirk)
+        + ", or all",
+    )
     add_secrets_option(parser)

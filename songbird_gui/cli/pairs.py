@@ -7,8 +7,9 @@ import json
 import time
 
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK
 from songbird_gui.cli.options import add_library_options
+from songbird_gui.core.exit_codes import EXIT_OK
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.schedule import Schedule, in_words, next_sync
 
 
@@ -22,8 +23,10 @@ class PairsCommand(Command):
         add_library_options(parser)
 
     def execute(self) -> int:
-        services = self.services()
-        pairs = self.songbird.context(services).pairs.all()
+        # The person's pairs are theirs to see once their accounts are connected: no
+        # service is asked anything (the network may be down).
+        self.require_accounts("`songbird pairs` lists the pairs between them")
+        pairs = PairStore(self.memory).all()
         now = time.time()
         if self.args.json:
             rows = [

@@ -1,13 +1,15 @@
-"""`songbird playlists`: the playlists of one service, as a table or as JSON."""
+"""`songbird playlists`: the playlists of one service, or of a playlist file (`--file`: what
+`songbird sync --file` would read), as a table or as JSON."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK
 from songbird_gui.cli.options import add_library_options, add_service_option
+from songbird_gui.core.exit_codes import EXIT_OK
 
 
 class PlaylistsCommand(Command):
@@ -19,9 +21,19 @@ class PlaylistsCommand(Command):
         add_service_option(parser)
         parser.add_argument("--json", action="store_true", help="print JSON")
         add_library_options(parser)
+        parser.add_argument(
+            "--file",
+            type=Path,
+            metavar="PATH",
+            help="the playlists of a file instead (a Spotify data export, CSV, M3U8, XSPF, "
+            "JSPF, or a zip or folder of them)",
+        )
 
     def execute(self) -> int:
-        (playlists,) = self.read_playlists(self.services()[self.args.service])
+        if self.args.file is not None:  # a file needs no account
+            playlists = self.open_playlist_file(self.playlist_files(), self.args.file)
+        else:
+            (playlists,) = self.read_playlists(self.service(self.args.service))
         if self.args.json:
             rows = [
                 {
@@ -38,5 +50,8 @@ class PlaylistsCommand(Command):
         width = max((len(p.name) for p in playlists), default=10)
         for p in playlists:
             count = "" if p.track_count is None else str(p.track_count)
-            print(f"{p.name:<{width}}  {count:>5}  {p.owner}", file=self.out)
+            # Spotify lets apps read only the person's own playlists: said up front, not as
+            # a refusal in the middle of a sync.
+            followed = "  (followed — not syncable)" if p.is_followed else ""
+            print(f"{p.name:<{width}}  {count:>5}  {p.owner}{followed}", file=self.out)
         return EXIT_OK

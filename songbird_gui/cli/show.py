@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from songbird_gui.cli.cli_error import CliError
 from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_SERVICE, CliError
 from songbird_gui.cli.options import add_library_options, add_service_option
 from songbird_gui.core.errors import ServiceError
+from songbird_gui.core.exit_codes import EXIT_OK, EXIT_SERVICE
 
 
 class ShowCommand(Command):
@@ -23,7 +24,7 @@ class ShowCommand(Command):
         add_library_options(parser)
 
     def execute(self) -> int:
-        service = self.services()[self.args.service]
+        service = self.service(self.args.service)
         playlist = self.playlist_named(service, self.args.playlist)
         try:
             entries = service.playlist_entries(playlist)

@@ -137,8 +137,10 @@ class ApplyReport:
 
     def outcome(self) -> str:
         """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
-        if self.stopped or self.held_back is HeldBack.PAIR:
-            return f"nothing written: {self.stopped or self.warning}"
+        if self.stopped:
+            return f"nothing written: {self.stopped}"
+        if self.held_back is HeldBack.PAIR:  # set aside before writing: it says why
+            return f"not synced: {self.warning}"
         if self.playlist is None:
             text = "nothing written" if self.planned else "nothing to add"
         else:

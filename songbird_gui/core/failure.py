@@ -49,6 +49,7 @@ _NETWORK = {
     errno.ETIMEDOUT,
 }
 NETWORK_SENTENCE = "The network could not be reached; run again once it is back."
+STOPPED_SENTENCE = "Stopped; what was done so far is kept."
 
 
 class FileRefused(Exception):
@@ -76,7 +77,7 @@ def failure_of(error: BaseException, folder: Path | None = None) -> Failure:
     """The sentence and exit code for `error`; `folder` is where the files in use live (the
     data folder), named when the error itself names no file (SQLite's)."""
     if isinstance(error, KeyboardInterrupt | Cancelled):
-        return Failure("Stopped; what was done so far is kept.", EXIT_INTERRUPTED)
+        return Failure(STOPPED_SENTENCE, EXIT_INTERRUPTED)
     if isinstance(error, StoreTooNew):
         return Failure(str(error), EXIT_STORE)
     if isinstance(error, FileRefused):

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -176,18 +176,25 @@ def not_a_file(path: Path) -> str | None:
         return None
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of the regular file at `path`. Opened so that whatever stands there cannot
-    make it wait (a pipe swapped in since a look); raises Damaged when it is no regular file,
-    FileNotFoundError when nothing is there."""
+def open_regular(path: Path) -> BinaryIO:
+    """The regular file at `path`, open for reading (the caller closes it). Opened so that
+    whatever stands there cannot make it wait (a pipe swapped in since a look); raises
+    Damaged when it is no regular file, FileNotFoundError when nothing is there."""
     problem = not_a_file(path)  # a folder cannot even be opened on some systems
     if problem is not None:
         raise Damaged(problem)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as file:
-        problem = _kind_problem(os.fstat(fd).st_mode)
-        if problem is not None:
-            raise Damaged(problem)
+    file = os.fdopen(fd, "rb")
+    problem = _kind_problem(os.fstat(fd).st_mode)
+    if problem is not None:
+        file.close()
+        raise Damaged(problem)
+    return file
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at `path` (see `open_regular`)."""
+    with open_regular(path) as file:
         return file.read()
 
 

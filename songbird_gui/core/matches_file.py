@@ -11,18 +11,30 @@ The checks are written by hand rather than with a schema library (jsonschema, py
 schema would not be shorter once each of its errors is turned back into such a sentence, a
 track is checked by the store's own `track_from_dict` either way, and a new runtime
 dependency (with its compiled parts) would travel in every bundle for ninety lines of checks.
-Each record is read on its own (`_read_decision`, `_read_rejection`), as reading a file in
-pieces would need.
+
+The file is the person's: anything may be in it, and it may be big (a library of 20,000
+decisions is about 70 MB). It is read as a stream, one record at a time
+(`core/playlist_files/json_stream.py`, the playlist files' reader): what is held is the
+records read so far, as compact as the store keeps them, never the document decoded whole
+(which took nine times the file's size). Bytes that are not UTF-8, numbers that are not
+finite (NaN, Infinity), nesting deeper than the decoder goes: each is refused in words, a
+`MatchesFileError`, which is a `FileRefused` (exit code 2), never a traceback.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, TypeVar
 
 from songbird_gui.core.atomic import write_text_atomically
+from songbird_gui.core.failure import FileRefused
+from songbird_gui.core.kept_file import Damaged, open_regular
+from songbird_gui.core.playlist_files.json_stream import JsonShapeError, JsonStream
 from songbird_gui.core.store import MatchStore, track_from_dict
 from songbird_gui.core.types import Decision, MatchOrigin, ServiceId
 
@@ -31,8 +43,10 @@ FORMAT_VERSION = 1
 DEMO_LIBRARY = "demo"
 PERSON_LIBRARY = "yours"
 
+R = TypeVar("R")
 
-class MatchesFileError(ValueError):
+
+class MatchesFileError(FileRefused, ValueError):
     """A file that cannot be imported; `str(error)` says why, in words."""
 
 
@@ -193,7 +207,13 @@ def _number(value: Any, what: str, optional: bool = False) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise MatchesFileError(f"{what} is not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise MatchesFileError(f"{what} is not a number") from None
+    if not math.isfinite(number):  # NaN, Infinity: JSON has neither, Python reads both
+        raise MatchesFileError(f"{what} is not a number")
+    return number
 
 
 def _text(value: Any, what: str, optional: bool = False) -> str | None:
@@ -265,36 +285,71 @@ def _read_rejection(row: Any, n: int) -> RejectionRecord:
     )
 
 
-def parse_export(text: str) -> MatchesFile:
-    """Read an export; raises MatchesFileError (in words) for anything else."""
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise MatchesFileError(f"it is not JSON ({error})") from error
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+def _check_header(header: dict[str, Any]) -> str:
+    """The library an export says it is from, once its format and version are checked."""
+    if header.get("format") != FORMAT:
         raise MatchesFileError("it is not a file of Songbird matches")
-    version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    version = header.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise MatchesFileError("its version is missing")
     if version > FORMAT_VERSION:
         raise MatchesFileError(
             f"it was written by a newer Songbird (version {version}; this one reads up to "
             f"{FORMAT_VERSION})"
         )
-    decisions, rejections = data.get("decisions", []), data.get("rejections", [])
-    if not isinstance(decisions, list) or not isinstance(rejections, list):
-        raise MatchesFileError("its decisions are not a list")
-    library = data.get("library")
+    library = header.get("library")
     if library not in (DEMO_LIBRARY, PERSON_LIBRARY):
         raise MatchesFileError("it does not say whose library it is from")
-    return MatchesFile(
-        str(library),
-        tuple(_read_decision(row, n) for n, row in enumerate(decisions)),
-        tuple(_read_rejection(row, n) for n, row in enumerate(rejections)),
-    )
+    return str(library)
+
+
+def _read_records(stream: JsonStream, what: str, read: Callable[[Any, int], R]) -> Iterator[R]:
+    """Each record of the list that comes next in `stream`, checked as it is read."""
+    if stream.peek() != "[":
+        raise MatchesFileError(f"its {what} are not a list")
+    for n, row in enumerate(stream.items()):
+        yield read(row, n)
+
+
+def _read_stream(stream: JsonStream) -> MatchesFile:
+    if stream.peek() != "{":
+        raise MatchesFileError("it is not a file of Songbird matches")
+    header: dict[str, Any] = {}
+    decisions: list[DecisionRecord] = []
+    rejections: list[RejectionRecord] = []
+    for key in stream.members():
+        if key == "decisions":
+            decisions.extend(_read_records(stream, "decisions", _read_decision))
+        elif key == "rejections":
+            rejections.extend(_read_records(stream, "“never this one”", _read_rejection))
+        else:
+            header[key] = stream.value()
+    stream.end()
+    library = _check_header(header)
+    return MatchesFile(library, tuple(decisions), tuple(rejections))
+
+
+def _read_text(text: TextIO) -> MatchesFile:
+    try:
+        return _read_stream(JsonStream(text))
+    except UnicodeDecodeError:
+        raise MatchesFileError("it is not text (UTF-8)") from None
+    except RecursionError:
+        raise MatchesFileError("it is nested deeper than any export") from None
+    except JsonShapeError as error:
+        raise MatchesFileError(f"it is not JSON ({error})") from None
+
+
+def parse_export(text: str) -> MatchesFile:
+    """Read an export's text; raises MatchesFileError (in words) for anything else."""
+    return _read_text(io.StringIO(text))
 
 
 def read_export(path: Path) -> MatchesFile:
-    """Read an export file; OSError when it cannot be read, MatchesFileError when it is not
-    one."""
-    return parse_export(path.read_text(encoding="utf-8"))
+    """Read an export file, streamed; OSError when it cannot be read (no such file, no
+    permission), MatchesFileError when it is not one."""
+    try:
+        with open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8") as text:
+            return _read_text(text)
+    except Damaged as error:
+        raise MatchesFileError(f"it is not a file ({error})") from None

@@ -412,11 +412,15 @@ def _index_of(entries: Sequence[Entry], entry: Entry) -> int:
 
 
 def restore_removed(
-    service: MusicService, playlist: Playlist, removed: Sequence[RemovedEntry]
+    service: MusicService,
+    playlist: Playlist,
+    removed: Sequence[RemovedEntry],
+    put_back: Callable[[RemovedEntry], None] | None = None,
 ) -> int:
     """Put back what a sync removed, each at its old place (or the end, where that is
     gone); returns how many. Call inside a request scope. The restored entries stand for no
-    source entry, so a mirror keeps them as the person's."""
+    source entry, so a mirror keeps them as the person's. `put_back` hears of each entry as
+    soon as it is back (to remember it: a run stopped halfway then puts back only the rest)."""
     put = 0
     for entry in sorted(removed, key=lambda r: r.position):
         track_id = entry.track.id
@@ -432,4 +436,6 @@ def restore_removed(
                 now = service.playlist_entries(playlist)
                 service.move_entry(playlist, now, len(now) - 1, position)
         put += 1
+        if put_back is not None:
+            put_back(entry)
     return put

@@ -297,9 +297,13 @@ class PairStore:
             for p, t, at, restored in rows
         ]
 
-    def mark_restored(self, pair_id: int) -> None:
+    def mark_restored(self, pair_id: int, position: int | None = None) -> None:
+        """The pair's last removals put back: all of them, or the one at `position`."""
+        where = "" if position is None else " AND position=?"
+        at = () if position is None else (position,)
         with self._store.transaction() as db:
             db.execute(
-                "UPDATE pair_removals SET restored_at=? WHERE pair_id=? AND restored_at IS NULL",
-                (self._clock(), pair_id),
+                "UPDATE pair_removals SET restored_at=? WHERE pair_id=? AND restored_at IS NULL"
+                + where,
+                (self._clock(), pair_id, *at),
             )

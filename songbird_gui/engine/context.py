@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from songbird_gui.core.apply import Sleeper, cancellable_sleep
 from songbird_gui.core.pairs import PairStore
@@ -39,3 +40,9 @@ class SyncContext:
     @property
     def pairs(self) -> PairStore:
         return PairStore(self.store)
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The data folder (where the writer lock lives): a failure that names no file, as
+        SQLite's, names it."""
+        return self.writer_lock.path.parent if self.writer_lock is not None else None

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -164,6 +165,7 @@ STOPPED = "stopped"
 
 class TaskSignals(QObject):
     done = Signal(object)
+    failure = Signal(object)  # the Failure behind the `failed` that follows (its exit code)
     failed = Signal(str)
     blocked = Signal(object)  # the RunBlocked error that ended the task
 
@@ -171,7 +173,8 @@ class TaskSignals(QObject):
 class TaskJob(QRunnable):
     """Runs one blocking call (read playlists, write a plan) off the GUI thread.
 
-    Its requests belong to `cancel` and are counted in `stats`.
+    Its requests belong to `cancel` and are counted in `stats`; a failure that names no file
+    (SQLite's) names `folder`.
     """
 
     def __init__(
@@ -180,12 +183,14 @@ class TaskJob(QRunnable):
         signals: TaskSignals,
         cancel: CancelToken,
         stats: RequestStats | None = None,
+        folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.task = task
         self.signals = signals
         self.cancel = cancel
         self.stats = stats
+        self.folder = folder
 
     def run(self) -> None:
         try:
@@ -198,10 +203,13 @@ class TaskJob(QRunnable):
             self.signals.blocked.emit(error)
             return
         except ServiceError as error:
+            self.signals.failure.emit(failure_of(error))
             self.signals.failed.emit(str(error))
             return
         except Exception as error:  # a full disk, a read-only folder, or a bug
-            self.signals.failed.emit(failure_of(error).sentence)  # a bug's trace: to the log
+            failure = failure_of(error, self.folder)  # a bug's trace: to the log
+            self.signals.failure.emit(failure)
+            self.signals.failed.emit(failure.sentence)
             return
         self.signals.done.emit(result)
 

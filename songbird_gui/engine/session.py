@@ -44,6 +44,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance, Slot
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, QuotaExceeded, RunBlocked, ServiceError
+from songbird_gui.core.failure import Failure
 from songbird_gui.core.matching import SearchProgress
 from songbird_gui.core.mirror import GuardVerdict, MirrorPlan
 from songbird_gui.core.pair_writer import PairInputs, PairWriter
@@ -190,6 +191,7 @@ class SyncSession(QObject):
         # `retry_at`, WritesGated, AccountNotAllowed), for the window's prompt and the
         # command line's exit code; None while nothing refused it.
         self.refusal: RunBlocked | None = None
+        self.failure: Failure | None = None  # what the last `failed` said, typed (exit code)
         self.rows: list[Row] = []
         self.plans: list[SyncPlan] = []
         self.setups: list[PairSetup] = []  # each plan's pair, mode, snapshot, target as read
@@ -815,12 +817,18 @@ class SyncSession(QObject):
         """
         signals = TaskSignals(self)
         signals.done.connect(on_done)
+        signals.failure.connect(self._on_task_failure)
         signals.failed.connect(self._on_task_failed)
         signals.blocked.connect(self._on_task_blocked)
         for signal in (signals.done, signals.failed, signals.blocked):
             signal.connect(signals.deleteLater)
         job_cancel = cancel or self.cancel
-        self._pool.start(TaskJob(task, signals, job_cancel, stats or self.figures.io_stats))
+        stats = stats or self.figures.io_stats
+        self._pool.start(TaskJob(task, signals, job_cancel, stats, self.context.data_dir))
+
+    @Slot(object)
+    def _on_task_failure(self, failure: Failure) -> None:
+        self.failure = failure
 
     @Slot(str)
     def _on_task_failed(self, message: str) -> None:

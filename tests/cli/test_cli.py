@@ -7,7 +7,7 @@ import json
 import pytest
 
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_NO_ACCOUNT, EXIT_SERVICE, EXIT_UNKNOWN_PLAYLIST
+from songbird_gui.core.exit_codes import EXIT_NO_ACCOUNT, EXIT_SERVICE, EXIT_UNKNOWN_PLAYLIST
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RetrySettings, Settings, SettingsFile
 from songbird_gui.services.demo import load_catalogue

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from songbird_gui.cli import build_parser, main
+from songbird_gui.cli.parser import parse_command_line
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -29,17 +30,19 @@ LIBRARY = [
     "--demo-limit VALUE",
     "--demo-faults VALUE",
     "--demo-reset flag",
+    "--demo-quirks VALUE",
     "--secrets-file VALUE",
 ]
 
 # Each option as `names VALUE|flag [repeatable] [choices=…] [default=…]`; a positional
 # argument by its name, `[VALUE]` when it may be left out.
 SURFACE = {
-    "playlists": ["--service VALUE default=spotify", "--json flag", *LIBRARY],
+    "playlists": ["--service VALUE default=spotify", "--json flag", *LIBRARY, "--file VALUE"],
     "eval-matches": ["file VALUE", "--json flag"],
     "sync": [
         "--from VALUE default=spotify",
         "--to VALUE default=ytmusic",
+        "--file VALUE",
         "--playlist VALUE repeatable default=[]",
         "--all flag",
         "--liked flag",
@@ -70,6 +73,14 @@ SURFACE = {
         "--add VALUE default=0",
         "--move VALUE default=0",
         "--seed VALUE",
+        *LIBRARY,
+    ],
+    "export": [
+        "playlist [VALUE]",
+        "--all flag",
+        "--service VALUE default=spotify",
+        "--format VALUE choices=csv|jspf|xspf|m3u8",
+        "-o --output VALUE",
         *LIBRARY,
     ],
     "export-secrets": ["path VALUE"],
@@ -132,16 +143,18 @@ def test_the_commands_and_their_options():
         ["sync", "--all", "--workers", "1", "--rate", "0.5", "--allow-removals", "1"],
         ["sync", "--pairs", "--restore-last"],
         ["sync", "--playlist", "A", "--playlist", "B", "--liked", "--mode", "exact"],
-        ["sync", "--all", "--demo-limit", "3", "--demo-faults", "1", "--demo-latency-ms", "-5"],
+        ["sync", "--all", "--demo-limit", "3", "--demo-faults", "1", "--demo-latency-ms", "5"],
+        ["sync", "--all", "--demo-quirks", "followed,quota"],
         ["matches"],
         ["matches", "forget", "ab12"],
         ["matches", "import", "x.json", "--json"],
         ["matches", "list", "--query", "road", "--decided", "never"],
-        ["demo-change", "Road Trip", "--remove", "-1", "--seed", "3"],
+        ["demo-change", "Road Trip", "--remove", "1", "--seed", "3"],
+        ["matches", "forget", "--demo", "ab12"],
     ],
 )
 def test_the_words_each_option_takes(args):
-    build_parser().parse_args(args)  # no SystemExit
+    parse_command_line(args)  # no SystemExit: options anywhere among a command's arguments
 
 
 @pytest.mark.parametrize(
@@ -151,8 +164,11 @@ def test_the_words_each_option_takes(args):
         (["sync", "--all", "--workers", "0"], "must be 1 or more"),
         (["sync", "--all", "--allow-removals", "0"], "must be 1 or more"),
         (["sync", "--all", "--rate", "0"], "must be more than 0"),
-        (["sync", "--all", "--demo-limit", "nan"], "must be more than 0"),
-        (["sync", "--all", "--demo-faults", "1.5"], "must be between 0 and 1"),
+        (["sync", "--all", "--demo-limit", "nan"], "must be a number from 0.1 to 1e+06"),
+        (["sync", "--all", "--demo-latency-ms", "-5"], "must be a number from 0 to 10000 ms"),
+        (["demo-change", "P", "--remove", "-1"], "must be a whole number from 0 to 10000"),
+        (["sync", "--all", "--demo-quirks", "slow"], "no demo quirk named slow"),
+        (["sync", "--all", "--demo-faults", "1.5"], "must be a number from 0 to 1, not 1.5"),
         (["sync", "--all", "--mode", "merge"], "invalid choice"),
         (["sync", "--all", "--from", "ytmusic"], "--from and --to must be different services"),
         (["sync"], "say what to sync: --playlist NAME, --all, --liked or --pairs"),
@@ -194,8 +210,9 @@ def test_the_json_of_sync_pairs_show_playlists_and_matches(capsys, tmp_path: Pat
     figures = last_json(run(capsys, "sync", *FAST, "--playlist", "Gym Mix", "--json"))
     assert set(figures) == RUN_FIGURES | {
         "removed", "moved", "stopped_by_guard", "searched_tracks", "search_requests", "retries",
-        "rate_limited", "created", "elapsed_s",
+        "rate_limited", "created", "elapsed_s", "refusal", "resume_at",
     }  # fmt: skip
+    assert (figures["refusal"], figures["resume_at"]) == (None, None)
     assert figures["created"] == ["Gym Mix"] and figures["search_requests"] > 0
 
     (pair,) = json.loads(run(capsys, "pairs", *DEMO, "--json"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from songbird_gui.cli.exit_codes import EXIT_LOCKED, EXIT_OK
+from songbird_gui.core.exit_codes import EXIT_LOCKED, EXIT_OK
 from songbird_gui.engine.writer_lock import WriterLock
 
 FAST = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000", "--rate", "2000"]

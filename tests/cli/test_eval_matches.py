@@ -37,7 +37,7 @@ def test_the_dev_set_meets_the_targets(shared_dir, capsys):
 def test_a_file_that_is_not_cases_is_a_clear_message(tmp_path, capsys):
     (tmp_path / "bad.json").write_text('{"not": "a list"}', encoding="utf-8")
     assert main(["eval-matches", str(tmp_path / "bad.json")]) == 2
-    assert "is not a file of cases" in capsys.readouterr().err
+    assert f"{tmp_path / 'bad.json'} holds no list of cases" in capsys.readouterr().err
 
 
 def test_the_dev_set_without_durations_accepts_nothing_wrong(shared_dir, tmp_path, capsys):

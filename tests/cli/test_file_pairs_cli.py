@@ -13,7 +13,7 @@ from PySide6.QtCore import QEventLoop
 
 from songbird_gui.app import Songbird
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_OK
+from songbird_gui.core.exit_codes import EXIT_OK
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, Settings
 from songbird_gui.core.types import ServiceId

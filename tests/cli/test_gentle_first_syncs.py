@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from songbird_gui.cli.exit_codes import EXIT_OK
+from songbird_gui.core.exit_codes import EXIT_OK
 from tests.cli.test_concurrent_sync import env_in, songbird
 
 

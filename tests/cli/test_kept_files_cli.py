@@ -59,8 +59,7 @@ def test_a_demo_store_from_a_newer_songbird_is_exit_1_in_one_sentence(capsys) ->
 
 def test_a_sync_lock_that_names_no_holder_no_longer_stops_every_sync(capsys) -> None:
     """Before, an empty or garbage sync.lock made every run exit 5 "already running (pid
-    unknown)", forever. (Saying it on the terminal is round two's: the dispatcher prints the
-    notices the run adds.)"""
+    unknown)", forever; then it was taken over, but said only in the log."""
     paths = AppPaths.default()
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     lock = paths.data_dir / "sync.lock"
@@ -71,3 +70,7 @@ def test_a_sync_lock_that_names_no_holder_no_longer_stops_every_sync(capsys) -> 
     assert code == EXIT_OK, err
     (kept,) = paths.data_dir.glob("sync.lock.damaged-*")
     assert kept.read_bytes() == b""
+    assert err == (
+        f"songbird: The writer lock could not be read (empty); Songbird kept it as {kept} and "
+        "took the lock over.\n"
+    )

@@ -13,7 +13,7 @@ import pytest
 
 from songbird_gui.app import Songbird
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE
+from songbird_gui.core.exit_codes import EXIT_OK, EXIT_UNKNOWN_PLAYLIST, EXIT_USAGE
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.planner import find_target_playlist, plan_sync
 from songbird_gui.core.scoring import Matcher
@@ -203,3 +203,35 @@ def test_a_listing_read_only_in_part_ends_quietly(tmp_path):
     _, err = listing.communicate(timeout=120)
     assert listing.returncode == 0, err
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"\xff\xfe{}", "it is not text (UTF-8)"),
+        (b"[" * 200_000 + b"]" * 200_000, "it is not a file of Songbird matches"),
+        (b'{"decisions": [' * 100_000, "it is nested deeper than any export"),
+        (
+            b'{"format": "songbird-matches", "version": 1, "library": "demo", "decisions": '
+            b'[{"source_key": "spotify:a", "target_service": "ytmusic", "decision": "accept", '
+            b'"origin": "scored", "decided_at": NaN}]}',
+            "decision 1: its date is not a number",
+        ),
+        (
+            b'{"format": "songbird-matches", "version": 1, "library": "demo", "decisions": '
+            b'[{"source_key": "spotify:a", "target_service": "ytmusic", "decision": "accept", '
+            b'"origin": "scored", "decided_at": 1e999}]}',
+            "decision 1: its date is not a number",
+        ),
+    ],
+    ids=["not-utf8", "deep-list", "deep-object", "nan-date", "infinity"],
+)
+def test_an_import_that_cannot_be_used_is_exit_2_in_one_sentence(
+    capsys, tmp_path: Path, content: bytes, why: str
+) -> None:
+    """Before, each of these was a traceback."""
+    path = tmp_path / "songbird-matches.json"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "matches", "import", str(path), "--demo")
+    assert code == EXIT_USAGE and out == ""
+    assert err == f"songbird: {path} was not imported: {why}\n"

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_GUARD, EXIT_NO_ACCOUNT, EXIT_OK
+from songbird_gui.core.exit_codes import EXIT_GUARD, EXIT_NO_ACCOUNT, EXIT_OK, EXIT_PAIRS_FAILED
+from songbird_gui.core.paths import AppPaths
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -125,3 +126,42 @@ def test_the_demos_pairs_stay_apart_from_the_persons(capsys, test_keyring):
     first_sync(capsys)
     code, _, err = run(capsys, "pairs")  # the person's library: no account connected
     assert code == EXIT_NO_ACCOUNT and "--demo" in err
+
+
+def test_a_sync_the_other_way_is_refused_before_writing_and_exits_6(capsys):
+    """Before, `sync --from ytmusic --to spotify --playlist P` for a P synced the other way
+    wrote into Spotify's P, then said the pair was refused, "updated, 5 added", exit 0."""
+    first_sync(capsys)
+    before = shown(capsys, "Road Trip", "spotify")
+    code, out, err = run(
+        capsys, "sync", *FAST, "--from", "ytmusic", "--to", "spotify", "--playlist", "Road Trip"
+    )
+    assert code == EXIT_PAIRS_FAILED, err
+    (line,) = [s for s in out.splitlines() if s.startswith("Road Trip → ")]
+    assert line == (
+        "Road Trip → Road Trip (Spotify): not synced: “Road Trip” on Spotify already syncs "
+        "into “Road Trip”: two pairs syncing two playlists into each other would undo each "
+        "other's changes. Unlink that pair first."
+    )
+    assert shown(capsys, "Road Trip", "spotify") == before  # nothing written
+
+
+def test_a_pair_whose_target_was_deleted_is_paused_and_exits_6(capsys):
+    """Before, the first sync after its target was deleted paused the pair but ended with
+    exit 0 and "62 failed"."""
+    code, _, err = run(capsys, "sync", *FAST, "--playlist", "Gym Mix")  # created on YT Music
+    assert code == EXIT_OK, err
+    state = AppPaths.default().demo_state_dir / "demo-ytmusic.json"
+    kept = json.loads(state.read_text(encoding="utf-8"))  # deleted in the service's app
+    kept["playlists"] = [p for p in kept["playlists"] if p["name"] != "Gym Mix"]
+    state.write_text(json.dumps(kept), encoding="utf-8")
+    code, out, err = run(capsys, "sync", *FAST, "--playlist", "Gym Mix")
+    assert code == EXIT_PAIRS_FAILED, err
+    (line,) = [s for s in out.splitlines() if s.startswith("Gym Mix → ")]
+    assert line == (
+        "Gym Mix → Gym Mix (YouTube Music): not synced: “Gym Mix” is no longer on "
+        "YouTube Music: the pair is paused (unlink it, or choose where it goes)."
+    )
+    code, out, _ = run(capsys, "pairs", *DEMO, "--json")
+    (pair,) = json.loads(out)
+    assert pair["paused"].startswith("“Gym Mix” is no longer on YouTube Music")

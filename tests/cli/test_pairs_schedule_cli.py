@@ -7,7 +7,7 @@ import json
 import pytest
 
 from songbird_gui.cli import main
-from songbird_gui.cli.exit_codes import EXIT_OK
+from songbird_gui.core.exit_codes import EXIT_OK
 from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.store import MatchStore

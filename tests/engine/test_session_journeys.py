@@ -160,7 +160,7 @@ def test_a_playlist_whose_target_syncs_into_it_is_refused_before_anything_is_wri
     assert all("already syncs into" in row.reason for row in back.rows)
     (report,) = applied(qtbot, back)
     assert report.held_back is HeldBack.PAIR and "already syncs into" in report.warning
-    assert report.outcome().startswith("nothing written: ")
+    assert report.outcome().startswith("not synced: ")
     spotify = back.context.services[ServiceId.SPOTIFY]
     (evening,) = [p for p in spotify.list_playlists() if p.name == "Evening"]
     assert "sp1" not in [t.id for t in spotify.playlist_tracks(evening)]

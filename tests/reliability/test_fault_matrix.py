@@ -4,24 +4,27 @@ disk, the network down) × the same ways. Each cell ends in one sentence per thi
 documented exit code, the damaged file kept aside byte for byte (or refused and left as it
 is), and nothing else changed.
 
-Table-driven: a new kept file joins by one line in KEPT_FILES (its place, and its kind, which
-says what each damage should give); a new way of opening by one line in OPENINGS (round two:
-each command of the command line, the window's start). Everything runs in this process on
-the composition root (`Songbird`) and its services, as the command line and the window
-build them; the read-only folders and the full disk are real (a read-only bind mount, a
+Table-driven: a new kept file joins by one line in KEPT_FILES (its place, its kind, which says
+what each damage should give, and what reaches it); a new way of opening by one line in
+OPENINGS: the composition root as the command line and the window build it (`Songbird` and
+its services), the window's start, and each command of the command line, run in this process
+through its entry point (`main`), whose exit code and stderr are the outcome. A command
+joins the cells of the kept files it reaches (a command on the demo library never reads a
+secrets file). The read-only folders and the full disk are real (a read-only bind mount, a
 tiny tmpfs) where this process may mount, as in CI.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import socket
 import sqlite3
 import subprocess
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -31,6 +34,7 @@ import pytest
 import requests
 
 from songbird_gui.app import Songbird
+from songbird_gui.cli import main
 from songbird_gui.core.exit_codes import (
     EXIT_DISK_FULL,
     EXIT_FILES,
@@ -40,10 +44,12 @@ from songbird_gui.core.exit_codes import (
     EXIT_USAGE,
 )
 from songbird_gui.core.failure import failure_of
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.paths import AppPaths, learnt_rates_file
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings, SettingsFile
+from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import gather
-from songbird_gui.core.types import ONLINE_SERVICES, ServiceId
+from songbird_gui.core.types import ONLINE_SERVICES, Playlist, ServiceId, SyncMode
 from songbird_gui.services import http_session
 from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, state_file
@@ -74,7 +80,20 @@ class Home:
 
     @property
     def paths(self) -> AppPaths:
-        return AppPaths(self.root / "config", self.root / "data", self.root / "log")
+        """As the command line finds them from the XDG variables (`env`)."""
+        return AppPaths(
+            self.xdg_config / "songbird",
+            self.root / "xdg-data" / "songbird",
+            self.root / "xdg-state" / "songbird" / "log",
+        )
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "XDG_CONFIG_HOME": str(self.xdg_config),
+            "XDG_DATA_HOME": str(self.root / "xdg-data"),
+            "XDG_STATE_HOME": str(self.root / "xdg-state"),
+        }
 
     @property
     def secrets_file(self) -> Path:
@@ -103,16 +122,22 @@ class Kind(Enum):
     INI = "ini"
 
 
+class Reach(Enum):
+    """What of a person's folders a way of opening reaches, beside the settings and the
+    person's own match store, which every one does."""
+
+    DEMO = "the demo library"
+    SECRETS = "a secrets file"
+    WINDOW = "the window's files"
+    LOCK = "the writer lock"
+
+
 @dataclass(frozen=True)
 class KeptFile:
     name: str
     where: Callable[[Home], Path]
     kind: Kind
-    opened_by: frozenset[str]  # the OPENINGS that open it
-
-
-CLI_DEMO, CLI_SECRETS, WINDOW = "cli --demo", "cli --secrets-file", "window"
-EVERY = frozenset({CLI_DEMO, CLI_SECRETS, WINDOW})
+    reached_by: Reach | None = None  # None: every way of opening reads it
 
 
 def demo_lock(service: ServiceId) -> Callable[[Home], Path]:
@@ -125,36 +150,36 @@ def demo_lock(service: ServiceId) -> Callable[[Home], Path]:
 
 # Every file Songbird keeps, one line each.
 KEPT_FILES = [
-    KeptFile("settings", lambda h: h.paths.settings_file, Kind.SETTINGS, EVERY),
-    KeptFile("match store", lambda h: h.paths.match_store, Kind.STORE, EVERY),
-    KeptFile("demo match store", lambda h: h.paths.demo_match_store, Kind.STORE, EVERY),
+    KeptFile("settings", lambda h: h.paths.settings_file, Kind.SETTINGS),
+    KeptFile("match store", lambda h: h.paths.match_store, Kind.STORE),
+    KeptFile("demo match store", lambda h: h.paths.demo_match_store, Kind.STORE, Reach.DEMO),
     KeptFile(
         "demo Spotify state",
         lambda h: state_file(h.paths.demo_state_dir, ServiceId.SPOTIFY),
         Kind.DEMO_STATE,
-        EVERY,
+        Reach.DEMO,
     ),
     KeptFile(
         "demo YouTube Music state",
         lambda h: state_file(h.paths.demo_state_dir, ServiceId.YTMUSIC),
         Kind.DEMO_STATE,
-        EVERY,
+        Reach.DEMO,
     ),
-    KeptFile("demo YouTube Music lock", demo_lock(ServiceId.YTMUSIC), Kind.FILE_LOCK, EVERY),
-    KeptFile("writer lock", lambda h: h.paths.data_dir / "sync.lock", Kind.WRITER_LOCK, EVERY),
-    KeptFile("secrets file", lambda h: h.secrets_file, Kind.SECRETS, frozenset({CLI_SECRETS})),
+    KeptFile("demo YouTube Music lock", demo_lock(ServiceId.YTMUSIC), Kind.FILE_LOCK, Reach.DEMO),
+    KeptFile("writer lock", lambda h: h.paths.data_dir / "sync.lock", Kind.WRITER_LOCK, Reach.LOCK),
+    KeptFile("secrets file", lambda h: h.secrets_file, Kind.SECRETS, Reach.SECRETS),
     KeptFile(
         "start-at-login entry",
         lambda h: autostart_path(h.xdg_config),
         Kind.DESKTOP_ENTRY,
-        frozenset({WINDOW}),
+        Reach.WINDOW,
     ),
-    KeptFile("window layout", lambda h: h.window_state, Kind.INI, frozenset({WINDOW})),
+    KeptFile("window layout", lambda h: h.window_state, Kind.INI, Reach.WINDOW),
     KeptFile(
         "demo learnt rates",
         lambda h: learnt_rates_file(h.paths.demo_state_dir, ServiceId.YTMUSIC),
         Kind.LEARNT_RATES,
-        EVERY,
+        Reach.DEMO,
     ),
 ]
 
@@ -165,7 +190,7 @@ KEPT_FILES = [
 @dataclass
 class Outcome:
     code: int
-    said: list[str]
+    said: list[str]  # each a sentence for the person (the command line's stderr, a line each)
 
 
 def open_and_use(home: Home, songbird: Songbird) -> None:
@@ -200,27 +225,146 @@ def window(home: Home) -> Songbird:
     return songbird
 
 
-OPENINGS: dict[str, Callable[[Home], Songbird]] = {
-    CLI_DEMO: cli_demo,
-    CLI_SECRETS: cli_secrets,
-    WINDOW: window,
-}
+def composed(build: Callable[[Home], Songbird]) -> Callable[[Home], Outcome]:
+    """Open `home` as `build` does, then use it, through the error boundary's mapping."""
+
+    def opened(home: Home) -> Outcome:
+        songbird: Songbird | None = None
+        try:
+            songbird = build(home)
+            open_and_use(home, songbird)
+            return Outcome(EXIT_OK, songbird.notices.messages())
+        except Exception as error:
+            failure = failure_of(error, home.paths.data_dir)
+            said = songbird.notices.messages() if songbird else []
+            return Outcome(failure.exit_code, [*said, failure.sentence])
+        finally:
+            if songbird is not None:
+                songbird.close()
+
+    return opened
 
 
-def open_as(opening: str, home: Home) -> Outcome:
-    """Open `home` the way `opening` does, through the error boundary's mapping."""
-    songbird: Songbird | None = None
-    try:
-        songbird = OPENINGS[opening](home)
-        open_and_use(home, songbird)
-        return Outcome(EXIT_OK, songbird.notices.messages())
-    except Exception as error:
-        failure = failure_of(error, home.paths.data_dir)
-        said = songbird.notices.messages() if songbird else []
-        return Outcome(failure.exit_code, [*said, failure.sentence])
-    finally:
-        if songbird is not None:
-            songbird.close()
+def command(*words: str) -> Callable[[Home], Outcome]:
+    """`songbird WORDS`, in this process through its entry point, on `home`'s folders (the
+    XDG variables point there); `{secrets}` in a word is the home's secrets file. What it
+    said is its stderr, a sentence a line, without the "songbird: " each begins with."""
+
+    def ran(home: Home) -> Outcome:
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as env:
+            for variable, value in home.env.items():
+                env.setenv(variable, value)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main([word.format(secrets=home.secrets_file) for word in words])
+        return Outcome(
+            code, [line.removeprefix("songbird: ") for line in err.getvalue().splitlines()]
+        )
+
+    return ran
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One way of opening a person's folders.
+
+    Attributes:
+        reaches: what of the folders it reaches (beside the settings and the person's store).
+        opens: it, done on a home.
+        writes: where it writes when it works (a sync writes the demo's state and memory).
+        network: it needs the services' network: their accounts must be connected.
+        every_cell: it joins every cell of the kept files' matrix, also those of files it
+            never reaches (to check it leaves them alone); else only those it reaches.
+    """
+
+    name: str
+    reaches: frozenset[Reach]
+    opens: Callable[[Home], Outcome]
+    writes: Callable[[Home], list[Path]] = lambda _: []
+    network: bool = False
+    every_cell: bool = False
+
+    def reads(self, kept: KeptFile) -> bool:
+        return kept.reached_by is None or kept.reached_by in self.reaches
+
+
+DEMO = frozenset({Reach.DEMO})
+ON_DEMO = ["--demo", "--demo-latency-ms", "0", "--demo-limit", "2000"]
+WITH_FILE = ["--secrets-file", "{secrets}"]
+
+
+def demo_folder(home: Home) -> list[Path]:
+    return [home.paths.demo_state_dir]
+
+
+# Every way of opening, one line each: the composition root as each front end builds it,
+# then each command of the command line.
+OPENINGS = [
+    Opening("cli --demo", frozenset({Reach.DEMO, Reach.LOCK}), composed(cli_demo), every_cell=True),
+    Opening(
+        "cli --secrets-file",
+        frozenset({Reach.SECRETS, Reach.DEMO, Reach.LOCK}),
+        composed(cli_secrets),
+        network=True,
+        every_cell=True,
+    ),
+    Opening(
+        "window",
+        frozenset({Reach.WINDOW, Reach.DEMO, Reach.LOCK}),
+        composed(window),
+        network=True,
+        every_cell=True,
+    ),
+    Opening("playlists", DEMO, command("playlists", *ON_DEMO)),
+    Opening("pairs", DEMO, command("pairs", *ON_DEMO)),
+    Opening("show", DEMO, command("show", "Road Trip", *ON_DEMO)),
+    Opening("matches", DEMO, command("matches", *ON_DEMO)),
+    Opening("matches --secrets-file", frozenset({Reach.SECRETS}), command("matches", *WITH_FILE)),
+    Opening(
+        "sync --dry-run", DEMO, command("sync", "--playlist", "Road Trip", "--dry-run", *ON_DEMO)
+    ),
+    Opening(
+        "sync",
+        frozenset({Reach.DEMO, Reach.LOCK}),
+        command("sync", "--playlist", "Road Trip", *ON_DEMO, "--rate", "2000"),
+        writes=demo_folder,
+    ),
+    Opening(
+        "demo-change",
+        DEMO,
+        command("demo-change", "Road Trip", "--add", "2", "--seed", "1", *ON_DEMO),
+        writes=demo_folder,
+    ),
+]
+# The commands that read a service, on the accounts of a secrets file: the environment's
+# cells (the network down), where their accounts are connected.
+ON_ACCOUNTS = [
+    Opening(
+        "playlists --secrets-file",
+        frozenset({Reach.SECRETS}),
+        command("playlists", *WITH_FILE),
+        network=True,
+    ),
+    Opening(
+        "show --secrets-file",
+        frozenset({Reach.SECRETS}),
+        command("show", "Road Trip", "--service", "ytmusic", *WITH_FILE),
+        network=True,
+    ),
+    Opening("pairs --secrets-file", frozenset({Reach.SECRETS}), command("pairs", *WITH_FILE)),
+    Opening(
+        "sync --all --secrets-file",
+        frozenset({Reach.SECRETS, Reach.LOCK}),
+        command("sync", "--all", *WITH_FILE),
+        network=True,
+    ),
+    Opening(
+        "sync --pairs --secrets-file",
+        frozenset({Reach.SECRETS, Reach.LOCK}),
+        command("sync", "--pairs", *WITH_FILE),
+        network=True,
+    ),
+]
 
 
 # -- a sound home, and the damages --------------------------------------------------------------
@@ -454,27 +598,35 @@ def one_sentence_each(said: list[str]) -> None:
         assert sentence and "\n" not in sentence and "Traceback" not in sentence, sentence
 
 
-def nothing_else_changed(before: dict[Path, bytes], after: dict[Path, bytes], but: Path) -> None:
+def nothing_else_changed(
+    before: dict[Path, bytes], after: dict[Path, bytes], but: Sequence[Path]
+) -> None:
     changed = [
         p
         for p, content in before.items()
-        if p != but and not p.is_relative_to(but) and after.get(p) != content
+        if not any(p == b or p.is_relative_to(b) for b in but) and after.get(p) != content
     ]
     assert changed == []
 
 
+def left_alone(home: Home, opening: Opening, *also: Path) -> list[Path]:
+    """What may change when `opening` runs: what it writes, its log, and `also`."""
+    return [*opening.writes(home), home.paths.log_dir, *also]
+
+
 CELLS = [
-    pytest.param(kept, damage, opening, id=f"{kept.name}-{damage.value}-{opening}")
+    pytest.param(kept, damage, opening, id=f"{kept.name}-{damage.value}-{opening.name}")
     for kept in KEPT_FILES
     for damage in Damage
     if applies(damage, kept.kind)
     for opening in OPENINGS
+    if opening.every_cell or opening.reads(kept)
 ]
 
 
 @pytest.mark.parametrize(("kept", "damage", "opening"), CELLS)
 def test_a_damaged_kept_file_is_said_kept_and_nothing_else_changes(
-    home: Home, kept: KeptFile, damage: Damage, opening: str
+    home: Home, kept: KeptFile, damage: Damage, opening: Opening, songbird_log: None
 ) -> None:
     path = kept.where(home)
     if damage is Damage.READ_ONLY:
@@ -486,10 +638,9 @@ def test_a_damaged_kept_file_is_said_kept_and_nothing_else_changes(
     before = snapshot(home.root)
 
     with guard:
-        outcome = open_as(opening, home)
+        outcome = opening.opens(home)
 
-    touched = opening in kept.opened_by
-    expect, code = expected(kept.kind, damage) if touched else (Expect.USED, EXIT_OK)
+    expect, code = expected(kept.kind, damage) if opening.reads(kept) else (Expect.USED, EXIT_OK)
     one_sentence_each(outcome.said)
     assert outcome.code == code, outcome.said
     if expect is Expect.SET_ASIDE:
@@ -506,37 +657,45 @@ def test_a_damaged_kept_file_is_said_kept_and_nothing_else_changes(
         assert contents(path) == damaged
     else:  # used as it is: what it is used for may write it (a new store in an empty file)
         assert (outcome.said, kept_copies(path)) == ([], [])
-    nothing_else_changed(before, snapshot(home.root), but=path)
+    nothing_else_changed(before, snapshot(home.root), left_alone(home, opening, path))
 
 
 ENVIRONMENTS = ["read-only data folder", "full disk", "network down"]
 
 
-@pytest.mark.parametrize("opening", list(OPENINGS))
+@pytest.mark.parametrize("opening", OPENINGS + ON_ACCOUNTS, ids=lambda o: o.name)
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_the_environment_is_said_in_one_sentence_naming_the_folder(
-    home: Home, environment: str, opening: str, monkeypatch: pytest.MonkeyPatch
+    home: Home,
+    environment: str,
+    opening: Opening,
+    monkeypatch: pytest.MonkeyPatch,
+    songbird_log: None,
 ) -> None:
     data_dir = home.paths.data_dir
-    before = snapshot(home.root)
     if environment == "network down":
         port = closed_port()
         monkeypatch.setattr(http_session, "transport_adapter", lambda t: DownAdapter(t, port))
         connect(SecretStore())  # the window's accounts, in the test's keyring
         connect(FileSecretStore(home.secrets_file))  # the command line's, in its file
-        outcome = open_as(opening, home)
+        a_pair_of_the_persons(home)  # for `sync --pairs` to have something to read
+        before = snapshot(home.root)
+        outcome = opening.opens(home)
         one_sentence_each(outcome.said)
-        if opening == CLI_DEMO:  # the demo library needs no network
+        if not opening.network:  # the demo library, the person's memory: no network
             assert (outcome.code, outcome.said) == (EXIT_OK, []), outcome.said
         else:
             assert outcome.code == EXIT_SERVICE, outcome.said
             (sentence,) = outcome.said
             assert "could not be reached" in sentence, sentence
-        nothing_else_changed(before, snapshot(home.root), but=home.secrets_file)
+        nothing_else_changed(
+            before, snapshot(home.root), left_alone(home, opening, home.secrets_file)
+        )
         return
+    before = snapshot(home.root)
     guard = read_only(data_dir) if environment.startswith("read-only") else full_disk(data_dir)
     with guard:
-        outcome = open_as(opening, home)
+        outcome = opening.opens(home)
         after = snapshot(home.root)
     one_sentence_each(outcome.said)
     (sentence,) = outcome.said
@@ -546,4 +705,15 @@ def test_the_environment_is_said_in_one_sentence_naming_the_folder(
     else:
         assert outcome.code == EXIT_FILES, sentence
         assert f"{data_dir} is on a read-only disk" in sentence
-        nothing_else_changed(before, after, but=data_dir / "sync.lock")
+        nothing_else_changed(before, after, left_alone(home, opening, data_dir / "sync.lock"))
+
+
+def a_pair_of_the_persons(home: Home) -> None:
+    """A pair in the person's own library (Road Trip from Spotify to YouTube Music)."""
+    store = MatchStore(home.paths.match_store)
+    try:
+        target = Playlist(ServiceId.YTMUSIC, "PLroad", "Road Trip")
+        source = Playlist(ServiceId.SPOTIFY, "37i9road", "Road Trip")
+        PairStore(store).ensure(source, target, SyncMode.ADD)
+    finally:
+        store.close()

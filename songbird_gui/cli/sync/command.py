@@ -2,46 +2,99 @@
 
 Its options are declared here; the dry run's plan is printed by dry_run.py, the progress line
 on a terminal drawn by progress.py.
+
+A signal ends any phase within a second (`cli/stopping.py`): while the playlists are listed
+or pairs put back, on the main thread, by unwinding; while a leg runs in Qt's event loop,
+by the session's Stop, after which the session says how far it got (stopped while reading,
+searching or writing) and the leg ends with the signal's code. The log names each phase as
+it begins (`Phase`), for a person reading it and for the tests that stop each one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
+import logging
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from songbird_gui.cli import exit_codes as codes
-from songbird_gui.cli.command import Command
-from songbird_gui.cli.exit_codes import CliError
+from songbird_gui.cli.cli_error import CliError
+from songbird_gui.cli.command import Command, not_connected
 from songbird_gui.cli.options import add_library_options, positive_float, positive_int, service
+from songbird_gui.cli.refusals import (
+    FOLLOWED_WORDS,
+    HELD_BACK_CODES,
+    LATER,
+    held_back,
+    next_step,
+    refusal_code,
+)
+from songbird_gui.cli.stopping import Stop
 from songbird_gui.cli.sync.dry_run import print_plan
 from songbird_gui.cli.sync.progress import ProgressLine
-from songbird_gui.core.apply import ApplyReport
-from songbird_gui.core.cancel import CancelToken
+from songbird_gui.core import exit_codes as codes
+from songbird_gui.core.apply import ApplyReport, HeldBack, creation_stop_words, held_back_by
 from songbird_gui.core.pair_writer import restore_removed
+from songbird_gui.core.pairs import RemovedEntry, SyncPair
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.throttle import request_scope
+from songbird_gui.core.service import MusicService
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import RunSummary, plural
+from songbird_gui.services.file_source import folder_in
 
 if TYPE_CHECKING:
     from songbird_gui.engine.session import SyncSession
 
+log = logging.getLogger(__name__)
+
+FILE = ServiceId.FILE
 # How long, once the loop has returned, a run may take to let its last request end.
 REQUEST_DRAIN_MS = 30_000
+# The codes that end a leg alone: the next leg goes on after them.
+PAIR_CODES = (codes.EXIT_OK, codes.EXIT_GUARD, codes.EXIT_PAIRS_FAILED)
+
+
+class Phase(StrEnum):
+    """A phase of a sync, as the log names it when it begins."""
+
+    READING = "reading the playlists"
+    PLANNING = "planning"
+    SEARCHING = "searching"
+    WRITING = "writing"
+    PUTTING_BACK = "putting back"
+
+
+def begin(phase: Phase, details: str) -> None:
+    log.info("sync: %s %s", phase, details)
+
+
+def say(sentence: str) -> None:
+    print(f"songbird: {sentence}", file=sys.stderr)
+
+
+def gone_words(pair: SyncPair) -> str:
+    """Why a pair pauses when its source playlist is no longer there, in words."""
+    if pair.source is FILE:
+        folder = folder_in(pair.source_id)
+        where = f" in {folder}" if folder else ""
+        return f"“{pair.source_name}” is no longer in a playlist file{where}"
+    return f"“{pair.source_name}” is no longer on {pair.source.display_name}"
 
 
 @dataclass
 class Leg:
-    """One direction of a sync: which source playlists go to which service."""
+    """One direction of a sync: which source playlists go to which service, through which
+    of the library's services (a sync from a playlist file needs only its target's)."""
 
     source: ServiceId
     target: ServiceId
+    services: dict[ServiceId, MusicService]
     playlists: list[Playlist] = field(default_factory=list)
     target_list: list[Playlist] = field(default_factory=list)
 
@@ -56,6 +109,13 @@ class SyncCommand(Command):
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--from", dest="source", type=service, default=ServiceId.SPOTIFY)
         parser.add_argument("--to", dest="target", type=service, default=ServiceId.YTMUSIC)
+        parser.add_argument(
+            "--file",
+            type=Path,
+            metavar="PATH",
+            help="from a playlist file instead of --from: Spotify's data export (the zip, its "
+            "folder or a file of it), CSV, M3U8, XSPF or JSPF, or a zip or folder of them",
+        )
         which = parser.add_argument_group("what to sync (at least one)")
         which.add_argument(
             "--playlist", action="append", default=[], metavar="NAME", help="repeatable"
@@ -96,7 +156,9 @@ class SyncCommand(Command):
 
     @classmethod
     def check(cls, args: argparse.Namespace) -> str | None:
-        if args.source is args.target:
+        if args.file is not None and (args.pairs or args.restore_last):
+            return "--file syncs the playlists of a file: --pairs syncs every pair"
+        if args.file is None and args.source is args.target:
             return "--from and --to must be different services"
         if not (args.playlist or args.all or args.liked or args.pairs):
             return "say what to sync: --playlist NAME, --all, --liked or --pairs"
@@ -107,9 +169,13 @@ class SyncCommand(Command):
         return None
 
     def __init__(
-        self, args: argparse.Namespace, paths: AppPaths, out: TextIO | None = None
+        self,
+        args: argparse.Namespace,
+        paths: AppPaths,
+        out: TextIO | None = None,
+        stop: Stop | None = None,
     ) -> None:
-        super().__init__(args, paths, out)
+        super().__init__(args, paths, out, stop)
         self.exit_code = codes.EXIT_OK
         self.started = time.monotonic()
         self.progress = ProgressLine(sys.stderr)
@@ -118,57 +184,97 @@ class SyncCommand(Command):
     # -- which playlists -------------------------------------------------------------------
 
     def legs(self) -> list[Leg]:
-        services = self.services()
-        args = self.args
-        if not args.pairs:
-            source, target = args.source, args.target
+        if self.args.file is not None:
+            return [self._file_leg()]
+        if not self.args.pairs:
+            services = self.services()
+            source, target = self.args.source, self.args.target
+            begin(Phase.READING, f"of {source.display_name} and {target.display_name}")
             source_list, target_list = self.read_playlists(services[source], services[target])
-            return [Leg(source, target, self._choose(source_list), target_list)]
-        pairs = self.songbird.context(services).pairs.all()
+            chosen = self._choose(source_list, f"on {source.display_name}")
+            return [Leg(source, target, services, chosen, target_list)]
+        return self._pair_legs()
+
+    def _file_leg(self) -> Leg:
+        """The playlists of a file, into the target (connected alone, if need be)."""
+        target = self.args.target
+        services, _ = self.songbird.file_sync_services(target)
+        if target not in services:
+            raise CliError(
+                not_connected([target], "`songbird sync --file` writes into it"),
+                codes.EXIT_NO_ACCOUNT,
+            )
+        opened = self.open_playlist_file(services[FILE], self.args.file)
+        begin(Phase.READING, f"of {target.display_name}")
+        (target_list,) = self.read_playlists(services[target])
+        chosen = self._choose(opened, f"in {self.args.file}")
+        return Leg(FILE, target, services, chosen, target_list)
+
+    def _pair_legs(self) -> list[Leg]:
+        """Every remembered pair, a leg per direction, through the services connected: a
+        person with YouTube Music alone syncs the pairs of their playlist files."""
+        services = self.pair_services()
+        store = self.songbird.context(services).pairs
+        pairs = store.all()
         directions: dict[tuple[ServiceId, ServiceId], set[str]] = defaultdict(set)
         for pair in pairs:
             if pair.paused:
                 print(f"{pair.describe()}: paused: {pair.paused}", file=self.out)
                 self.exit_code = codes.EXIT_PAIRS_FAILED
                 continue
+            unconnected = [s for s in (pair.source, pair.target) if s not in services]
+            if unconnected:
+                print(f"{pair.describe()}: skipped: {unconnected[0].display_name} is not "
+                      "connected", file=self.out)  # fmt: skip
+                self.exit_code = codes.EXIT_NO_ACCOUNT
+                continue
             directions[(pair.source, pair.target)].add(pair.source_id)
         if not directions:
             if not pairs:
                 print("No pairs yet: sync a playlist once and it becomes one.", file=self.out)
             return []
-        lists = dict(
-            zip(
-                ServiceId,
-                self.read_playlists(*(services[s] for s in ServiceId)),
-                strict=True,
-            )
-        )
+        begin(Phase.READING, "of every service with a pair")
+        used = [s for s in ServiceId if s in services]
+        lists = dict(zip(used, self.read_playlists(*(services[s] for s in used)), strict=True))
         legs = []
         for (source, target), ids in directions.items():
             playlists = [p for p in lists[source] if p.id in ids]
             for missing in ids - {p.id for p in playlists}:
                 pair = next(p for p in pairs if p.source == source and p.source_id == missing)
-                reason = f"“{pair.source_name}” is no longer on {source.display_name}"
+                reason = gone_words(pair)
                 print(f"{pair.describe()}: paused: {reason}", file=self.out)
-                self.songbird.context(services).pairs.pause(pair.pair_id, reason)
+                store.pause(pair.pair_id, reason)
                 self.exit_code = codes.EXIT_PAIRS_FAILED
-            legs.append(Leg(source, target, playlists, lists[target]))
+            legs.append(Leg(source, target, services, playlists, lists[target]))
         return legs
 
-    def _choose(self, playlists: list[Playlist]) -> list[Playlist]:
+    def _choose(self, playlists: list[Playlist], where: str) -> list[Playlist]:
+        """The playlists asked for, of those found `where` ("on Spotify"). One followed is never
+        read: Spotify refuses apps those since February 2026 (`--all` skips them, saying so;
+        naming one is exit 3)."""
         chosen: list[Playlist] = []
         if self.args.liked:
             chosen.extend(p for p in playlists if p.is_liked)
         if self.args.all:
-            chosen.extend(p for p in playlists if not p.is_liked)
+            followed = [p for p in playlists if p.is_followed]
+            if followed:
+                print(
+                    f"Skipped {plural(len(followed), 'followed playlist')}: {FOLLOWED_WORDS}",
+                    file=self.out,
+                )
+            chosen.extend(p for p in playlists if not (p.is_liked or p.is_followed))
         by_name = {p.name.casefold(): p for p in playlists}
         for name in self.args.playlist:
             playlist = by_name.get(name.strip().casefold())
             if playlist is None:
                 known = ", ".join(p.name for p in playlists if not p.is_liked)
                 raise CliError(
-                    f'no playlist named "{name}" on {self.args.source.display_name}; '
-                    f"there are: {known}",
+                    f'no playlist named "{name}" {where}; there are: {known}',
+                    codes.EXIT_UNKNOWN_PLAYLIST,
+                )
+            if playlist.is_followed:
+                raise CliError(
+                    f"“{playlist.name}” is a playlist you follow: {FOLLOWED_WORDS}",
                     codes.EXIT_UNKNOWN_PLAYLIST,
                 )
             if playlist not in chosen:
@@ -186,7 +292,9 @@ class SyncCommand(Command):
         # One writer at a time on the data folder: from cron, failing at once beats waiting
         # (the next run comes soon); the window and the scheduled syncs wait instead.
         lock = self.songbird.writer_lock
-        if not lock.try_hold():
+        held = lock.try_hold()
+        self.print_notices()  # a damaged lock file it set aside to take it
+        if not held:
             holder = lock.holder()
             raise CliError(
                 f"a sync is already running (pid {holder if holder else 'unknown'}); nothing "
@@ -202,119 +310,169 @@ class SyncCommand(Command):
         if self.args.restore_last:
             return self.restore_last()
         for leg in self.legs():
+            if self.stop.requested:
+                break
             code = self._run_leg(leg)
-            if code in (codes.EXIT_INTERRUPTED, codes.EXIT_SERVICE):
-                self.exit_code = code
+            if code not in PAIR_CODES:
+                self.exit_code = code  # the rest would fail alike, or was asked to stop
                 break
             if code != codes.EXIT_OK and self.exit_code == codes.EXIT_OK:
                 self.exit_code = code
         if not self.args.dry_run and self.sessions:
             self._print_summary()
-        return self.exit_code
+        return self.stop.exit_code if self.stop.requested else self.exit_code
 
     def _run_leg(self, leg: Leg) -> int:
         from PySide6.QtCore import QCoreApplication, QTimer
 
-        from songbird_gui.engine.session import SyncSession
+        from songbird_gui.engine.session import RunState, SyncSession
 
         app = QCoreApplication.instance()
         assert app is not None
-        songbird = self.songbird
-        services = self.services()
-        session = SyncSession(songbird.context(services), leg.source, leg.target)
+        session = SyncSession(self.songbird.context(leg.services), leg.source, leg.target)
         self.sessions.append(session)
-        result = {"code": codes.EXIT_OK}
+        result: dict[str, int] = {}  # the code of the first `finish`: the leg's end
         modes = {p.id: SyncMode(self.args.mode) for p in leg.playlists} if self.args.mode else {}
         allowed = self.args.allow_removals
+        target = leg.target.display_name
 
         def finish(code: int) -> None:
-            result["code"] = code
-            app.exit(code)
+            if not result:  # what closing the session says after that is no news
+                result["code"] = code
+                app.exit(code)
+
+        def on_state(state: RunState) -> None:
+            if state is RunState.STOPPED:  # stopped while reading the playlists
+                finish(self.stop.exit_code)
 
         def on_failed(message: str) -> None:
             self.progress.clear()
-            print(f"songbird: {message}", file=sys.stderr)
-            finish(codes.EXIT_INTERRUPTED if session.cancel.cancelled else codes.EXIT_SERVICE)
+            say(message)
+            refusal = session.refusal  # the reads were refused: a sign-in ended, a quota
+            if refusal is not None:
+                say(f"{next_step(refusal)}: nothing was written.")
+                finish(refusal_code(refusal))
+                return
+            failure = session.failure  # the disk full, a read-only folder, a service's failure
+            finish(failure.exit_code if failure is not None else codes.EXIT_SERVICE)
 
         def on_planned() -> None:
             if self.args.dry_run:
                 print_plan(session, self.songbird.settings, self.out, self.args.json, self.started)
                 finish(codes.EXIT_OK)
                 return
+            begin(Phase.SEARCHING, f"on {target}")
             session.search()
 
         def on_search_finished(stopped: bool) -> None:
             self.progress.clear()
             if stopped:
-                finish(codes.EXIT_INTERRUPTED)
+                finish(self.stop.exit_code)
                 return
             permitted = {i: allowed for i in range(len(session.plans))} if allowed else None
+            begin(Phase.WRITING, f"to {target}")
             session.apply(permitted)
 
         def on_applied(reports: list[ApplyReport]) -> None:
-            if session.cancel.cancelled:
-                finish(codes.EXIT_INTERRUPTED)
+            set_aside = any(setup.paused for setup in session.setups)  # paused, or refused
+            reason = held_back(reports)
+            refusal = session.refusal
+            if self.stop.requested:
+                finish(self.stop.exit_code)
+            elif reason in (HeldBack.LOGIN, HeldBack.ACCOUNT, HeldBack.QUOTA):
+                if refusal is not None:
+                    say(str(refusal))
+                    kept = "what was written is kept, and the rest is written then."
+                    say(f"{next_step(refusal)}: {kept}")
+                finish(HELD_BACK_CODES[reason])
             elif any(r.stopped for r in reports):
                 finish(codes.EXIT_GUARD)
-            elif any(r.gone or (r.failed and not r.landed) for r in reports):
-                finish(codes.EXIT_PAIRS_FAILED if self.args.pairs else codes.EXIT_OK)
+            elif reason is not None:  # playlists left uncreated, writes gated behind a dialog
+                for words in (creation_stop_words(reports), str(refusal or "")):
+                    if words:
+                        say(words)
+                finish(HELD_BACK_CODES[reason])
+            elif set_aside or any(r.gone or (r.failed and not r.landed) for r in reports):
+                finish(codes.EXIT_PAIRS_FAILED)
             else:
                 finish(codes.EXIT_OK)
 
         def on_blocked(message: str, reconnect: bool) -> None:
             self.progress.clear()
-            then = (
-                "Connect again in the window (songbird-gui, Accounts), then run the same command"
-                if reconnect
-                else "Run the same command later"
-            )
-            print(
-                f"songbird: {message}\n{then}: what was found so far is remembered, and "
-                "only the rest is searched.",
-                file=sys.stderr,
-            )
-            finish(codes.EXIT_SERVICE)
+            say(message)
+            refusal = session.refusal
+            then = next_step(refusal) if refusal is not None else LATER
+            say(f"{then}: what was found so far is remembered, and only the rest is searched.")
+            finish(refusal_code(refusal) if refusal is not None else codes.EXIT_SERVICE)
 
-        session.failed.connect(on_failed)
-        session.blocked.connect(on_blocked)
-        session.planned.connect(on_planned)
-        session.progress.connect(lambda done, total: self.progress.show(done, total, session))
-        session.searchFinished.connect(on_search_finished)
-        session.applyProgress.connect(lambda done, total: self.progress.show_apply(done, total))
-        session.applied.connect(on_applied)
+        # What escapes a slot would only reach PySide, which prints it and goes on: the loop
+        # would never end. It ends the loop instead, and is raised once the loop has returned,
+        # to the entry point's boundary (a reader that went away, the disk full, a bug).
+        escaped: list[BaseException] = []
 
-        # Ctrl+C: Python runs signal handlers only when it gets control, so a timer hands it
-        # control ten times a second while Qt's loop runs.
-        previous = signal.signal(signal.SIGINT, lambda *_: session.stop())
+        def guarded(slot: Callable[..., None]) -> Callable[..., None]:
+            def called(*args: Any) -> None:
+                try:
+                    slot(*args)
+                except BaseException as error:  # the loop's own boundary, re-raised after it
+                    escaped.append(error)
+                    finish(codes.EXIT_UNEXPECTED)
+
+            return called
+
+        session.stateChanged.connect(guarded(on_state))
+        session.failed.connect(guarded(on_failed))
+        session.blocked.connect(guarded(on_blocked))
+        session.planned.connect(guarded(on_planned))
+        session.progress.connect(
+            guarded(lambda done, total: self.progress.show(done, total, session))
+        )
+        session.searchFinished.connect(guarded(on_search_finished))
+        session.applyProgress.connect(
+            guarded(lambda done, total: self.progress.show_apply(done, total))
+        )
+        session.applied.connect(guarded(on_applied))
+
+        # A signal's handler runs only when Python gets control: a timer hands it control ten
+        # times a second while Qt's loop runs. It stops the session from within the loop (the
+        # loop may not have started yet when the signal comes).
         ticker = QTimer()
         ticker.timeout.connect(lambda: None)
         ticker.start(100)
         try:
-            session.plan(leg.playlists, leg.target_list, modes)
-            app.exec()
+            with self.stop.handing_to(lambda: QTimer.singleShot(0, session.stop)):
+                begin(Phase.PLANNING, f"{len(leg.playlists)} playlists for {target}")
+                session.plan(leg.playlists, leg.target_list, modes)
+                app.exec()
         finally:
             ticker.stop()
             session.close()
             # The event loop has returned: waiting here freezes nothing. A request in flight
             # ends within its timeout; the write journal covers a batch cut short.
             session.drain(REQUEST_DRAIN_MS)
-            signal.signal(signal.SIGINT, previous)
         self.progress.clear()
-        return result["code"]
+        if escaped:
+            raise escaped[0]
+        return result.get("code", self.stop.exit_code)
 
     def restore_last(self) -> int:
-        """Put back what each pair's last sync removed, where it was."""
-        services = self.services()
+        """Put back what each pair's last sync removed, where it was; each entry is marked
+        put back as soon as it is, so that a run stopped halfway puts back only the rest."""
+        services = self.pair_services()
         pairs = self.songbird.context(services).pairs
         restored_any = False
         for pair in pairs.all():
             removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
-            if not removed:
+            if not removed or pair.target not in services:
                 continue
             target = Playlist(pair.target, pair.target_id, pair.target_name)
-            with request_scope(CancelToken()):
-                put = restore_removed(services[pair.target], target, removed)
-            pairs.mark_restored(pair.pair_id)
+            begin(Phase.PUTTING_BACK, f"{len(removed)} entries into {pair.target_name}")
+
+            def mark(entry: RemovedEntry, pair_id: int = pair.pair_id) -> None:
+                pairs.mark_restored(pair_id, entry.position)
+                log.info("sync: put back #%d %s", entry.position + 1, entry.track.describe())
+
+            put = restore_removed(services[pair.target], target, removed, put_back=mark)
             restored_any = True
             print(f"{pair.describe()}: put back {plural(put, 'track')}", file=self.out)
         if not restored_any:
@@ -340,7 +498,19 @@ class SyncCommand(Command):
             "rate_limited": sum(s.rate_limited for s in [*search, *io]),
             "created": [r.playlist.name for r in reports if r.created and r.playlist],
             "elapsed_s": round(time.monotonic() - self.started, 2),
+            **self._refusal_figures(),
         }
+
+    def _refusal_figures(self) -> dict[str, Any]:
+        """What held the run back (a HeldBack's value: "login", "quota", "gated", …), and
+        when a quota lets it go on (seconds since the epoch); None and None when nothing
+        did."""
+        for session in self.sessions:
+            refusal = session.refusal
+            reason = held_back_by(refusal) if refusal is not None else held_back(session.reports)
+            if reason is not None:
+                return {"refusal": str(reason), "resume_at": session.resume_at}
+        return {"refusal": None, "resume_at": None}
 
     def _print_summary(self) -> None:
         f = self.figures()
