@@ -289,7 +289,8 @@ class MainWindow(QMainWindow):
                 widget.restoreState(value)
         direction = int(str(s.value("sync/direction", 0) or 0))
         self.playlists.set_direction(direction if 0 <= direction < len(DIRECTIONS) else 0)
-        checked = s.value("sync/checked")
+        # An ini file keeps a list of one as a bare word: read as a list, it is one again.
+        checked = s.value("sync/checked", [], type=list)
         self.playlists.remember_checks(
             [str(i) for i in checked] if isinstance(checked, list) else []
         )

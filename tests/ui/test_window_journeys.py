@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.ui.review_pane import confirm_accept_all
 from tests.ui.test_window_trust import answer_next_modal, searched
-from tests.ui.window_helpers import make_window
+from tests.ui.window_helpers import make_window, restart, tick
 
 
 def test_after_accept_all_the_review_pane_shows_no_track_that_left_the_list(qtbot, tmp_path, fast):
@@ -74,3 +74,21 @@ def test_apply_then_apply_again_writes_nothing_and_creates_no_second_playlist(
     assert "a new playlist" not in again.summary.toPlainText()
     target = services[ServiceId.YTMUSIC]
     assert [p.name for p in target.list_playlists()].count("Evening") == 1
+
+
+def ticked(window) -> list[str]:
+    return [p.name for p in window.playlists.playlist_model.checked()]
+
+
+def test_one_ticked_playlist_is_ticked_again_after_a_restart_and_so_are_two(qtbot, tmp_path, fast):
+    """Issue 20, item 12: the layout file keeps a list of one as a bare word, read back as
+    no list at all."""
+    window, _ = make_window(qtbot, tmp_path, fast)
+    tick(window, "Evening")
+    window, _ = restart(qtbot, window, tmp_path, fast)
+    assert ticked(window) == ["Evening"]
+    assert window.run.sync_action.isEnabled()  # Ctrl+R syncs it straight away
+
+    tick(window, "Liked Songs")
+    window, _ = restart(qtbot, window, tmp_path, fast)
+    assert sorted(ticked(window)) == ["Evening", "Liked Songs"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -30,7 +31,9 @@ def make_window(
     server: DemoServerConfig,
     extra: int = 0,
     settings: Settings = FAST_SETTINGS,
+    layout: str = "ui.ini",
 ):
+    """A window on a demo library kept in `tmp_path`, its layout in `tmp_path / layout`."""
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     config = DemoConfig(
         spotify=server,
@@ -39,13 +42,25 @@ def make_window(
         catalogue=small_catalogue(extra),
     )
     songbird = Songbird(paths, demo=config, settings=settings)
-    window = create_window(
-        songbird, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    )
+    window = create_window(songbird, QSettings(str(tmp_path / layout), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
     return window, songbird.demo_services()
+
+
+def restart(qtbot, window, tmp_path: Path, server: DemoServerConfig, extra: int = 0):
+    """Close `window` as a person does (its layout and ticks kept), let its work end, and
+    start Songbird again on the same folders, reading the layout from disk as a new process
+    does: this process's QSettings would answer from what it cached while writing, in
+    memory and typed, so the new window reads a copy of the file under another name."""
+    window.close()
+    window.drain(10_000)
+    window.songbird.close()
+    kept = Path(window.qsettings.fileName())
+    again = kept.with_name(f"ui-{len(list(tmp_path.glob('ui*.ini')))}.ini")
+    shutil.copyfile(kept, again)
+    return make_window(qtbot, tmp_path, server, extra, layout=again.name)
 
 
 def tick(window, name: str) -> None:
