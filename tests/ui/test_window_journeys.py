@@ -11,22 +11,48 @@ from tests.ui.test_window_trust import answer_next_modal, searched
 from tests.ui.window_helpers import make_window, restart, tick
 
 
-def test_after_accept_all_the_review_pane_shows_no_track_that_left_the_list(qtbot, tmp_path, fast):
+def answering(button: QMessageBox.StandardButton, asked: list[str]):
+    """An answer to a question box: note its text, press `button`."""
+
+    def click(box: QMessageBox) -> None:
+        asked.append(box.text())
+        box.button(button).click()
+
+    return click
+
+
+def test_accept_all_asks_first_and_then_the_review_pane_shows_no_track_that_left_the_list(
+    qtbot, tmp_path, fast
+):
+    """Issue 20, item 10: "Accept all in review ≥ 0.60" accepted at once, with no question."""
     window, _ = make_window(qtbot, tmp_path, fast)
     session = searched(qtbot, window, "Evening")
     window.review.show_review()
     assert window.tracks.track_proxy.rowCount() == 1
     assert window.tracks.review_pane.heading.text().startswith("Harbor Lights")
-
-    window.tracks.accept_all_threshold.setValue(0.6)
-    window.tracks.accept_all_button.click()  # its one candidate scores 0.70: it is accepted
     (harbor,) = [r for r in session.rows if r.entry.source.id == "sp4"]
+    window.tracks.accept_all_threshold.setValue(0.6)
+
+    asked: list[str] = []
+    answer_next_modal(answering(QMessageBox.StandardButton.Cancel, asked))
+    window.tracks.accept_all_button.click()  # its one candidate scores 0.70
+    assert "Accept the best candidate of 1 track scoring 0.60 or more?" in asked[0]
+    assert harbor.status is TrackStatus.REVIEW  # the person said no: nothing changed
+    assert window.tracks.review_pane.heading.text().startswith("Harbor Lights")
+
+    answer_next_modal(answering(QMessageBox.StandardButton.Yes, asked))
+    window.tracks.accept_all_button.click()
     assert harbor.status is TrackStatus.MATCHED
+    assert "Accepted 1 match scoring 0.60 or more." in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.tracks.track_proxy.rowCount() == 0, timeout=5_000)
     qtbot.waitUntil(
         lambda: window.tracks.review_pane.heading.text() == "Pick a track to review it.",
         timeout=5_000,
     )
+
+    window.tracks.accept_all_button.click()  # nothing left in review: nothing to ask
+    assert len(asked) == 2
+    assert window.statusBar().currentMessage() == "No track in review scores 0.60 or more."
 
 
 def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
@@ -34,19 +60,11 @@ def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
     session = searched(qtbot, window, "Evening")
     going = [session.rows[n] for n in session.review_rows_above(0.6)]
     asked: list[str] = []
-
-    def answer(button: QMessageBox.StandardButton):
-        def click(box: QMessageBox) -> None:
-            asked.append(box.text())
-            box.button(button).click()
-
-        return click
-
-    answer_next_modal(answer(QMessageBox.StandardButton.Cancel))
+    answer_next_modal(answering(QMessageBox.StandardButton.Cancel, asked))
     assert not confirm_accept_all(window, going, 0.6)
     assert "Accept the best candidate of 1 track scoring 0.60 or more?" in asked[0]
     assert "Harbor Lights · Nils Arden" in asked[0] and "(0.70)" in asked[0]
-    answer_next_modal(answer(QMessageBox.StandardButton.Yes))
+    answer_next_modal(answering(QMessageBox.StandardButton.Yes, asked))
     assert confirm_accept_all(window, going, 0.6)
     assert not confirm_accept_all(window, [], 0.6)  # nothing to accept: nothing asked
     assert len(asked) == 2
