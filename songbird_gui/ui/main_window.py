@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -47,7 +47,10 @@ from songbird_gui.ui.window_library import WindowLibrary
 
 DEMO_BANNER = "Demo library — connect your accounts to sync your own playlists."
 OPEN_SERVICES = "open-services"  # the background task that reads the accounts at start
-DEFAULT_SIZE = (1280, 800)
+DEFAULT_SIZE = (1366, 800)  # as wide as a laptop's screen allows
+# The playlists' share of the width at first (their name, target, sync state and size side
+# by side: 420 px of a laptop's 1366), the tracks the rest.
+PLAYLISTS_SHARE = 0.31
 
 
 class MainWindow(QMainWindow):
@@ -258,18 +261,20 @@ class MainWindow(QMainWindow):
 
     # -- state that persists ----------------------------------------------------------------
 
-    def _default_geometry(self) -> None:
-        """A size that fits the screen it opens on (a laptop's 1366×768 included)."""
+    def use_default_size(self, available: QSize | None = None) -> None:
+        """The first start's size: as much of `available` (the room on the screen it opens
+        on, when None) as DEFAULT_SIZE asks, a laptop's 1366×768 included, with the panes
+        in their default shares."""
         width, height = DEFAULT_SIZE
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry().size() if screen is not None else None
+        if available is not None:
             width = min(width, available.width() - 16)
             height = min(height, available.height() - 48)
         self.resize(width, height)
-        # The playlists' name, target, sync state and size side by side (400 px of a laptop's
-        # 1280), the tracks the rest.
-        self.main_splitter.setSizes([round(width * 0.31), round(width * 0.69)])
+        playlists = round(width * PLAYLISTS_SHARE)
+        self.main_splitter.setSizes([playlists, width - playlists])
         self.tracks.setSizes([round(height * 0.5), round(height * 0.5)])
 
     def _restore_state(self) -> None:
@@ -278,7 +283,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self._default_geometry()
+            self.use_default_size()
         for key, widget in (
             ("window/state", self),
             ("window/main-splitter", self.main_splitter),

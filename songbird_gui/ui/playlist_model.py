@@ -141,11 +141,13 @@ class PlaylistModel(FlatTableModel):
                 if pair.paused:
                     return f"{pair.mode.value} · paused"
                 # Short, so that Tracks stays in sight on a laptop: the tooltip says it all.
+                # What the person chose comes first, the time last: in a narrow pane the
+                # time is what is cut ("mirror · every 6 h · 2 min…").
                 at = pair.synced_at
                 synced = "not yet" if at is None else ago(self._clock() - at)
-                shown = f"{pair.mode.value} · {synced}"  # "add", "mirror", "exact"
-                schedule = Schedule.of(pair.schedule_h)
-                return f"{shown} · {schedule.short}" if schedule is not Schedule.OFF else shown
+                every = Schedule.of(pair.schedule_h).short  # "" when it has none
+                shown = (pair.mode.value, every, synced)  # "add", "mirror", "exact"
+                return " · ".join(part for part in shown if part)
         if role == Qt.ItemDataRole.ToolTipRole and column == SYNC:
             pair = self._pairs[index.row()]
             if pair is None:

@@ -18,12 +18,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +32,7 @@ from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel
+from songbird_gui.ui.playlist_view import PlaylistTableView
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.window_action import window_action
 from songbird_gui.ui.window_library import WindowLibrary
@@ -138,7 +137,7 @@ class PlaylistsPane(QWidget):
         self.playlist_proxy.setSourceModel(self.playlist_model)
         self.playlist_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.playlist_filter.textChanged.connect(self.playlist_proxy.setFilterFixedString)
-        self.playlist_view = QTableView()
+        self.playlist_view = PlaylistTableView(NAME)  # the names stay readable
         self.playlist_view.setModel(self.playlist_proxy)
         self.playlist_view.setAccessibleName("Playlists")
         self.playlist_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -149,11 +148,6 @@ class PlaylistsPane(QWidget):
         self.playlist_view.selectionModel().currentRowChanged.connect(
             lambda *_: self.update_pair_actions()
         )
-        header = self.playlist_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The name gives way (elided, whole in its tooltip), so that Sync and Tracks stay in
-        # sight at a laptop's width.
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         # The owner is in each name's tooltip: a column of it would push "Sync" off a laptop.
         self.playlist_view.setColumnHidden(OWNER, True)
         left_layout = QVBoxLayout(self)

@@ -3,12 +3,22 @@ as a journey): what the window shows after each step."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QStyle
 
-from songbird_gui.core.types import TrackStatus
+from songbird_gui.core.schedule import Schedule
+from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
+from songbird_gui.ui.background import BackgroundSync
+from songbird_gui.ui.playlist_model import NAME, SYNC
 from songbird_gui.ui.review_pane import confirm_accept_all
+from tests.ui.test_background import FakeNotifier, FakeTray, schedule_evening
+from tests.ui.test_window_pairs import row_of, select, synced
 from tests.ui.test_window_trust import answer_next_modal, searched
-from tests.ui.window_helpers import make_window, restart, tick
+from tests.ui.window_helpers import at_laptop_size, make_window, restart, tick
+
+# Offscreen cannot raise a window; a desktop does (the window is shown either way).
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise", extend=True)
 
 
 def answering(button: QMessageBox.StandardButton, asked: list[str]):
@@ -73,7 +83,6 @@ def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
 def test_apply_then_apply_again_writes_nothing_and_creates_no_second_playlist(
     qtbot, tmp_path, fast
 ):
-    from songbird_gui.core.types import ServiceId
     from songbird_gui.ui.apply_dialog import ApplyDialog
 
     window, services = make_window(qtbot, tmp_path, fast)
@@ -110,3 +119,57 @@ def test_one_ticked_playlist_is_ticked_again_after_a_restart_and_so_are_two(qtbo
     tick(window, "Liked Songs")
     window, _ = restart(qtbot, window, tmp_path, fast)
     assert sorted(ticked(window)) == ["Evening", "Liked Songs"]
+
+
+def shown_text(view, index) -> str:
+    """A cell's text as the view paints it: cut with "…" where its column is too narrow."""
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    width = view.horizontalHeader().sectionSize(index.column()) - 2 * margin
+    return view.fontMetrics().elidedText(index.data(), Qt.TextElideMode.ElideRight, width)
+
+
+def names_are_whole(window) -> bool:
+    """Every playlist's name shows whole, with each pair's mode and schedule, and no column
+    needs scrolling to."""
+    view = window.playlists.playlist_view
+    header = view.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    fits = sum(header.sectionSize(c) for c in shown) <= view.viewport().width()
+    model = window.playlists.playlist_model
+    sync = shown_text(
+        view,
+        window.playlists.playlist_proxy.mapFromSource(model.index(row_of(window, "Evening"), SYNC)),
+    )
+    return (
+        fits
+        and header.sectionSize(NAME) >= view.sizeHintForColumn(NAME)
+        and sync.startswith("mirror · every 6 h")
+    )
+
+
+def test_names_stay_readable_beside_a_scheduled_mirror_and_after_a_restart(qtbot, tmp_path, fast):
+    """Issue 20, item 3: "mirror · 2 min ago · every 6 h" pushed every name to "…". Where
+    the pane is narrow, the time since the last sync is what gives way."""
+    window, services = make_window(qtbot, tmp_path, fast)
+    at_laptop_size(window)
+    for name in ("Late Night Jazz-ish", "Covers & Versions"):  # made on Spotify's own app
+        services[ServiceId.SPOTIFY].create_playlist(name, "")
+    with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
+        window.playlists.reload_action.trigger()
+    select(window, "Evening")
+    window.playlists.mode_actions[SyncMode.MIRROR].trigger()
+    synced(qtbot, window, "Evening")
+    background = BackgroundSync(window, FakeNotifier(), FakeTray())
+    schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
+    sync_cell = window.playlists.playlist_model.index(row_of(window, "Evening"), SYNC)
+    assert sync_cell.data() == "mirror · every 6 h · just now"
+    assert "every 6 hours" in sync_cell.data(Qt.ItemDataRole.ToolTipRole)  # whole there
+    assert names_are_whole(window)
+    background.close()
+
+    window, _ = restart(qtbot, window, tmp_path, fast)
+    assert window.playlists.playlist_model.index(row_of(window, "Evening"), SYNC).data() == (
+        "mirror · every 6 h · just now"
+    )
+    at_laptop_size(window)  # offscreen's screen is 800 px wide: Qt fits a restored window in
+    assert names_are_whole(window)

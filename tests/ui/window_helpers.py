@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
@@ -50,11 +50,11 @@ def make_window(
 
 
 def restart(qtbot, window, tmp_path: Path, server: DemoServerConfig, extra: int = 0):
-    """Close `window` as a person does (its layout and ticks kept), let its work end, and
-    start Songbird again on the same folders, reading the layout from disk as a new process
-    does: this process's QSettings would answer from what it cached while writing, in
-    memory and typed, so the new window reads a copy of the file under another name."""
-    window.close()
+    """Quit Songbird as a person does (File ▸ Quit: its layout and ticks kept), let its work
+    end, and start it again on the same folders, reading the layout from disk as a new
+    process does: this process's QSettings would answer from what it cached while writing,
+    in memory and typed, so the new window reads a copy of the file under another name."""
+    window.quit_action.trigger()
     window.drain(10_000)
     window.songbird.close()
     kept = Path(window.qsettings.fileName())
@@ -77,3 +77,8 @@ def tick(window, name: str) -> None:
 def save(widget, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     widget.grab().save(str(ARTIFACTS / name))
+
+
+def at_laptop_size(window) -> None:
+    """The window as it first opens on a 1366×768 screen (offscreen's is 800 px wide)."""
+    window.use_default_size(QSize(1366, 768))
