@@ -133,6 +133,7 @@ class PlaylistsPane(QWidget):
         self.playlist_filter.setClearButtonEnabled(True)
         self.playlist_model = PlaylistModel(self)
         self.playlist_model.checkedChanged.connect(self.checkedChanged)
+        self.playlist_model.checkedChanged.connect(self.say_what_sync_takes)
         self.playlist_proxy = QSortFilterProxyModel(self)
         self.playlist_proxy.setSourceModel(self.playlist_model)
         self.playlist_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -205,10 +206,29 @@ class PlaylistsPane(QWidget):
         self.fill_playlists()
         if QApplication.focusWidget() in (None, self.direction):
             self.playlist_view.setFocus()  # arrows and Space tick playlists straight away
-        counts = ", ".join(
-            f"{plural(len(p), 'playlist')} on {s.display_name}" for s, p in playlists.items()
+        self.say_what_sync_takes()
+
+    @Slot()
+    def say_what_sync_takes(self) -> None:
+        """The status bar between runs: what the ticked playlists hold, or what there is to
+        tick in this direction."""
+        if not self.playlists:
+            return  # not read yet: the status says they are being read
+        ticked = self.playlist_model.checked()
+        counts = [p.track_count for p in ticked]
+        if ticked:
+            tracks = "" if None in counts else f", {plural(sum(c or 0 for c in counts), 'track')}"
+            self.run_status.set_idle(
+                f"{plural(len(ticked), 'playlist')} ticked{tracks}: press Sync (Ctrl+R) to find "
+                f"them on {self.target.display_name}."
+            )
+            return
+        source = len(self.playlists.get(self.source, []))
+        target = len(self.playlists.get(self.target, []))
+        self.run_status.set_idle(
+            f"{plural(source, 'playlist')} on {self.source.display_name}, {target} on "
+            f"{self.target.display_name}. Tick some and press Sync (Ctrl+R)."
         )
-        self.run_status.set_idle(f"{counts}. Tick some and press Sync (Ctrl+R).")
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:

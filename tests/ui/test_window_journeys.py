@@ -15,7 +15,7 @@ from songbird_gui.ui.review_pane import confirm_accept_all
 from tests.ui.test_background import FakeNotifier, FakeTray, schedule_evening
 from tests.ui.test_window_pairs import row_of, select, synced
 from tests.ui.test_window_trust import answer_next_modal, searched
-from tests.ui.window_helpers import at_laptop_size, make_window, restart, tick
+from tests.ui.window_helpers import at_laptop_size, make_window, restart, tick, untick
 
 # Offscreen cannot raise a window; a desktop does (the window is shown either way).
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise", extend=True)
@@ -173,3 +173,20 @@ def test_names_stay_readable_beside_a_scheduled_mirror_and_after_a_restart(qtbot
     )
     at_laptop_size(window)  # offscreen's screen is 800 px wide: Qt fits a restored window in
     assert names_are_whole(window)
+
+
+def test_the_status_bar_says_what_sync_would_take_as_playlists_are_ticked(qtbot, tmp_path, fast):
+    """Issue 20, item 14: "Tick some and press Sync" stayed after ticking."""
+    window, _ = make_window(qtbot, tmp_path, fast)
+    status = window.run_status
+    ready = "2 playlists on Spotify, 1 on YouTube Music. Tick some and press Sync (Ctrl+R)."
+    assert status.text() == ready
+    tick(window, "Evening")
+    assert status.text() == (
+        "1 playlist ticked, 6 tracks: press Sync (Ctrl+R) to find them on YouTube Music."
+    )
+    tick(window, "Liked Songs")
+    assert status.text().startswith("2 playlists ticked, 7 tracks: press Sync")
+    for name in ("Evening", "Liked Songs"):
+        untick(window, name)
+    assert status.text() == ready

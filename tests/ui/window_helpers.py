@@ -63,15 +63,17 @@ def restart(qtbot, window, tmp_path: Path, server: DemoServerConfig, extra: int 
     return make_window(qtbot, tmp_path, server, extra, layout=again.name)
 
 
-def tick(window, name: str) -> None:
+def tick(window, name: str, state: Qt.CheckState = Qt.CheckState.Checked) -> None:
     for row in range(window.playlists.playlist_model.rowCount()):
         index = window.playlists.playlist_model.index(row, 0)
         if index.data() == name:
-            window.playlists.playlist_model.setData(
-                index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
-            )
+            window.playlists.playlist_model.setData(index, state, Qt.ItemDataRole.CheckStateRole)
             return
     raise AssertionError(f"no playlist {name}")
+
+
+def untick(window, name: str) -> None:
+    tick(window, name, Qt.CheckState.Unchecked)
 
 
 def save(widget, name: str) -> None:
