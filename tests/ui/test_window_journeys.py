@@ -3,9 +3,11 @@ as a journey): what the window shows after each step."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QStyle
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
 
 from songbird_gui.core.schedule import Schedule
 from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
@@ -190,3 +192,28 @@ def test_the_status_bar_says_what_sync_would_take_as_playlists_are_ticked(qtbot,
     for name in ("Evening", "Liked Songs"):
         untick(window, name)
     assert status.text() == ready
+
+
+def test_export_and_import_of_matches_open_in_the_same_place(qtbot, tmp_path, fast, monkeypatch):
+    """Issue 20, item 14: Export opened in the working folder, Import in the home folder."""
+    home = tmp_path / "person"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)  # the working folder: never where a file dialog opens
+    window, _ = make_window(qtbot, tmp_path, fast)
+
+    def opened_in(action) -> Path:
+        seen: list[Path] = []
+
+        def look(box: QFileDialog) -> None:
+            seen.append(Path(box.directory().absolutePath()))
+            box.reject()
+
+        answer_next_modal(look)
+        action.trigger()
+        return seen[0]
+
+    export, import_ = window.match_actions.export, window.match_actions.import_
+    assert opened_in(export) == opened_in(import_) == home  # a fresh desktop: no Documents
+    (home / "Documents").mkdir()
+    assert opened_in(export) == opened_in(import_) == home / "Documents"
