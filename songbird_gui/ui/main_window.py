@@ -47,6 +47,7 @@ from songbird_gui.ui.window_library import WindowLibrary
 
 DEMO_BANNER = "Demo library — connect your accounts to sync your own playlists."
 OPEN_SERVICES = "open-services"  # the background task that reads the accounts at start
+LAST_DEMO_KEY = "library/demo"  # the last start opened the demo library
 DEFAULT_SIZE = (1366, 800)  # as wide as a laptop's screen allows
 # The playlists' share of the width at first (their name, target, sync state and size side
 # by side: 420 px of a laptop's 1366), the tracks the rest.
@@ -106,7 +107,10 @@ class MainWindow(QMainWindow):
 
         self.tasks.done.connect(self._on_task_done)
         self.tasks.failed.connect(self._on_task_failed)
-        self.demo_menu.menuAction().setVisible(False)
+        # Whether the library is the demo's is known once the accounts are read, after the
+        # first paint; until then the last start's answer (at the first start, the demo)
+        # keeps the banner's room, so that nothing moves as the library opens.
+        self._show_library_kind(bool(self.qsettings.value(LAST_DEMO_KEY, True, type=bool)))
         self.run.update_actions()
         self.run_status.set_idle("Opening your accounts…")
         self.tasks.run(OPEN_SERVICES, songbird.choose_services)
@@ -212,13 +216,18 @@ class MainWindow(QMainWindow):
     def _use_services(self, services: dict[ServiceId, MusicService], demo: bool) -> None:
         """Sync between `services` (the demo library's when `demo`) from now on."""
         self.library.use(services, demo)
-        self.banner.setVisible(demo)
-        self.demo_menu.menuAction().setVisible(demo)
+        self._show_library_kind(demo)
+        self.qsettings.setValue(LAST_DEMO_KEY, demo)
         self.tracks.review_pane.set_can_open_links(not demo)
         self.songbird.store_for(services)  # opened now: a damaged one is said at once
         self._show_recovery()
         self.run.update_actions()
         self.playlists.reload_playlists()
+
+    def _show_library_kind(self, demo: bool) -> None:
+        """The demo's banner and menu, or neither."""
+        self.banner.setVisible(demo)
+        self.demo_menu.menuAction().setVisible(demo)
 
     def _show_recovery(self) -> None:
         self.notice.setText(" ".join(self.songbird.recovery_messages))

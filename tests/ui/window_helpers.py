@@ -33,7 +33,23 @@ def make_window(
     settings: Settings = FAST_SETTINGS,
     layout: str = "ui.ini",
 ):
-    """A window on a demo library kept in `tmp_path`, its layout in `tmp_path / layout`."""
+    """A window on a demo library kept in `tmp_path`, its layout in `tmp_path / layout`,
+    shown, its playlists read."""
+    window = built_window(qtbot, tmp_path, server, extra, settings, layout)
+    window.show()
+    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
+    return window, window.songbird.demo_services()
+
+
+def built_window(
+    qtbot,
+    tmp_path: Path,
+    server: DemoServerConfig,
+    extra: int = 0,
+    settings: Settings = FAST_SETTINGS,
+    layout: str = "ui.ini",
+):
+    """The window as `songbird-gui` builds it, not yet shown (its library not yet open)."""
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     config = DemoConfig(
         spotify=server,
@@ -44,9 +60,7 @@ def make_window(
     songbird = Songbird(paths, demo=config, settings=settings)
     window = create_window(songbird, QSettings(str(tmp_path / layout), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
-    return window, songbird.demo_services()
+    return window
 
 
 def restart(qtbot, window, tmp_path: Path, server: DemoServerConfig, extra: int = 0):
