@@ -69,6 +69,7 @@ class PlaylistsPane(QWidget):
         self._remembered_checks: list[str] = []
         self._direction_index = 0
         self.modes: dict[str, SyncMode] = {}  # chosen for playlists with no pair yet
+        self._putting_back: dict[int, SyncPair] = {}  # by pair id, until it is done
         # Asked before the direction changes: False keeps it (set by the run controller).
         self.may_change_direction: Callable[[], bool] = lambda: True
         self.reload_action = window_action(
@@ -273,7 +274,9 @@ class PlaylistsPane(QWidget):
             action.setChecked(each is (mode or SyncMode.ADD) and playlist is not None)
         removed = self.library.pairs().last_removals(pair.pair_id) if pair else []
         left = [r for r in removed if not r.restored]
-        self.restore_action.setEnabled(bool(left))
+        self.restore_action.setEnabled(
+            bool(left) and pair is not None and pair.pair_id not in self._putting_back
+        )
         self.restore_action.setText(
             f"Put &back what the last sync removed ({len(left)})"
             if left
@@ -325,16 +328,20 @@ class PlaylistsPane(QWidget):
         self.run_status.say(f"Unlinked {pair.describe()}; both playlists stay as they are.")
 
     def restore_removals(self) -> None:
+        """Put back what the selected pair's last sync removed, saying so until it is done
+        (and not a second time meanwhile)."""
         row = self._selected_playlist_row()
         pair = self.playlist_model.pair_at(row) if row is not None else None
-        if pair is None:
+        if pair is None or pair.pair_id in self._putting_back:
             return
         pairs = self.library.pairs()
         removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
         target = Playlist(pair.target, pair.target_id, pair.target_name)
         service = self.library.services[pair.target]
-        self.run_status.say(
-            f"Putting back {plural(len(removed), 'track')} in “{pair.target_name}”…"
+        self._putting_back[pair.pair_id] = pair
+        self.update_pair_actions()
+        self.run_status.doing(
+            f"Putting back {plural(len(removed), 'track')} in {_target_words(pair)}…"
         )
         self.tasks.run((RESTORE, pair.pair_id), partial(restore_removed, service, target, removed))
 
@@ -342,14 +349,19 @@ class PlaylistsPane(QWidget):
     def _on_task_done(self, tag: object, result: object) -> None:
         if self.library.closed or not (isinstance(tag, tuple) and tag[0] == RESTORE):
             return
-        self.library.pairs().mark_restored(int(tag[1]))
-        self.run_status.say(f"Put back {plural(int(str(result)), 'track')}.")
+        pair = self._putting_back.pop(int(tag[1]))
+        self.library.pairs().mark_restored(pair.pair_id)
+        self.run_status.done(
+            f"Put back {plural(int(str(result)), 'track')} in {_target_words(pair)}."
+        )
         self.reload_playlists()
 
     @Slot(object, str)
     def _on_task_failed(self, tag: object, message: str) -> None:
         if isinstance(tag, tuple) and tag[0] == RESTORE:
-            self.run_status.say(f"Could not put them back: {message}")
+            pair = self._putting_back.pop(int(tag[1]))
+            self.update_pair_actions()
+            self.run_status.done(f"Could not put them back in {_target_words(pair)}: {message}")
 
     # -- the demo library -----------------------------------------------------------------------
 
@@ -380,3 +392,8 @@ class PlaylistsPane(QWidget):
             )
             self.reload_playlists()
         dialog.deleteLater()
+
+
+def _target_words(pair: SyncPair) -> str:
+    """ "“Road Trip” on YouTube Music": where a pair writes."""
+    return f"“{pair.target_name}” on {pair.target.display_name}"

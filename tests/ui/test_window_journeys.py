@@ -63,7 +63,7 @@ def test_accept_all_asks_first_and_then_the_review_pane_shows_no_track_that_left
     answer_next_modal(answering(QMessageBox.StandardButton.Yes, asked))
     window.tracks.accept_all_button.click()
     assert harbor.status is TrackStatus.MATCHED
-    assert "Accepted 1 match scoring 0.60 or more." in window.statusBar().currentMessage()
+    assert "Accepted 1 match scoring 0.60 or more." in window.run_status.remark.text()
     qtbot.waitUntil(lambda: window.tracks.track_proxy.rowCount() == 0, timeout=5_000)
     qtbot.waitUntil(
         lambda: window.tracks.review_pane.heading.text() == "Pick a track to review it.",
@@ -72,7 +72,7 @@ def test_accept_all_asks_first_and_then_the_review_pane_shows_no_track_that_left
 
     window.tracks.accept_all_button.click()  # nothing left in review: nothing to ask
     assert len(asked) == 2
-    assert window.statusBar().currentMessage() == "No track in review scores 0.60 or more."
+    assert window.run_status.remark.text() == "No track in review scores 0.60 or more."
 
 
 def test_accept_all_asks_first_naming_what_it_would_take(qtbot, tmp_path, fast):
@@ -246,3 +246,34 @@ def test_the_demo_banner_is_there_at_the_first_paint_and_nothing_moves_as_the_li
     window, _ = restart(qtbot, window, tmp_path, fast)
     assert window.banner.isVisible()
     assert window.qsettings.value(LAST_DEMO_KEY, type=bool) is True
+
+
+def test_put_back_says_what_it_does_while_it_works_and_when_it_is_done(qtbot, tmp_path, fast):
+    """Issue 20, item 6: Put back said nothing while it worked nor once done."""
+    window, services = make_window(qtbot, tmp_path, fast, extra=12)
+    select(window, "Evening")
+    window.playlists.mode_actions[SyncMode.MIRROR].trigger()
+    synced(qtbot, window, "Evening")
+    evening = window.playlists.playlist_model.playlist_at(row_of(window, "Evening"))
+    services[ServiceId.SPOTIFY].server.edit_as_a_person(  # a demo change: one song removed
+        evening.id, lambda ids: [i for i in ids if i != "sp1"]
+    )
+    _, dialog = synced(qtbot, window, "Evening")
+    assert "1 removed" in dialog.summary.toPlainText()
+
+    select(window, "Evening")
+    window.playlists.pair_menu.aboutToShow.emit()  # right-click ▸ Put back
+    window.playlists.update_pair_actions()
+    put_back = window.playlists.restore_action
+    assert put_back.text() == "Put &back what the last sync removed (1)"
+    status = window.run_status
+    with qtbot.waitSignal(window.tasks.done, timeout=20_000):
+        put_back.trigger()
+        assert status.shown().startswith("Putting back 1 track in “Evening” on YouTube Music…")
+        assert status.progress.isVisible()  # busy
+        assert not put_back.isEnabled()  # not twice at once
+    assert status.shown().startswith("Put back 1 track in “Evening” on YouTube Music.")
+    assert not status.progress.isVisible()
+    target = services[ServiceId.YTMUSIC]
+    (on_yt,) = [p for p in target.list_playlists() if p.name == "Evening"]
+    assert "yt1" in [t.id for t in target.playlist_tracks(on_yt)]

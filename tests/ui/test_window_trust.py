@@ -70,6 +70,7 @@ def test_saving_settings_keeps_the_run_reviewable_and_appliable(qtbot, tmp_path,
     answer_next_modal(lambda dialog: dialog.accept())  # Settings, saved with nothing changed
     window.settings_action.trigger()
 
+    assert window.run_status.shown().startswith("Settings saved: they apply from the next")
     assert window.run.session is session and session.state is RunState.READY
     window.review.show_review()
     assert window.tracks.selected_row() == review
