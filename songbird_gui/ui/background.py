@@ -5,7 +5,9 @@ the person: a tray icon while any pair has a schedule (menu: Sync now, Open Song
 automatic sync, Quit; the tooltip says the last and the next sync), a notification after each
 run that had news ("Road Trip: 12 added, 3 need review"), whose click opens the window on the
 rows that need review. Where the desktop has no tray it runs the same, windowless, and says
-things through the desktop's notification service.
+things through the desktop's notification service. Where it has neither, nothing could be
+seen of a Songbird without its window: closing the window quits (said first), and a start at
+login opens the window.
 
 The tray and the notifications are interfaces (`TrayIcon`, `ui/notifications.Notifier`):
 offscreen there is no tray, so the tests give fakes and drive the same menu and clicks.
@@ -24,7 +26,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.schedule import RETRY_AFTER_S, DuePair, Schedule, in_words
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 REVIEW_KEY = "review"  # a notification whose click opens the window on the rows to review
 ACCOUNTS_KEY = "accounts"  # ... on the accounts, to connect again
 TOOLTIP_REFRESH_MS = 60_000
+TOLD_QUITS_KEY = "background/told-quits-unseen"  # said once why closing quits
 
 
 class TrayIcon(Protocol):
@@ -136,10 +139,19 @@ class BackgroundSync(QObject):
     def any_scheduled(self) -> bool:
         return any(p.schedule_h > 0 for p in self._scheduled_pairs())
 
+    @property
+    def seen_without_window(self) -> bool:
+        """Songbird can be seen with its window closed: a tray icon, or notifications."""
+        return self.tray is not None or self.notifier.reaches_person
+
     def keeps_running(self) -> bool:
         """Closing the window leaves Songbird running: a schedule is on and the setting
-        allows it. The first time, a notification says so (and how to open it again)."""
+        allows it. The first time, a notification says so (and how to open it again).
+        Where nothing of Songbird could be seen without its window, it quits, said first."""
         keep = self.window.settings.background.keep_running and self.any_scheduled
+        if keep and not self.seen_without_window:
+            self._tell_quits_unseen()
+            return False
         if keep and not self._told_keeps_running:
             self._told_keeps_running = True
             self.window.qsettings.setValue("background/told-keeps-running", True)
@@ -153,6 +165,20 @@ class BackgroundSync(QObject):
                 f"Your scheduled syncs go on {where}. (Settings: turn this off.)",
             )
         return keep
+
+    def _tell_quits_unseen(self) -> None:
+        """Say, once, why closing quits although a schedule is on."""
+        if self.window.qsettings.value(TOLD_QUITS_KEY, False, type=bool):
+            return
+        self.window.qsettings.setValue(TOLD_QUITS_KEY, True)
+        QMessageBox.information(
+            self.window,
+            "Songbird quits",
+            "This desktop shows neither a tray icon nor notifications, so Songbird quits "
+            "when its window closes: running unseen, it could tell you nothing. Your "
+            "scheduled syncs run while Songbird is open, and one that was missed runs at "
+            "its next start.",
+        )
 
     def tooltip(self) -> str:
         """ "Songbird · last sync: Road Trip, 2 h ago · next: Gym Mix in 4 h"."""
@@ -291,7 +317,12 @@ class BackgroundSync(QObject):
 
     def start_hidden(self) -> None:
         """Started at login (`--background`): no window while a schedule is on. With none on
-        there would be nothing to see at all, no tray icon either: the window opens then."""
+        there would be nothing to see at all, no tray icon either: the window opens then; and
+        at once where neither a tray nor notifications can be shown."""
+        if not self.seen_without_window:
+            log.info("started in the background with no tray and no notifications: showing")
+            self.show_window()
+            return
         self._started_hidden = True
 
     @Slot(object)

@@ -13,6 +13,7 @@ from songbird_gui.core.schedule import Schedule
 from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
 from songbird_gui.ui.background import BackgroundSync
 from songbird_gui.ui.main_window import LAST_DEMO_KEY
+from songbird_gui.ui.notifications import LogNotifier
 from songbird_gui.ui.playlist_model import NAME, SYNC
 from songbird_gui.ui.review_pane import confirm_accept_all
 from tests.ui.test_background import FakeNotifier, FakeTray, schedule_evening
@@ -277,3 +278,25 @@ def test_put_back_says_what_it_does_while_it_works_and_when_it_is_done(qtbot, tm
     target = services[ServiceId.YTMUSIC]
     (on_yt,) = [p for p in target.list_playlists() if p.name == "Evening"]
     assert "yt1" in [t.id for t in target.playlist_tracks(on_yt)]
+
+
+def test_with_neither_tray_nor_notifications_songbird_never_runs_unseen(qtbot, tmp_path, fast):
+    """Issue 20, item 4: closing the window with a schedule on left an invisible process, and
+    `songbird-gui --background` showed nothing."""
+    window, _ = make_window(qtbot, tmp_path, fast)
+    synced(qtbot, window, "Evening")
+    background = BackgroundSync(window, LogNotifier(), tray=None)  # GNOME, say, with no D-Bus
+    schedule_evening(qtbot, window, background, Schedule.EVERY_6_HOURS)
+
+    window.hide()
+    background.start_hidden()  # as `songbird-gui --background` starts at login
+    assert window.isVisible()
+
+    said: list[str] = []
+    answer_next_modal(lambda box: (said.append(box.text()), box.accept()))
+    window.close()
+    (sentence,) = said
+    assert sentence.startswith("This desktop shows neither a tray icon nor notifications")
+    assert "Songbird quits when its window closes" in sentence
+    assert window.library.closed and not window.isVisible()  # quit, not hidden
+    background.close()
