@@ -278,6 +278,10 @@ class BackgroundSync(QObject):
                 # The guard waits for the person; a failing pair is not asked every minute.
                 wait = outcome.pair.schedule_h * 3600.0 if outcome.stopped else RETRY_AFTER_S
                 self.scheduler.postpone([outcome.pair.pair_id], now + wait)
+        if run.resume_at is not None:
+            # A used-up quota holds every pair back until it renews (no run starts before):
+            # the tooltip's "next" says then, not "in 15 min".
+            self.scheduler.postpone([p.pair_id for p in self._scheduled_pairs()], run.resume_at)
         news = [o for o in run.outcomes if o.news]
         if news:
             late = any(o.late for o in run.outcomes)

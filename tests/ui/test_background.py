@@ -5,15 +5,20 @@ click opening the window on the rows to review, pause, waiting for the window's 
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
 
-from songbird_gui.core.schedule import HOUR_S, Schedule
+from songbird_gui.core.schedule import HOUR_S, Schedule, in_words
+from songbird_gui.core.types import ServiceId
+from songbird_gui.services import demo_quirks
+from songbird_gui.services.demo_server import DemoHTTPError
 from songbird_gui.ui.background import REVIEW_KEY, BackgroundSync
 from songbird_gui.ui.notifications import Notifier
 from songbird_gui.ui.playlist_model import SYNC
 from songbird_gui.ui.tracks_pane import REVIEW_FILTER
+from tests.engine.test_demo_quirks import with_playlists
 from tests.ui.test_window_pairs import row_of, select, synced
 from tests.ui.test_window_trust import searched
 from tests.ui.window_helpers import make_window
@@ -66,8 +71,8 @@ def background_on(qtbot, tmp_path, fast):
     return window, background, tray, notifier, clock, quits
 
 
-def schedule_evening(qtbot, window, background, schedule: Schedule) -> None:
-    select(window, "Evening")
+def schedule_evening(qtbot, window, background, schedule: Schedule, name: str = "Evening") -> None:
+    select(window, name)
     window.playlists.pair_menu.aboutToShow.emit()
     with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
         background.schedule_actions[schedule].trigger()
@@ -213,4 +218,31 @@ def test_started_at_login_it_stays_hidden_only_while_a_schedule_is_on(qtbot, tmp
     with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
         window.library.loader.load()
     assert not window.isVisible() and tray.visible  # in the tray, syncing on schedule
+    background.close()
+
+
+def test_after_a_used_up_quota_the_tooltip_says_the_next_sync_is_once_it_renews(
+    qtbot, tmp_path, fast
+):
+    """A scheduled run refused by Spotify's quota (Retry-After: 13 h) starts nothing before
+    then; the tooltip said "next: A in 15 min"."""
+    catalogue = with_playlists(1, source="ytmusic")
+    window, services = make_window(qtbot, tmp_path, fast, catalogue=catalogue, quirks="quota")
+    window.playlists.direction.setCurrentIndex(1)  # YouTube Music → Spotify
+    synced(qtbot, window, "A")
+    window.run.discard_session()
+    tray, clock = FakeTray(), WallClock()
+    background = BackgroundSync(window, FakeNotifier(), tray, clock)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY, name="A")
+    spotify = services[ServiceId.SPOTIFY]
+    with contextlib.suppress(DemoHTTPError):  # the person's other apps spend the quota
+        for n in range(demo_quirks.QUOTA_AFTER_SEARCHES):
+            spotify.server.search(f"song {n}", "")
+
+    clock.now += HOUR_S + 1
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000) as finished:
+        background.scheduler.check()
+    run = finished.args[0]
+    assert run.resume_at is not None and run.resume_at - clock.now > 12 * HOUR_S
+    assert f"next: A {in_words(run.resume_at - clock.now)}" in tray.tip
     background.close()

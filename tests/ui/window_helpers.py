@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
-from songbird_gui.services.demo import DemoConfig, DemoServerConfig
+from songbird_gui.services.demo import DemoConfig, DemoServerConfig, with_quirks
 from songbird_gui.ui.launch import create_window
 from tests.demo_catalogue import small_catalogue
 
@@ -32,10 +33,11 @@ def make_window(
     extra: int = 0,
     settings: Settings = FAST_SETTINGS,
     layout: str = "ui.ini",
+    **demo: Any,
 ):
     """A window on a demo library kept in `tmp_path`, its layout in `tmp_path / layout`,
-    shown, its playlists read."""
-    window = built_window(qtbot, tmp_path, server, extra, settings, layout)
+    shown, its playlists read (`demo`: see `built_window`)."""
+    window = built_window(qtbot, tmp_path, server, extra, settings, layout, **demo)
     window.show()
     qtbot.waitUntil(lambda: window.playlists.playlist_model.rowCount() > 0, timeout=10_000)
     return window, window.songbird.demo_services()
@@ -48,15 +50,19 @@ def built_window(
     extra: int = 0,
     settings: Settings = FAST_SETTINGS,
     layout: str = "ui.ini",
+    catalogue: dict[str, Any] | None = None,
+    quirks: str = "",
 ):
-    """The window as `songbird-gui` builds it, not yet shown (its library not yet open)."""
+    """The window as `songbird-gui` builds it, not yet shown (its library not yet open), on
+    the small catalogue (or `catalogue`), with the demo `quirks` named."""
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     config = DemoConfig(
         spotify=server,
         ytmusic=server,
         state_dir=paths.demo_state_dir,
-        catalogue=small_catalogue(extra),
+        catalogue=catalogue or small_catalogue(extra),
     )
+    config = with_quirks(config, quirks)
     songbird = Songbird(paths, demo=config, settings=settings)
     window = create_window(songbird, QSettings(str(tmp_path / layout), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
