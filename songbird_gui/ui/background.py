@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from songbird_gui.core.failure import failure_of
 from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.schedule import RETRY_AFTER_S, DuePair, Schedule, in_words
 from songbird_gui.engine.auto_sync import AutoRun, AutoSync
@@ -76,6 +77,7 @@ class BackgroundSync(QObject):
         self._clock = clock
         self._quit_app = quit_app
         self._offline_said = False
+        self._escape_said = ""  # the last failure that escaped a slot, said once
         self._told_keeps_running = bool(
             window.qsettings.value("background/told-keeps-running", False, type=bool)
         )
@@ -261,6 +263,7 @@ class BackgroundSync(QObject):
 
     @Slot(object)
     def _on_finished(self, run: AutoRun) -> None:
+        self.window.show_notices()  # what the run found of the kept files (a damaged lock)
         now = self._clock()
         if run.offline:
             pair_ids = [p.pair_id for p in self._scheduled_pairs()]
@@ -359,6 +362,26 @@ class BackgroundSync(QObject):
     def _on_pause_toggled(self, paused: bool) -> None:
         self.scheduler.set_paused(paused)
         self.refresh()
+
+    def on_escaped(self, error: BaseException) -> None:
+        """The event loop's error boundary (`ui/launch.py` sends here what escapes a slot: a
+        scheduled run's step, the window's): one sentence where the person is (the status
+        bar with the window open, else a notification), once while it repeats, never a
+        traceback; a bug's trace goes to the log. A scheduled run it broke ends: its next
+        step would never come, and its pairs are due again at the scheduler's next look."""
+        if isinstance(error, KeyboardInterrupt):  # Ctrl+C in the terminal it started from
+            self.quit_songbird()
+            return
+        failure = failure_of(error, self.window.paths.data_dir)
+        if self.auto.busy:
+            self.auto.close()
+        if not failure.sentence or failure.sentence == self._escape_said:
+            return
+        self._escape_said = failure.sentence
+        if self.window.isVisible():
+            self.window.run_status.say(failure.sentence)
+        else:
+            self.notifier.notify("Songbird could not sync", failure.sentence)
 
     def quit_songbird(self) -> None:
         self.auto.close()

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self.tasks.done.connect(self._on_task_done)
         self.tasks.failed.connect(self._on_task_failed)
+        self.run.stateChanged.connect(self.show_notices)
         # Whether the library is the demo's is known once the accounts are read, after the
         # first paint; until then the last start's answer (at the first start, the demo)
         # keeps the banner's room, so that nothing moves as the library opens.
@@ -174,7 +175,8 @@ class MainWindow(QMainWindow):
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
-        # Something the person must know once (a damaged store kept aside): until they close it.
+        # What the person must know of the kept files (a damaged one set aside, a value that
+        # could not be used), found at start or during any run since.
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -183,7 +185,7 @@ class MainWindow(QMainWindow):
             "QLabel#notice { background: #fde7e5; color: #410e0b; padding: 6px 10px;"
             " border: 1px solid #e8a29c; border-radius: 4px; }"
         )
-        self._show_recovery()  # the person's store; the demo's once the library opens
+        self.show_notices()  # the person's store, the layout; the demo's once it opens
         layout.addWidget(self.notice)
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue(LAST_DEMO_KEY, demo)
         self.tracks.review_pane.set_can_open_links(not demo)
         self.songbird.store_for(services)  # opened now: a damaged one is said at once
-        self._show_recovery()
+        self.show_notices()
         self.run.update_actions()
         self.playlists.reload_playlists()
 
@@ -229,7 +231,10 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(demo)
         self.demo_menu.menuAction().setVisible(demo)
 
-    def _show_recovery(self) -> None:
+    @Slot()
+    def show_notices(self) -> None:
+        """Say what was found of the kept files so far: at start, and after each run (the
+        window's, or a scheduled one), which may have found more (a damaged lock, say)."""
         self.notice.setText(" ".join(self.songbird.recovery_messages))
         self.notice.setVisible(bool(self.notice.text()))
 

@@ -9,12 +9,14 @@ import contextlib
 import time
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from songbird_gui.core.schedule import HOUR_S, Schedule, in_words
 from songbird_gui.core.types import ServiceId
 from songbird_gui.services import demo_quirks
 from songbird_gui.services.demo_server import DemoHTTPError
 from songbird_gui.ui.background import REVIEW_KEY, BackgroundSync
+from songbird_gui.ui.launch import escapes_said_by
 from songbird_gui.ui.notifications import Notifier
 from songbird_gui.ui.playlist_model import SYNC
 from songbird_gui.ui.tracks_pane import REVIEW_FILTER
@@ -246,3 +248,53 @@ def test_after_a_used_up_quota_the_tooltip_says_the_next_sync_is_once_it_renews(
     assert run.resume_at is not None and run.resume_at - clock.now > 12 * HOUR_S
     assert f"next: A {in_words(run.resume_at - clock.now)}" in tray.tip
     background.close()
+
+
+def test_what_a_scheduled_run_finds_of_the_kept_files_is_said_in_the_window(qtbot, tmp_path, fast):
+    """Issue 21: a damaged lock set aside by a scheduled run was said only in the log."""
+    window, background, _, _, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    window.run.discard_session()
+    services = window.library.services
+    (target,) = [p for p in services[ServiceId.YTMUSIC].list_playlists() if p.name == "Evening"]
+    services[ServiceId.YTMUSIC].server.edit_as_a_person(  # a song gone: the next sync writes
+        target.id, lambda ids: [i for i in ids if i != "yt1"]
+    )
+    lock = window.songbird.writer_lock.path
+    lock.mkdir()  # a folder where the writer lock belongs
+    clock.now += HOUR_S + 1
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000) as finished:
+        background.scheduler.check()
+    (outcome,) = finished.args[0].outcomes
+    assert outcome.added == 1  # written: under the writer lock
+    (kept,) = lock.parent.glob("sync.lock.damaged-*")
+    assert window.notice.isVisible()
+    assert f"Songbird kept it as {kept} and took the lock over." in window.notice.text()
+    background.close()
+
+
+def test_what_escapes_a_scheduled_run_is_one_notification_never_a_traceback(qtbot, tmp_path, fast):
+    """Issue 21: a failure no step of a scheduled run caught reached the terminal as a
+    traceback, and the run never ended."""
+    window, background, _, notifier, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    window.close()  # to the tray
+    notifier.sent.clear()
+    window.songbird.demo_store.close()  # a bug: the store gone under the run
+    clock.now += HOUR_S + 1
+    looks: list[int] = []
+
+    def look() -> None:  # the scheduler's look, once a minute, from the event loop
+        looks.append(1)
+        background.scheduler.check()
+
+    with escapes_said_by(background):
+        for count in (1, 2):
+            QTimer.singleShot(0, look)
+            qtbot.waitUntil(lambda count=count: len(looks) == count, timeout=10_000)
+    ((title, sentence, _),) = notifier.sent  # said once
+    assert title == "Songbird could not sync"
+    assert sentence.startswith("Songbird failed unexpectedly (ProgrammingError: Cannot operate")
+    assert sentence.endswith("the log has the details for a bug report.")
+    assert not background.auto.busy
+    background.quit.trigger()

@@ -300,3 +300,23 @@ def test_with_neither_tray_nor_notifications_songbird_never_runs_unseen(qtbot, t
     assert "Songbird quits when its window closes" in sentence
     assert window.library.closed and not window.isVisible()  # quit, not hidden
     background.close()
+
+
+def test_what_a_run_finds_of_the_kept_files_is_said_in_the_window_once_it_has_run(
+    qtbot, tmp_path, fast
+):
+    """Issue 21: the window said what was set aside only as it opened; a damaged lock found
+    by the write was said nowhere but the log."""
+    window, _ = make_window(qtbot, tmp_path, fast)
+    assert not window.notice.isVisible()
+    session = searched(qtbot, window, "Evening")
+    lock = window.songbird.writer_lock.path
+    lock.mkdir()  # a folder where the writer lock belongs
+    with qtbot.waitSignal(session.applied, timeout=20_000):
+        session.apply()
+    (kept,) = lock.parent.glob("sync.lock.damaged-*")
+    assert window.notice.isVisible()
+    assert window.notice.text() == (
+        f"The writer lock could not be read (a folder in its place); Songbird kept it as {kept} "
+        "and took the lock over."
+    )
