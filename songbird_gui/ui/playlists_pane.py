@@ -236,7 +236,11 @@ class PlaylistsPane(QWidget):
         self.run_status.set_idle(f"Could not read the playlists: {message} Press F5 to try again.")
 
     def fill_playlists(self) -> None:
+        """List this direction's playlists (again), their ticks and the selected one kept:
+        the keyboard's row stays where the person left it."""
         checked = self.playlist_model.checked_ids() or self._remembered_checks
+        row = self._selected_playlist_row()
+        selected = self.playlist_model.playlist_at(row).id if row is not None else None
         pairs = [
             p
             for p in self.library.pairs().all()
@@ -249,7 +253,15 @@ class PlaylistsPane(QWidget):
             pairs,
         )
         self._remembered_checks = []
+        self._select(selected)
         self.checkedChanged.emit()
+
+    def _select(self, playlist_id: str | None) -> None:
+        for row in range(self.playlist_model.rowCount()):
+            if self.playlist_model.playlist_at(row).id == playlist_id:
+                index = self.playlist_proxy.mapFromSource(self.playlist_model.index(row, NAME))
+                self.playlist_view.setCurrentIndex(index)
+                return
 
     # -- pairs --------------------------------------------------------------------------------
 

@@ -320,3 +320,18 @@ def test_what_a_run_finds_of_the_kept_files_is_said_in_the_window_once_it_has_ru
         f"The writer lock could not be read (a folder in its place); Songbird kept it as {kept} "
         "and took the lock over."
     )
+
+
+def test_the_selected_playlist_stays_selected_as_the_playlists_are_read_again(
+    qtbot, tmp_path, fast
+):
+    """Seen in the walkthrough: after Apply (which reads the playlists again) the keyboard's
+    row went back to the first playlist, so the Menu key's Put back was another playlist's."""
+    window, _ = make_window(qtbot, tmp_path, fast)
+    select(window, "Evening")
+    window.playlists.mode_actions[SyncMode.MIRROR].trigger()  # the list is filled again
+    assert window.playlists.selected_pair() is None  # no pair yet, but Evening's row:
+    assert window.playlists.playlist_view.currentIndex().data() == "Evening"
+    synced(qtbot, window, "Evening")  # Apply, then the playlists read again
+    assert window.playlists.playlist_view.currentIndex().data() == "Evening"
+    assert window.playlists.selected_pair().source_name == "Evening"
