@@ -251,6 +251,7 @@ class PlaylistsPane(QWidget):
             self.playlists.get(self.target, []),
             checked,
             pairs,
+            self.modes,
         )
         self._remembered_checks = []
         self._select(selected)

@@ -332,6 +332,8 @@ def test_the_selected_playlist_stays_selected_as_the_playlists_are_read_again(
     window.playlists.mode_actions[SyncMode.MIRROR].trigger()  # the list is filled again
     assert window.playlists.selected_pair() is None  # no pair yet, but Evening's row:
     assert window.playlists.playlist_view.currentIndex().data() == "Evening"
+    sync_cell = window.playlists.playlist_model.index(row_of(window, "Evening"), SYNC)
+    assert sync_cell.data() == "mirror · not yet"  # the mode chosen shows before the pair
     synced(qtbot, window, "Evening")  # Apply, then the playlists read again
     assert window.playlists.playlist_view.currentIndex().data() == "Evening"
     assert window.playlists.selected_pair().source_name == "Evening"
