@@ -5,7 +5,9 @@ the person: a tray icon while any pair has a schedule (menu: Sync now, Open Song
 automatic sync, Quit; the tooltip says the last and the next sync), a notification after each
 run that had news ("Road Trip: 12 added, 3 need review"), whose click opens the window on the
 rows that need review. Where the desktop has no tray it runs the same, windowless, and says
-things through the desktop's notification service.
+things through the desktop's notification service. Where it has neither, nothing could be
+seen of a Songbird without its window: closing the window quits (said first), and a start at
+login opens the window.
 
 The tray and the notifications are interfaces (`TrayIcon`, `ui/notifications.Notifier`):
 offscreen there is no tray, so the tests give fakes and drive the same menu and clicks.
@@ -24,8 +26,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox
 
+from songbird_gui.core.failure import failure_of
 from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.schedule import RETRY_AFTER_S, DuePair, Schedule, in_words
 from songbird_gui.engine.auto_sync import AutoRun, AutoSync
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 REVIEW_KEY = "review"  # a notification whose click opens the window on the rows to review
 ACCOUNTS_KEY = "accounts"  # ... on the accounts, to connect again
 TOOLTIP_REFRESH_MS = 60_000
+TOLD_QUITS_KEY = "background/told-quits-unseen"  # said once why closing quits
 
 
 class TrayIcon(Protocol):
@@ -73,6 +77,7 @@ class BackgroundSync(QObject):
         self._clock = clock
         self._quit_app = quit_app
         self._offline_said = False
+        self._escape_said = ""  # the last failure that escaped a slot, said once
         self._told_keeps_running = bool(
             window.qsettings.value("background/told-keeps-running", False, type=bool)
         )
@@ -136,10 +141,19 @@ class BackgroundSync(QObject):
     def any_scheduled(self) -> bool:
         return any(p.schedule_h > 0 for p in self._scheduled_pairs())
 
+    @property
+    def seen_without_window(self) -> bool:
+        """Songbird can be seen with its window closed: a tray icon, or notifications."""
+        return self.tray is not None or self.notifier.reaches_person
+
     def keeps_running(self) -> bool:
         """Closing the window leaves Songbird running: a schedule is on and the setting
-        allows it. The first time, a notification says so (and how to open it again)."""
+        allows it. The first time, a notification says so (and how to open it again).
+        Where nothing of Songbird could be seen without its window, it quits, said first."""
         keep = self.window.settings.background.keep_running and self.any_scheduled
+        if keep and not self.seen_without_window:
+            self._tell_quits_unseen()
+            return False
         if keep and not self._told_keeps_running:
             self._told_keeps_running = True
             self.window.qsettings.setValue("background/told-keeps-running", True)
@@ -153,6 +167,20 @@ class BackgroundSync(QObject):
                 f"Your scheduled syncs go on {where}. (Settings: turn this off.)",
             )
         return keep
+
+    def _tell_quits_unseen(self) -> None:
+        """Say, once, why closing quits although a schedule is on."""
+        if self.window.qsettings.value(TOLD_QUITS_KEY, False, type=bool):
+            return
+        self.window.qsettings.setValue(TOLD_QUITS_KEY, True)
+        QMessageBox.information(
+            self.window,
+            "Songbird quits",
+            "This desktop shows neither a tray icon nor notifications, so Songbird quits "
+            "when its window closes: running unseen, it could tell you nothing. Your "
+            "scheduled syncs run while Songbird is open, and one that was missed runs at "
+            "its next start.",
+        )
 
     def tooltip(self) -> str:
         """ "Songbird · last sync: Road Trip, 2 h ago · next: Gym Mix in 4 h"."""
@@ -235,6 +263,7 @@ class BackgroundSync(QObject):
 
     @Slot(object)
     def _on_finished(self, run: AutoRun) -> None:
+        self.window.show_notices()  # what the run found of the kept files (a damaged lock)
         now = self._clock()
         if run.offline:
             pair_ids = [p.pair_id for p in self._scheduled_pairs()]
@@ -252,6 +281,10 @@ class BackgroundSync(QObject):
                 # The guard waits for the person; a failing pair is not asked every minute.
                 wait = outcome.pair.schedule_h * 3600.0 if outcome.stopped else RETRY_AFTER_S
                 self.scheduler.postpone([outcome.pair.pair_id], now + wait)
+        if run.resume_at is not None:
+            # A used-up quota holds every pair back until it renews (no run starts before):
+            # the tooltip's "next" says then, not "in 15 min".
+            self.scheduler.postpone([p.pair_id for p in self._scheduled_pairs()], run.resume_at)
         news = [o for o in run.outcomes if o.news]
         if news:
             late = any(o.late for o in run.outcomes)
@@ -291,7 +324,12 @@ class BackgroundSync(QObject):
 
     def start_hidden(self) -> None:
         """Started at login (`--background`): no window while a schedule is on. With none on
-        there would be nothing to see at all, no tray icon either: the window opens then."""
+        there would be nothing to see at all, no tray icon either: the window opens then; and
+        at once where neither a tray nor notifications can be shown."""
+        if not self.seen_without_window:
+            log.info("started in the background with no tray and no notifications: showing")
+            self.show_window()
+            return
         self._started_hidden = True
 
     @Slot(object)
@@ -324,6 +362,26 @@ class BackgroundSync(QObject):
     def _on_pause_toggled(self, paused: bool) -> None:
         self.scheduler.set_paused(paused)
         self.refresh()
+
+    def on_escaped(self, error: BaseException) -> None:
+        """The event loop's error boundary (`ui/launch.py` sends here what escapes a slot: a
+        scheduled run's step, the window's): one sentence where the person is (the status
+        bar with the window open, else a notification), once while it repeats, never a
+        traceback; a bug's trace goes to the log. A scheduled run it broke ends: its next
+        step would never come, and its pairs are due again at the scheduler's next look."""
+        if isinstance(error, KeyboardInterrupt):  # Ctrl+C in the terminal it started from
+            self.quit_songbird()
+            return
+        failure = failure_of(error, self.window.paths.data_dir)
+        if self.auto.busy:
+            self.auto.close()
+        if not failure.sentence or failure.sentence == self._escape_said:
+            return
+        self._escape_said = failure.sentence
+        if self.window.isVisible():
+            self.window.run_status.say(failure.sentence)
+        else:
+            self.notifier.notify("Songbird could not sync", failure.sentence)
 
     def quit_songbird(self) -> None:
         self.auto.close()

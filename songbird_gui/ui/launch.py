@@ -1,15 +1,26 @@
 """`songbird-gui`: the QApplication, the window on the composition root, the event loop.
 
 The composition root (`songbird_gui.app.Songbird`) builds everything the window works with;
-this module only adds what is the window's own: the application object, the icon, and the
-order of things at exit (the loop returns, the last requests end, the store closes).
+this module only adds what is the window's own: the application object, the icon, the
+window's kept files (its layout, the start-at-login entry), and the order of things at exit
+(the loop returns, the last requests end, the store closes).
+
+It is the window's error boundary at start: whatever keeps Songbird from opening (a store
+from a newer Songbird, a data folder it cannot write, a full disk) is said in one sentence,
+on stderr and in a message box, and the process ends with the README's exit code for it
+(`core/failure.py`), never with a traceback. Once the loop runs, what escapes a slot goes to
+the scheduled runs' boundary (`BackgroundSync.on_escaped`), which says it where the person is.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QSize
@@ -18,15 +29,22 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from songbird_gui import __version__, resources_path
 from songbird_gui.app import Songbird
+from songbird_gui.core.exit_codes import EXIT_USAGE
+from songbird_gui.core.failure import failure_of
 from songbird_gui.core.log_file import setup_logging
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.store import StoreTooNew
 from songbird_gui.services.accounts import Accounts
+from songbird_gui.services.demo import DemoConfig, with_quirks
+from songbird_gui.services.demo_quirks import Quirk
+from songbird_gui.ui.autostart import set_start_at_login
 from songbird_gui.ui.main_window import MainWindow
 from songbird_gui.ui.qt_platform import prepare_platform
+from songbird_gui.ui.window_state import open_window_state
 
 if TYPE_CHECKING:  # built after the window, and only by `songbird-gui`
     from songbird_gui.ui.background import BackgroundSync
+
+log = logging.getLogger(__name__)
 
 # How long, once the window has closed and the loop returned, the last requests in flight
 # may take to end (a batch being written is answered, or left to the write journal).
@@ -38,6 +56,31 @@ def app_icon() -> QIcon:
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
         icon.addFile(str(resources_path() / "icons" / f"songbird-{size}.png"), QSize(size, size))
     return icon
+
+
+def open_for_window(
+    paths: AppPaths,
+    demo: DemoConfig | None = None,
+    *,
+    layout: Path | None = None,
+    config_home: Path | None = None,
+) -> tuple[Songbird, QSettings]:
+    """What the window works on, opened as `songbird-gui` opens it: the composition root (the
+    accounts in the keyring, or the `demo` library named), the window's layout (at `layout`,
+    else where Qt keeps it) and, while it is ticked, the start-at-login entry (under
+    `config_home`, else XDG's). Each kept file is used as it is, or set aside and said in
+    `songbird.notices`; what cannot be opened at all is raised, for the error boundary."""
+    songbird = Songbird(paths, accounts=None if demo else Accounts(), demo=demo)
+    try:
+        layout_state = open_window_state(layout, songbird.notices)
+        if songbird.settings.background.start_at_login:
+            # Looked at (and pointed at this installation) now, not at the next Settings:
+            # a damaged entry starts nothing at login, and nothing would say so.
+            set_start_at_login(True, config_home, songbird.notices)
+    except BaseException:
+        songbird.close()
+        raise
+    return songbird, layout_state
 
 
 def create_window(songbird: Songbird, qsettings: QSettings | None = None) -> MainWindow:
@@ -71,9 +114,32 @@ def start_background(window: MainWindow, app: QApplication) -> BackgroundSync:
     return background
 
 
+@contextmanager
+def escapes_said_by(background: BackgroundSync) -> Iterator[None]:
+    """While the event loop runs: what escapes a slot (PySide hands it to `sys.excepthook`,
+    which prints a traceback) goes to the error boundary of `background` instead."""
+    previous = sys.excepthook
+
+    def said(
+        _kind: type[BaseException], error: BaseException, _trace: TracebackType | None
+    ) -> None:
+        try:
+            background.on_escaped(error)
+        except Exception:  # the boundary itself failed (the store it reads is gone, say)
+            log.exception("could not say what escaped: %s", error)
+
+    sys.excepthook = said
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
+
+
 def run_window(
-    argv: Sequence[str], songbird: Songbird | None = None, in_background: bool = False
+    argv: Sequence[str], in_background: bool = False, demo: DemoConfig | None = None
 ) -> int:
+    """The window until it quits; the exit code (the README's). `demo`: the demo library
+    named (`--demo-quirks`), instead of the accounts in the keyring."""
     paths = AppPaths.default()
     setup_logging(paths)  # first: the platform check's message belongs in the log too
     # Before the QApplication: a system library Qt's xcb plugin lacks brings the Wayland
@@ -98,12 +164,15 @@ def run_window(
     instance = SingleInstance(instance_name)
     instance.listen()
     try:
-        songbird = songbird or Songbird(paths, accounts=Accounts())
-    except StoreTooNew as error:
-        print(f"songbird-gui: {error}", file=sys.stderr)
-        QMessageBox.critical(None, "Songbird", str(error))
-        return 1
-    window = create_window(songbird)
+        songbird, layout_state = open_for_window(paths, demo)
+    except BaseException as error:  # the error boundary: one sentence, the README's code
+        failure = failure_of(error, paths.data_dir)
+        if failure.sentence:
+            print(f"songbird-gui: {failure.sentence}", file=sys.stderr)
+            QMessageBox.critical(None, "Songbird", failure.sentence)
+        instance.close()
+        return failure.exit_code
+    window = create_window(songbird, layout_state)
     background = start_background(window, app)
     instance.raiseRequested.connect(background.show_window)
     if in_background:  # at login, Songbird starts in the tray
@@ -111,7 +180,8 @@ def run_window(
     else:
         window.show()
         window.activateWindow()  # keys reach it at once, even where no window manager gives focus
-    code = app.exec()
+    with escapes_said_by(background):
+        code = app.exec()
     instance.close()
     background.close()
     window.drain(EXIT_DRAIN_MS)  # the loop has returned: waiting freezes nothing now
@@ -138,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="start without the window, syncing on schedule (how Songbird starts at login)",
     )
+    parser.add_argument(
+        "--demo-quirks",
+        metavar="NAMES",
+        help="open the demo library with its 2026 refusals switched on, comma-separated: "
+        + ", ".join(quirk.value for quirk in Quirk)
+        + ", or all",
+    )
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
         from songbird_gui.ui.self_test import run_self_test
@@ -153,7 +230,15 @@ def main(argv: list[str] | None = None) -> int:
             for path in desktop_entry.uninstall():
                 print(f"removed {path}")
         return 0
-    return run_window([sys.argv[0], *qt_args], in_background=args.background)
+    demo = None
+    if args.demo_quirks is not None:
+        state_dir = AppPaths.default().demo_state_dir
+        try:
+            demo = with_quirks(DemoConfig(state_dir=state_dir), args.demo_quirks)
+        except ValueError as error:  # an unknown name: the known ones said
+            print(f"songbird-gui: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    return run_window([sys.argv[0], *qt_args], in_background=args.background, demo=demo)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -47,7 +47,11 @@ from songbird_gui.ui.window_library import WindowLibrary
 
 DEMO_BANNER = "Demo library — connect your accounts to sync your own playlists."
 OPEN_SERVICES = "open-services"  # the background task that reads the accounts at start
-DEFAULT_SIZE = (1280, 800)
+LAST_DEMO_KEY = "library/demo"  # the last start opened the demo library
+DEFAULT_SIZE = (1366, 800)  # as wide as a laptop's screen allows
+# The playlists' share of the width at first (their name, target, sync state and size side
+# by side: 420 px of a laptop's 1366), the tracks the rest.
+PLAYLISTS_SHARE = 0.31
 
 
 class MainWindow(QMainWindow):
@@ -103,7 +107,11 @@ class MainWindow(QMainWindow):
 
         self.tasks.done.connect(self._on_task_done)
         self.tasks.failed.connect(self._on_task_failed)
-        self.demo_menu.menuAction().setVisible(False)
+        self.run.stateChanged.connect(self.show_notices)
+        # Whether the library is the demo's is known once the accounts are read, after the
+        # first paint; until then the last start's answer (at the first start, the demo)
+        # keeps the banner's room, so that nothing moves as the library opens.
+        self._show_library_kind(bool(self.qsettings.value(LAST_DEMO_KEY, True, type=bool)))
         self.run.update_actions()
         self.run_status.set_idle("Opening your accounts…")
         self.tasks.run(OPEN_SERVICES, songbird.choose_services)
@@ -167,7 +175,8 @@ class MainWindow(QMainWindow):
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
-        # Something the person must know once (a damaged store kept aside): until they close it.
+        # What the person must know of the kept files (a damaged one set aside, a value that
+        # could not be used), found at start or during any run since.
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -176,7 +185,7 @@ class MainWindow(QMainWindow):
             "QLabel#notice { background: #fde7e5; color: #410e0b; padding: 6px 10px;"
             " border: 1px solid #e8a29c; border-radius: 4px; }"
         )
-        self._show_recovery()  # the person's store; the demo's once the library opens
+        self.show_notices()  # the person's store, the layout; the demo's once it opens
         layout.addWidget(self.notice)
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
@@ -209,15 +218,23 @@ class MainWindow(QMainWindow):
     def _use_services(self, services: dict[ServiceId, MusicService], demo: bool) -> None:
         """Sync between `services` (the demo library's when `demo`) from now on."""
         self.library.use(services, demo)
-        self.banner.setVisible(demo)
-        self.demo_menu.menuAction().setVisible(demo)
+        self._show_library_kind(demo)
+        self.qsettings.setValue(LAST_DEMO_KEY, demo)
         self.tracks.review_pane.set_can_open_links(not demo)
         self.songbird.store_for(services)  # opened now: a damaged one is said at once
-        self._show_recovery()
+        self.show_notices()
         self.run.update_actions()
         self.playlists.reload_playlists()
 
-    def _show_recovery(self) -> None:
+    def _show_library_kind(self, demo: bool) -> None:
+        """The demo's banner and menu, or neither."""
+        self.banner.setVisible(demo)
+        self.demo_menu.menuAction().setVisible(demo)
+
+    @Slot()
+    def show_notices(self) -> None:
+        """Say what was found of the kept files so far: at start, and after each run (the
+        window's, or a scheduled one), which may have found more (a damaged lock, say)."""
         self.notice.setText(" ".join(self.songbird.recovery_messages))
         self.notice.setVisible(bool(self.notice.text()))
 
@@ -258,18 +275,20 @@ class MainWindow(QMainWindow):
 
     # -- state that persists ----------------------------------------------------------------
 
-    def _default_geometry(self) -> None:
-        """A size that fits the screen it opens on (a laptop's 1366×768 included)."""
+    def use_default_size(self, available: QSize | None = None) -> None:
+        """The first start's size: as much of `available` (the room on the screen it opens
+        on, when None) as DEFAULT_SIZE asks, a laptop's 1366×768 included, with the panes
+        in their default shares."""
         width, height = DEFAULT_SIZE
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry().size() if screen is not None else None
+        if available is not None:
             width = min(width, available.width() - 16)
             height = min(height, available.height() - 48)
         self.resize(width, height)
-        # The playlists' name, target, sync state and size side by side (400 px of a laptop's
-        # 1280), the tracks the rest.
-        self.main_splitter.setSizes([round(width * 0.31), round(width * 0.69)])
+        playlists = round(width * PLAYLISTS_SHARE)
+        self.main_splitter.setSizes([playlists, width - playlists])
         self.tracks.setSizes([round(height * 0.5), round(height * 0.5)])
 
     def _restore_state(self) -> None:
@@ -278,7 +297,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self._default_geometry()
+            self.use_default_size()
         for key, widget in (
             ("window/state", self),
             ("window/main-splitter", self.main_splitter),
@@ -289,7 +308,8 @@ class MainWindow(QMainWindow):
                 widget.restoreState(value)
         direction = int(str(s.value("sync/direction", 0) or 0))
         self.playlists.set_direction(direction if 0 <= direction < len(DIRECTIONS) else 0)
-        checked = s.value("sync/checked")
+        # An ini file keeps a list of one as a bare word: read as a list, it is one again.
+        checked = s.value("sync/checked", [], type=list)
         self.playlists.remember_checks(
             [str(i) for i in checked] if isinstance(checked, list) else []
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QStandardPaths, Qt, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTableView, QWidget
 
@@ -30,6 +30,7 @@ from songbird_gui.core.store import MatchStore
 from songbird_gui.core.types import TrackStatus
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.rows import STATUS_OF_DECISION
+from songbird_gui.ui.file_places import documents_folder
 from songbird_gui.ui.run_controller import RunController
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.tracks_pane import TracksPane
@@ -151,12 +152,6 @@ class MatchActions(QObject):
 
     # -- export and import -----------------------------------------------------------------------
 
-    def _folder(self) -> Path:
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        return Path(documents or Path.home())
-
     @Slot()
     def export_matches(self) -> None:
         if self._not_ready():
@@ -165,7 +160,7 @@ class MatchActions(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export matches",
-            str(self._folder() / name),
+            str(documents_folder() / name),
             "Songbird matches (*.json)",
         )
         if path:
@@ -185,7 +180,7 @@ class MatchActions(QObject):
         if self._not_ready():
             return
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Import matches", str(self._folder()), "Songbird matches (*.json)"
+            self.window, "Import matches", str(documents_folder()), "Songbird matches (*.json)"
         )
         if path:
             self.import_from(Path(path))

@@ -27,15 +27,21 @@ NOTIFY_TIMEOUT_MS = 10_000
 
 
 class Notifier(QObject):
-    """Signals: clicked(str key): the person clicked the notification sent with `key`."""
+    """Signals: clicked(str key): the person clicked the notification sent with `key`.
+
+    Attributes: reaches_person: what it says is seen (False: only the log keeps it).
+    """
 
     clicked = Signal(str)
+    reaches_person = True
 
     def notify(self, title: str, body: str, key: str = "") -> None:
         raise NotImplementedError
 
 
 class LogNotifier(Notifier):
+    reaches_person = False
+
     def notify(self, title: str, body: str, key: str = "") -> None:
         log.info("notification (no notification service): %s: %s", title, body)
 

@@ -8,7 +8,7 @@ a 403 in the middle of a run would cost the run."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.planner import find_target_playlist
 from songbird_gui.core.schedule import Schedule
-from songbird_gui.core.types import Playlist
+from songbird_gui.core.types import Playlist, SyncMode
 from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,6 +53,7 @@ class PlaylistModel(FlatTableModel):
         self._targets: list[Playlist | None] = []
         self._pairs: list[SyncPair | None] = []
         self._checked: set[str] = set()
+        self._modes: dict[str, SyncMode] = {}
         self._clock: Callable[[], float] = time.time
 
     def set_playlists(
@@ -61,10 +62,13 @@ class PlaylistModel(FlatTableModel):
         targets: Sequence[Playlist],
         checked: Iterable[str] = (),
         pairs: Sequence[SyncPair] = (),
+        modes: Mapping[str, SyncMode] | None = None,
     ) -> None:
         """`pairs`: the library's pairs towards the targets' service; a paired playlist
-        goes to its pair's target (by id, whatever its name), others to the same name."""
+        goes to its pair's target (by id, whatever its name), others to the same name.
+        `modes`: the mode chosen for a playlist with no pair yet, for its first sync."""
         self.beginResetModel()
+        self._modes = dict(modes or {})
         self._playlists = list(playlists)
         by_source = {p.source_id: p for p in pairs}
         self._pairs = [by_source.get(p.id) for p in self._playlists]
@@ -136,16 +140,19 @@ class PlaylistModel(FlatTableModel):
                 return target.name if target else NEW
             if column == SYNC:
                 pair = self._pairs[index.row()]
-                if pair is None:
-                    return "not yet"
+                if pair is None:  # the mode chosen for its first sync, if not the default
+                    chosen = self._modes.get(playlist.id, SyncMode.ADD)
+                    return "not yet" if chosen is SyncMode.ADD else f"{chosen.value} · not yet"
                 if pair.paused:
                     return f"{pair.mode.value} · paused"
                 # Short, so that Tracks stays in sight on a laptop: the tooltip says it all.
+                # What the person chose comes first, the time last: in a narrow pane the
+                # time is what is cut ("mirror · every 6 h · 2 min…").
                 at = pair.synced_at
                 synced = "not yet" if at is None else ago(self._clock() - at)
-                shown = f"{pair.mode.value} · {synced}"  # "add", "mirror", "exact"
-                schedule = Schedule.of(pair.schedule_h)
-                return f"{shown} · {schedule.short}" if schedule is not Schedule.OFF else shown
+                every = Schedule.of(pair.schedule_h).short  # "" when it has none
+                shown = (pair.mode.value, every, synced)  # "add", "mirror", "exact"
+                return " · ".join(part for part in shown if part)
         if role == Qt.ItemDataRole.ToolTipRole and column == SYNC:
             pair = self._pairs[index.row()]
             if pair is None:

@@ -18,12 +18,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +32,7 @@ from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel
+from songbird_gui.ui.playlist_view import PlaylistTableView
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.window_action import window_action
 from songbird_gui.ui.window_library import WindowLibrary
@@ -70,6 +69,7 @@ class PlaylistsPane(QWidget):
         self._remembered_checks: list[str] = []
         self._direction_index = 0
         self.modes: dict[str, SyncMode] = {}  # chosen for playlists with no pair yet
+        self._putting_back: dict[int, SyncPair] = {}  # by pair id, until it is done
         # Asked before the direction changes: False keeps it (set by the run controller).
         self.may_change_direction: Callable[[], bool] = lambda: True
         self.reload_action = window_action(
@@ -134,11 +134,12 @@ class PlaylistsPane(QWidget):
         self.playlist_filter.setClearButtonEnabled(True)
         self.playlist_model = PlaylistModel(self)
         self.playlist_model.checkedChanged.connect(self.checkedChanged)
+        self.playlist_model.checkedChanged.connect(self.say_what_sync_takes)
         self.playlist_proxy = QSortFilterProxyModel(self)
         self.playlist_proxy.setSourceModel(self.playlist_model)
         self.playlist_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.playlist_filter.textChanged.connect(self.playlist_proxy.setFilterFixedString)
-        self.playlist_view = QTableView()
+        self.playlist_view = PlaylistTableView(NAME)  # the names stay readable
         self.playlist_view.setModel(self.playlist_proxy)
         self.playlist_view.setAccessibleName("Playlists")
         self.playlist_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -149,11 +150,6 @@ class PlaylistsPane(QWidget):
         self.playlist_view.selectionModel().currentRowChanged.connect(
             lambda *_: self.update_pair_actions()
         )
-        header = self.playlist_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The name gives way (elided, whole in its tooltip), so that Sync and Tracks stay in
-        # sight at a laptop's width.
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         # The owner is in each name's tooltip: a column of it would push "Sync" off a laptop.
         self.playlist_view.setColumnHidden(OWNER, True)
         left_layout = QVBoxLayout(self)
@@ -211,17 +207,40 @@ class PlaylistsPane(QWidget):
         self.fill_playlists()
         if QApplication.focusWidget() in (None, self.direction):
             self.playlist_view.setFocus()  # arrows and Space tick playlists straight away
-        counts = ", ".join(
-            f"{plural(len(p), 'playlist')} on {s.display_name}" for s, p in playlists.items()
+        self.say_what_sync_takes()
+
+    @Slot()
+    def say_what_sync_takes(self) -> None:
+        """The status bar between runs: what the ticked playlists hold, or what there is to
+        tick in this direction."""
+        if not self.playlists:
+            return  # not read yet: the status says they are being read
+        ticked = self.playlist_model.checked()
+        counts = [p.track_count for p in ticked]
+        if ticked:
+            tracks = "" if None in counts else f", {plural(sum(c or 0 for c in counts), 'track')}"
+            self.run_status.set_idle(
+                f"{plural(len(ticked), 'playlist')} ticked{tracks}: press Sync (Ctrl+R) to find "
+                f"them on {self.target.display_name}."
+            )
+            return
+        source = len(self.playlists.get(self.source, []))
+        target = len(self.playlists.get(self.target, []))
+        self.run_status.set_idle(
+            f"{plural(source, 'playlist')} on {self.source.display_name}, {target} on "
+            f"{self.target.display_name}. Tick some and press Sync (Ctrl+R)."
         )
-        self.run_status.set_idle(f"{counts}. Tick some and press Sync (Ctrl+R).")
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
         self.run_status.set_idle(f"Could not read the playlists: {message} Press F5 to try again.")
 
     def fill_playlists(self) -> None:
+        """List this direction's playlists (again), their ticks and the selected one kept:
+        the keyboard's row stays where the person left it."""
         checked = self.playlist_model.checked_ids() or self._remembered_checks
+        row = self._selected_playlist_row()
+        selected = self.playlist_model.playlist_at(row).id if row is not None else None
         pairs = [
             p
             for p in self.library.pairs().all()
@@ -232,9 +251,18 @@ class PlaylistsPane(QWidget):
             self.playlists.get(self.target, []),
             checked,
             pairs,
+            self.modes,
         )
         self._remembered_checks = []
+        self._select(selected)
         self.checkedChanged.emit()
+
+    def _select(self, playlist_id: str | None) -> None:
+        for row in range(self.playlist_model.rowCount()):
+            if self.playlist_model.playlist_at(row).id == playlist_id:
+                index = self.playlist_proxy.mapFromSource(self.playlist_model.index(row, NAME))
+                self.playlist_view.setCurrentIndex(index)
+                return
 
     # -- pairs --------------------------------------------------------------------------------
 
@@ -259,7 +287,9 @@ class PlaylistsPane(QWidget):
             action.setChecked(each is (mode or SyncMode.ADD) and playlist is not None)
         removed = self.library.pairs().last_removals(pair.pair_id) if pair else []
         left = [r for r in removed if not r.restored]
-        self.restore_action.setEnabled(bool(left))
+        self.restore_action.setEnabled(
+            bool(left) and pair is not None and pair.pair_id not in self._putting_back
+        )
         self.restore_action.setText(
             f"Put &back what the last sync removed ({len(left)})"
             if left
@@ -311,16 +341,20 @@ class PlaylistsPane(QWidget):
         self.run_status.say(f"Unlinked {pair.describe()}; both playlists stay as they are.")
 
     def restore_removals(self) -> None:
+        """Put back what the selected pair's last sync removed, saying so until it is done
+        (and not a second time meanwhile)."""
         row = self._selected_playlist_row()
         pair = self.playlist_model.pair_at(row) if row is not None else None
-        if pair is None:
+        if pair is None or pair.pair_id in self._putting_back:
             return
         pairs = self.library.pairs()
         removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
         target = Playlist(pair.target, pair.target_id, pair.target_name)
         service = self.library.services[pair.target]
-        self.run_status.say(
-            f"Putting back {plural(len(removed), 'track')} in “{pair.target_name}”…"
+        self._putting_back[pair.pair_id] = pair
+        self.update_pair_actions()
+        self.run_status.doing(
+            f"Putting back {plural(len(removed), 'track')} in {_target_words(pair)}…"
         )
         self.tasks.run((RESTORE, pair.pair_id), partial(restore_removed, service, target, removed))
 
@@ -328,14 +362,19 @@ class PlaylistsPane(QWidget):
     def _on_task_done(self, tag: object, result: object) -> None:
         if self.library.closed or not (isinstance(tag, tuple) and tag[0] == RESTORE):
             return
-        self.library.pairs().mark_restored(int(tag[1]))
-        self.run_status.say(f"Put back {plural(int(str(result)), 'track')}.")
+        pair = self._putting_back.pop(int(tag[1]))
+        self.library.pairs().mark_restored(pair.pair_id)
+        self.run_status.done(
+            f"Put back {plural(int(str(result)), 'track')} in {_target_words(pair)}."
+        )
         self.reload_playlists()
 
     @Slot(object, str)
     def _on_task_failed(self, tag: object, message: str) -> None:
         if isinstance(tag, tuple) and tag[0] == RESTORE:
-            self.run_status.say(f"Could not put them back: {message}")
+            pair = self._putting_back.pop(int(tag[1]))
+            self.update_pair_actions()
+            self.run_status.done(f"Could not put them back in {_target_words(pair)}: {message}")
 
     # -- the demo library -----------------------------------------------------------------------
 
@@ -366,3 +405,8 @@ class PlaylistsPane(QWidget):
             )
             self.reload_playlists()
         dialog.deleteLater()
+
+
+def _target_words(pair: SyncPair) -> str:
+    """ "“Road Trip” on YouTube Music": where a pair writes."""
+    return f"“{pair.target_name}” on {pair.target.display_name}"

@@ -1,9 +1,10 @@
 """The person's decisions on the run's uncertain matches: `ReviewController`.
 
 It forwards what is decided in the review pane (accept, skip, "never this one", a search in
-the person's own words) and in bulk ("Accept all in review ≥") to the run, then shows the
-decided row and moves on to the next track, as people review hundreds. The review pane
-shows the selected track's candidates; this keeps it in step with the table and the run.
+the person's own words) and in bulk ("Accept all in review ≥", once the person has seen what
+it would take) to the run, then shows the decided row and moves on to the next track, as
+people review hundreds. The review pane shows the selected track's candidates; this keeps it
+in step with the table and the run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtCore import QObject, Slot
 from songbird_gui.core.types import Candidate
 from songbird_gui.engine.session import SyncSession
 from songbird_gui.engine.summary import plural
+from songbird_gui.ui.review_pane import confirm_accept_all
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.tracks_pane import REVIEW_FILTER, TracksPane
 
@@ -117,9 +119,18 @@ class ReviewController(QObject):
             self.tracks.review_pane.show_candidates(row, answer)  # type: ignore[arg-type]
 
     def _on_accept_all_above(self, threshold: float) -> None:
-        if self.session is None:
+        """Accept in bulk once the person has seen what it would take (rows that leave the
+        review list leave the review pane too: the run's rowsChanged refreshes it)."""
+        session = self.session
+        if session is None:
             return
-        accepted = self.session.accept_all_above(threshold)
+        going = [session.rows[number] for number in session.review_rows_above(threshold)]
+        if not going:
+            self.status.say(f"No track in review scores {threshold:.2f} or more.")
+            return
+        if not confirm_accept_all(self.tracks.window(), going, threshold):
+            return
+        accepted = session.accept_all_above(threshold)
         self.status.say(
             f"Accepted {plural(accepted, 'match', 'matches')} scoring {threshold:.2f} or more."
         )

@@ -9,7 +9,7 @@ Before a change of direction would drop results not yet written, it asks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from songbird_gui.engine.session import RunState, SyncSession
@@ -25,7 +25,13 @@ from songbird_gui.ui.window_library import WindowLibrary
 
 class RunController(QObject):
     """Attributes: session (the run on screen, or None); sync_action, stop_action,
-    review_action, apply_action."""
+    review_action, apply_action.
+
+    Signals: stateChanged(object RunState): the run on screen moved on (searched, written,
+    stopped, failed…).
+    """
+
+    stateChanged = Signal(object)
 
     def __init__(
         self,
@@ -136,8 +142,9 @@ class RunController(QObject):
         return answer == QMessageBox.StandardButton.Discard
 
     @Slot(object)
-    def _on_state_changed(self, _state: RunState) -> None:
+    def _on_state_changed(self, state: RunState) -> None:
         self.update_actions()
+        self.stateChanged.emit(state)
 
     @Slot()
     def _on_planned(self) -> None:

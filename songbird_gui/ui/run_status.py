@@ -1,8 +1,11 @@
 """The run's live state in the status bar: words, counts, pace, and a progress bar.
 
-Both are permanent widgets of the status bar, so a tooltip or a menu's status tip (Qt's
-temporary messages) never hides them; the window's passing remarks ("Settings saved", `say`)
-use those temporary messages instead, which time out.
+They are permanent widgets of the status bar, so a tooltip or a menu's status tip (Qt's
+temporary messages) never hides them. Qt draws its temporary messages only left of the first
+permanent widget, where nothing is left: a remark sent there was never seen. So the window's
+passing remarks ("Settings saved", `say`) have a label of their own, before the run's words,
+gone after a few seconds; work done beside the run (putting back what a sync removed,
+`doing`) is said there with a busy bar until it is `done`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ class RunStatus(QWidget):
     def __init__(self, status_bar: QStatusBar) -> None:
         super().__init__(status_bar)
         self.status_bar = status_bar
+        self.remark = QLabel()
+        self.remark.setObjectName("remark")
+        self.remark.setAccessibleName("What was just done")
+        self.remark.setStyleSheet(
+            "QLabel#remark { font-weight: bold; padding-right: 8px;"
+            " border-right: 1px solid palette(mid); }"
+        )
+        self.remark.hide()
         self.label = QLabel()
         self.label.setAccessibleName("Sync status")
         self.label.setMinimumWidth(200)
@@ -34,21 +45,53 @@ class RunStatus(QWidget):
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.progress.hide()
+        status_bar.addPermanentWidget(self.remark)
         status_bar.addPermanentWidget(self.label, 1)
         status_bar.addPermanentWidget(self.progress)
         self._session: SyncSession | None = None
         self._idle = ""
+        self._remark = ""
+        self._doing = ""
         self._progress = (0, 0)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+        self._remark_timer = QTimer(self)
+        self._remark_timer.setSingleShot(True)
+        self._remark_timer.setInterval(MESSAGE_MS)
+        self._remark_timer.timeout.connect(lambda: self.say(""))
 
     def text(self) -> str:
         return self.label.text()
 
     def say(self, text: str) -> None:
-        """A passing remark in the status bar, gone after a few seconds."""
-        self.status_bar.showMessage(text, MESSAGE_MS)
+        """A passing remark, before the run's words, gone after a few seconds ("" ends the
+        one shown)."""
+        self._remark = text
+        if text:
+            self._remark_timer.start()
+        self._show_remark()
+
+    def doing(self, text: str) -> None:
+        """Work beside the run (putting back, say): said, with a busy bar, until `done`."""
+        self._doing = text
+        self._show_remark()
+        self.refresh()
+
+    def done(self, remark: str) -> None:
+        """The work said by `doing` has ended: `remark` says how."""
+        self._doing = ""
+        self.say(remark)
+        self.refresh()
+
+    def shown(self) -> str:
+        """Everything the status bar says now, as a person reads it."""
+        return " ".join(label.text() for label in (self.remark, self.label) if not label.isHidden())
+
+    def _show_remark(self) -> None:
+        text = self._doing or self._remark
+        self.remark.setText(text)
+        self.remark.setVisible(bool(text))
 
     def set_idle(self, text: str) -> None:
         """What to say when no run is watched (or the watched one has nothing to say)."""
@@ -101,14 +144,13 @@ class RunStatus(QWidget):
         self.label.setText(text)
         self.label.setToolTip(text)
         busy = session is not None and session.busy
-        self.progress.setVisible(busy)
-        if busy:
-            done, total = self._progress
-            if total:
-                self.progress.setRange(0, total)
-                self.progress.setValue(done)
-            else:
-                self.progress.setRange(0, 0)  # reading: no count yet
+        self.progress.setVisible(busy or bool(self._doing))
+        done, total = self._progress if busy else (0, 0)
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        else:
+            self.progress.setRange(0, 0)  # reading, or work beside the run: no count
 
     def _describe(self, session: SyncSession) -> str:
         state = session.state

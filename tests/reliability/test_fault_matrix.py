@@ -46,7 +46,13 @@ from songbird_gui.core.exit_codes import (
 from songbird_gui.core.failure import failure_of
 from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.paths import AppPaths, learnt_rates_file
-from songbird_gui.core.settings import RateSettings, RetrySettings, Settings, SettingsFile
+from songbird_gui.core.settings import (
+    BackgroundSettings,
+    RateSettings,
+    RetrySettings,
+    Settings,
+    SettingsFile,
+)
 from songbird_gui.core.store import MatchStore
 from songbird_gui.core.throttle import gather
 from songbird_gui.core.types import ONLINE_SERVICES, Playlist, ServiceId, SyncMode
@@ -55,8 +61,8 @@ from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, state_file
 from songbird_gui.services.http_session import TimeoutAdapter
 from songbird_gui.services.secrets import FileSecretStore, SecretStore
-from songbird_gui.ui.autostart import autostart_path, set_start_at_login
-from songbird_gui.ui.window_state import open_window_state
+from songbird_gui.ui.autostart import autostart_path
+from songbird_gui.ui.launch import open_for_window
 from tests.security.test_no_secret_left_behind import connect
 
 pytestmark = pytest.mark.usefixtures("qapp", "test_keyring")
@@ -217,11 +223,9 @@ def cli_secrets(home: Home) -> Songbird:
 
 
 def window(home: Home) -> Songbird:
-    """`songbird-gui`: the keyring's accounts (none here: the demo library), the window's
-    layout, and the start-at-login entry as Settings writes it."""
-    songbird = Songbird(home.paths, accounts=Accounts(SecretStore()), tune=lambda _: FAST)
-    open_window_state(home.window_state, songbird.notices)
-    set_start_at_login(True, home.xdg_config, songbird.notices)
+    """`songbird-gui`, as its launch opens what the window works on: the keyring's accounts
+    (none here: the demo library), the window's layout, the start-at-login entry (ticked)."""
+    songbird, _ = open_for_window(home.paths, layout=home.window_state, config_home=home.xdg_config)
     return songbird
 
 
@@ -374,7 +378,8 @@ ON_ACCOUNTS = [
 def sound_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every kept file, sound, as a person's folders hold them after some use."""
     home = Home(tmp_path_factory.mktemp("sound") / "home")
-    SettingsFile(home.paths.settings_file).save(Settings(workers=6))
+    ticked = BackgroundSettings(start_at_login=True)
+    SettingsFile(home.paths.settings_file).save(Settings(workers=6, background=ticked))
     home.secrets_file.parent.mkdir(parents=True)
     FileSecretStore(home.secrets_file).set("spotify-client-id", "0123456789abcdef")
     home.window_state.parent.mkdir(parents=True)

@@ -5,15 +5,22 @@ click opening the window on the rows to review, pause, waiting for the window's 
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
+from PySide6.QtCore import QTimer
 
-from songbird_gui.core.schedule import HOUR_S, Schedule
+from songbird_gui.core.schedule import HOUR_S, Schedule, in_words
+from songbird_gui.core.types import ServiceId
+from songbird_gui.services import demo_quirks
+from songbird_gui.services.demo_server import DemoHTTPError
 from songbird_gui.ui.background import REVIEW_KEY, BackgroundSync
+from songbird_gui.ui.launch import escapes_said_by
 from songbird_gui.ui.notifications import Notifier
 from songbird_gui.ui.playlist_model import SYNC
 from songbird_gui.ui.tracks_pane import REVIEW_FILTER
+from tests.engine.test_demo_quirks import with_playlists
 from tests.ui.test_window_pairs import row_of, select, synced
 from tests.ui.test_window_trust import searched
 from tests.ui.window_helpers import make_window
@@ -66,8 +73,8 @@ def background_on(qtbot, tmp_path, fast):
     return window, background, tray, notifier, clock, quits
 
 
-def schedule_evening(qtbot, window, background, schedule: Schedule) -> None:
-    select(window, "Evening")
+def schedule_evening(qtbot, window, background, schedule: Schedule, name: str = "Evening") -> None:
+    select(window, name)
     window.playlists.pair_menu.aboutToShow.emit()
     with qtbot.waitSignal(window.library.loader.loaded, timeout=10_000):
         background.schedule_actions[schedule].trigger()
@@ -84,7 +91,7 @@ def test_the_tray_shows_while_a_schedule_is_on_with_its_menu_and_tooltip(qtbot, 
     assert tray.visible
     assert "last sync: Evening, just now" in tray.tip and "next: Evening in 6 h" in tray.tip
     sync_cell = window.playlists.playlist_model.index(row_of(window, "Evening"), SYNC).data()
-    assert sync_cell.endswith("every 6 h")
+    assert sync_cell == "add · every 6 h · just now"
     select(window, "Evening")  # right-clicking the row again
     window.playlists.pair_menu.aboutToShow.emit()
     assert background.schedule_actions[Schedule.EVERY_6_HOURS].isChecked()
@@ -214,3 +221,80 @@ def test_started_at_login_it_stays_hidden_only_while_a_schedule_is_on(qtbot, tmp
         window.library.loader.load()
     assert not window.isVisible() and tray.visible  # in the tray, syncing on schedule
     background.close()
+
+
+def test_after_a_used_up_quota_the_tooltip_says_the_next_sync_is_once_it_renews(
+    qtbot, tmp_path, fast
+):
+    """A scheduled run refused by Spotify's quota (Retry-After: 13 h) starts nothing before
+    then; the tooltip said "next: A in 15 min"."""
+    catalogue = with_playlists(1, source="ytmusic")
+    window, services = make_window(qtbot, tmp_path, fast, catalogue=catalogue, quirks="quota")
+    window.playlists.direction.setCurrentIndex(1)  # YouTube Music → Spotify
+    synced(qtbot, window, "A")
+    window.run.discard_session()
+    tray, clock = FakeTray(), WallClock()
+    background = BackgroundSync(window, FakeNotifier(), tray, clock)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY, name="A")
+    spotify = services[ServiceId.SPOTIFY]
+    with contextlib.suppress(DemoHTTPError):  # the person's other apps spend the quota
+        for n in range(demo_quirks.QUOTA_AFTER_SEARCHES):
+            spotify.server.search(f"song {n}", "")
+
+    clock.now += HOUR_S + 1
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000) as finished:
+        background.scheduler.check()
+    run = finished.args[0]
+    assert run.resume_at is not None and run.resume_at - clock.now > 12 * HOUR_S
+    assert f"next: A {in_words(run.resume_at - clock.now)}" in tray.tip
+    background.close()
+
+
+def test_what_a_scheduled_run_finds_of_the_kept_files_is_said_in_the_window(qtbot, tmp_path, fast):
+    """Issue 21: a damaged lock set aside by a scheduled run was said only in the log."""
+    window, background, _, _, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    window.run.discard_session()
+    services = window.library.services
+    (target,) = [p for p in services[ServiceId.YTMUSIC].list_playlists() if p.name == "Evening"]
+    services[ServiceId.YTMUSIC].server.edit_as_a_person(  # a song gone: the next sync writes
+        target.id, lambda ids: [i for i in ids if i != "yt1"]
+    )
+    lock = window.songbird.writer_lock.path
+    lock.mkdir()  # a folder where the writer lock belongs
+    clock.now += HOUR_S + 1
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000) as finished:
+        background.scheduler.check()
+    (outcome,) = finished.args[0].outcomes
+    assert outcome.added == 1  # written: under the writer lock
+    (kept,) = lock.parent.glob("sync.lock.damaged-*")
+    assert window.notice.isVisible()
+    assert f"Songbird kept it as {kept} and took the lock over." in window.notice.text()
+    background.close()
+
+
+def test_what_escapes_a_scheduled_run_is_one_notification_never_a_traceback(qtbot, tmp_path, fast):
+    """Issue 21: a failure no step of a scheduled run caught reached the terminal as a
+    traceback, and the run never ended."""
+    window, background, _, notifier, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    window.close()  # to the tray
+    notifier.sent.clear()
+    window.songbird.demo_store.close()  # a bug: the store gone under the run
+    clock.now += HOUR_S + 1
+    looks: list[int] = []
+
+    def look() -> None:  # the scheduler's look, once a minute, from the event loop
+        looks.append(1)
+        background.scheduler.check()
+
+    with escapes_said_by(background):
+        for count in (1, 2):
+            QTimer.singleShot(0, look)
+            qtbot.waitUntil(lambda count=count: len(looks) == count, timeout=10_000)
+    ((title, sentence, _),) = notifier.sent  # said once
+    assert title == "Songbird could not sync"
+    assert sentence.startswith("Songbird failed unexpectedly (ProgrammingError: Cannot operate")
+    assert sentence.endswith("the log has the details for a bug report.")
+    assert not background.auto.busy
+    background.quit.trigger()

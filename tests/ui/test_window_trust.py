@@ -70,12 +70,14 @@ def test_saving_settings_keeps_the_run_reviewable_and_appliable(qtbot, tmp_path,
     answer_next_modal(lambda dialog: dialog.accept())  # Settings, saved with nothing changed
     window.settings_action.trigger()
 
+    assert window.run_status.shown().startswith("Settings saved: they apply from the next")
     assert window.run.session is session and session.state is RunState.READY
     window.review.show_review()
     assert window.tracks.selected_row() == review
     assert window.tracks.review_pane.model.rowCount() >= 1  # not "Pick a track to review it."
     assert window.run.apply_action.isEnabled()
     window.tracks.accept_all_threshold.setValue(window.tracks.accept_all_threshold.minimum())
+    answer_next_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     window.tracks.accept_all_button.click()
     assert session.rows[review].status is TrackStatus.MATCHED
 

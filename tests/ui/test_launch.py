@@ -1,0 +1,65 @@
+"""`songbird-gui`'s start, through its real path (`run_window`, `open_for_window`): its error
+boundary, the window's kept files said in the window, and `--demo-quirks`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from songbird_gui.core.exit_codes import EXIT_FILES, EXIT_USAGE
+from songbird_gui.core.paths import AppPaths
+from songbird_gui.ui import launch
+from tests.ui.test_window_trust import answer_next_modal
+
+pytestmark = pytest.mark.usefixtures("songbird_log", "test_keyring")
+
+
+def test_a_start_that_cannot_open_says_one_sentence_and_ends_with_the_readmes_code(
+    qapp, user_dirs: Path, capsys
+):
+    """Only a store from a newer Songbird was caught: anything else gave a traceback."""
+    data = AppPaths.default().data_dir
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text("a file where Songbird's data folder belongs", encoding="utf-8")
+    boxes: list[str] = []
+
+    def read(box: QMessageBox) -> None:
+        boxes.append(box.text())
+        box.accept()
+
+    answer_next_modal(read)
+    code = launch.run_window(["songbird-gui"])
+
+    (sentence,) = boxes
+    assert code == EXIT_FILES
+    assert sentence.startswith(f"Songbird could not use {data}")
+    assert capsys.readouterr().err == f"songbird-gui: {sentence}\n"  # no traceback
+
+
+def test_an_unknown_demo_quirk_is_refused_in_one_sentence_naming_the_known_ones(capsys):
+    assert launch.main(["--demo-quirks", "quota,teapot"]) == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert said.startswith("songbird-gui: no demo quirk named teapot; there are: followed,")
+    assert said.count("\n") == 1
+
+
+def test_the_window_says_at_start_what_its_launch_found_of_the_kept_files(qtbot, tmp_path):
+    """The window's layout was opened by Qt as it is, damaged or not: never looked at."""
+    layout = tmp_path / "Songbird" / "songbird.ini"
+    layout.parent.mkdir()
+    layout.write_bytes(b"\x00\xff garbage [[[\n")
+    songbird, layout_state = launch.open_for_window(AppPaths.default(), layout=layout)
+    window = launch.create_window(songbird, layout_state)
+    qtbot.addWidget(window)
+    window.show()
+    (kept,) = layout.parent.glob("songbird.ini.damaged-*")
+    assert window.notice.isVisible()
+    assert window.notice.text() == (
+        f"The window's layout file could not be read (not text); Songbird kept it as {kept} "
+        "and the window opens at its default size."
+    )
+    window.close()
+    window.drain(10_000)
+    songbird.close()
