@@ -166,11 +166,7 @@ class RunController(QObject):
         """After reconnecting (or once a quota renewed): the same run, only what is left."""
         session = self.session
         assert session is not None
-        services = None
-        if session.needs_login:
-            services, demo = self.library.songbird.choose_services()
-            self.library.use(services, demo)
-        session.resume(services)
+        session.resume(self.library.reopen() if session.needs_login else None)
 
     def stop(self) -> None:
         if self.session is not None and self.session.busy:

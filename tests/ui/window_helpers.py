@@ -9,7 +9,8 @@ from PySide6.QtCore import QSettings, Qt
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
-from songbird_gui.services.demo import DemoConfig, DemoServerConfig
+from songbird_gui.services.accounts import Accounts
+from songbird_gui.services.demo import DemoConfig, DemoServerConfig, with_quirks
 from songbird_gui.ui.launch import create_window
 from tests.demo_catalogue import small_catalogue
 
@@ -30,7 +31,11 @@ def make_window(
     server: DemoServerConfig,
     extra: int = 0,
     settings: Settings = FAST_SETTINGS,
+    quirks: str = "",
+    accounts: Accounts | None = None,
 ):
+    """A window on the small demo library; `quirks` switches on 2026 refusals by name;
+    `accounts` gives it an Accounts dialog (the demo library stays in use)."""
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     config = DemoConfig(
         spotify=server,
@@ -38,7 +43,9 @@ def make_window(
         state_dir=paths.demo_state_dir,
         catalogue=small_catalogue(extra),
     )
-    songbird = Songbird(paths, demo=config, settings=settings)
+    songbird = Songbird(
+        paths, accounts=accounts, demo=with_quirks(config, quirks), settings=settings
+    )
     window = create_window(
         songbird, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     )
