@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from songbird_gui.app import Songbird
+from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.playlist_files import read_path
 from songbird_gui.core.playlist_files.library_export import write_spotify_export
 from songbird_gui.core.types import ServiceId, TrackStatus
@@ -22,7 +24,9 @@ from songbird_gui.ui.export_dialog import ExportPlaylistsDialog
 from songbird_gui.ui.playlist_model import NO_FILE_OPEN, TARGET
 from songbird_gui.ui.playlists_pane import DIRECTIONS
 from songbird_gui.ui.spotify_export_help import spotify_export_steps
+from songbird_gui.ui.window_library import WindowLibrary
 from tests.ui import test_matches_window
+from tests.ui.test_accounts_dialog import HEADERS
 from tests.ui.window_helpers import make_window, tick
 
 SP, YT, FILE = ServiceId.SPOTIFY, ServiceId.YTMUSIC, ServiceId.FILE
@@ -259,3 +263,19 @@ def test_accounts_says_how_to_get_the_data_export_and_opens_it(qtbot, tmp_path, 
     assert shown == ["Without Premium or an app: your Spotify data export"]
     qtbot.waitUntil(lambda: window.run_status.text().startswith("Opened"), timeout=10_000)
     assert window.playlists.source is FILE and "Evening" in shown_names(window)
+
+
+def test_the_window_chooses_files_into_youtube_music_when_only_it_is_connected(
+    qtbot, tmp_path, test_keyring
+):
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    accounts = Accounts(SecretStore())
+    songbird = Songbird(paths, accounts=accounts)
+    library = WindowLibrary(songbird, QObject())
+    assert library.choose_services()[1]  # nothing connected: the demo library
+    # With the visitor id a browser sends, ytmusicapi asks for none: nothing leaves the machine.
+    accounts.save_ytmusic_headers(HEADERS + "x-goog-visitor-id: CgtWaXNpdG9yMTIz\n")
+    services, demo = library.choose_services()
+    assert not demo and set(services) == {FILE, YT}
+    assert services[FILE] is songbird.files
+    songbird.close()
