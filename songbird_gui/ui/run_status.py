@@ -172,7 +172,8 @@ def _why(session: SyncSession) -> str:
 
 def _how_to_go_on(session: SyncSession) -> str:
     if session.needs_login:
-        return "Reconnect in Accounts (Ctrl+Shift+A), then press Sync (Ctrl+R) to go on."
+        # Sync meets the ended sign-in again, and the reconnect prompt asks anew.
+        return "Press Sync (Ctrl+R) to connect again and go on from there."
     if session.resume_at is not None:
         return f"Press Sync (Ctrl+R) after {clock_text(session.resume_at, time.time())} to go on."
     return "What was found is kept; press Sync (Ctrl+R) later to go on from there."
