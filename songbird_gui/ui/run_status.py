@@ -32,6 +32,10 @@ class RunStatus(QWidget):
         self.label = QLabel()
         self.label.setAccessibleName("Sync status")
         self.label.setMinimumWidth(200)
+        # A long reason (a refusal, what was held back) on a second line rather than cut off
+        # at the window's edge; never more, so the panes above keep their room.
+        self.label.setWordWrap(True)
+        self.label.setMaximumHeight(2 * self.label.fontMetrics().lineSpacing())
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)

@@ -9,7 +9,8 @@ the reason and the paste steps.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
@@ -40,6 +41,16 @@ def answer_prompt(asked: list[str], button: QMessageBox.StandardButton) -> None:
     answer_next(QMessageBox, answer)
 
 
+def shown_whole(label: QLabel) -> bool:
+    """Whether the label shows all of its text, as it lays it out (one line, or wrapped)."""
+    metrics, text = label.fontMetrics(), label.text()
+    if not label.wordWrap():
+        return metrics.horizontalAdvance(text) <= label.contentsRect().width()
+    room = QRect(0, 0, label.contentsRect().width(), 10_000)
+    used = metrics.boundingRect(room, Qt.TextFlag.TextWordWrap, text)
+    return used.height() <= label.contentsRect().height()
+
+
 def test_a_search_paused_by_an_ended_sign_in_asks_once_and_goes_on(qtbot, tmp_path, fast):
     window, services = make_window(qtbot, tmp_path, fast, extra=40, quirks="expired-session")
     tick(window, "Evening")
@@ -68,6 +79,8 @@ def test_later_leaves_the_run_paused_with_how_to_go_on(qtbot, tmp_path, fast):
     assert window.run_status.text().endswith(
         "Press Sync (Ctrl+R) to connect again and go on from there."
     )
+    window.resize(1280, 720)  # the window's size on a 1366 × 768 laptop
+    qtbot.waitUntil(lambda: shown_whole(window.run_status.label), timeout=5_000)
     answer_prompt(asked, QMessageBox.StandardButton.Yes)  # Sync meets it again, asks anew
     with qtbot.waitSignal(session.searchFinished, timeout=30_000):
         window.run.sync_action.trigger()
