@@ -5,12 +5,11 @@ actions (playlists_pane.py), the tracks and the review pane (tracks_pane.py), th
 controller that forwards the person's decisions to the run (review_controller.py), the run
 controller that starts, follows and applies the run (run_controller.py), the ways into what
 Songbird remembers (match_actions.py), playlist files in and out (window_files.py) and the
-Help menu (help_actions.py), all on the library
-the window shows (window_library.py). What is left here is wiring: the parts laid out and put
-in menus, the library opened after the first paint, new settings and accounts handed to the
-composition root and the parts, the window's size and ticks kept for the next start. It never
-waits for a worker: closing stops the run and returns at once; the last requests end after
-the event loop has (`drain`).
+Help menu (help_actions.py), all on the library the window shows (window_library.py). What
+is left here is wiring: the parts laid out and put in menus, the library opened after the
+first paint, new settings and accounts handed to the composition root and the parts, the
+window's size and ticks kept for the next start. It never waits for a worker: closing stops
+the run and returns at once; the last requests end after the event loop has (`drain`).
 """
 
 from __future__ import annotations
