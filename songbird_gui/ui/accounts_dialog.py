@@ -1,7 +1,10 @@
 """The Connect dialog: walks a person through connecting Spotify and YouTube Music.
 
 Spotify: each person registers their own app (Songbird ships no client ID), pastes its client
-ID, and logs in in the browser; the answer comes back to a listener on 127.0.0.1. YouTube
+ID, and logs in in the browser; the answer comes back to a listener on 127.0.0.1. Since 2026
+such an app works only while its owner has Premium, so the Spotify tab also says, step by
+step, how anyone gets their data export and syncs from it (`SpotifyExportHelp`); its "Open…"
+closes the dialog and leaves the opening to the window (`wants_export`). YouTube
 Music: the person pastes the request headers of a signed-in browser, checked on the spot;
 Google sign-in comes second, marked as likely not to work (Google refuses its tokens on YouTube
 Music's internal API since August 2025: ytmusicapi issue #813).
@@ -33,6 +36,7 @@ from songbird_gui.core.types import ServiceId
 from songbird_gui.engine.jobs import TaskJob, TaskSignals, delete_when_idle
 from songbird_gui.services.accounts import Accounts, HeadersError, YTMusicOAuthLogin
 from songbird_gui.services.spotify_auth import DEFAULT_PORT, SpotifyLogin, redirect_uri
+from songbird_gui.ui.spotify_export_help import SpotifyExportHelp
 
 SPOTIFY_STEPS = f"""<ol>
 <li>Open <a href="https://developer.spotify.com/dashboard">developer.spotify.com/dashboard</a>,
@@ -147,7 +151,6 @@ class AccountsDialog(QDialog):
         self.spotify_connect = QPushButton("&Connect")
         self.spotify_disconnect = QPushButton("Disconnect")
         self.spotify_state = StatusLabel()
-        spotify = QWidget()
         steps = QLabel(SPOTIFY_STEPS)
         steps.setWordWrap(True)
         steps.setOpenExternalLinks(True)
@@ -157,11 +160,22 @@ class AccountsDialog(QDialog):
         buttons.addWidget(self.spotify_connect)
         buttons.addWidget(self.spotify_disconnect)
         buttons.addStretch()
+        self.app_box = QGroupBox("With your own Spotify app (its owner needs Premium)")
+        app_layout = QVBoxLayout(self.app_box)
+        app_layout.addWidget(steps)
+        app_layout.addLayout(form)
+        app_layout.addLayout(buttons)
+        app_layout.addWidget(self.spotify_state)
+        # Without Premium or an app: the data export, step by step, and a way to open it.
+        self.export_help = SpotifyExportHelp()
+        self.export_help.openRequested.connect(self._open_export)
+        self.wants_export = False  # the person asked to open their export: the window does
+        self.export_box = QGroupBox("Without Premium or an app: your Spotify data export")
+        QVBoxLayout(self.export_box).addWidget(self.export_help)
+        spotify = QWidget()
         layout = QVBoxLayout(spotify)
-        layout.addWidget(steps)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.spotify_state)
+        layout.addWidget(self.app_box)
+        layout.addWidget(self.export_box)
         layout.addStretch()
 
         # YouTube Music: browser headers first (they work); Google sign-in below, secondary
@@ -239,6 +253,11 @@ class AccountsDialog(QDialog):
         self.tabs.setCurrentIndex(0 if spotify else 1)
         (self.spotify_state if spotify else self.ytmusic_state).setText(reason)
         (self.client_id if spotify else self.headers).setFocus()
+
+    def _open_export(self) -> None:
+        """Close, so the window can open the data export the person has (see `wants_export`)."""
+        self.wants_export = True
+        self.accept()
 
     def _show_states(self) -> None:
         for service, label, disconnect in (

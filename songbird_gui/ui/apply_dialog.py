@@ -2,6 +2,12 @@
 
 Both services and every playlist are named, and what is not added is said, with why. The
 report can be exported as CSV or JSON: every track that was not added, and why.
+
+Playlists the run held back (the creations it may make this run were made, the service
+refused more, or it refused the run itself: a sign-in that ended, a quota, a question to
+answer in its app) are marked so, and why is said once below them (`held_back_words`), not
+once per playlist. When the write was held back for the sign-in, connecting again writes the
+rest in this same dialog (`reconnected`, from the window's reconnect prompt).
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ import io
 import json
 import time
 from collections import Counter
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import SignalInstance, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.apply import ApplyReport, HeldBack, creation_stop_words
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.mirror import MirrorPlan
 from songbird_gui.core.types import SyncMode, TrackStatus
@@ -116,7 +123,14 @@ class ApplyDialog(QDialog):
     """Before writing: per playlist, what will be created and added, and what will not, and
     why. While writing: progress (Esc stops between batches). After: what really landed."""
 
-    def __init__(self, session: SyncSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: SyncSession,
+        parent: QWidget | None = None,
+        reconnected: SignalInstance | None = None,
+    ) -> None:
+        """`reconnected(session)`: the session's sign-in was connected again after its
+        write was held back for it; the rest is then written here."""
         super().__init__(parent)
         self.session = session
         self.target_name = session.target.display_name
@@ -153,6 +167,8 @@ class ApplyDialog(QDialog):
         session.applyProgress.connect(self._on_progress)
         session.applied.connect(self._on_applied)
         session.failed.connect(self._on_failed)
+        if reconnected is not None:
+            reconnected.connect(self._write_the_rest)
         self._writing = False
         self.resize(680, 460)
         self._show_plan()
@@ -252,7 +268,7 @@ class ApplyDialog(QDialog):
         lines = [f"<h3>What landed on {self.target_name}</h3><ul>"]
         left_by_plan = _not_added_by_plan(self.session)
         for index, report in enumerate(reports):
-            name, outcome = escape(report.name), escape(report.outcome())
+            name, outcome = escape(report.name), escape(outcome_words(report))
             lines.append(f"<li><b>{name}</b>: {outcome}")
             lines += _removal_lines([track.describe() for _position, track in report.removed])
             if report.removed:
@@ -265,6 +281,9 @@ class ApplyDialog(QDialog):
                 lines.append(f"<br><small>not added: {escape(left)}</small>")
             lines.append("</li>")
         lines.append("</ul>")
+        held_back = held_back_words(self.session)
+        if held_back:
+            lines.append(f"<p><b>{escape(held_back)}</b></p>")
         if any(r.cancelled for r in reports):
             lines.append(
                 "<p>Stopped before every batch was written; a new Apply finishes the rest.</p>"
@@ -286,6 +305,12 @@ class ApplyDialog(QDialog):
         self.write_button.setEnabled(True)
         for box, _count in self.guard_boxes.values():
             box.setEnabled(True)
+
+    @Slot(object)
+    def _write_the_rest(self, session: SyncSession) -> None:
+        """Connected again after a write held back for the sign-in: write what is left."""
+        if session is self.session and self.isVisible() and not self._writing:
+            self.write()
 
     def _close(self) -> None:
         if self._writing:
@@ -328,6 +353,25 @@ def writes_in_words(*previews: MirrorPlan) -> str:
     what += [f"remove {removed}"] if removed else []
     what += [f"move {moved}"] if moved else []
     return ", ".join(what) or "nothing to change"
+
+
+def outcome_words(report: ApplyReport) -> str:
+    """What happened to a playlist; for one the run held back, the reason is said once for
+    all of them below the list (`held_back_words`)."""
+    if report.held_back is None or report.held_back is HeldBack.PAIR:
+        return report.outcome()
+    return f"{replace(report, warning='').outcome()} (held back: see below)"
+
+
+def held_back_words(session: SyncSession) -> str:
+    """Why the last Apply held playlists back, in a sentence or two ("" when it held none):
+    how its creations stopped, and the refusal of the run (a sign-in that ended, a quota, a
+    question to answer in the service's app, an account refused)."""
+    said = [creation_stop_words(session.reports)]
+    refusals = [r.refusal for r in session.reports if r.refusal is not None]
+    if refusals:
+        said.append(str(refusals[0]))
+    return " ".join(part for part in said if part)
 
 
 def _removal_lines(described: list[str]) -> list[str]:

@@ -4,12 +4,12 @@ The window composes its parts and holds none of their logic: the playlists pane 
 actions (playlists_pane.py), the tracks and the review pane (tracks_pane.py), the review
 controller that forwards the person's decisions to the run (review_controller.py), the run
 controller that starts, follows and applies the run (run_controller.py), the ways into what
-Songbird remembers (match_actions.py) and the Help menu (help_actions.py), all on the library
-the window shows (window_library.py). What is left here is wiring: the parts laid out and put
-in menus, the library opened after the first paint, new settings and accounts handed to the
-composition root and the parts, the window's size and ticks kept for the next start. It never
-waits for a worker: closing stops the run and returns at once; the last requests end after
-the event loop has (`drain`).
+Songbird remembers (match_actions.py), playlist files in and out (window_files.py) and the
+Help menu (help_actions.py), all on the library the window shows (window_library.py). What
+is left here is wiring: the parts laid out and put in menus, the library opened after the
+first paint, new settings and accounts handed to the composition root and the parts, the
+window's size and ticks kept for the next start. It never waits for a worker: closing stops
+the run and returns at once; the last requests end after the event loop has (`drain`).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.settings_dialog import SettingsDialog
 from songbird_gui.ui.tracks_pane import TracksPane
 from songbird_gui.ui.window_action import window_action
+from songbird_gui.ui.window_files import WindowFiles
 from songbird_gui.ui.window_library import WindowLibrary
 
 DEMO_BANNER = "Demo library — connect your accounts to sync your own playlists."
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         )  # Matches…, export, import, wrong match…
         self.match_actions.attach_to_tracks(self.tracks.track_view)  # "Wrong match…" on a row
         self.help = HelpActions(self, self.library, self.run_status)
+        self.files = WindowFiles(self, self.library, self.playlists, self.run_status)
         self.settings_action = window_action(
             self, "Se&ttings…", "Ctrl+,", "Workers, rates and thresholds", self.open_settings
         )
@@ -114,7 +116,7 @@ class MainWindow(QMainWindow):
         self._show_library_kind(bool(self.qsettings.value(LAST_DEMO_KEY, True, type=bool)))
         self.run.update_actions()
         self.run_status.set_idle("Opening your accounts…")
-        self.tasks.run(OPEN_SERVICES, songbird.choose_services)
+        self.tasks.run(OPEN_SERVICES, self.library.choose_services)
 
     @property
     def settings(self) -> Settings:
@@ -135,6 +137,8 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         self.file_menu = menu.addMenu("&File")
+        self.file_menu.addActions([self.files.open_action, self.files.export_action])
+        self.file_menu.addSeparator()
         self.file_menu.addAction(playlists.reload_action)
         self.file_menu.addActions([self.match_actions.export, self.match_actions.import_])
         self.file_menu.addSeparator()
@@ -264,6 +268,8 @@ class MainWindow(QMainWindow):
         dialog.changed.connect(self._on_accounts_changed)
         dialog.exec()
         dialog.dispose()
+        if dialog.wants_export:  # "Open the data export…" in its Spotify part
+            self.files.open_file()
 
     def _on_accounts_changed(self) -> None:
         """Both accounts connected: sync real playlists; otherwise stay on the demo."""
@@ -271,7 +277,7 @@ class MainWindow(QMainWindow):
         if session is not None and (session.busy or session.paused):
             return  # a paused sync picks the new login up when it resumes
         self.run.discard_session()
-        self._use_services(*self.songbird.choose_services())
+        self._use_services(*self.library.choose_services())
 
     # -- state that persists ----------------------------------------------------------------
 
@@ -342,6 +348,7 @@ class MainWindow(QMainWindow):
         self.library.close()
         self._save_state()
         self.tasks.cancel_all()
+        self.files.close()
         self.run.close()
         event.accept()
 
@@ -349,4 +356,5 @@ class MainWindow(QMainWindow):
         """Once the event loop has returned: let the last requests end (bounded)."""
         self.library.loader.drain(timeout_ms)
         self.tasks.drain(timeout_ms)
+        self.files.drain(timeout_ms)
         self.run.drain(timeout_ms)

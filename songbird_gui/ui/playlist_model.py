@@ -3,7 +3,9 @@ and its sync pair (mode, when it last synced, or why it is paused).
 
 A playlist the person only follows is listed, marked so up front and not checkable: since
 February 2026 Spotify lets apps read only the person's own playlists, and finding that out as
-a 403 in the middle of a run would cost the run."""
+a 403 in the middle of a run would cost the run. Its "Goes to" says so in three words, short
+enough to leave Sync and Tracks in sight on a laptop; its tooltip and the status bar say why
+(`followed_words`)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from PySide6.QtWidgets import QApplication
 from songbird_gui.core.pairs import SyncPair, ago
 from songbird_gui.core.planner import find_target_playlist
 from songbird_gui.core.schedule import Schedule
-from songbird_gui.core.types import Playlist, SyncMode
+from songbird_gui.core.types import Playlist, ServiceId, SyncMode
+from songbird_gui.engine.summary import plural
 from songbird_gui.ui.table_model import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,9 +38,47 @@ NAME, TARGET, SYNC, TRACKS, OWNER = range(len(COLUMNS))
 NEW = "new playlist"
 
 
-def followed_note(playlist: Playlist) -> str:
-    """What the "Goes to" column says of a followed playlist, in place of where it goes."""
-    return f"followed — {playlist.service.display_name} lets apps read only your own playlists"
+FOLLOWED_NOTE = "followed — not syncable"  # the "Goes to" of a followed playlist
+
+
+def followed_words(playlists: Sequence[Playlist]) -> str:
+    """Why the followed playlists among `playlists` cannot be ticked, in one sentence ("" when
+    there are none): "2 playlists you follow are not syncable: Spotify lets apps read only
+    your own playlists." """
+    followed = [p for p in playlists if p.is_followed]
+    if not followed:
+        return ""
+    service = followed[0].service.display_name
+    which = (
+        "1 playlist you follow is"
+        if len(followed) == 1
+        else f"{len(followed)} playlists you follow are"
+    )
+    return f"{which} not syncable: {service} lets apps read only your own playlists."
+
+
+NO_FILE_OPEN = (
+    "No playlist file is open: File ▸ Open playlist file… (Ctrl+Shift+O) opens your Spotify "
+    "data export (my_spotify_data.zip) or a CSV, M3U8, XSPF or JSPF file; or drop it here."
+)
+
+
+def listed_words(playlists: Mapping[ServiceId, Sequence[Playlist]], source: ServiceId) -> str:
+    """What the list holds, for the status bar: how many playlists each service has (and the
+    opened files, once there are), then what to do, and why a followed one has no checkbox."""
+    counts = [
+        f"{plural(len(listed), 'playlist')} on {service.display_name}"
+        for service, listed in playlists.items()
+        if service.is_online
+    ]
+    files = playlists.get(ServiceId.FILE, [])
+    if files:
+        counts.append(f"{plural(len(files), 'playlist')} from playlist files")
+    shown = playlists.get(source, [])
+    if source is ServiceId.FILE and not shown:
+        return f"{', '.join(counts)}. {NO_FILE_OPEN}"
+    said = [f"{', '.join(counts)}.", "Tick some and press Sync (Ctrl+R).", followed_words(shown)]
+    return " ".join(part for part in said if part)
 
 
 class PlaylistModel(FlatTableModel):
@@ -166,7 +207,9 @@ class PlaylistModel(FlatTableModel):
             return f"{pair.describe()}; {when} (right-click or Sync ▸ Pair to change)"
         if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, TARGET):
             target = self._targets[index.row()]
-            owner = f"“{playlist.name}” by {playlist.owner}. " if playlist.owner else ""
+            # A file playlist's "owner" is the file it was read from.
+            by = "from" if playlist.service is ServiceId.FILE else "by"
+            owner = f"“{playlist.name}” {by} {playlist.owner}. " if playlist.owner else ""
             if target is None:
                 return f"{owner}A new playlist “{playlist.name}” will be created"
             return f"{owner}Only the missing tracks will be added to “{target.name}”"
@@ -184,7 +227,7 @@ class PlaylistModel(FlatTableModel):
     def _followed_data(self, playlist: Playlist, column: int, role: int) -> Any:
         """A followed playlist's row: its name, why it cannot sync, no checkbox, greyed."""
         if role == Qt.ItemDataRole.DisplayRole:
-            shown = {NAME: playlist.name, TARGET: followed_note(playlist), OWNER: playlist.owner}
+            shown = {NAME: playlist.name, TARGET: FOLLOWED_NOTE, OWNER: playlist.owner}
             if column == TRACKS and playlist.track_count is not None:
                 return str(playlist.track_count)
             return shown.get(column, "")

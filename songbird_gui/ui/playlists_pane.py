@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -31,15 +31,18 @@ from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
-from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel
+from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel, listed_words
 from songbird_gui.ui.playlist_view import PlaylistTableView
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.window_action import window_action
 from songbird_gui.ui.window_library import WindowLibrary
 
+# Appended, never reordered: the window keeps the chosen one's index between starts.
 DIRECTIONS = (
     (ServiceId.SPOTIFY, ServiceId.YTMUSIC),
     (ServiceId.YTMUSIC, ServiceId.SPOTIFY),
+    (ServiceId.FILE, ServiceId.YTMUSIC),  # a playlist file opened (File ▸ Open, or dropped)
+    (ServiceId.FILE, ServiceId.SPOTIFY),
 )
 RESTORE = "restore"  # the background task that puts back a pair's removals
 
@@ -124,7 +127,8 @@ class PlaylistsPane(QWidget):
     def _build_widgets(self) -> None:
         self.direction = QComboBox()
         for source, target in DIRECTIONS:
-            self.direction.addItem(f"{source.display_name} → {target.display_name}")
+            words = f"{source.display_name} → {target.display_name}"
+            self.direction.addItem(words[:1].upper() + words[1:])  # "Playlist file → …"
         self.direction.setAccessibleName("Direction")
         self.direction.currentIndexChanged.connect(self._on_direction_changed)
         direction_label = QLabel("&Direction")
@@ -204,6 +208,7 @@ class PlaylistsPane(QWidget):
         if self.library.closed:
             return  # an answer queued before the window closed: the store is gone
         self.playlists = playlists
+        self._offer_directions()
         self.fill_playlists()
         if QApplication.focusWidget() in (None, self.direction):
             self.playlist_view.setFocus()  # arrows and Space tick playlists straight away
@@ -224,12 +229,34 @@ class PlaylistsPane(QWidget):
                 f"them on {self.target.display_name}."
             )
             return
-        source = len(self.playlists.get(self.source, []))
-        target = len(self.playlists.get(self.target, []))
-        self.run_status.set_idle(
-            f"{plural(source, 'playlist')} on {self.source.display_name}, {target} on "
-            f"{self.target.display_name}. Tick some and press Sync (Ctrl+R)."
+        self.run_status.set_idle(listed_words(self.playlists, self.source))
+
+    def _offer_directions(self) -> None:
+        """Only directions between the library's services can be chosen (with only YouTube
+        Music connected: playlist files into it); the first such when the shown one is not."""
+        items = self.direction.model()
+        assert isinstance(items, QStandardItemModel)  # a combo box's own model
+        for index, (source, target) in enumerate(DIRECTIONS):
+            items.item(index).setEnabled(self.library.can_sync(source, target))
+        if not self.library.can_sync(self.source, self.target):
+            self.set_direction(self._first_open())
+
+    def _first_open(self, source: ServiceId | None = None) -> int:
+        """The first direction between open services (from `source`, when given)."""
+        directions = enumerate(DIRECTIONS)
+        return next(
+            (i for i, (s, t) in directions if source in (None, s) and self.library.can_sync(s, t)),
+            0,
         )
+
+    def show_file_playlists(self, offered: list[Playlist]) -> None:
+        """A playlist file was opened: the file source's playlists (`offered`) become the
+        source, into YouTube Music where it is open (the direction changes as the person's
+        would, so a run with results not yet written asks first)."""
+        self.playlists[ServiceId.FILE] = offered
+        if self.source is not ServiceId.FILE:
+            self.direction.setCurrentIndex(self._first_open(ServiceId.FILE))
+        self.fill_playlists()
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
@@ -256,6 +283,7 @@ class PlaylistsPane(QWidget):
         self._remembered_checks = []
         self._select(selected)
         self.checkedChanged.emit()
+        self.say_what_sync_takes()
 
     def _select(self, playlist_id: str | None) -> None:
         for row in range(self.playlist_model.rowCount()):

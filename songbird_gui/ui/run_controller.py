@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.ui.apply_dialog import ApplyDialog
 from songbird_gui.ui.playlists_pane import DIRECTIONS, PlaylistsPane
+from songbird_gui.ui.reconnect_prompt import ReconnectPrompt
 from songbird_gui.ui.review_controller import ReviewController
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.track_model import fit_track_columns
@@ -25,7 +26,7 @@ from songbird_gui.ui.window_library import WindowLibrary
 
 class RunController(QObject):
     """Attributes: session (the run on screen, or None); sync_action, stop_action,
-    review_action, apply_action.
+    review_action, apply_action; reconnect (the prompt when a run's sign-in ended).
 
     Signals: stateChanged(object RunState): the run on screen moved on (searched, written,
     stopped, failed…).
@@ -62,6 +63,8 @@ class RunController(QObject):
         self.apply_action = window_action(
             window, "&Apply…", "Ctrl+Return", "Write the matches to the target", self.open_apply
         )
+        # A run refused for its sign-in asks once to connect again, then goes on.
+        self.reconnect = ReconnectPrompt(window, library, self.start_sync)
         playlists.checkedChanged.connect(self.update_actions)
         playlists.directionChanged.connect(self.discard_session)
         playlists.may_change_direction = self.may_change_direction
@@ -112,6 +115,7 @@ class RunController(QObject):
         self.session = session
         self.review.watch(session)
         self.run_status.watch(session)
+        self.reconnect.watch(session)
 
     def discard_session(self) -> None:
         """Let the current run go without waiting for its workers."""
@@ -173,11 +177,7 @@ class RunController(QObject):
         """After reconnecting (or once a quota renewed): the same run, only what is left."""
         session = self.session
         assert session is not None
-        services = None
-        if session.needs_login:
-            services, demo = self.library.songbird.choose_services()
-            self.library.use(services, demo)
-        session.resume(services)
+        session.resume(self.library.reopen() if session.needs_login else None)
 
     def stop(self) -> None:
         if self.session is not None and self.session.busy:
@@ -200,7 +200,7 @@ class RunController(QObject):
         session = self.session
         if session is None or session.state not in (RunState.READY, RunState.APPLIED):
             return
-        dialog = ApplyDialog(session, self.window)
+        dialog = ApplyDialog(session, self.window, self.reconnect.reconnected)
         dialog.exec()
         dialog.deleteLater()  # not kept (nor connected) for the window's life
         self.tracks.track_model.rows_changed()

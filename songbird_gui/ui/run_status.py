@@ -16,9 +16,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer, SignalInstance, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from songbird_gui.core.retry import clock_text, quota_words
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
+from songbird_gui.ui.apply_dialog import held_back_words
 
 REFRESH_MS = 250  # a few times a second: a progress bar repainted per answer stalls the loop
 MESSAGE_MS = 6000  # how long a passing remark stays in the status bar
@@ -41,6 +43,10 @@ class RunStatus(QWidget):
         self.label = QLabel()
         self.label.setAccessibleName("Sync status")
         self.label.setMinimumWidth(200)
+        # A long reason (a refusal, what was held back) on a second line rather than cut off
+        # at the window's edge; never more, so the panes above keep their room.
+        self.label.setWordWrap(True)
+        self.label.setMaximumHeight(2 * self.label.fontMetrics().lineSpacing())
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -165,7 +171,7 @@ class RunStatus(QWidget):
             text = " · ".join(part for part in [*parts, counts] if part)
             return text + self._pause_text(session.target, session)
         if state is RunState.PAUSED:
-            return f"Paused: {session.message} {_how_to_go_on(session)}"
+            return f"Paused: {_why(session)} {_how_to_go_on(session)}"
         if state is RunState.READY:
             hint = (
                 "Review them (Ctrl+E), then Apply (Ctrl+Enter)."
@@ -178,10 +184,14 @@ class RunStatus(QWidget):
         if state is RunState.APPLYING:
             return self._counted(f"Writing to {target}") + "…"
         if state is RunState.APPLIED:
-            return f"Written to {target}: {counts}."
+            return " ".join(
+                filter(None, [f"Written to {target}: {counts}.", held_back_words(session)])
+            )
         if state is RunState.STOPPED:
             return session.message or "Stopped."
         if state is RunState.FAILED:
+            if session.resume_at is not None:  # F5 would meet the same quota
+                return f"Could not sync: {_why(session)} {_how_to_go_on(session)}"
             return f"Could not sync: {session.message} Press F5 to read the playlists again."
         return self._idle
 
@@ -199,7 +209,17 @@ class RunStatus(QWidget):
         return f" · waiting {wait:.0f} s: {service.display_name} asked us to slow down"
 
 
+def _why(session: SyncSession) -> str:
+    """Why the run stopped; a quota's time to go on counted from now, not from the refusal."""
+    if session.resume_at is None:
+        return session.message
+    return quota_words(session.target.display_name, session.resume_at, time.time())
+
+
 def _how_to_go_on(session: SyncSession) -> str:
     if session.needs_login:
-        return "Reconnect in Accounts (Ctrl+Shift+A), then press Sync (Ctrl+R) to go on."
+        # Sync meets the ended sign-in again, and the reconnect prompt asks anew.
+        return "Press Sync (Ctrl+R) to connect again and go on from there."
+    if session.resume_at is not None:
+        return f"Press Sync (Ctrl+R) after {clock_text(session.resume_at, time.time())} to go on."
     return "What was found is kept; press Sync (Ctrl+R) later to go on from there."

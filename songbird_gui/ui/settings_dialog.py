@@ -1,4 +1,4 @@
-"""The settings dialog: workers, each service's rate, the match thresholds.
+"""The settings dialog: workers, each service's rate, the match thresholds, new playlists.
 
 It edits a copy of the one `Settings` object; the window hands the result to the composition
 root (saved as JSON, applied to the next requests of a run already going) and to the run
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,15 +35,22 @@ from PySide6.QtWidgets import (
 
 from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.schedule import Schedule
-from songbird_gui.core.settings import MatchThresholds, RateSettings, Settings, range_of
+from songbird_gui.core.settings import (
+    CreationSettings,
+    MatchThresholds,
+    RateSettings,
+    Settings,
+    range_of,
+)
 from songbird_gui.core.types import ServiceId
 
-MIN_WIDTH = 680  # px
+MIN_WIDTH = 900  # px: two columns, each with room for a refused value's reason
 # More than this many times the default rate asks first.
 WARN_ABOVE_DEFAULT = 3.0
 # A spin box keeps what is typed within these (wider than what the settings allow), so that a
 # value out of bounds is refused in words beside it, never snapped silently to another.
 TYPED_LIMIT = 1_000_000
+SHOWN_SCHEDULES = 8  # pairs whose schedule shows at once; more scroll
 
 
 def _out_of_range(value: float, bounds: tuple[float, float], unit: str = "") -> str:
@@ -97,7 +107,8 @@ class _RateEditor(QGroupBox):
         self.adaptive = QCheckBox("Find the limit by itself (adaptive)")
         self.adaptive.setChecked(rate.adaptive)
         self.adaptive.setToolTip(
-            "Start at the rate above, grow while the service answers, slow down when it says 429"
+            "Take the rate and burst above for granted, climb beyond them one request at a "
+            "time, keep to what the service's 429s teach (remembered between runs)"
         )
         self.problem = _problem_label()
         self.burst_problem = _problem_label()
@@ -193,15 +204,26 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self._restore_defaults)
+        # Two columns, so that the dialog fits a laptop's 768 px however many pairs it lists:
+        # what Songbird does on the left, how fast it talks to each service on the right.
+        left = QVBoxLayout()
+        left.addWidget(general)
+        left.addWidget(self._creation_group(settings.creation))
+        left.addWidget(self._background_group(settings, pairs))
+        left.addStretch()
+        right = QVBoxLayout()
+        right.addWidget(self.spotify)
+        right.addWidget(self.ytmusic)
+        right.addStretch()
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(general)
-        layout.addWidget(self.spotify)
-        layout.addWidget(self.ytmusic)
-        layout.addWidget(self._background_group(settings, pairs))
+        layout.addLayout(columns)
         layout.addWidget(self.buttons)
         # Room beside each field for the reason a value is refused, on one or two lines.
         self.setMinimumWidth(MIN_WIDTH)
-        for spin in (self.accept_at, self.review_at):
+        for spin in (self.accept_at, self.review_at, self.per_run, self.spacing_s):
             spin.valueChanged.connect(self._check)
         self.workers.valueChanged.connect(self._check)
         for editor in (self.spotify, self.ytmusic):
@@ -210,10 +232,36 @@ class SettingsDialog(QDialog):
             editor.burst.valueChanged.connect(self._check)
         self._check()
 
+    def _creation_group(self, creation: CreationSettings) -> QGroupBox:
+        """How many playlists a run may create, and how far apart (see CreationSettings)."""
+        self.per_run = QSpinBox()
+        self.per_run.setRange(0, TYPED_LIMIT)
+        self.per_run.setValue(creation.per_run)
+        self.per_run.setToolTip(
+            "YouTube Music answers a burst of new playlists with “You are creating too many "
+            "playlists”; the playlists left over are created by the next sync (0: none)"
+        )
+        self.spacing_s = QDoubleSpinBox()
+        self.spacing_s.setRange(0.0, TYPED_LIMIT)
+        self.spacing_s.setDecimals(1)
+        self.spacing_s.setSuffix(" s")
+        self.spacing_s.setValue(creation.spacing_s)
+        self.spacing_s.setToolTip("The least time between two new playlists of one run")
+        self.per_run_problem = _problem_label()
+        self.spacing_problem = _problem_label()
+        group = QGroupBox("New playlists")
+        form = QFormLayout(group)
+        form.addRow("New &playlists per run", _beside(self.per_run, self.per_run_problem))
+        form.addRow("S&econds between new playlists", _beside(self.spacing_s, self.spacing_problem))
+        return group
+
     def _background_group(self, settings: Settings, pairs: Sequence[SyncPair]) -> QGroupBox:
         """Each pair's schedule, and what Songbird does while it has one."""
         group = QGroupBox("Automatic sync")
-        form = QFormLayout(group)
+        layout = QVBoxLayout(group)
+        listed = QWidget()
+        form = QFormLayout(listed)
+        form.setContentsMargins(0, 0, 0, 0)
         self.schedules: dict[int, QComboBox] = {}
         for pair in pairs:
             choice = QComboBox()
@@ -226,13 +274,23 @@ class SettingsDialog(QDialog):
             self.schedules[pair.pair_id] = choice
         if not pairs:
             form.addRow(QLabel("Sync a playlist once: its pair can then sync on its own."))
+        # Many pairs scroll in their own box: the dialog must fit a laptop's 768 px.
+        self.schedule_area = QScrollArea()
+        self.schedule_area.setWidget(listed)
+        self.schedule_area.setWidgetResizable(True)
+        self.schedule_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.schedule_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = min(len(pairs), SHOWN_SCHEDULES) or 1
+        row_height = listed.sizeHint().height() / max(len(pairs), 1)
+        self.schedule_area.setFixedHeight(round(rows * row_height) + 2)
+        layout.addWidget(self.schedule_area)
         self.keep_running = QCheckBox("&Keep running in the tray when the window is closed")
         self.keep_running.setChecked(settings.background.keep_running)
         self.keep_running.setToolTip("While any pair has a schedule; off: closing quits")
         self.start_at_login = QCheckBox("Start Songbird at &login, in the tray")
         self.start_at_login.setChecked(settings.background.start_at_login)
-        form.addRow(self.keep_running)
-        form.addRow(self.start_at_login)
+        layout.addWidget(self.keep_running)
+        layout.addWidget(self.start_at_login)
         return group
 
     def result_schedules(self) -> dict[int, int]:
@@ -254,7 +312,15 @@ class SettingsDialog(QDialog):
             ok = False
         self.threshold_problem.setVisible(not ok)
         workers = _out_of_range(self.workers.value(), range_of(Settings, "workers"))
-        shown = [(self.workers_problem, f"must be {workers} at once" if workers else "")]
+        per_run = _out_of_range(self.per_run.value(), range_of(CreationSettings, "per_run"))
+        spacing = _out_of_range(
+            self.spacing_s.value(), range_of(CreationSettings, "spacing_s"), " s"
+        )
+        shown = [
+            (self.workers_problem, f"must be {workers} at once" if workers else ""),
+            (self.per_run_problem, f"must be {per_run}" if per_run else ""),
+            (self.spacing_problem, f"must be {spacing}" if spacing else ""),
+        ]
         for editor in (self.spotify, self.ytmusic):
             shown += [
                 (editor.problem, editor.problem_text()),
@@ -296,6 +362,8 @@ class SettingsDialog(QDialog):
         self.workers.setValue(defaults.workers)
         self.accept_at.setValue(defaults.match.accept)
         self.review_at.setValue(defaults.match.review)
+        self.per_run.setValue(defaults.creation.per_run)
+        self.spacing_s.setValue(defaults.creation.spacing_s)
         self.spotify.set_value(defaults.spotify)
         self.ytmusic.set_value(defaults.ytmusic)
 
@@ -309,6 +377,11 @@ class SettingsDialog(QDialog):
             spotify=self.spotify.value(),
             ytmusic=self.ytmusic.value(),
             match=match,
+            creation=replace(
+                self._settings.creation,
+                per_run=self.per_run.value(),
+                spacing_s=self.spacing_s.value(),
+            ),
             background=replace(
                 self._settings.background,
                 keep_running=self.keep_running.isChecked(),

@@ -213,16 +213,21 @@ def test_a_refused_page_size_steps_down_once_and_every_entry_is_read(tmp_path):
 # -- 3. a used-up quota -----------------------------------------------------------------------
 
 
-def test_a_used_up_quota_pauses_the_search_with_the_time_it_may_resume(qtbot, tmp_path, ended):
+def quota_catalogue() -> dict:
+    """A YouTube Music playlist "A" of more tracks than Spotify's quota allows searches for."""
     catalogue = with_playlists(1, source="ytmusic")
     yt_side = catalogue["services"]["ytmusic"]
-    for n in range(60):  # more tracks than the quota allows searches for
+    for n in range(60):
         yt_side["tracks"].append(
             {"id": f"yq{n}", "title": f"Quota Song {n}", "artists": ["Band"], "album": None,
              "duration_ms": 200_000, "isrc": None, "explicit": False, "kind": "song"}
         )  # fmt: skip
     yt_side["playlists"][0]["tracks"] = [f"yq{n}" for n in range(60)]
-    demo = Demo(tmp_path, "quota", catalogue)
+    return catalogue
+
+
+def test_a_used_up_quota_pauses_the_search_with_the_time_it_may_resume(qtbot, tmp_path, ended):
+    demo = Demo(tmp_path, "quota", quota_catalogue())
     session = planned(qtbot, demo.session(source=YT), ["A"])
     ended.append(session)
     before = time.time()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.settings import RateSettings, Settings
@@ -14,6 +15,7 @@ from songbird_gui.services.demo import DemoServerConfig
 from songbird_gui.services.demo_server import DemoHTTPError
 from songbird_gui.ui.launch import create_window
 from songbird_gui.ui.main_window import DEMO_BANNER
+from tests.ui.test_window_trust import answer_next_modal
 from tests.ui.window_helpers import make_window, save, tick
 
 
@@ -209,10 +211,11 @@ def test_an_expired_login_pauses_and_sync_resumes_where_it_stopped(qtbot, tmp_pa
 
     server_side.search = search
     tick(window, "Evening")
+    answer_next_modal(lambda box: box.button(QMessageBox.StandardButton.No).click())  # Later
     window.run.sync_action.trigger()
     qtbot.waitUntil(lambda: window.run.session.paused, timeout=20_000)
     text = window.run_status.text()
-    assert "Paused" in text and "Accounts" in text
+    assert "Paused" in text and "connect again" in text
     assert window.run.sync_action.isEnabled()
     save(window, "main-window-paused.png")
 

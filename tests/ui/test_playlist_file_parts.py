@@ -41,10 +41,11 @@ def test_opening_the_demo_export_offers_its_playlists_as_a_third_source(qtbot, s
     files = songbird.demo_services()[ServiceId.FILE]
     with qtbot.waitSignal(jobs.opened, timeout=10_000) as opened:
         jobs.open(files, shipped_demo_export())  # type: ignore[arg-type]
-    playlists, skipped = opened.args
+    (answer,) = opened.args
+    playlists = list(answer.playlists)
     assert playlists[0].name == "Liked Songs" and "Road Trip" in [p.name for p in playlists]
-    assert skipped == []
-    assert files.list_playlists() == playlists
+    assert answer.skipped == () and not answer.unsyncable
+    assert files.list_playlists() == playlists == list(answer.offered)
     assert jobs.drain(5_000)
 
 

@@ -190,7 +190,9 @@ def test_the_status_bar_says_what_sync_would_take_as_playlists_are_ticked(qtbot,
     """Issue 20, item 14: "Tick some and press Sync" stayed after ticking."""
     window, _ = make_window(qtbot, tmp_path, fast)
     status = window.run_status
-    ready = "2 playlists on Spotify, 1 on YouTube Music. Tick some and press Sync (Ctrl+R)."
+    ready = (
+        "2 playlists on Spotify, 1 playlist on YouTube Music. Tick some and press Sync (Ctrl+R)."
+    )
     assert status.text() == ready
     tick(window, "Evening")
     assert status.text() == (

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
+from songbird_gui.services.accounts import Accounts
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, with_quirks
 from songbird_gui.ui.launch import create_window
 from tests.demo_catalogue import small_catalogue
@@ -52,9 +53,11 @@ def built_window(
     layout: str = "ui.ini",
     catalogue: dict[str, Any] | None = None,
     quirks: str = "",
+    accounts: Accounts | None = None,
 ):
     """The window as `songbird-gui` builds it, not yet shown (its library not yet open), on
-    the small catalogue (or `catalogue`), with the demo `quirks` named."""
+    the small catalogue (or `catalogue`), with the demo `quirks` named (2026's refusals);
+    `accounts` gives it an Accounts dialog (the demo library stays in use)."""
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     config = DemoConfig(
         spotify=server,
@@ -62,8 +65,9 @@ def built_window(
         state_dir=paths.demo_state_dir,
         catalogue=catalogue or small_catalogue(extra),
     )
-    config = with_quirks(config, quirks)
-    songbird = Songbird(paths, demo=config, settings=settings)
+    songbird = Songbird(
+        paths, accounts=accounts, demo=with_quirks(config, quirks), settings=settings
+    )
     window = create_window(songbird, QSettings(str(tmp_path / layout), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     return window
