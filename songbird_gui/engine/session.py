@@ -492,7 +492,7 @@ class SyncSession(QObject):
         candidates the matcher offered; a chosen one not among them was found by hand.
         """
         current = self.rows[row]
-        offered = current.result.candidates if current.result else ()
+        offered = self.candidates(row)
         result = MatchResult(current.entry.source, decision, chosen, offered, 0, MatchOrigin.PERSON)
         self.context.store.remember(result, self.target, by_person=True)
         # One track, one decision: its rows in the run's other playlists show it too.
@@ -501,6 +501,33 @@ class SyncSession(QObject):
             self._set_result(number, result)
         if others:
             self.rowsChanged.emit(others)
+
+    def candidates(self, row: int) -> tuple[Candidate, ...]:
+        """The candidates `row`'s decision was made among, best first: what the review
+        pane and Wrong match… offer. A sure match keeps only its best in memory; the others
+        are read back from the match store (`MatchResult.slim`)."""
+        return self._candidates_of([row])[row]
+
+    def _candidates_of(self, rows: Sequence[int]) -> dict[int, tuple[Candidate, ...]]:
+        """`candidates` of many rows, with one read of the store for them all."""
+        results = {number: self.rows[number].result for number in rows}
+        keys = {
+            self.rows[number].entry.source.key
+            for number, result in results.items()
+            if result is not None and result.others_in_store
+        }
+        read = self.context.store.candidates_left(keys, self.target) if keys else {}
+        found: dict[int, tuple[Candidate, ...]] = {}
+        for number, result in results.items():
+            if result is None:
+                found[number] = ()
+                continue
+            again = read.get(self.rows[number].entry.source.key, ())
+            # Read back only while the store holds the row's decision still (the Matches
+            # view may have forgotten it since): else its best is all there is to offer.
+            in_store = result.others_in_store and result.best in again
+            found[number] = again if in_store else result.candidates
+        return found
 
     def _rows_of(self, source_key: str) -> list[int]:
         """The rows that stand for this source track (a second listing counts as its first)."""
@@ -560,22 +587,28 @@ class SyncSession(QObject):
         proposal), the next best is proposed in its place; any other decision stands (a
         track left out stays out, a match to another track stays)."""
         source = self.rows[row].entry.source
-        self.context.store.reject(source, candidate.track)
         others = [n for n in self._rows_of(source.key) if n != row]
+        # Read before the store drops the decision whose match is rejected.
+        offered = self._candidates_of([row, *others])
+        self.context.store.reject(source, candidate.track)
         for number in (row, *others):
-            self._drop_candidate(number, candidate)
+            self._drop_candidate(number, candidate, offered[number])
         if others:
             self.rowsChanged.emit(others)
 
-    def _drop_candidate(self, row: int, candidate: Candidate) -> None:
+    def _drop_candidate(
+        self, row: int, candidate: Candidate, offered: tuple[Candidate, ...]
+    ) -> None:
         current = self.rows[row]
         result = current.result
         if result is None:
             return
-        remaining = tuple(c for c in result.candidates if c.track.id != candidate.track.id)
+        remaining = tuple(c for c in offered if c.track.id != candidate.track.id)
         best = result.best
         if best is None or best.track.id != candidate.track.id:
-            current.result = replace(result, candidates=remaining)
+            # The decision stands. A sure match's others are read back, less this one.
+            if not result.others_in_store:
+                current.result = replace(result, candidates=remaining)
             return
         best = remaining[0] if remaining else None
         decision = Decision.REVIEW if best else Decision.NOT_FOUND
@@ -585,8 +618,11 @@ class SyncSession(QObject):
         )
 
     def _set_result(self, row: int, result: MatchResult) -> None:
+        """Show `result` on `row`. Every result set here that is not the person's is the
+        store's standing decision (searched, recalled, decided again), so a sure match
+        keeps only its best candidate in memory."""
         current = self.rows[row]
-        current.result = result
+        current.result = result.slim()
         current.status = STATUS_OF_DECISION[result.decision]
         current.reason = ""
 
@@ -616,21 +652,28 @@ class SyncSession(QObject):
 
         Workers apply to the next jobs. New thresholds decide again every row the person
         has not decided (automatic and remembered decisions alike), from the candidates the
-        row holds; the person's own decisions stay.
+        row was decided among (`candidates`); the person's own decisions stay.
         """
         matcher = Matcher(settings.match)
         self.context = replace(self.context, matcher=matcher, workers=settings.workers)
         self._pool.setMaxThreadCount(max(1, settings.workers))
         redecidable = (TrackStatus.MATCHED, TrackStatus.REVIEW, TrackStatus.NOT_FOUND)
+        automatic = [
+            number
+            for number, row in enumerate(self.rows)
+            if row.status in redecidable
+            and row.result is not None
+            and row.result.origin is not MatchOrigin.PERSON
+        ]
+        offered = self._candidates_of(automatic)
         changed = []
-        for number, row in enumerate(self.rows):
+        for number in automatic:
+            row, candidates = self.rows[number], offered[number]
             result = row.result
-            if row.status not in redecidable or result is None:
-                continue
-            if result.origin is MatchOrigin.PERSON or not result.candidates:
+            if result is None or not candidates:
                 continue
             source = row.entry.source
-            tracks = [c.track for c in result.candidates]
+            tracks = [c.track for c in candidates]
             again = replace(matcher.decide(source, tracks, result.searches), origin=result.origin)
             if again.decision is result.decision and again.best == result.best:
                 continue

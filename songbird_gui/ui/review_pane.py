@@ -250,8 +250,14 @@ class ReviewPane(QWidget):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def show_row(self, row_number: int | None, row: Row | None) -> None:
-        """Show a track and its candidates (None: nothing to review)."""
+    def show_row(
+        self, row_number: int | None, row: Row | None, candidates: Sequence[Candidate] = ()
+    ) -> None:
+        """Show a track and the candidates it was decided among (None: nothing to review).
+
+        The candidates come apart from the row: a sure match's row holds only its best
+        (`SyncSession.candidates` reads the others back).
+        """
         self._row = row_number
         self._source = row.entry.source if row else None
         self._note("")
@@ -265,7 +271,7 @@ class ReviewPane(QWidget):
                 f"{track.title} — {', '.join(track.artists)}{album} · {track.duration_text}"
                 f"    [{row.status}]"
             )
-            self.model.set_candidates(track, row.result.candidates if row.result else ())
+            self.model.set_candidates(track, candidates)
             self.search_box.setText(f"{track.title} {' '.join(track.artists[:1])}".strip())
         if self.model.rowCount():
             self.table.selectRow(0)

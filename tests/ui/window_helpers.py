@@ -30,13 +30,15 @@ def make_window(
     server: DemoServerConfig,
     extra: int = 0,
     settings: Settings = FAST_SETTINGS,
+    catalogue: dict | None = None,
 ):
+    """A window on the demo library of `catalogue` (else the small one, `extra` longer)."""
     paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
     config = DemoConfig(
         spotify=server,
         ytmusic=server,
         state_dir=paths.demo_state_dir,
-        catalogue=small_catalogue(extra),
+        catalogue=catalogue or small_catalogue(extra),
     )
     songbird = Songbird(paths, demo=config, settings=settings)
     window = create_window(
