@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from songbird_gui.core.types import Candidate, ServiceId, Track
+from songbird_gui.core.track_links import track_link
+from songbird_gui.core.types import Candidate, Track
 from songbird_gui.engine.rows import Row
 from songbird_gui.engine.summary import plural
 from songbird_gui.ui.table_model import FlatTableModel
@@ -73,12 +74,6 @@ def confirm_accept_all(parent: QWidget, rows: Sequence[Row], threshold: float) -
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-def web_url(track: Track) -> QUrl:
-    if track.service is ServiceId.SPOTIFY:
-        return QUrl(f"https://open.spotify.com/track/{track.id}")
-    return QUrl(f"https://music.youtube.com/watch?v={track.id}")
 
 
 class CandidateModel(FlatTableModel):
@@ -342,8 +337,9 @@ class ReviewPane(QWidget):
 
     def _open(self) -> None:
         candidate = self.current_candidate()
-        if candidate is not None and self._can_open_links:
-            QDesktopServices.openUrl(web_url(candidate.track))
+        link = track_link(candidate.track) if candidate is not None else None
+        if link is not None and self._can_open_links:
+            QDesktopServices.openUrl(QUrl(link))
 
     def _search(self) -> None:
         if self._row is None:
