@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -89,6 +90,10 @@ from songbird_gui.engine.writing import (
 )
 
 log = logging.getLogger(__name__)
+
+# Searches handed to the pool per thread: one running, one ready for when it ends, so that
+# no thread waits for the window's thread to hand it the next.
+JOBS_PER_THREAD = 2
 
 __all__ = ["Row", "RunState", "SyncContext", "SyncSession"]
 
@@ -224,6 +229,7 @@ class SyncSession(QObject):
         self._progress: dict[int, SearchProgress] = {}  # searches a pause cut short
         self._search_done = 0
         self._search_total = 0
+        self._to_start: deque[int] = deque()  # rows of the search whose job is still to start
 
     # -- state ------------------------------------------------------------------------------
 
@@ -334,14 +340,25 @@ class SyncSession(QObject):
             self._finish_search(stopped=False)
             return
         # Tracks likely to need a second search go first: it then shares a round trip with
-        # the others' first searches instead of adding one at the end (the pool runs in order).
+        # the others' first searches instead of adding one at the end.
         wider = self.context.matcher.likely_to_search_wider
         queued.sort(key=lambda row: not wider(self.rows[row].entry.source))
-        for row in queued:
-            if row in self._in_flight:
-                self._awaiting.add(row)  # its earlier search may still answer: wait for it
-            else:
-                self._start_job(row)
+        # A row whose earlier search may still answer waits for it (`_on_job_finished`).
+        self._awaiting.update(row for row in queued if row in self._in_flight)
+        self._to_start = deque(row for row in queued if row not in self._in_flight)
+        self._feed()
+
+    def _feed(self) -> None:
+        """Give the pool the next searches, up to `JOBS_PER_THREAD` per thread.
+
+        Never all at once: starting thousands of jobs takes the window's thread a quarter
+        of a second while the first workers already compete for the interpreter, and a
+        Stop would have them all to clear. A job's end makes room for the next.
+        """
+        room = JOBS_PER_THREAD * self._pool.maxThreadCount() - len(self._in_flight)
+        while room > 0 and self._to_start and self.state is RunState.SEARCHING:
+            self._start_job(self._to_start.popleft())
+            room -= 1
 
     def _start_job(self, row: int) -> None:
         context = SearchContext(
@@ -420,8 +437,10 @@ class SyncSession(QObject):
         self._progress[row] = progress  # a resume goes on after its last answered query
 
     def _on_job_finished(self, row: int) -> None:
-        """A job ended, answered or not; a row resumed meanwhile is settled now."""
+        """A job ended, answered or not: room for the next search; a row resumed meanwhile
+        is settled now."""
         self._in_flight.discard(row)
+        self._feed()
         if row not in self._awaiting:
             return
         self._awaiting.discard(row)
@@ -479,6 +498,7 @@ class SyncSession(QObject):
                     row.status = TrackStatus.NOT_SEARCHED
                     row.reason = "the search was stopped before this track's turn"
         self._awaiting.clear()
+        self._to_start.clear()
         self._set_state(RunState.READY)
         self.searchFinished.emit(stopped)
 
