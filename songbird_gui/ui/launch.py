@@ -8,6 +8,8 @@ order of things at exit (the loop returns, the last requests end, the store clos
 from __future__ import annotations
 
 import argparse
+import gc
+import linecache
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +51,21 @@ def create_window(songbird: Songbird, qsettings: QSettings | None = None) -> Mai
     # keeps the window answering within a frame while they work.
     sys.setswitchinterval(0.001)
     return window
+
+
+def settle_start_up() -> None:
+    """Leave behind what start-up built, once the window is up (`run_window` calls it).
+
+    Not in `create_window`: the tests build many windows in one process, and freezing each
+    test's leftovers would keep them for the rest of the run.
+    """
+    # What is built by now (modules, the window, the library) lasts as long as the program: out
+    # of the collector's sight, a full collection during a sync stops every thread for less.
+    gc.freeze()
+    # PySide6 reads the source of each module imported after it (to see whether it asks for
+    # Qt's `__feature__` options), which leaves every module's text in `linecache`: 7 MB
+    # that only a traceback would read, and it reads the files again when it needs them.
+    linecache.clearcache()
 
 
 def start_background(window: MainWindow, app: QApplication) -> BackgroundSync:
@@ -104,6 +121,7 @@ def run_window(
         QMessageBox.critical(None, "Songbird", str(error))
         return 1
     window = create_window(songbird)
+    settle_start_up()
     background = start_background(window, app)
     instance.raiseRequested.connect(background.show_window)
     if in_background:  # at login, Songbird starts in the tray
