@@ -43,6 +43,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance, Slot
 
 from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.c_heap import give_back_freed
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, QuotaExceeded, RunBlocked, ServiceError
 from songbird_gui.core.matching import SearchProgress
@@ -499,6 +500,7 @@ class SyncSession(QObject):
                     row.reason = "the search was stopped before this track's turn"
         self._awaiting.clear()
         self._to_start.clear()
+        give_back_freed()  # the answers were read; a big run's leave megabytes behind
         self._set_state(RunState.READY)
         self.searchFinished.emit(stopped)
 

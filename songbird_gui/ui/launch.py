@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from songbird_gui import __version__, resources_path
 from songbird_gui.app import Songbird
+from songbird_gui.core.c_heap import use_two_heaps
 from songbird_gui.core.log_file import setup_logging
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.store import StoreTooNew
@@ -66,6 +67,7 @@ def settle_start_up() -> None:
     # Qt's `__feature__` options), which leaves every module's text in `linecache`: 7 MB
     # that only a traceback would read, and it reads the files again when it needs them.
     linecache.clearcache()
+    use_two_heaps()  # before the first search starts its threads
 
 
 def start_background(window: MainWindow, app: QApplication) -> BackgroundSync:
