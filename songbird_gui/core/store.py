@@ -195,6 +195,9 @@ NOT_FOUND_RETRY_S = 7 * 24 * 3600.0
 PERMANENT_FAILURE_RETRY_S = 24 * 3600.0
 
 
+# Source keys bound in one query: SQLite's limit of bound values is 999 in older builds.
+_KEYS_PER_QUERY = 500
+
 # What SQLite says of a file it cannot read as a database. Anything else (locked, busy, I/O,
 # cannot open, read-only, full) is a passing or outside trouble, and the file is left alone.
 _DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
@@ -562,8 +565,10 @@ class MatchStore:
     def recall(self, source: Track, target_service: ServiceId) -> MatchResult | None:
         """The standing decision for `source` on `target_service`, or None (search it).
 
-        A "not found" older than `NOT_FOUND_RETRY_S` no longer stands. A decision from before
-        the store kept source tracks learns this one here, once (the Matches view shows it).
+        A sure match comes with its best candidate only (`MatchResult.slim`; the others are
+        for `candidates_left`). A "not found" older than `NOT_FOUND_RETRY_S` no longer
+        stands. A decision from before the store kept source tracks learns this one here,
+        once (the Matches view shows it).
         """
         with self._lock:
             row = self._db.execute(
@@ -588,7 +593,7 @@ class MatchStore:
             best = Candidate(track, float(score or 0.0), ())
         # The person's decision stays theirs when recalled: new thresholds never re-decide it.
         origin = MatchOrigin.PERSON if made_by == MatchOrigin.PERSON else MatchOrigin.REMEMBERED
-        return MatchResult(source, decision, best, candidates, 0, origin)
+        return MatchResult(source, decision, best, candidates, 0, origin).slim()
 
     def _learn_source(self, source: Track, target_service: ServiceId) -> None:
         with self._lock:
@@ -794,11 +799,48 @@ class MatchStore:
 
     def candidates_of(self, source_key: str, target_service: ServiceId) -> tuple[Candidate, ...]:
         """The candidates a decision was made among (read one at a time, when asked for)."""
-        rows = self.rows(
-            "SELECT candidates FROM decisions WHERE source_key=? AND target_service=?",
-            (source_key, str(target_service)),
-        )
-        return candidates_from_json(str(rows[0][0])) if rows else ()
+        return self._stored_candidates([source_key], target_service).get(source_key, ())
+
+    def candidates_left(
+        self, source_keys: Iterable[str], target_service: ServiceId
+    ) -> dict[str, tuple[Candidate, ...]]:
+        """For each of these source tracks that has a decision, the candidates it was made
+        among, less those the person has said "never this one" to since; best first.
+
+        What a run reads back of a sure match when a person opens its track, or when new
+        thresholds decide it again (see `MatchResult.slim`).
+        """
+        keys = list(source_keys)
+        offered = self._stored_candidates(keys, target_service)
+        rejected: dict[str, set[str]] = {}
+        for key, target_id in self._rows_for("rejections", "target_id", keys, target_service):
+            rejected.setdefault(key, set()).add(target_id)
+        return {
+            key: tuple(c for c in candidates if c.track.id not in rejected.get(key, ()))
+            for key, candidates in offered.items()
+        }
+
+    def _stored_candidates(
+        self, source_keys: Sequence[str], target_service: ServiceId
+    ) -> dict[str, tuple[Candidate, ...]]:
+        rows = self._rows_for("decisions", "candidates", source_keys, target_service)
+        return {key: candidates_from_json(str(text)) for key, text in rows}
+
+    def _rows_for(
+        self, table: str, column: str, source_keys: Sequence[str], target_service: ServiceId
+    ) -> list[tuple[str, Any]]:
+        """(source key, `column`) of `table`'s rows for these source tracks, in chunks that
+        stay within SQLite's limit of bound values."""
+        found: list[tuple[str, Any]] = []
+        for start in range(0, len(source_keys), _KEYS_PER_QUERY):
+            chunk = source_keys[start : start + _KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            found += self.rows(
+                f"SELECT source_key, {column} FROM {table} "
+                f"WHERE target_service=? AND source_key IN ({marks})",
+                [str(target_service), *chunk],
+            )
+        return [(str(key), value) for key, value in found]
 
     # -- facts about the store itself, and moving decisions between stores -------------------
 
@@ -822,8 +864,8 @@ class MatchStore:
             table: ", ".join(str(row[1]) for row in self.rows(f"PRAGMA table_info({table})"))
             for table in tables
         }
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
             marks = ",".join("?" * len(chunk))
             rows = {
                 table: self.rows(

@@ -6,7 +6,7 @@ thread builds a `MatchResult` and hands it to the GUI thread without copying or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -223,7 +223,11 @@ class MatchOrigin(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    """The outcome of matching one source track on the target service."""
+    """The outcome of matching one source track on the target service.
+
+    `others_in_store`: `candidates` holds only the best; the others are in the match store
+    (see `slim`).
+    """
 
     source: Track
     decision: Decision
@@ -231,6 +235,23 @@ class MatchResult:
     candidates: tuple[Candidate, ...] = ()
     searches: int = 0
     origin: MatchOrigin = MatchOrigin.SCORED
+    others_in_store: bool = False
+
+    def slim(self) -> MatchResult:
+        """This result as it is kept in memory once the match store holds it.
+
+        A sure match (the matcher's accept) keeps only its best candidate: nobody looks at
+        the others unless they open the track, and then they are read back from the store
+        (`MatchStore.candidates_left`). Most rows of a big run are sure matches, and their
+        candidates were most of its memory. Anything else, the person's decisions included,
+        is kept whole.
+        """
+        sure = self.decision is Decision.ACCEPT and self.origin is not MatchOrigin.PERSON
+        if not sure or self.best is None or len(self.candidates) < 2:
+            return self
+        if self.best not in self.candidates:
+            return self  # the store could not give its best back among the others
+        return replace(self, candidates=(self.best,), others_in_store=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -42,6 +43,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance, Slot
 
 from songbird_gui.core.apply import ApplyReport
+from songbird_gui.core.c_heap import give_back_freed
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import AuthExpired, QuotaExceeded, RunBlocked, ServiceError
 from songbird_gui.core.failure import Failure
@@ -90,6 +92,10 @@ from songbird_gui.engine.writing import (
 )
 
 log = logging.getLogger(__name__)
+
+# Searches handed to the pool per thread: one running, one ready for when it ends, so that
+# no thread waits for the window's thread to hand it the next.
+JOBS_PER_THREAD = 2
 
 __all__ = ["Row", "RunState", "SyncContext", "SyncSession"]
 
@@ -226,6 +232,7 @@ class SyncSession(QObject):
         self._progress: dict[int, SearchProgress] = {}  # searches a pause cut short
         self._search_done = 0
         self._search_total = 0
+        self._to_start: deque[int] = deque()  # rows of the search whose job is still to start
 
     # -- state ------------------------------------------------------------------------------
 
@@ -336,14 +343,25 @@ class SyncSession(QObject):
             self._finish_search(stopped=False)
             return
         # Tracks likely to need a second search go first: it then shares a round trip with
-        # the others' first searches instead of adding one at the end (the pool runs in order).
+        # the others' first searches instead of adding one at the end.
         wider = self.context.matcher.likely_to_search_wider
         queued.sort(key=lambda row: not wider(self.rows[row].entry.source))
-        for row in queued:
-            if row in self._in_flight:
-                self._awaiting.add(row)  # its earlier search may still answer: wait for it
-            else:
-                self._start_job(row)
+        # A row whose earlier search may still answer waits for it (`_on_job_finished`).
+        self._awaiting.update(row for row in queued if row in self._in_flight)
+        self._to_start = deque(row for row in queued if row not in self._in_flight)
+        self._feed()
+
+    def _feed(self) -> None:
+        """Give the pool the next searches, up to `JOBS_PER_THREAD` per thread.
+
+        Never all at once: starting thousands of jobs takes the window's thread a quarter
+        of a second while the first workers already compete for the interpreter, and a
+        Stop would have them all to clear. A job's end makes room for the next.
+        """
+        room = JOBS_PER_THREAD * self._pool.maxThreadCount() - len(self._in_flight)
+        while room > 0 and self._to_start and self.state is RunState.SEARCHING:
+            self._start_job(self._to_start.popleft())
+            room -= 1
 
     def _start_job(self, row: int) -> None:
         context = SearchContext(
@@ -422,8 +440,10 @@ class SyncSession(QObject):
         self._progress[row] = progress  # a resume goes on after its last answered query
 
     def _on_job_finished(self, row: int) -> None:
-        """A job ended, answered or not; a row resumed meanwhile is settled now."""
+        """A job ended, answered or not: room for the next search; a row resumed meanwhile
+        is settled now."""
         self._in_flight.discard(row)
+        self._feed()
         if row not in self._awaiting:
             return
         self._awaiting.discard(row)
@@ -481,6 +501,8 @@ class SyncSession(QObject):
                     row.status = TrackStatus.NOT_SEARCHED
                     row.reason = "the search was stopped before this track's turn"
         self._awaiting.clear()
+        self._to_start.clear()
+        give_back_freed()  # the answers were read; a big run's leave megabytes behind
         self._set_state(RunState.READY)
         self.searchFinished.emit(stopped)
 
@@ -494,7 +516,7 @@ class SyncSession(QObject):
         candidates the matcher offered; a chosen one not among them was found by hand.
         """
         current = self.rows[row]
-        offered = current.result.candidates if current.result else ()
+        offered = self.candidates(row)
         result = MatchResult(current.entry.source, decision, chosen, offered, 0, MatchOrigin.PERSON)
         self.context.store.remember(result, self.target, by_person=True)
         # One track, one decision: its rows in the run's other playlists show it too.
@@ -503,6 +525,33 @@ class SyncSession(QObject):
             self._set_result(number, result)
         if others:
             self.rowsChanged.emit(others)
+
+    def candidates(self, row: int) -> tuple[Candidate, ...]:
+        """The candidates `row`'s decision was made among, best first: what the review
+        pane and Wrong match… offer. A sure match keeps only its best in memory; the others
+        are read back from the match store (`MatchResult.slim`)."""
+        return self._candidates_of([row])[row]
+
+    def _candidates_of(self, rows: Sequence[int]) -> dict[int, tuple[Candidate, ...]]:
+        """`candidates` of many rows, with one read of the store for them all."""
+        results = {number: self.rows[number].result for number in rows}
+        keys = {
+            self.rows[number].entry.source.key
+            for number, result in results.items()
+            if result is not None and result.others_in_store
+        }
+        read = self.context.store.candidates_left(keys, self.target) if keys else {}
+        found: dict[int, tuple[Candidate, ...]] = {}
+        for number, result in results.items():
+            if result is None:
+                found[number] = ()
+                continue
+            again = read.get(self.rows[number].entry.source.key, ())
+            # Read back only while the store holds the row's decision still (the Matches
+            # view may have forgotten it since): else its best is all there is to offer.
+            in_store = result.others_in_store and result.best in again
+            found[number] = again if in_store else result.candidates
+        return found
 
     def _rows_of(self, source_key: str) -> list[int]:
         """The rows that stand for this source track (a second listing counts as its first)."""
@@ -562,22 +611,28 @@ class SyncSession(QObject):
         proposal), the next best is proposed in its place; any other decision stands (a
         track left out stays out, a match to another track stays)."""
         source = self.rows[row].entry.source
-        self.context.store.reject(source, candidate.track)
         others = [n for n in self._rows_of(source.key) if n != row]
+        # Read before the store drops the decision whose match is rejected.
+        offered = self._candidates_of([row, *others])
+        self.context.store.reject(source, candidate.track)
         for number in (row, *others):
-            self._drop_candidate(number, candidate)
+            self._drop_candidate(number, candidate, offered[number])
         if others:
             self.rowsChanged.emit(others)
 
-    def _drop_candidate(self, row: int, candidate: Candidate) -> None:
+    def _drop_candidate(
+        self, row: int, candidate: Candidate, offered: tuple[Candidate, ...]
+    ) -> None:
         current = self.rows[row]
         result = current.result
         if result is None:
             return
-        remaining = tuple(c for c in result.candidates if c.track.id != candidate.track.id)
+        remaining = tuple(c for c in offered if c.track.id != candidate.track.id)
         best = result.best
         if best is None or best.track.id != candidate.track.id:
-            current.result = replace(result, candidates=remaining)
+            # The decision stands. A sure match's others are read back, less this one.
+            if not result.others_in_store:
+                current.result = replace(result, candidates=remaining)
             return
         best = remaining[0] if remaining else None
         decision = Decision.REVIEW if best else Decision.NOT_FOUND
@@ -587,8 +642,11 @@ class SyncSession(QObject):
         )
 
     def _set_result(self, row: int, result: MatchResult) -> None:
+        """Show `result` on `row`. Every result set here that is not the person's is the
+        store's standing decision (searched, recalled, decided again), so a sure match
+        keeps only its best candidate in memory."""
         current = self.rows[row]
-        current.result = result
+        current.result = result.slim()
         current.status = STATUS_OF_DECISION[result.decision]
         current.reason = ""
 
@@ -618,21 +676,28 @@ class SyncSession(QObject):
 
         Workers apply to the next jobs. New thresholds decide again every row the person
         has not decided (automatic and remembered decisions alike), from the candidates the
-        row holds; the person's own decisions stay.
+        row was decided among (`candidates`); the person's own decisions stay.
         """
         matcher = Matcher(settings.match)
         self.context = replace(self.context, matcher=matcher, workers=settings.workers)
         self._pool.setMaxThreadCount(max(1, settings.workers))
         redecidable = (TrackStatus.MATCHED, TrackStatus.REVIEW, TrackStatus.NOT_FOUND)
+        automatic = [
+            number
+            for number, row in enumerate(self.rows)
+            if row.status in redecidable
+            and row.result is not None
+            and row.result.origin is not MatchOrigin.PERSON
+        ]
+        offered = self._candidates_of(automatic)
         changed = []
-        for number, row in enumerate(self.rows):
+        for number in automatic:
+            row, candidates = self.rows[number], offered[number]
             result = row.result
-            if row.status not in redecidable or result is None:
-                continue
-            if result.origin is MatchOrigin.PERSON or not result.candidates:
+            if result is None or not candidates:
                 continue
             source = row.entry.source
-            tracks = [c.track for c in result.candidates]
+            tracks = [c.track for c in candidates]
             again = replace(matcher.decide(source, tracks, result.searches), origin=result.origin)
             if again.decision is result.decision and again.best == result.best:
                 continue

@@ -167,8 +167,7 @@ class ChangeMatchDialog(QDialog):
 
         self._show_now()
         row = Row(0, PlanEntry(0, source, EntryState.REMEMBERED), TrackStatus.MATCHED)
-        row.result = MatchResult(source, Decision.REVIEW, current, tuple(self.remembered))
-        self.pane.show_row(0, row)
+        self.pane.show_row(0, row, self.remembered)
         if source.title:
             self.pane.set_searching(f"Searching {target_service.display_name} again…")
             self.fixer.search(source)

@@ -15,6 +15,8 @@ the scheduled runs' boundary (`BackgroundSync.on_escaped`), which says it where 
 from __future__ import annotations
 
 import argparse
+import gc
+import linecache
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from songbird_gui import __version__, resources_path
 from songbird_gui.app import Songbird
+from songbird_gui.core.c_heap import use_two_heaps
 from songbird_gui.core.exit_codes import EXIT_USAGE
 from songbird_gui.core.failure import failure_of
 from songbird_gui.core.log_file import setup_logging
@@ -92,6 +95,22 @@ def create_window(songbird: Songbird, qsettings: QSettings | None = None) -> Mai
     # keeps the window answering within a frame while they work.
     sys.setswitchinterval(0.001)
     return window
+
+
+def settle_start_up() -> None:
+    """Leave behind what start-up built, once the window is up (`run_window` calls it).
+
+    Not in `create_window`: the tests build many windows in one process, and freezing each
+    test's leftovers would keep them for the rest of the run.
+    """
+    # What is built by now (modules, the window, the library) lasts as long as the program: out
+    # of the collector's sight, a full collection during a sync stops every thread for less.
+    gc.freeze()
+    # PySide6 reads the source of each module imported after it (to see whether it asks for
+    # Qt's `__feature__` options), which leaves every module's text in `linecache`: 7 MB
+    # that only a traceback would read, and it reads the files again when it needs them.
+    linecache.clearcache()
+    use_two_heaps()  # before the first search starts its threads
 
 
 def start_background(window: MainWindow, app: QApplication) -> BackgroundSync:
@@ -173,6 +192,7 @@ def run_window(
         instance.close()
         return failure.exit_code
     window = create_window(songbird, layout_state)
+    settle_start_up()
     background = start_background(window, app)
     instance.raiseRequested.connect(background.show_window)
     if in_background:  # at login, Songbird starts in the tray

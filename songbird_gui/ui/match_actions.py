@@ -254,7 +254,7 @@ class MatchActions(QObject):
             row.entry.source,
             session.target,
             result.best if result else None,
-            result.candidates if result else (),
+            session.candidates(selected[0]),
             self.report_file(),
             self.can_write(),
             self.window,

@@ -60,7 +60,7 @@ class ReviewController(QObject):
         if row is None or self.session is None:
             self.tracks.review_pane.show_row(None, None)
             return
-        self.tracks.review_pane.show_row(row, self.session.rows[row])
+        self.tracks.review_pane.show_row(row, self.session.rows[row], self.session.candidates(row))
 
     def _after_decision(self, row: int) -> None:
         """Repaint the row and move on to the next track, as people review hundreds.
@@ -99,7 +99,9 @@ class ReviewController(QObject):
         if self.session is not None:
             self.session.reject(row, candidate)
             self.tracks.track_model.row_changed(row)
-            self.tracks.review_pane.show_row(row, self.session.rows[row])
+            self.tracks.review_pane.show_row(
+                row, self.session.rows[row], self.session.candidates(row)
+            )
             self.tracks.review_pane.table.setFocus()
             self.status.refresh()
 

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from songbird_gui.core.types import Candidate, ServiceId, Track
+from songbird_gui.core.track_links import track_link
+from songbird_gui.core.types import Candidate, Track
 from songbird_gui.engine.rows import Row
 from songbird_gui.engine.summary import plural
 from songbird_gui.ui.table_model import FlatTableModel
@@ -73,12 +74,6 @@ def confirm_accept_all(parent: QWidget, rows: Sequence[Row], threshold: float) -
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-def web_url(track: Track) -> QUrl:
-    if track.service is ServiceId.SPOTIFY:
-        return QUrl(f"https://open.spotify.com/track/{track.id}")
-    return QUrl(f"https://music.youtube.com/watch?v={track.id}")
 
 
 class CandidateModel(FlatTableModel):
@@ -250,8 +245,14 @@ class ReviewPane(QWidget):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def show_row(self, row_number: int | None, row: Row | None) -> None:
-        """Show a track and its candidates (None: nothing to review)."""
+    def show_row(
+        self, row_number: int | None, row: Row | None, candidates: Sequence[Candidate] = ()
+    ) -> None:
+        """Show a track and the candidates it was decided among (None: nothing to review).
+
+        The candidates come apart from the row: a sure match's row holds only its best
+        (`SyncSession.candidates` reads the others back).
+        """
         self._row = row_number
         self._source = row.entry.source if row else None
         self._note("")
@@ -265,7 +266,7 @@ class ReviewPane(QWidget):
                 f"{track.title} — {', '.join(track.artists)}{album} · {track.duration_text}"
                 f"    [{row.status}]"
             )
-            self.model.set_candidates(track, row.result.candidates if row.result else ())
+            self.model.set_candidates(track, candidates)
             self.search_box.setText(f"{track.title} {' '.join(track.artists[:1])}".strip())
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -336,8 +337,9 @@ class ReviewPane(QWidget):
 
     def _open(self) -> None:
         candidate = self.current_candidate()
-        if candidate is not None and self._can_open_links:
-            QDesktopServices.openUrl(web_url(candidate.track))
+        link = track_link(candidate.track) if candidate is not None else None
+        if link is not None and self._can_open_links:
+            QDesktopServices.openUrl(QUrl(link))
 
     def _search(self) -> None:
         if self._row is None:

@@ -253,6 +253,17 @@ class TrackFilterProxy(QSortFilterProxyModel):
         super().setSourceModel(model)
         if isinstance(model, TrackTableModel):
             model.flushed.connect(self.source_rows_changed)
+            model.modelReset.connect(self._map_rows)
+
+    def _map_rows(self) -> None:
+        """Filter a new run's rows at once, not when the view first asks.
+
+        Filtering calls `filterAcceptsRow` once per row, each call taking the interpreter
+        lock. Asked later by the view, the search's workers would be holding it by then,
+        and each of thousands of calls would wait for them: a quarter-second freeze as the
+        search starts. Now (the rows are new, the search not started) none waits.
+        """
+        self.rowCount()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -71,9 +72,34 @@ def test_remember_and_recall_round_trip(store: MatchStore) -> None:
     assert recalled.origin is MatchOrigin.REMEMBERED
     assert recalled.source == SOURCE
     assert recalled.best == Candidate(SONG, 0.98, PARTS)  # the track and why it scored so
-    assert recalled.candidates == (Candidate(SONG, 0.98, PARTS), Candidate(VIDEO, 0.91, ()))
     assert recalled.best.explain() == "title 1.00 · duration +1 s"
+    # A sure match comes back with its best only; the others are read when asked for.
+    assert recalled.candidates == (recalled.best,) and recalled.others_in_store
+    offered = (Candidate(SONG, 0.98, PARTS), Candidate(VIDEO, 0.91, ()))
+    assert store.candidates_left([SOURCE.key], YT) == {SOURCE.key: offered}
     assert store.count() == 1
+
+
+def test_a_decision_to_review_is_recalled_with_all_its_candidates(store: MatchStore) -> None:
+    store.remember(replace(accepted(), decision=Decision.REVIEW), YT)
+    recalled = store.recall(SOURCE, YT)
+    assert recalled is not None and not recalled.others_in_store
+    assert recalled.candidates == (Candidate(SONG, 0.98, PARTS), Candidate(VIDEO, 0.91, ()))
+
+
+def test_candidates_read_back_leave_out_the_ones_never_to_propose(store: MatchStore) -> None:
+    other = Track(SP, "sp-2", "Skyfall", ("Adele",))
+    store.remember(accepted(), YT)
+    store.remember(replace(accepted(), source=other), YT)
+    store.reject(SOURCE, VIDEO)
+
+    left = store.candidates_left([SOURCE.key, other.key, "spotify:unknown"], YT)
+
+    assert left == {  # a track with no decision has nothing to read back
+        SOURCE.key: (Candidate(SONG, 0.98, PARTS),),
+        other.key: (Candidate(SONG, 0.98, PARTS), Candidate(VIDEO, 0.91, ())),
+    }
+    assert store.candidates_left([SOURCE.key], SP) == {}  # decisions are per target service
 
 
 def test_decisions_are_per_target_service(store: MatchStore) -> None:

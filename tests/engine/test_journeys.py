@@ -382,11 +382,7 @@ class Journeys(RuleBasedStateMachine):
         session = self.session
         if session is None:
             return []
-        return [
-            i
-            for i, row in enumerate(session.rows)
-            if row.result is not None and row.result.candidates
-        ]
+        return [i for i in range(len(session.rows)) if session.candidates(i)]
 
     @precondition(lambda self: self.ready() and self.session.rows)  # type: ignore[union-attr]
     @rule(
@@ -411,7 +407,8 @@ class Journeys(RuleBasedStateMachine):
         number = rows[which % len(rows)]
         row = session.rows[number]
         assert row.result is not None
-        candidate = row.result.candidates[pick % len(row.result.candidates)]
+        offered = session.candidates(number)  # what the review pane shows
+        candidate = offered[pick % len(offered)]
         key = (session.target, row.entry.source.key)
         note(f"{action} {row.entry.source.id} {candidate.track.id}")
         if action == "accept":
@@ -461,8 +458,7 @@ class Journeys(RuleBasedStateMachine):
         if not found:
             return
         candidate = found[pick % len(found)]
-        shown = session.rows[number].result
-        proposed = {c.track.id: c for c in shown.candidates} if shown else {}
+        proposed = {c.track.id: c for c in session.candidates(number)}
         if candidate.track.id in proposed:  # one candidate, one score, however it was found
             assert candidate.score == proposed[candidate.track.id].score
         if candidate.track.id in self.rejected[(session.target, source.key)]:

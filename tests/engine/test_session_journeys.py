@@ -201,13 +201,13 @@ def test_never_this_one_on_another_candidate_keeps_the_rows_decision(qtbot, tmp_
     lanterns = next(i for i, r in enumerate(session.rows) if r.entry.source.id == "sp1")
     row = session.rows[lanterns]
     assert row.status is TrackStatus.MATCHED
-    other = next(c for c in row.result.candidates if c.track.id != row.result.best.track.id)
+    other = next(c for c in session.candidates(lanterns) if c.track.id != "yt1")
     session.reject(lanterns, other)
     assert row.status is TrackStatus.MATCHED and row.result.best.track.id == "yt1"
-    assert other.track.id not in {c.track.id for c in row.result.candidates}
+    assert other.track.id not in {c.track.id for c in session.candidates(lanterns)}
 
     session.skip(lanterns)
-    session.reject(lanterns, row.result.candidates[0])
+    session.reject(lanterns, session.candidates(lanterns)[0])
     assert row.status is TrackStatus.SKIPPED  # left out stays out
     end(session)
 

@@ -87,7 +87,7 @@ def test_new_thresholds_decide_again_what_the_person_did_not(qtbot, tmp_path, fa
     session = searched(qtbot, window, "Evening")
     matched = [i for i, r in enumerate(session.rows) if r.status is TrackStatus.MATCHED]
     mine, automatic = matched[0], matched[1:]
-    window.tracks.review_pane.show_row(mine, session.rows[mine])
+    window.tracks.review_pane.show_row(mine, session.rows[mine], session.candidates(mine))
     window.review._on_accept(mine, session.rows[mine].result.best)  # the person's own decision
 
     def stricter(dialog: QDialog) -> None:
