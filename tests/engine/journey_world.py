@@ -21,7 +21,7 @@ from typing import Any
 from songbird_gui.app import Songbird
 from songbird_gui.core.errors import Cancelled
 from songbird_gui.core.paths import AppPaths
-from songbird_gui.core.settings import RateSettings, RetrySettings, Settings
+from songbird_gui.core.settings import CreationSettings, RateSettings, RetrySettings, Settings
 from songbird_gui.core.types import LIKED_PLAYLIST_ID, Playlist, ServiceId
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig, DemoService
 from songbird_gui.services.demo_server import DemoHTTPError
@@ -103,9 +103,14 @@ def journey_catalogue() -> dict[str, Any]:
 
 SETTINGS = Settings(
     workers=1,  # one search at a time: a journey replays the same way
-    spotify=RateSettings(2000, 200),
-    ytmusic=RateSettings(2000, 200),
+    # Within Settings' bounds: the model saves settings and restarts, and a value out of
+    # bounds read back from settings.json is replaced by its default (3 per second).
+    spotify=RateSettings(1000, 200),
+    ytmusic=RateSettings(1000, 200),
     retry=RetrySettings(max_attempts=3, base_delay_s=0.001, max_delay_s=0.004),
+    # New playlists at once: the spacing that keeps a real service from refusing a burst of
+    # creations is tested on its own (tests/core/test_write_refusals.py).
+    creation=CreationSettings(spacing_s=0.0),
 )
 SERVER = DemoServerConfig(latency_s=0.0005, limit=100_000, burst=10_000, seed=1)
 WRITES = ("create_playlist", "add_items", "remove_items", "move_item")
