@@ -83,6 +83,15 @@ def finished(process: subprocess.Popen[str]) -> bool:
     return ended is not None
 
 
+def said_figures(out: str) -> bool:
+    """Whether a sync's output ends with its JSON line of figures: it ran to its end."""
+    lines = out.strip().splitlines()
+    try:
+        return bool(lines) and isinstance(json.loads(lines[-1]), dict)
+    except json.JSONDecodeError:
+        return False
+
+
 class CliJourneys(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -226,14 +235,16 @@ class CliJourneys(RuleBasedStateMachine):
             out, err = process.communicate()
         done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
         note(f"{signum.name} at {phase} of sync {' '.join(command)}: {done.returncode}")
+        if signum is signal.SIGINT and done.returncode != EXIT_INTERRUPTED and said_figures(out):
+            signalled = False  # it had finished and said so as the signal came (the phase was
+            # its last moments: a guard's, or nothing to write); stopping in time is the
+            # signal matrix's, on a run sure to outlast its phase.
         if not signalled:  # nothing to stop in that phase: a whole sync
             self.modes.update(modes)
             self.settle(done, modes)
             return
         if signum is signal.SIGKILL:
             assert done.returncode == -signal.SIGKILL, err
-        elif done.returncode == EXIT_OK and out.strip():
-            figures(out)  # it had written all and said so when the signal came: a whole run
         else:
             assert done.returncode == EXIT_INTERRUPTED, err
             assert err.strip().splitlines()[-1] == f"songbird: {STOPPED_SENTENCE}", err
