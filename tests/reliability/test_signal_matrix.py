@@ -104,20 +104,26 @@ CASES = [
 ]
 
 
-def wait_for(home: Home, process: subprocess.Popen[str], lines: list[str], since: int) -> None:
-    """Until the log holds each of `lines` past its first `since` bytes (what the runs before
-    `process` wrote); polled, the log being a file."""
+def reached(home: Home, process: subprocess.Popen[str], lines: list[str], since: int) -> bool:
+    """Whether the log came to hold each of `lines` past its first `since` bytes (what the
+    runs before `process` wrote) while `process` ran; polled, the log being a file."""
     deadline = time.monotonic() + REACH_BOUND_S
     while time.monotonic() < deadline:
         logged = (
             home.log.read_bytes()[since:].decode("utf-8", "replace") if home.log.exists() else ""
         )
         if all(line in logged for line in lines):
-            return
+            return True
         if process.poll() is not None:
-            pytest.fail(f"the run ended ({process.returncode}) before {lines}")
+            return False
         time.sleep(0.02)
     pytest.fail(f"the run did not reach {lines}")
+
+
+def wait_for(home: Home, process: subprocess.Popen[str], lines: list[str], since: int) -> None:
+    """Until the log holds each of `lines`; the run ending before is a failure."""
+    if not reached(home, process, lines, since):
+        pytest.fail(f"the run ended ({process.returncode}) before {lines}")
 
 
 def stopped_by(home: Home, case: Case, signum: signal.Signals) -> tuple[int, str]:
