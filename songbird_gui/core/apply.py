@@ -188,6 +188,10 @@ class WriteJournal(Protocol):
         self, service: ServiceId, playlist_id: str, kind: str
     ) -> list[list[str]]: ...
 
+    def journal_unconfirmed_batches(
+        self, service: ServiceId, playlist_id: str | None, kind: str
+    ) -> list[tuple[int, str, list[str]]]: ...
+
     def journal_settle(self, service: ServiceId, playlist_id: str) -> None: ...
 
 

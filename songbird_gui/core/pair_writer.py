@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from songbird_gui.core.apply import ApplyReport, PlanWriter
+from songbird_gui.core.apply import ApplyReport, PlanWriter, WriteJournal
 from songbird_gui.core.errors import (
     Cancelled,
     CreationRefused,
@@ -49,6 +49,7 @@ from songbird_gui.core.mirror import (
 )
 from songbird_gui.core.pairs import RemovedEntry
 from songbird_gui.core.service import MusicService
+from songbird_gui.core.store import PUT_BACK
 from songbird_gui.core.throttle import current_scope, request_scope
 from songbird_gui.core.types import Entry, Playlist, SyncMode, Track
 
@@ -416,26 +417,95 @@ def restore_removed(
     playlist: Playlist,
     removed: Sequence[RemovedEntry],
     put_back: Callable[[RemovedEntry], None] | None = None,
+    journal: WriteJournal | None = None,
 ) -> int:
     """Put back what a sync removed, each at its old place (or the end, where that is
     gone); returns how many. Call inside a request scope. The restored entries stand for no
     source entry, so a mirror keeps them as the person's. `put_back` hears of each entry as
-    soon as it is back (to remember it: a run stopped halfway then puts back only the rest)."""
+    soon as it is back (to remember it: a run stopped halfway then puts back only the rest).
+
+    An entry's add and the mark that it is back are two writes, to two places: a run killed
+    between them (kill -9, a power cut) would leave it back but unmarked, and the next run
+    would put it back a second time. So each add is journaled before it is sent, with how
+    many copies of the track the playlist held then; the next run, finding more copies than
+    that, knows the add landed and only marks the entry. The playlist alone cannot tell:
+    a copy already there may be one the person had all along (a track listed twice).
+    """
+    todo = sorted(removed, key=lambda r: r.position)
     put = 0
-    for entry in sorted(removed, key=lambda r: r.position):
+    if journal is not None:
+        back = _put_back_by_a_killed_run(service, playlist, todo, journal)
+        for entry in back:
+            if not service.limits.removes_every_occurrence:
+                _to_its_place(service, playlist, entry)
+            put += 1
+            if put_back is not None:
+                put_back(entry)
+        todo = [r for r in todo if r not in back]
+    for entry in todo:
         track_id = entry.track.id
         if not track_id:
             continue
         held = service.playlist_entries(playlist)
+        step = (
+            journal.journal_planned(
+                service.service_id,
+                playlist.id,
+                _put_back_step(entry, sum(1 for e in held if e.track.id == track_id)),
+                PUT_BACK,
+            )
+            if journal is not None
+            else 0
+        )
         position = min(entry.position, len(held))
         if service.limits.removes_every_occurrence:  # it takes a position (Spotify)
             service.add_tracks(playlist, [track_id], position=position)
         else:
             service.add_tracks(playlist, [track_id])
             if position < len(held):
-                now = service.playlist_entries(playlist)
-                service.move_entry(playlist, now, len(now) - 1, position)
+                _to_its_place(service, playlist, entry)
         put += 1
         if put_back is not None:
             put_back(entry)
+        if journal is not None:
+            journal.journal_confirmed(step)
     return put
+
+
+def _to_its_place(service: MusicService, playlist: Playlist, entry: RemovedEntry) -> None:
+    """Where the service adds at the end only: the entry just put back there (the last one,
+    when it names its track: a killed run may have moved it already) moved to its place."""
+    now = service.playlist_entries(playlist)
+    last = len(now) - 1
+    if last > 0 and now[last].track.id == entry.track.id and entry.position < last:
+        service.move_entry(playlist, now, last, entry.position)
+
+
+def _put_back_step(entry: RemovedEntry, copies: int) -> list[str]:
+    """A put back's journal step: which removal (its position and time name it among the
+    last sync's), its track, and how many copies of that track the playlist held before."""
+    return [entry.track.id or "", str(entry.position), repr(entry.removed_at), str(copies)]
+
+
+def _put_back_by_a_killed_run(
+    service: MusicService,
+    playlist: Playlist,
+    removed: Sequence[RemovedEntry],
+    journal: WriteJournal,
+) -> list[RemovedEntry]:
+    """Of `removed`, those a killed run's add had put back before it could mark them: their
+    step is unconfirmed and the playlist holds more copies than before it was sent. Every
+    such step is settled: one whose add never landed is sent again as a new step."""
+    steps = journal.journal_unconfirmed_batches(service.service_id, playlist.id, PUT_BACK)
+    if not steps:
+        return []
+    copies = Counter(e.track.id for e in service.playlist_entries(playlist))
+    by_step = {tuple(_put_back_step(r, 0)[:3]): r for r in removed}
+    back = []
+    for batch, _, ids in steps:
+        # A step of removals since replaced, or of an entry marked back, names none of these.
+        entry = by_step.get(tuple(ids[:3]))
+        if entry is not None and len(ids) == 4 and copies[entry.track.id] > int(ids[3]):
+            back.append(entry)
+        journal.journal_confirmed(batch)
+    return back

@@ -188,6 +188,10 @@ _MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] =
     3: _HISTORY,
 }
 
+# The journal's kind for one entry a sync removed, put back by the person's asking: the one
+# kind `journal_settle` leaves alone (core/pair_writer.py's `restore_removed` settles its own).
+PUT_BACK = "put back"
+
 # How long a "not found" stands before the next sync searches again: catalogues grow.
 NOT_FOUND_RETRY_S = 7 * 24 * 3600.0
 # A search the service refused outright (400, 404) is tried again after this; one that failed
@@ -631,8 +635,9 @@ class MatchStore:
     def journal_planned(
         self, service: ServiceId, playlist_id: str, ids: Sequence[str], kind: str = "add"
     ) -> int:
-        """Note a step before it is sent: `kind` "add" (these ids), or "reinsert" (copies of
-        a track put back after Spotify removed every copy: `ids` is [track id, *positions])."""
+        """Note a step before it is sent: `kind` "add" (these ids), "reinsert" (copies of
+        a track put back after Spotify removed every copy: `ids` is [track id, *positions]),
+        or PUT_BACK (one removed entry put back: see `restore_removed`)."""
         with self._lock:
             cursor = self._db.execute(
                 "INSERT INTO journal (target_service, playlist_id, track_ids, planned_at, kind) "
@@ -688,12 +693,14 @@ class MatchStore:
         return [(int(b), str(p), list(json.loads(ids))) for b, p, ids in rows]
 
     def journal_settle(self, service: ServiceId, playlist_id: str) -> None:
-        """The target was read back: interrupted batches are accounted for."""
+        """The target was read back: interrupted batches are accounted for. Put back's
+        steps are not: only a put back can tell whether one landed, and a sync between a
+        killed put back and the next must not make it forget (see `restore_removed`)."""
         with self._lock:
             self._db.execute(
                 "UPDATE journal SET confirmed_at=? WHERE target_service=? AND playlist_id=? "
-                "AND confirmed_at IS NULL",
-                (self._clock(), str(service), playlist_id),
+                "AND confirmed_at IS NULL AND kind<>?",
+                (self._clock(), str(service), playlist_id, PUT_BACK),
             )
 
     def rejected_ids(self, source: Track, target_service: ServiceId) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import pytest
@@ -10,7 +11,8 @@ from core_fakes import FakeService, Fault
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import TransientError
 from songbird_gui.core.mirror import Snapshot, SnapshotEntry
-from songbird_gui.core.pair_writer import PairInputs, PairWriter
+from songbird_gui.core.pair_writer import PairInputs, PairWriter, restore_removed
+from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
 from songbird_gui.core.store import MatchStore
@@ -122,10 +124,11 @@ def test_spotify_removes_every_copy_so_the_copy_that_stays_is_put_back_in_place(
     store.close()
 
 
-def test_a_kill_between_removing_every_copy_and_putting_one_back_is_finished_next_time(tmp_path):
-    class Killed(BaseException):
-        """The process dies here (a SIGKILL, a power cut)."""
+class Killed(BaseException):
+    """The process dies here (a SIGKILL, a power cut)."""
 
+
+def test_a_kill_between_removing_every_copy_and_putting_one_back_is_finished_next_time(tmp_path):
     class DiesBeforePuttingBack(FakeService):
         dying = True
 
@@ -146,6 +149,56 @@ def test_a_kill_between_removing_every_copy_and_putting_one_back_is_finished_nex
     service.dying = False
     sync(service, target, inputs, journal=store)  # the next run
     assert service.ids_in(target) == ["ya", "yb", "yc"]  # the kept copy back, at its place
+    store.close()
+
+
+@pytest.mark.parametrize("sync_between", [False, True], ids=["", "a sync between"])
+@pytest.mark.parametrize("limits", [SPOTIFY_LIMITS, None], ids=["at a position", "at the end"])
+def test_put_back_killed_after_an_add_landed_puts_that_entry_back_once_not_twice(
+    tmp_path, limits, sync_between
+):
+    class DiesOnceTheFirstAddLanded(FakeService):
+        dying = True
+
+        def add_now(self, playlist, track_ids, position=None):
+            super().add_now(playlist, track_ids, position)
+            if self.dying:  # it reached the service; its answer never comes back
+                raise Killed()
+
+    service = DiesOnceTheFirstAddLanded(catalogue("a", "b", "c"), service_id=YT, limits=limits)
+    before = catalogue("a", "b", "a", "c")  # a twice: one copy the person's, one Songbird's
+    # The last sync removed the first copy of a and c; the other copy of a stayed.
+    target = service.make_playlist("Road Trip", catalogue("b", "a"))
+    store = MatchStore(tmp_path / "store.sqlite3")
+    pairs = PairStore(store)
+    source = Playlist(SP, "src", "Road Trip")
+    pair = pairs.ensure(source, target, SyncMode.MIRROR)
+    pairs.record_sync(pair.pair_id, snapshot_of("b"), removed=[(0, before[0]), (3, before[3])])
+
+    def put_back_what_is_left() -> None:  # as `songbird sync --pairs --restore-last` does
+        removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
+        with request_scope(CancelToken(), RequestStats()):
+            restore_removed(
+                service,
+                target,
+                removed,
+                put_back=lambda entry: pairs.mark_restored(pair.pair_id, entry.position),
+                journal=store,
+            )
+
+    with pytest.raises(Killed):
+        put_back_what_is_left()
+    # Back (at the end, where YouTube Music adds: its move never sent), never marked.
+    assert sorted(service.ids_in(target)) == ["ya", "ya", "yb"]
+    service.dying = False
+    if sync_between:  # reads the playlist back and settles its journal: not put back's steps
+        inputs = PairInputs(SyncMode.MIRROR, source_of("b"), matches("b"), snapshot_of("b"))
+        report, _ = sync(service, target, inputs, journal=store)
+        assert not report.removed and report.added == 0
+    put_back_what_is_left()  # the next run
+    assert Counter(service.ids_in(target)) == Counter(t.id for t in before)
+    assert service.ids_in(target) == [t.id for t in before]  # each where it was
+    assert all(r.restored for r in pairs.last_removals(pair.pair_id))
     store.close()
 
 
