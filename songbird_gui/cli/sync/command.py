@@ -457,9 +457,11 @@ class SyncCommand(Command):
 
     def restore_last(self) -> int:
         """Put back what each pair's last sync removed, where it was; each entry is marked
-        put back as soon as it is, so that a run stopped halfway puts back only the rest."""
+        put back as soon as it is, so that a run stopped halfway puts back only the rest
+        (and one killed between an add and its mark, journaled, never puts it back twice)."""
         services = self.pair_services()
-        pairs = self.songbird.context(services).pairs
+        context = self.songbird.context(services)
+        pairs = context.pairs
         restored_any = False
         for pair in pairs.all():
             removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
@@ -472,7 +474,9 @@ class SyncCommand(Command):
                 pairs.mark_restored(pair_id, entry.position)
                 log.info("sync: put back #%d %s", entry.position + 1, entry.track.describe())
 
-            put = restore_removed(services[pair.target], target, removed, put_back=mark)
+            put = restore_removed(
+                services[pair.target], target, removed, put_back=mark, journal=context.store
+            )
             restored_any = True
             print(f"{pair.describe()}: put back {plural(put, 'track')}", file=self.out)
         if not restored_any:
