@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from songbird_gui.core.pair_writer import restore_removed
-from songbird_gui.core.pairs import SyncPair
+from songbird_gui.core.pairs import PairStore, RemovedEntry, SyncPair
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
@@ -384,7 +384,13 @@ class PlaylistsPane(QWidget):
         self.run_status.doing(
             f"Putting back {plural(len(removed), 'track')} in {_target_words(pair)}…"
         )
-        self.tasks.run((RESTORE, pair.pair_id), partial(restore_removed, service, target, removed))
+        # Each entry marked back as soon as it is, its add journaled: a window closed or a
+        # process killed halfway puts back only the rest next time, never one twice.
+        put_back = partial(_mark_put_back, pairs, pair.pair_id)
+        restore = partial(
+            restore_removed, service, target, removed, put_back, self.library.context().store
+        )
+        self.tasks.run((RESTORE, pair.pair_id), restore)
 
     @Slot(object, object)
     def _on_task_done(self, tag: object, result: object) -> None:
@@ -433,6 +439,10 @@ class PlaylistsPane(QWidget):
             )
             self.reload_playlists()
         dialog.deleteLater()
+
+
+def _mark_put_back(pairs: PairStore, pair_id: int, entry: RemovedEntry) -> None:
+    pairs.mark_restored(pair_id, entry.position)
 
 
 def _target_words(pair: SyncPair) -> str:

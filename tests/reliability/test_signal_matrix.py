@@ -206,7 +206,10 @@ def test_after_a_kill_in_any_phase_the_next_run_takes_the_lock_over_and_is_clean
         # next run must not put that entry back a second time.
         before = mirror_with_removals(home)
         removed = len(before) - len(home.target("Road Trip"))
-        landed = lambda: len(home.target("Road Trip")) == len(before) - removed + 2  # noqa: E731
+
+        def landed() -> bool:
+            return len(home.target("Road Trip")) == len(before) - removed + 2
+
     code, _ = stopped_by(home, case, signal.SIGKILL, then=landed)
     assert code == -signal.SIGKILL
     the_next_run_is_clean(home, case, before)
