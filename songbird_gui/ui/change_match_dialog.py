@@ -109,7 +109,10 @@ class ChangeMatchDialog(QDialog):
         report_file: Path,
         can_write: bool = True,
         parent: QWidget | None = None,
+        status: TrackStatus = TrackStatus.MATCHED,
     ) -> None:
+        """`status`: what became of the track, as its heading says it (a track the person
+        left out is not "matched")."""
         super().__init__(parent)
         self.setWindowTitle(f"Change the match — {source.title or source.key}")
         self.context = context
@@ -166,7 +169,7 @@ class ChangeMatchDialog(QDialog):
         self.finished.connect(self._on_closed)
 
         self._show_now()
-        row = Row(0, PlanEntry(0, source, EntryState.REMEMBERED), TrackStatus.MATCHED)
+        row = Row(0, PlanEntry(0, source, EntryState.REMEMBERED), status)
         self.pane.show_row(0, row, self.remembered)
         if source.title:
             self.pane.set_searching(f"Searching {target_service.display_name} again…")

@@ -42,6 +42,7 @@ from songbird_gui.services.demo_quirks import Quirk
 from songbird_gui.ui.autostart import set_start_at_login
 from songbird_gui.ui.main_window import MainWindow
 from songbird_gui.ui.qt_platform import prepare_platform
+from songbird_gui.ui.quit_signals import QuitOnSignals
 from songbird_gui.ui.window_state import open_window_state
 
 if TYPE_CHECKING:  # built after the window, and only by `songbird-gui`
@@ -200,14 +201,16 @@ def run_window(
     else:
         window.show()
         window.activateWindow()  # keys reach it at once, even where no window manager gives focus
+    quitting = QuitOnSignals(background.quit_songbird, window)  # logout, kill, Ctrl+C
     with escapes_said_by(background):
         code = app.exec()
+    quitting.close()
     instance.close()
     background.close()
     window.drain(EXIT_DRAIN_MS)  # the loop has returned: waiting freezes nothing now
     background.drain(EXIT_DRAIN_MS)
     songbird.close()
-    return int(code)
+    return quitting.exit_code if quitting.exit_code is not None else int(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -252,6 +252,8 @@ class MainWindow(QMainWindow):
             self.songbird.save_settings(settings)
             for pair_id, hours in dialog.result_schedules().items():
                 self.library.pairs().set_schedule(pair_id, hours)
+            if self.library.services:  # the rows and the pair menu say the new schedules
+                self.playlists.fill_playlists()
             self.tracks.show_thresholds(settings.match)
             if self.run.session is not None:
                 self.run.session.update_settings(settings)

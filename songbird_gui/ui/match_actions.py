@@ -258,6 +258,7 @@ class MatchActions(QObject):
             self.report_file(),
             self.can_write(),
             self.window,
+            row.status,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.decided.connect(self._on_decided)

@@ -191,6 +191,11 @@ def test_settings_set_each_pairs_schedule_and_start_at_login_writes_the_autostar
     window.settings_action.trigger()
     (pair,) = window.library.pairs().all()
     assert pair.schedule_h == 12 and tray.visible
+    # The playlist's row says it at once, and so does its menu (it said "Off" until F5).
+    sync_cell = window.playlists.playlist_model.index(row_of(window, pair.source_name), SYNC)
+    assert "every 12 h" in sync_cell.data()
+    select(window, pair.source_name)
+    assert window.playlists.selected_pair().schedule_h == 12  # what the menu ticks
     entry = autostart_path().read_text(encoding="utf-8")
     assert "--background" in entry and entry.startswith("[Desktop Entry]")
     assert str(user_dirs / "config") in str(autostart_path())  # the test's own folder

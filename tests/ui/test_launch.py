@@ -63,3 +63,37 @@ def test_the_window_says_at_start_what_its_launch_found_of_the_kept_files(qtbot,
     window.close()
     window.drain(10_000)
     songbird.close()
+
+
+def test_a_logout_or_kill_quits_as_file_quit_does_and_keeps_the_layout(user_dirs):
+    """SIGTERM (a logout, a shutdown, `kill`) ended the window where it stood: the ticks and
+    the layout were lost. Now it quits as File ▸ Quit does, with the README's 143."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    window = subprocess.Popen(
+        [sys.executable, "-m", "songbird_gui"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = user_dirs / "state" / "songbird" / "log" / "songbird.log"
+    ready = "SIGINT and SIGTERM quit as File ▸ Quit does"
+    # Waits for the window's own word that it is ready; the deadline only ends a test that
+    # would otherwise hang.
+    deadline = time.monotonic() + 60
+    while not (log.exists() and ready in log.read_text(encoding="utf-8")):
+        if window.poll() is not None or time.monotonic() > deadline:
+            window.kill()
+            pytest.fail(f"the window never said it was ready: {window.communicate()}")
+        time.sleep(0.05)
+    window.send_signal(signal.SIGTERM)
+    _, err = window.communicate(timeout=60)
+    assert window.returncode == 143 and "Traceback" not in err
+    layout = (user_dirs / "config" / "Songbird" / "songbird.ini").read_text(encoding="utf-8")
+    assert "[window]" in layout and "geometry=" in layout  # saved as File ▸ Quit saves it
