@@ -143,6 +143,8 @@ class ApplyReport:
             return f"not synced: {self.warning}"
         if self.playlist is None:
             text = "nothing written" if self.planned else "nothing to add"
+        elif not (self.created or self.added or self.removed or self.moved or self.failed):
+            text = "nothing to change"  # as the plan said: "updated, 0 added" read as a write
         else:
             text = f"{'created' if self.created else 'updated'}, {self.added} added"
             if self.removed:

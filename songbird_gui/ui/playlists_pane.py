@@ -420,13 +420,18 @@ class PlaylistsPane(QWidget):
         from songbird_gui.ui.demo_change_dialog import DemoChangeDialog
 
         service = self.library.services[self.source]
+        if not isinstance(service, DemoService):  # playlist files change in their own files
+            self.run_status.say(
+                "Demo ▸ Change changes a demo service's playlist: choose a direction from "
+                "Spotify or YouTube Music first."
+            )
+            return
         row = self._selected_playlist_row()
         chosen = self.playlist_model.playlist_at(row).id if row is not None else None
         dialog = DemoChangeDialog(
             self.playlists.get(self.source, []), chosen, self.source.display_name, self.window()
         )
         if dialog.exec() and (playlist := dialog.chosen_playlist()) is not None:
-            assert isinstance(service, DemoService)
             lines = change_playlist(
                 service.server,
                 playlist.id,

@@ -113,6 +113,16 @@ def test_tracks_already_there_are_not_sent_again(
     assert report.added == 2
 
 
+def test_a_playlist_with_everything_there_says_nothing_to_change(
+    fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken
+) -> None:
+    songs = catalogue(2)
+    service = FakeService(songs)
+    target = service.make_playlist("Road Trip", songs)
+    report = writer(service, fast_policy, fast_limiter, cancel).write(target, "Road Trip", ids(2))
+    assert report.outcome() == "nothing to change"  # as the plan said, not "updated, 0 added"
+
+
 @pytest.mark.parametrize("bad", [0, 3, 6, 7])
 def test_a_refused_track_is_isolated_and_the_others_land(
     fast_policy: RetryPolicy, fast_limiter: WindowLimiter, cancel: CancelToken, bad: int

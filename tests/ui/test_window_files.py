@@ -119,6 +119,16 @@ def test_what_a_file_holds_that_cannot_be_synced_is_said_at_once(qtbot, tmp_path
     )
 
 
+def test_demo_change_on_a_playlist_file_says_what_it_changes_instead(qtbot, tmp_path, fast):
+    """Demo ▸ Change with a file as the source offered the file's playlists to edit "in the
+    playlist file app", and pressing OK failed: the file source is no demo service."""
+    window, _ = make_window(qtbot, tmp_path, fast)
+    window.files.open_path(FIXTURES / "spotify_2025")
+    qtbot.waitUntil(lambda: window.playlists.source is FILE, timeout=10_000)
+    window.playlists.demo_change_action.trigger()  # no dialog: the status bar says why
+    assert "choose a direction from Spotify or YouTube Music first" in window.run_status.shown()
+
+
 def test_a_file_set_aside_in_a_folder_is_named_beside_the_ones_read(qtbot, tmp_path, fast):
     window, _ = make_window(qtbot, tmp_path, fast)
     folder = tmp_path / "exports"
