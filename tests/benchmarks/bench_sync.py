@@ -190,8 +190,11 @@ def catalogue_with_playlist(side: ServiceId, size: int, offset: int) -> dict[str
     chosen = fresh[offset : offset + size]
     if len(chosen) < size:
         raise SystemExit(f"the catalogue has only {len(chosen)} spare tracks; {size} needed")
+    # The person's own, as the catalogue's playlists are: one of someone else's is followed,
+    # and Spotify lets apps read only your own (the run would fail before it searched).
+    owner = tracks["playlists"][0]["owner"]
     tracks["playlists"].append(
-        {"id": f"bench{offset}", "name": PLAYLIST, "owner": "Bench", "tracks": chosen}
+        {"id": f"bench{offset}", "name": PLAYLIST, "owner": owner, "tracks": chosen}
     )
     return catalogue
 
