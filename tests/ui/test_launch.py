@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from songbird_gui.core.exit_codes import EXIT_FILES, EXIT_USAGE
+from songbird_gui.core.exit_codes import EXIT_FILES, EXIT_NO_DISPLAY, EXIT_USAGE
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.ui import launch
 from tests.ui.test_window_trust import answer_next_modal
@@ -63,3 +63,18 @@ def test_the_window_says_at_start_what_its_launch_found_of_the_kept_files(qtbot,
     window.close()
     window.drain(10_000)
     songbird.close()
+
+
+def test_a_window_that_no_platform_can_show_ends_with_its_own_documented_code(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Before, exit 1: the README's code for a match store from a newer Songbird."""
+    told: list[str] = []
+
+    def nothing_can_start(argv: list[str]) -> bool:
+        told.append("install libxcb-cursor0")  # what prepare_platform reports, then refuses
+        return False
+
+    monkeypatch.setattr(launch, "prepare_platform", nothing_can_start)
+    assert launch.run_window(["songbird-gui"]) == EXIT_NO_DISPLAY == 13
+    assert told == ["install libxcb-cursor0"]
