@@ -113,8 +113,6 @@ class Songbird:
             settings = read.settings
         self.settings = tune(settings) if tune else settings
         self.accounts = accounts
-        if accounts is not None:  # a secrets file of the command line's, set aside as it opened
-            self.notices.add(accounts.store.set_aside)
         self._demo_config = demo
         # A damaged store is moved aside and a new one begun (the notice says where it
         # went); one from a newer Songbird raises StoreTooNew, left untouched.

@@ -1,7 +1,8 @@
 """Bad input by property: whatever the JSON files Songbird reads hold, the function that reads
 each one gives a usable value or a refusal in words, never a traceback. A kept file (settings,
-the demo's state, a secrets file) is then either used as it is or set aside byte for byte; a
-file the person names (labelled cases for eval-matches) is refused with CasesFileError.
+the demo's state) is then either used as it is or set aside byte for byte; a file the person
+names (a secrets file, labelled cases for eval-matches) is used or refused in words
+(SecretsFileError, CasesFileError) and left as it is.
 
 The drawn contents are tests/bad_json.py's, around a sound example of each file.
 """
@@ -27,7 +28,7 @@ from songbird_gui.core.settings import Settings, SettingsFile
 from songbird_gui.core.types import ServiceId
 from songbird_gui.services.demo import DemoServerConfig, state_file
 from songbird_gui.services.demo_server import DemoServer, load_catalogue
-from songbird_gui.services.secrets import SPOTIFY_TOKEN, FileSecretStore
+from songbird_gui.services.secrets import SPOTIFY_TOKEN, FileSecretStore, SecretsFileError
 from tests.bad_json import contents
 
 PROPERTY = settings(
@@ -130,12 +131,17 @@ def test_any_demo_state_file_gives_a_demo_that_serves_and_is_kept_or_left_alone(
 @pytest.mark.skipif(os.name != "posix", reason="the secrets file's mode is checked on POSIX")
 @PROPERTY
 @given(contents(SECRETS_EXAMPLE))
-def test_any_secrets_file_gives_texts_and_is_kept_or_left_alone(content: bytes) -> None:
+def test_any_secrets_file_gives_texts_or_is_refused_in_words_and_left_alone(
+    content: bytes,
+) -> None:
     with a_file("secrets.json", content) as path:
-        store = FileSecretStore(path)
-        value = store.get(SPOTIFY_TOKEN)
-        assert value is None or isinstance(value, str)
-        kept_or_left_alone(path, content, store.set_aside is not None)
+        try:
+            value = FileSecretStore(path).get(SPOTIFY_TOKEN)
+        except SecretsFileError as refused:
+            assert str(refused).startswith(f"{path} is not a secrets file (")
+        else:
+            assert value is None or isinstance(value, str)
+        kept_or_left_alone(path, content, set_aside=False)
 
 
 @PROPERTY

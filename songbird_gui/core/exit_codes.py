@@ -23,6 +23,7 @@ EXIT_FILES = (
     11  # a folder of Songbird's files cannot be used: read-only, no permission, a disk error
 )
 EXIT_UNEXPECTED = 12  # an unexpected error (a bug): the log holds its trace
+EXIT_NO_DISPLAY = 13  # the window cannot start: no Qt platform (display) can start here
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130: stopped by Ctrl+C
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: stopped by SIGTERM (systemd stopping it, kill)
 

@@ -1,12 +1,15 @@
 """Every file Songbird keeps opens one way: used as it is, or set aside and said.
 
 A kept file (the match stores, settings.json, the demo's state and its lock, the writer lock,
-a secrets file, the autostart entry, the window's state, the learnt rates) can be damaged by
-something outside Songbird: a crash of the machine, a sync tool, a full disk, a hand edit.
+the autostart entry, the window's state, the learnt rates) can be damaged by something
+outside Songbird: a crash of the machine, a sync tool, a full disk, a hand edit.
 Songbird neither stops on one nor writes over one. Before anything opens it for writing, the
 damaged file is moved aside byte for byte, in its own folder, as `NAME.damaged-YYYYmmdd-HHMMSS`
 (`set_aside`), and the person is told in one sentence what it was and where it went
 (`SetAside.message`): each time, where they are (the terminal, the window), not only in the log.
+
+A file the person names (a `--secrets-file`, an import, eval-matches' cases) is theirs, not
+kept: one that cannot be used is refused in words and left as it is (`failure.FileRefused`).
 
 Moving is a rename in the same folder: nothing is copied, deleted or overwritten, and a folder
 or anything else found in a file's place moves the same way. A file Songbird cannot reach at

@@ -6,13 +6,18 @@ to a bug report, so every record passes through `RedactingFilter` first.
 A log that cannot be written (a full disk, a read-only folder) must cost nothing but the log:
 Python's handlers print "--- Logging error ---" and a traceback on stderr for each record
 that fails, up to one per request in a run. Songbird's file handler says it once, in one
-sentence, and drops the records until the file can be written again.
+sentence, and drops the records until the file can be written again. It opens the file as the
+run starts, so a folder, a pipe or a file it may not write in the log's place is said even by
+a run that logs nothing.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import sys
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
@@ -31,8 +36,9 @@ def log_file(paths: AppPaths) -> Path:
 
 class QuietFileHandler(RotatingFileHandler):
     """The rotating log file, failing quietly: a record it cannot write is dropped, and the
-    first failure is said once, in one sentence, on `said_to` (stderr). The file is opened at
-    the first record, so a failure to open it is said the same way."""
+    first failure is said once, in one sentence, on `said_to` (stderr). `setup_logging` opens
+    the file at once (`open_now`); after a failure it is opened again at each record, and a
+    failure to open it is said the same way."""
 
     def __init__(self, path: Path, said_to: TextIO | None = None) -> None:
         super().__init__(
@@ -41,8 +47,8 @@ class QuietFileHandler(RotatingFileHandler):
         self.said_to = said_to
         self.failed = False
 
-    def tell(self, error: BaseException | None) -> None:
-        """Say once that the log cannot be written, and why."""
+    def tell(self, error: BaseException | str | None) -> None:
+        """Say once that the log cannot be written, and why (an error, or in words)."""
         if self.failed:
             return
         self.failed = True
@@ -52,6 +58,23 @@ class QuietFileHandler(RotatingFileHandler):
             "goes on without it.",
             file=self.said_to or sys.stderr,
         )
+
+    def open_now(self) -> None:
+        """Open the file at once, so that one that cannot be written is said as the run
+        starts, not only at its first record (a run may log nothing)."""
+        try:
+            self.stream = self._open()
+        except OSError as error:
+            self.tell(error)
+
+    def _open(self) -> TextIOWrapper:
+        try:
+            pipe = stat.S_ISFIFO(os.stat(self.baseFilename).st_mode)
+        except OSError:
+            pipe = False  # nothing there yet: opening makes it, or says why it cannot
+        if pipe:  # opened, it would wait for a reader forever
+            raise OSError("a pipe in its place")
+        return super()._open()
 
     def handleError(self, record: logging.LogRecord) -> None:
         self.tell(sys.exc_info()[1])
@@ -80,6 +103,8 @@ def setup_logging(paths: AppPaths, level: int = logging.INFO) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # an unwritable log folder must not stop the app
         handler.tell(error)
+    else:
+        handler.open_now()
     handler.addFilter(RedactingFilter())
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")

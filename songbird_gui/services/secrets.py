@@ -20,15 +20,13 @@ import logging
 import os
 import stat
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.failure import FileRefused
-from songbird_gui.core.kept_file import Damaged, SetAside, not_a_file, open_json
+from songbird_gui.core.kept_file import Damaged, not_a_file, parse_json, read_bytes
 
 if TYPE_CHECKING:
     from keyring.errors import KeyringError
@@ -79,11 +77,9 @@ class SecretStore:
 
     Attributes:
         path: None: secrets live in the system keyring (or, without one, in memory).
-        set_aside: what was said when the secrets file was found damaged and kept aside.
     """
 
     path: Path | None = None
-    set_aside: SetAside | None = None
 
     def __init__(self) -> None:
         self._memory: dict[str, str] = {}
@@ -160,13 +156,15 @@ class FileSecretStore(SecretStore):
     Not encrypted: anyone who can read the file as its owner (or as root, or from a backup)
     can use the accounts. A file that others may read is refused rather than used, and so is
     anything but a regular file in its place (a pipe would make every command wait forever).
-    A file that is not a secrets file any more (damaged) is kept aside and said, and an empty
-    one started (`set_aside`). Every write goes through a new temporary file, created
-    exclusively (never through a link or over a file already there) and readable by its
-    owner only from its first byte, then renamed over the file.
+    The file is the person's, named by them: one that is not a secrets file (not JSON, or not
+    an object of texts) is refused in words and left byte for byte as it is, never moved
+    aside or written over (setting aside, `core/kept_file.py`, is for Songbird's own files).
+    An empty one is a secrets file still to fill. Every write goes through a new temporary
+    file, created exclusively (never through a link or over a file already there) and
+    readable by its owner only from its first byte, then renamed over the file.
     """
 
-    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
         self._usable = True
@@ -180,14 +178,13 @@ class FileSecretStore(SecretStore):
             raise SecretsFileError(
                 f"{path} can be read by others (mode {mode:o}): run `chmod 600 {path}` first"
             )
-        if path.stat().st_size == 0:  # made empty by hand, to be filled: no secret yet
-            return
-        then = "started an empty one: copy your accounts into it again (songbird export-secrets)"
-        opened = open_json(path, "The secrets file", _read_secrets, then, clock)
-        if opened.set_aside is not None:
-            self.set_aside = opened.set_aside
-            self._start_empty()
-        self._memory = opened.value or {}
+        try:
+            content = read_bytes(path)
+            if not content.strip():  # made empty by hand, to be filled: no secret yet
+                return
+            self._memory = _read_secrets(parse_json(content))
+        except Damaged as error:
+            raise SecretsFileError(f"{path} is not a secrets file ({error})") from None
 
     def _start_empty(self) -> None:
         assert self.path is not None
@@ -227,7 +224,7 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 def _read_secrets(data: Any) -> dict[str, str]:
     """A secrets file's parsed JSON: an object of texts."""
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise Damaged("not a Songbird secrets file")
+        raise Damaged("not an object of texts")
     return data
 
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from songbird_gui import __version__, resources_path
 from songbird_gui.app import Songbird
 from songbird_gui.core.c_heap import use_two_heaps
-from songbird_gui.core.exit_codes import EXIT_USAGE
+from songbird_gui.core.exit_codes import EXIT_NO_DISPLAY, EXIT_USAGE
 from songbird_gui.core.failure import failure_of
 from songbird_gui.core.log_file import setup_logging
 from songbird_gui.core.paths import AppPaths
@@ -165,7 +165,7 @@ def run_window(
     # Before the QApplication: a system library Qt's xcb plugin lacks brings the Wayland
     # platform, or a message saying what to install, instead of Qt's abort.
     if not prepare_platform(argv[1:]):
-        return 1
+        return EXIT_NO_DISPLAY  # what to install was said on stderr, in the log and a notification
     QCoreApplication.setOrganizationName("Songbird")
     QCoreApplication.setApplicationName("songbird")
     QCoreApplication.setApplicationVersion(__version__)

@@ -72,3 +72,32 @@ def test_the_secrets_file_is_made_from_the_keyring_readable_by_its_owner_only(
     path.chmod(0o644)  # readable by others: refused, not used
     code, _, err = run(capsys, "sync", "--pairs", "--secrets-file", str(path))
     assert code == EXIT_USAGE and "chmod 600" in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\x00\x13garbage from a sync tool\xff\n", "not text"),
+        (b'{"spotify-token": {"access_token": 1}}', "not an object of texts"),
+    ],
+    ids=["garbage", "wrong-shape"],
+)
+@pytest.mark.parametrize("words", [["playlists"], ["sync", "--pairs"]], ids=" ".join)
+def test_a_secrets_file_that_cannot_be_used_is_refused_and_left_as_it_is(
+    capsys, tmp_path, content, reason, words
+):
+    """The person named the file: it is theirs. Before, it was moved aside, `{}` written in its
+    place, and the run went on to exit 8 "not connected"."""
+    path = tmp_path / "server" / "secrets.json"
+    path.parent.mkdir()
+    path.write_bytes(content)
+    path.chmod(0o600)
+    code, out, err = run(capsys, *words, "--secrets-file", str(path))
+    assert code == EXIT_USAGE, err
+    assert (out, err.splitlines()) == (
+        "",
+        [f"songbird: cannot use the secrets file: {path} is not a secrets file ({reason})"],
+    )
+    assert path.read_bytes() == content and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert os.listdir(path.parent) == ["secrets.json"]  # nothing set aside, nothing made

@@ -492,8 +492,8 @@ def expected(kind: Kind, damage: Damage) -> tuple[Expect, int]:
         return Expect.USED, EXIT_OK  # its content is never read
     if damage is Damage.TRUNCATED and kind in (Kind.WRITER_LOCK, Kind.DESKTOP_ENTRY):
         return Expect.USED, EXIT_OK  # still names a (dead) holder; still a desktop entry
-    if kind is Kind.SECRETS and damage is Damage.FOLDER:
-        return Expect.REFUSED, EXIT_USAGE  # the person's file: refused, never moved
+    if kind is Kind.SECRETS:
+        return Expect.REFUSED, EXIT_USAGE  # the person's file (they named it): never moved
     return Expect.SET_ASIDE, EXIT_OK
 
 

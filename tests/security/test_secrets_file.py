@@ -1,6 +1,7 @@
 """The secrets file (`--secrets-file`): written only through a new file of its own, readable by
 its owner only; never into a file or a link found in the way; anything but a regular file
-refused at once; a damaged one kept aside and said."""
+refused at once; one that is not a secrets file refused in words and left as it is (the
+person named it)."""
 
 from __future__ import annotations
 
@@ -104,33 +105,31 @@ def test_a_folder_given_as_the_secrets_file_is_refused(folder: Path) -> None:
     [
         (b"\x00\xffgarbage", "not text"),
         (b'{"spotify-token": "abc', "not JSON"),
-        (b"[1, 2]", "not a Songbird secrets file"),
-        (b'{"spotify-token": {"nested": 1}}', "not a Songbird secrets file"),
+        (b"[1, 2]", "not an object of texts"),
+        (b'{"spotify-token": {"nested": 1}}', "not an object of texts"),
+        (b"[" * 200_000, "nested too deeply"),
     ],
-    ids=["garbage", "truncated", "list", "not-texts"],
+    ids=["garbage", "truncated", "list", "not-texts", "deep"],
 )
-def test_a_damaged_secrets_file_is_kept_aside_said_and_an_empty_one_started(
+def test_a_secrets_file_that_cannot_be_used_is_refused_and_left_as_it_is(
     folder: Path, content: bytes, reason: str
 ) -> None:
+    """The person named it: refused in words, never moved aside nor written over (before, it
+    was kept aside and `{}` written in its place)."""
     path = folder / "secrets.json"
     path.write_bytes(content)
     path.chmod(0o600)
-    store = FileSecretStore(path)
-    assert store.get(SPOTIFY_TOKEN) is None
-    assert store.set_aside is not None
-    kept = store.set_aside.kept
-    assert kept.read_bytes() == content and mode(kept) == 0o600
-    assert store.set_aside.message == (
-        f"The secrets file could not be read ({reason}); Songbird kept it as {kept} and "
-        "started an empty one: copy your accounts into it again (songbird export-secrets)."
-    )
-    assert path.read_text(encoding="utf-8") == "{}" and mode(path) == 0o600
+    with pytest.raises(SecretsFileError) as refused:
+        FileSecretStore(path)
+    assert str(refused.value) == f"{path} is not a secrets file ({reason})"
+    assert path.read_bytes() == content and mode(path) == 0o600
+    assert os.listdir(folder) == ["secrets.json"]
 
 
 def test_an_empty_secrets_file_made_by_hand_is_used_as_an_empty_one(folder: Path) -> None:
     path = folder / "secrets.json"
     path.touch(mode=0o600)
     store = FileSecretStore(path)
-    assert store.set_aside is None and store.get(SPOTIFY_TOKEN) is None
+    assert store.get(SPOTIFY_TOKEN) is None
     store.set(SPOTIFY_TOKEN, SECRET)
     assert json.loads(path.read_text(encoding="utf-8")) == {SPOTIFY_TOKEN: SECRET}

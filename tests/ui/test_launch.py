@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from songbird_gui.core.exit_codes import EXIT_FILES, EXIT_USAGE
+from songbird_gui.core.exit_codes import EXIT_FILES, EXIT_NO_DISPLAY, EXIT_USAGE
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.ui import launch
 from tests.ui.test_window_trust import answer_next_modal
@@ -97,3 +97,18 @@ def test_a_logout_or_kill_quits_as_file_quit_does_and_keeps_the_layout(user_dirs
     assert window.returncode == 143 and "Traceback" not in err
     layout = (user_dirs / "config" / "Songbird" / "songbird.ini").read_text(encoding="utf-8")
     assert "[window]" in layout and "geometry=" in layout  # saved as File ▸ Quit saves it
+
+
+def test_a_window_that_no_platform_can_show_ends_with_its_own_documented_code(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Before, exit 1: the README's code for a match store from a newer Songbird."""
+    told: list[str] = []
+
+    def nothing_can_start(argv: list[str]) -> bool:
+        told.append("install libxcb-cursor0")  # what prepare_platform reports, then refuses
+        return False
+
+    monkeypatch.setattr(launch, "prepare_platform", nothing_can_start)
+    assert launch.run_window(["songbird-gui"]) == EXIT_NO_DISPLAY == 13
+    assert told == ["install libxcb-cursor0"]
