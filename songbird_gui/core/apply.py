@@ -125,6 +125,9 @@ class ApplyReport:
     # success with nothing to do.
     held_back: HeldBack | None = None
     refusal: RunBlocked | None = None  # the refusal of the whole run behind it, if that
+    # Planned ids not sent because the run or the service held the playlist back: not the
+    # tracks' failures (nothing was wrong with them), written by a later sync.
+    held: list[str] = field(default_factory=list)
 
     @property
     def delivered(self) -> set[str]:
@@ -135,8 +138,15 @@ class ApplyReport:
     def added(self) -> int:
         return len([i for i in self.landed if i not in set(self.already_there)])
 
+    @property
+    def held_by_run(self) -> bool:
+        """Held back by the run or the service (not by its pair): why is the run's sentence,
+        said once for every playlist, never on each one's line."""
+        return self.held_back is not None and self.held_back is not HeldBack.PAIR
+
     def outcome(self) -> str:
-        """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"."""
+        """What happened to the playlist, in words: "created, 12 added, 1 failed (…)"; one
+        the run held back says so, "nothing written, 58 held back", without the run's reason."""
         if self.stopped:
             return f"nothing written: {self.stopped}"
         if self.held_back is HeldBack.PAIR:  # set aside before writing: it says why
@@ -153,7 +163,9 @@ class ApplyReport:
                 text += f", {self.moved} moved"
         if self.failed:
             text += f", {len(self.failed)} failed"
-        if self.warning:
+        if self.held:
+            text += f", {len(self.held)} held back"
+        if self.warning and not self.held_by_run:
             text += f" ({self.warning})"
         return text
 
@@ -277,7 +289,7 @@ class PlanWriter:
     def _hold_back(self, report: ApplyReport, creating: bool) -> bool:
         """Hold back a playlist this writer will not even try, sending nothing: the run was
         refused, or it needs a new playlist and creations have stopped (or reached the cap).
-        Its planned tracks fail with the reason; True when held back."""
+        Its planned tracks are held back, not failed; True when held back."""
         if self.refusal is not None:
             kind, reason = held_back_by(self.refusal), str(self.refusal)
             report.refusal = self.refusal
@@ -294,7 +306,7 @@ class PlanWriter:
             return False
         report.held_back = kind
         report.warning = reason
-        report.failed = dict.fromkeys(report.planned, reason)
+        report.held = list(report.planned)
         return True
 
     def _refused(
@@ -310,7 +322,9 @@ class PlanWriter:
             self.refusal = report.refusal = error
             log.warning("%s refused the run's writes: %s", self.service.service_id, error)
         report.held_back = kind
-        self._fail_unsent(ids, report, str(error))
+        report.warning = str(error)
+        delivered = report.delivered
+        report.held = [i for i in ids if i not in delivered and i not in report.failed]
 
     @staticmethod
     def _readable(report: ApplyReport) -> bool:
@@ -475,6 +489,7 @@ class PlanWriter:
         # A batch whose answer was lost, then given up on, may have landed all the same.
         for track_id in report.landed:
             report.failed.pop(track_id, None)
+        report.held = [i for i in report.held if i not in after]
 
     def _tracks(self, playlist: Playlist) -> list[Track]:
         return self.service.playlist_tracks(playlist)

@@ -378,6 +378,8 @@ class PairWriter(PlanWriter):
         report.landed = landed
         for track_id in landed:
             report.failed.pop(track_id, None)
+        arrived = set(landed)
+        report.held = [i for i in report.held if i not in arrived]
 
 
 def _without(snapshot: Snapshot | None, removed: Counter[str]) -> Snapshot | None:

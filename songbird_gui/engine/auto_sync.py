@@ -64,6 +64,7 @@ class PairOutcome:
     removed: int = 0
     review: int = 0  # tracks left for the person to decide
     failed: int = 0  # tracks whose write failed
+    held_back: int = 0  # tracks not sent: the service held the write back (`ApplyReport.held`)
     stopped: str = ""  # why the guard stopped it: nothing was written
     problem: str = ""  # why the pair could not sync at all
 
@@ -75,8 +76,8 @@ class PairOutcome:
     def news(self) -> bool:
         """Something the person would want to hear of."""
         return bool(
-            self.added or self.removed or self.review or self.failed or self.stopped
-        ) or bool(self.problem)
+            self.added or self.removed or self.review or self.failed or self.held_back
+        ) or bool(self.stopped or self.problem)
 
     def words(self) -> str:
         """ "Road Trip: 12 added, 3 need review"; "Road Trip: up to date"."""
@@ -89,6 +90,7 @@ class PairOutcome:
             plural(self.removed, "removed", "removed"),
             plural(self.review, "needs review", "need review"),
             plural(self.failed, "failed", "failed"),
+            plural(self.held_back, "held back", "held back"),
         ]
         said = [p for p in parts if not p.startswith("0 ")]
         return f"{self.name}: {', '.join(said) if said else 'up to date'}"
@@ -465,6 +467,7 @@ def leg_outcomes(
                 removed=len(report.removed),
                 review=review,
                 failed=len(report.failed),
+                held_back=len(report.held),
                 stopped=report.stopped,
                 problem=paused or (report.warning if report.gone else ""),
             )

@@ -256,7 +256,8 @@ class SyncSession(QObject):
         return self.refusal.retry_at if isinstance(self.refusal, QuotaExceeded) else None
 
     def summary(self) -> RunSummary:
-        return RunSummary.of(self.rows, self._added if self._applies else None)
+        held_back = sum(len(report.held) for report in self.reports)
+        return RunSummary.of(self.rows, self._added if self._applies else None, held_back)
 
     def request_rate(self) -> float:
         """Search requests per second lately (sampled at most once a second)."""
@@ -800,8 +801,9 @@ class SyncSession(QObject):
             self.setups[index] = each.setup
         for report in reports:
             log.info(
-                "applied to %s: %d planned, %d added, %d failed%s",
+                "applied to %s: %d planned, %d added, %d failed, %d held back%s",
                 report.name, len(report.planned), report.added, len(report.failed),
+                len(report.held),
                 " (stopped)" if report.cancelled else "",
             )  # fmt: skip
         landed = [set(report.landed) for report in reports]

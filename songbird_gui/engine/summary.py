@@ -8,7 +8,10 @@ the apply dialog all count from here, so each word means one thing everywhere:
   landed shows "added"; two rows may stand for one track);
 - already there: the target held the track before this run;
 - needs review / not found / failed / not searched (the search was stopped first) /
-  skipped by you / not syncable / listed twice: the row's status, as the table shows it.
+  skipped by you / not syncable / listed twice: the row's status, as the table shows it;
+- held back: matched tracks the last write did not send because the run or the service held
+  their playlist back (a dialog to answer, creations stopped, a sign-in that ended): not
+  failures of theirs, and never counted as failed; a later sync writes them.
 """
 
 from __future__ import annotations
@@ -46,15 +49,17 @@ class RunSummary:
 
     `written` is the number of tracks the writes put in the targets, read back (None before
     any write): "added" counts those, since two source entries may stand for one recording.
+    `held_back` counts the tracks the last write held back (`ApplyReport.held`).
     """
 
     total: int
     statuses: Counter[TrackStatus]
     matched: int
     written: int | None = None
+    held_back: int = 0
 
     @classmethod
-    def of(cls, rows: Iterable[Row], written: int | None = None) -> RunSummary:
+    def of(cls, rows: Iterable[Row], written: int | None = None, held_back: int = 0) -> RunSummary:
         # Read several times a second during a sync of thousands of rows: one pass to count,
         # and a look at results only for the few rows that failed.
         rows = list(rows)
@@ -62,7 +67,7 @@ class RunSummary:
         matched = statuses[TrackStatus.MATCHED] + statuses[TrackStatus.ADDED]
         if statuses[TrackStatus.FAILED]:
             matched += sum(1 for r in rows if _failed_after_a_match(r))
-        return cls(len(rows), statuses, matched, written)
+        return cls(len(rows), statuses, matched, written, held_back)
 
     def count(self, status: TrackStatus) -> int:
         return self.statuses[status]
@@ -90,6 +95,7 @@ class RunSummary:
             plural(s[TrackStatus.REVIEW], "needs review", "need review"),
             plural(s[TrackStatus.NOT_FOUND], "not found", "not found"),
             plural(s[TrackStatus.FAILED], "failed", "failed"),
+            plural(self.held_back, "held back", "held back"),
             plural(s[TrackStatus.NOT_SEARCHED], "not searched", "not searched"),
             plural(s[TrackStatus.SKIPPED], "skipped by you", "skipped by you"),
             plural(s[TrackStatus.UNSYNCABLE], "not syncable", "not syncable"),
@@ -112,6 +118,7 @@ class RunSummary:
             "review": s[TrackStatus.REVIEW],
             "not_found": s[TrackStatus.NOT_FOUND],
             "failed": s[TrackStatus.FAILED],
+            "held_back": self.held_back,
             "added": self.added,
             "already_there": s[TrackStatus.PRESENT],
             "not_syncable": s[TrackStatus.UNSYNCABLE],

@@ -17,7 +17,6 @@ import io
 import json
 import time
 from collections import Counter
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from songbird_gui.core.apply import ApplyReport, HeldBack, creation_stop_words
+from songbird_gui.core.apply import ApplyReport, creation_stop_words
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.mirror import MirrorPlan
 from songbird_gui.core.types import SyncMode, TrackStatus
@@ -358,9 +357,9 @@ def writes_in_words(*previews: MirrorPlan) -> str:
 def outcome_words(report: ApplyReport) -> str:
     """What happened to a playlist; for one the run held back, the reason is said once for
     all of them below the list (`held_back_words`)."""
-    if report.held_back is None or report.held_back is HeldBack.PAIR:
+    if not report.held_by_run:
         return report.outcome()
-    return f"{replace(report, warning='').outcome()} (held back: see below)"
+    return f"{report.outcome()} (why: see below)"
 
 
 def held_back_words(session: SyncSession) -> str:

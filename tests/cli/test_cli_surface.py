@@ -192,8 +192,8 @@ def test_what_the_command_line_refuses_and_how(args, message, capsys):
 
 
 RUN_FIGURES = {
-    "considered", "matched", "review", "not_found", "failed", "added", "already_there",
-    "not_syncable", "not_searched", "skipped", "duplicates",
+    "considered", "matched", "review", "not_found", "failed", "held_back", "added",
+    "already_there", "not_syncable", "not_searched", "skipped", "duplicates",
 }  # fmt: skip
 TRACK_KEYS = {"id", "title", "artists", "album", "duration_ms", "kind"}
 

@@ -108,12 +108,30 @@ def test_a_quota_used_up_is_exit_7_and_says_when_it_may_resume(capsys) -> None:
     )
 
 
+def held_back_lines(out: str) -> dict[str, int]:
+    """The playlists a sync's lines say were held back, with how many tracks each."""
+    held = {}
+    for line in out.splitlines():
+        where, _, outcome = line.partition(": ")
+        if outcome.startswith("nothing written, ") and outcome.endswith(" held back"):
+            held[where.split(" → ")[0]] = int(outcome.split(", ")[1].split()[0])
+    return held
+
+
 def test_a_write_gated_behind_a_dialog_is_exit_6_saying_what_to_answer(capsys) -> None:
     code, out, err = run(capsys, "sync", *FAST, "--demo-quirks", "gated", "--playlist", "Gym Mix",
-                         "--json")  # fmt: skip
+                         "--playlist", "Throwbacks", "--json")  # fmt: skip
     assert code == EXIT_PAIRS_FAILED, err
-    assert f"songbird: {gated_words('PAfeature_enablement')}" in err.splitlines()
-    assert last_json(out)["refusal"] == "gated"
+    sentence = gated_words("PAfeature_enablement")
+    assert f"songbird: {sentence}" in err.splitlines()
+    assert (err + out).count(sentence) == 1  # said once, not again on each playlist's line
+    # Held back by the service, not failed: the tracks were never sent.
+    held = held_back_lines(out)
+    assert list(held) == ["Gym Mix", "Throwbacks"] and all(held.values())
+    figures = last_json(out)
+    assert figures["refusal"] == "gated"
+    assert (figures["failed"], figures["held_back"]) == (0, sum(held.values()))
+    assert f"{sum(held.values())} held back" in out and " failed" not in out
 
 
 def test_playlists_left_uncreated_are_exit_6_saying_how_many_and_which(capsys) -> None:
@@ -127,3 +145,9 @@ def test_playlists_left_uncreated_are_exit_6_saying_how_many_and_which(capsys) -
     assert "left to create: “" in said
     figures = last_json(out)
     assert figures["refusal"] == "creations refused" and len(figures["created"]) == 2
+    # Each playlist left uncreated says so on its line, once, without the run's sentence;
+    # its tracks are held back, not failed.
+    held = held_back_lines(out)
+    assert len(held) >= 2 and not set(held) & set(figures["created"])
+    assert TOO_MANY.rstrip(".") not in out
+    assert (figures["failed"], figures["held_back"]) == (0, sum(held.values()))

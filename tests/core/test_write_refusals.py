@@ -167,7 +167,8 @@ def test_creations_stop_at_the_cap_and_the_rest_wait_for_the_next_run():
     assert service.calls["create_playlist"] == 2  # C and D were never asked for
     cap = HeldBack.CREATION_CAP
     assert [r.held_back for r in reports] == [None, None, cap, cap]
-    assert reports[2].failed == {"ya2": reports[2].warning}
+    assert (reports[2].failed, reports[2].held) == ({}, ["ya2"])  # held back, not failed
+    assert reports[2].outcome() == "nothing written, 1 held back"
     assert "at most 2 new playlists in one run" in reports[2].warning
     assert creation_stop_words(reports) == (
         reports[2].warning.rstrip(".")
@@ -198,7 +199,9 @@ def test_too_many_playlists_stops_creating_for_the_run_and_is_never_asked_again(
     into_existing = run.sync(existing, "Old", inputs_for("a2"))
     assert service.calls["create_playlist"] == 1  # refused once, never asked again
     assert first.held_back is second.held_back is HeldBack.CREATIONS_REFUSED
-    assert first.failed == {"ya0": str(TOO_MANY)} and second.failed == {"ya1": str(TOO_MANY)}
+    assert first.failed == second.failed == {}
+    assert (first.held, second.held) == (["ya0"], ["ya1"])
+    assert first.warning == second.warning == str(TOO_MANY)
     # A playlist that exists already is still written.
     assert into_existing.held_back is None and into_existing.added == 1
     assert creation_stop_words([first, second, into_existing]) == (
@@ -221,7 +224,8 @@ def test_a_gated_write_holds_the_later_playlists_back_without_a_request():
     second = run.sync(two, "Two", inputs_for("a2"))
     assert first.held_back is second.held_back is HeldBack.GATED
     assert first.refusal is gate and second.refusal is gate
-    assert set(first.failed) == {"ya0", "ya1"} and set(second.failed) == {"ya2"}
+    assert first.failed == second.failed == {}
+    assert (first.held, second.held) == (["ya0", "ya1"], ["ya2"])
     assert sum(service.calls.values()) == requests_after_first  # nothing more was sent
     assert service.calls["add_tracks"] == 1
 

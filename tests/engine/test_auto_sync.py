@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 from songbird_gui.app import Songbird
+from songbird_gui.core.apply import ApplyReport, HeldBack
+from songbird_gui.core.errors import WritesGated
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.schedule import DuePair
 from songbird_gui.core.settings import RateSettings, Settings
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode, TrackStatus
-from songbird_gui.engine.auto_sync import AutoRun, AutoSync
+from songbird_gui.engine.auto_sync import AutoRun, AutoSync, leg_outcomes
 from songbird_gui.services.demo import DemoConfig, DemoServerConfig
 from songbird_gui.services.demo_server import DemoHTTPError
 from tests.demo_catalogue import small_catalogue
@@ -159,3 +162,20 @@ def test_unreachable_services_end_the_run_at_once_with_the_pairs_still_due(qtbot
     pair = songbird.context(songbird.demo_services()).pairs.get(due.pair.pair_id)
     assert pair is not None and pair.synced_at is None
     close(auto, songbird)
+
+
+def test_a_pair_whose_write_was_held_back_says_so_not_failed_nor_up_to_date(tmp_path):
+    # The write was gated behind a dialog in the service's app: nothing was sent, nothing
+    # was wrong with the tracks. The notification says they were held back.
+    songbird = build(tmp_path, small_catalogue())
+    due = scheduled_pair(songbird, "Evening")
+    source = Playlist(SP, due.pair.source_id, "Evening")
+    plan = SimpleNamespace(source=source)
+    session = SimpleNamespace(plans=[plan], rows=[], setups=[SimpleNamespace(paused="")])
+    gate = WritesGated("YouTube Music wants a question answered")
+    held = ApplyReport(name="Evening", planned=["y1", "y2", "y3"], held=["y1", "y2", "y3"],
+                       held_back=HeldBack.GATED, refusal=gate, warning=str(gate))  # fmt: skip
+    (outcome,) = leg_outcomes(session, [(due, source)], [held])  # type: ignore[arg-type]
+    assert (outcome.failed, outcome.held_back) == (0, 3) and outcome.news
+    assert outcome.words() == "Evening: 3 held back"
+    songbird.close()

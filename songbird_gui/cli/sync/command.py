@@ -485,14 +485,20 @@ class SyncCommand(Command):
 
     # -- output ----------------------------------------------------------------------------
 
-    def figures(self) -> dict[str, Any]:
+    def run_summary(self) -> RunSummary:
+        """Every leg's rows counted; the tracks written and held back, from its reports."""
         rows = [row for session in self.sessions for row in session.rows]
         reports = [report for session in self.sessions for report in session.reports]
         written = sum(r.added for r in reports) if reports else None
+        return RunSummary.of(rows, written, sum(len(r.held) for r in reports))
+
+    def figures(self) -> dict[str, Any]:
+        rows = [row for session in self.sessions for row in session.rows]
+        reports = [report for session in self.sessions for report in session.reports]
         search = [s.figures.search_stats for s in self.sessions]
         io = [s.figures.io_stats for s in self.sessions]
         return {
-            **RunSummary.of(rows, written).figures(),
+            **self.run_summary().figures(),
             "removed": sum(len(r.removed) for r in reports),
             "moved": sum(r.moved for r in reports),
             "stopped_by_guard": [r.name for r in reports if r.stopped],
@@ -530,9 +536,7 @@ class SyncCommand(Command):
                         f"--allow-removals {_count_in(report.stopped)}",
                         file=self.out,
                     )
-        rows = [row for session in self.sessions for row in session.rows]
-        reports = [r for session in self.sessions for r in session.reports]
-        summary = RunSummary.of(rows, sum(r.added for r in reports) if reports else None)
+        summary = self.run_summary()
         print(
             f"{summary.sentence()}; {plural(f['search_requests'], 'search', 'searches')}, "
             f"{f['rate_limited']} rate-limited, {f['elapsed_s']} s",
