@@ -34,6 +34,7 @@ from songbird_gui.ui.file_places import documents_folder
 from songbird_gui.ui.run_controller import RunController
 from songbird_gui.ui.run_status import RunStatus
 from songbird_gui.ui.tracks_pane import TracksPane
+from songbird_gui.ui.window_action import menu_on_shift_f10
 from songbird_gui.ui.window_library import WindowLibrary
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class MatchActions(QObject):
         """ "Wrong match…" in the track table's context menu, enabled on the rows it fits."""
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._track_menu)
+        menu_on_shift_f10(view)
         view.selectionModel().currentRowChanged.connect(self.update_wrong)
 
     # -- the library in use --------------------------------------------------------------------

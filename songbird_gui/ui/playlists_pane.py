@@ -34,7 +34,7 @@ from songbird_gui.engine.tasks import BackgroundTasks
 from songbird_gui.ui.playlist_model import NAME, OWNER, PlaylistModel, listed_words
 from songbird_gui.ui.playlist_view import PlaylistTableView
 from songbird_gui.ui.run_status import RunStatus
-from songbird_gui.ui.window_action import window_action
+from songbird_gui.ui.window_action import menu_on_shift_f10, window_action
 from songbird_gui.ui.window_library import WindowLibrary
 
 # Appended, never reordered: the window keeps the chosen one's index between starts.
@@ -151,6 +151,7 @@ class PlaylistsPane(QWidget):
         self.playlist_view.setWordWrap(False)
         self.playlist_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.playlist_view.customContextMenuRequested.connect(self._playlist_context_menu)
+        menu_on_shift_f10(self.playlist_view)
         self.playlist_view.selectionModel().currentRowChanged.connect(
             lambda *_: self.update_pair_actions()
         )

@@ -339,3 +339,27 @@ def test_the_selected_playlist_stays_selected_as_the_playlists_are_read_again(
     synced(qtbot, window, "Evening")  # Apply, then the playlists read again
     assert window.playlists.playlist_view.currentIndex().data() == "Evening"
     assert window.playlists.selected_pair().source_name == "Evening"
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support raise", "does not support grabbing the keyboard", extend=True
+)
+def test_shift_f10_opens_a_playlists_menu_as_the_menu_key_does(qtbot, tmp_path, fast):
+    """The walkthrough: Shift+F10 (the desktops' key for it, and a laptop's only one) did
+    nothing on the playlists; only the Menu key opened Put back, Mirror, Schedule…"""
+    from PySide6.QtCore import QTimer
+
+    window, _ = make_window(qtbot, tmp_path, fast)
+    view = window.playlists.playlist_view
+    view.setFocus()
+    select(window, "Evening")
+    menu = window.playlists.pair_menu
+    shown: list[bool] = []
+
+    def close_it() -> None:
+        shown.append(True)
+        QTimer.singleShot(0, menu.close)
+
+    menu.aboutToShow.connect(close_it)
+    qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert shown == [True]
