@@ -83,7 +83,7 @@ def test_killed_mid_apply_then_rerun_adds_everything_once(tmp_path):
     third = run(env)  # and a third run has nothing left to do
     assert third.returncode == 0, third.stderr
     assert json.loads(third.stdout.strip().splitlines()[-1])["added"] == 0
-    assert f"{PLAYLIST}: nothing to add" in third.stdout or added_to_playlist(third.stdout) == 0
+    assert f"{PLAYLIST} → {PLAYLIST} (YouTube Music): nothing to change" in third.stdout
     assert target_tracks(state) == final
 
 

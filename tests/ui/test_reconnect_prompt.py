@@ -110,7 +110,8 @@ def test_a_write_held_back_for_the_sign_in_writes_the_rest_after_connecting(qtbo
 
     answer_next(ApplyDialog, write)
     window.run.apply_action.trigger()
-    assert "held back: see below" in reports[0] and DEMO_SIGNED_OUT in reports[0]
+    assert "Evening: nothing written, 3 held back (why: see below)" in reports[0]
+    assert DEMO_SIGNED_OUT in reports[0]
     assert len(asked) == 1
     assert "Evening: created, 3 added" in reports[1]
     (evening,) = [p for p in services[YT].list_playlists() if p.name == "Evening"]
