@@ -256,6 +256,12 @@ class AutoSync(QObject):
     def close(self) -> None:
         """Stop at once (the app is quitting); never waits."""
         self._tasks.cancel_all()
+        self.abandon()
+
+    def abandon(self) -> None:
+        """End the scheduled run under way and be ready for the next one (a run an error broke:
+        its pairs are due again at the scheduler's next look). Unlike `close`, the reads of
+        later runs still work: their tasks' token is not cancelled."""
         if self._session is not None:
             self._session.close()
         for session in self._kept:

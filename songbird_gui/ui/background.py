@@ -374,7 +374,7 @@ class BackgroundSync(QObject):
             return
         failure = failure_of(error, self.window.paths.data_dir)
         if self.auto.busy:
-            self.auto.close()
+            self.auto.abandon()
         if not failure.sentence or failure.sentence == self._escape_said:
             return
         self._escape_said = failure.sentence

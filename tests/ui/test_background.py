@@ -303,3 +303,35 @@ def test_what_escapes_a_scheduled_run_is_one_notification_never_a_traceback(qtbo
     assert sentence.endswith("the log has the details for a bug report.")
     assert not background.auto.busy
     background.quit.trigger()
+
+
+def test_a_scheduled_run_broken_by_a_bug_leaves_the_next_run_working(
+    qtbot, tmp_path, fast, monkeypatch
+):
+    """The error boundary ended a broken scheduled run by closing the scheduled syncs: their
+    reads' token stayed cancelled, and every later scheduled run stopped at its first read."""
+    from songbird_gui.engine.auto_sync import AutoSync
+
+    window, background, _, _, clock, _ = background_on(qtbot, tmp_path, fast)
+    schedule_evening(qtbot, window, background, Schedule.HOURLY)
+    window.close()  # to the tray
+    next_leg = AutoSync._next_leg
+    broken: list[int] = []
+
+    def once_a_bug(auto: AutoSync) -> None:
+        if not broken:
+            broken.append(1)
+            raise RuntimeError("a bug")
+        next_leg(auto)
+
+    monkeypatch.setattr(AutoSync, "_next_leg", once_a_bug)
+    clock.now += HOUR_S + 1
+    with escapes_said_by(background):
+        QTimer.singleShot(0, background.scheduler.check)
+        qtbot.waitUntil(lambda: bool(broken) and not background.auto.busy, timeout=10_000)
+    clock.now += HOUR_S + 1  # the next look: the pair is due again, and syncs
+    with qtbot.waitSignal(background.auto.finished, timeout=30_000) as finished:
+        background.scheduler.check()
+    (outcome,) = finished.args[0].outcomes
+    assert not outcome.problem, outcome.words()  # it read its playlists: "stopped" before
+    background.quit.trigger()
