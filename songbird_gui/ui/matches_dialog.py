@@ -43,6 +43,7 @@ from songbird_gui.core.match_history import (
 from songbird_gui.core.types import Candidate, Decision, ServiceId, Track, TrackStatus
 from songbird_gui.engine.context import SyncContext
 from songbird_gui.engine.match_fix import MatchFixer
+from songbird_gui.engine.rows import STATUS_OF_DECISION
 from songbird_gui.engine.summary import plural
 from songbird_gui.ui.change_match_dialog import ChangeMatchDialog, MatchChange, report_case
 from songbird_gui.ui.matches_model import (
@@ -64,14 +65,6 @@ DECIDED_FILTERS: tuple[tuple[str, How | None], ...] = (
     (How.HAND.words.capitalize(), How.HAND),
     (How.NEVER.words.capitalize(), How.NEVER),
 )
-
-# What became of a remembered track, as the review heading of Change… says it.
-STATUS_OF_DECISION: dict[Decision | None, TrackStatus] = {
-    Decision.ACCEPT: TrackStatus.MATCHED,
-    Decision.REVIEW: TrackStatus.REVIEW,
-    Decision.NOT_FOUND: TrackStatus.NOT_FOUND,
-    Decision.SKIPPED: TrackStatus.SKIPPED,
-}
 
 
 def source_track(row: HistoryRow) -> Track:
@@ -266,7 +259,7 @@ class MatchesDialog(QDialog):
             self.report_file,
             self.can_write,
             self,
-            STATUS_OF_DECISION.get(row.decision, TrackStatus.MATCHED),
+            STATUS_OF_DECISION[row.decision] if row.decision else TrackStatus.MATCHED,
         )
         dialog.decided.connect(self._on_decided)
         dialog.finished.connect(

@@ -213,7 +213,6 @@ class PlaylistsPane(QWidget):
         self.fill_playlists()
         if QApplication.focusWidget() in (None, self.direction):
             self.playlist_view.setFocus()  # arrows and Space tick playlists straight away
-        self.say_what_sync_takes()
 
     @Slot()
     def say_what_sync_takes(self) -> None:
@@ -255,9 +254,11 @@ class PlaylistsPane(QWidget):
         source, into YouTube Music where it is open (the direction changes as the person's
         would, so a run with results not yet written asks first)."""
         self.playlists[ServiceId.FILE] = offered
-        if self.source is not ServiceId.FILE:
-            self.direction.setCurrentIndex(self._first_open(ServiceId.FILE))
-        self.fill_playlists()
+        index = self._first_open(ServiceId.FILE)
+        if self.source is ServiceId.FILE or index == self.direction.currentIndex():
+            self.fill_playlists()
+        else:
+            self.direction.setCurrentIndex(index)  # fills the list, or asks first
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
@@ -282,9 +283,7 @@ class PlaylistsPane(QWidget):
             self.modes,
         )
         self._remembered_checks = []
-        self._select(selected)
-        self.checkedChanged.emit()
-        self.say_what_sync_takes()
+        self._select(selected)  # the model's checkedChanged has said what the ticks hold
 
     def _select(self, playlist_id: str | None) -> None:
         for row in range(self.playlist_model.rowCount()):

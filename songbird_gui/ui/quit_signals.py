@@ -22,11 +22,11 @@ from types import FrameType
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Slot
 
-from songbird_gui.core.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED
+from songbird_gui.core.exit_codes import exit_code_for_signal
 
 log = logging.getLogger(__name__)
 
-QUIT_SIGNALS = {signal.SIGINT: EXIT_INTERRUPTED, signal.SIGTERM: EXIT_TERMINATED}
+QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class QuitOnSignals(QObject):
@@ -48,7 +48,7 @@ class QuitOnSignals(QObject):
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         first = self.exit_code is None
-        self.exit_code = QUIT_SIGNALS[signal.Signals(signum)]
+        self.exit_code = exit_code_for_signal(signum)
         if first:  # a second signal while quitting changes nothing
             QTimer.singleShot(0, self._quit)
 
