@@ -32,7 +32,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
@@ -164,11 +166,22 @@ def library(folder: Path) -> Songbird:
     return Songbird(paths, demo=config, settings=SETTINGS)
 
 
-def wait_for(signal: object) -> None:
+def run_until(signal: Any, start: Callable[[], object]) -> None:
+    """Call `start`, then run the event loop until `signal` fires. Connected first: a step
+    with nothing to do (the second sync's apply) can finish inside `start` itself."""
     loop = QEventLoop()
-    signal.connect(loop.quit)  # type: ignore[attr-defined]
-    QTimer.singleShot(300_000, loop.quit)
-    loop.exec()
+    fired: list[bool] = []
+
+    def done(*_args: object) -> None:
+        fired.append(True)
+        loop.quit()
+
+    signal.connect(done)
+    start()
+    if not fired:
+        QTimer.singleShot(300_000, loop.quit)
+        loop.exec()
+    signal.disconnect(done)
 
 
 def sync(songbird: Songbird, source: ServiceId) -> SyncSession:
@@ -177,12 +190,9 @@ def sync(songbird: Songbird, source: ServiceId) -> SyncSession:
     services = songbird.demo_services()
     session = SyncSession(songbird.context(services), source, ServiceId.YTMUSIC)
     chosen = [p for p in services[source].list_playlists() if not p.is_liked]
-    session.plan(chosen)
-    wait_for(session.planned)
-    session.search()
-    wait_for(session.searchFinished)
-    session.apply()
-    wait_for(session.applied)
+    run_until(session.planned, lambda: session.plan(chosen))
+    run_until(session.searchFinished, session.search)
+    run_until(session.applied, session.apply)
     session.close()
     session.drain(30_000)
     return session
