@@ -185,6 +185,17 @@ def creation_stop_words(reports: Sequence[ApplyReport]) -> str:
     return f"{why.rstrip('.')} ({made} created this run; left to create: {names})."
 
 
+def held_back_words(reports: Sequence[ApplyReport]) -> str:
+    """Why an Apply held playlists back, in a sentence or two ("" when it held none): how
+    its creations stopped, and the run's refusal (a sign-in that ended, a quota, a question
+    to answer in the service's app, an account refused)."""
+    said = [creation_stop_words(reports)]
+    refusals = [r.refusal for r in reports if r.refusal is not None]
+    if refusals:
+        said.append(str(refusals[0]))
+    return " ".join(part for part in said if part)
+
+
 class WriteJournal(Protocol):
     """Where writes are planned before each batch and confirmed after (the match store)."""
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from songbird_gui.core.apply import ApplyReport, creation_stop_words
+from songbird_gui.core.apply import ApplyReport, held_back_words
 from songbird_gui.core.atomic import write_text_atomically
 from songbird_gui.core.mirror import MirrorPlan
 from songbird_gui.core.types import SyncMode, TrackStatus
@@ -280,7 +280,7 @@ class ApplyDialog(QDialog):
                 lines.append(f"<br><small>not added: {escape(left)}</small>")
             lines.append("</li>")
         lines.append("</ul>")
-        held_back = held_back_words(self.session)
+        held_back = held_back_words(self.session.reports)
         if held_back:
             lines.append(f"<p><b>{escape(held_back)}</b></p>")
         if any(r.cancelled for r in reports):
@@ -360,17 +360,6 @@ def outcome_words(report: ApplyReport) -> str:
     if not report.held_by_run:
         return report.outcome()
     return f"{report.outcome()} (why: see below)"
-
-
-def held_back_words(session: SyncSession) -> str:
-    """Why the last Apply held playlists back, in a sentence or two ("" when it held none):
-    how its creations stopped, and the refusal of the run (a sign-in that ended, a quota, a
-    question to answer in the service's app, an account refused)."""
-    said = [creation_stop_words(session.reports)]
-    refusals = [r.refusal for r in session.reports if r.refusal is not None]
-    if refusals:
-        said.append(str(refusals[0]))
-    return " ".join(part for part in said if part)
 
 
 def _removal_lines(described: list[str]) -> list[str]:

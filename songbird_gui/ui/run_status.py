@@ -16,11 +16,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer, SignalInstance, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from songbird_gui.core.apply import held_back_words
 from songbird_gui.core.retry import clock_text, quota_words
 from songbird_gui.core.types import ServiceId, TrackStatus
 from songbird_gui.engine.session import RunState, SyncSession
 from songbird_gui.engine.summary import plural
-from songbird_gui.ui.apply_dialog import held_back_words
 
 REFRESH_MS = 250  # a few times a second: a progress bar repainted per answer stalls the loop
 MESSAGE_MS = 6000  # how long a passing remark stays in the status bar
@@ -185,7 +185,7 @@ class RunStatus(QWidget):
             return self._counted(f"Writing to {target}") + "…"
         if state is RunState.APPLIED:
             return " ".join(
-                filter(None, [f"Written to {target}: {counts}.", held_back_words(session)])
+                filter(None, [f"Written to {target}: {counts}.", held_back_words(session.reports)])
             )
         if state is RunState.STOPPED:
             return session.message or "Stopped."
