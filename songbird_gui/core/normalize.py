@@ -85,6 +85,23 @@ def fold(text: str) -> str:
     Accents are removed from Latin letters only ("Café" → "cafe"); marks in other scripts carry
     meaning (a Japanese dakuten, a Hebrew vowel point) and stay.
     """
+    if text.isascii():
+        # Most titles and names: no width, accent or mark to undo, so the same result comes
+        # from string methods alone, several times faster than reading it a character at a
+        # time (the demo's search index folds every title it holds, the scoring each name).
+        text = text.lower().replace("&", " and ").replace("'", "").replace("`", "")
+        return _SPACE_RE.sub(" ", text.translate(_ASCII_PUNCTUATION)).strip()
+    return _fold_unicode(text)
+
+
+# ASCII's punctuation and symbols (Unicode categories P and S), each to a space.
+_ASCII_PUNCTUATION = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if unicodedata.category(c)[0] in "PS"}
+)
+
+
+def _fold_unicode(text: str) -> str:
+    """`fold` for any text: character by character."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("&", " and ").replace("'", "").replace("’", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", text)
