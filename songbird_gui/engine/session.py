@@ -233,6 +233,7 @@ class SyncSession(QObject):
         self._search_done = 0
         self._search_total = 0
         self._to_start: deque[int] = deque()  # rows of the search whose job is still to start
+        self._wider_first: frozenset[int] = frozenset()  # rows searched first (`PlannedRun`)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -301,31 +302,25 @@ class SyncSession(QObject):
         known = list(target_playlists) if target_playlists is not None else None
         self._target_listed = known
         self._set_state(RunState.PLANNING)
-        task = partial(
+        plans = partial(
             make_plans, self.context, self.source, self.target, chosen, known, dict(modes or {})
         )
-        self._run_task(task, self._on_planned)
+        self._run_task(partial(_planned_run, plans, self.context.matcher), self._on_planned)
 
     @Slot(object)
-    def _on_planned(self, planned: list[tuple[SyncPlan, PairSetup]]) -> None:
+    def _on_planned(self, planned: PlannedRun) -> None:
         if self.state is not RunState.PLANNING:
             return  # stopped or closed meanwhile
-        self.plans = [plan for plan, _ in planned]
-        self.setups = [setup for _, setup in planned]
+        self.plans = planned.plans
+        self.setups = planned.setups
+        self.rows = planned.rows
+        self._wider_first = planned.wider_first
         plans = self.plans
         log.info(
             "planned %d playlist(s) %s -> %s: %d entries, %d to search",
             len(plans), self.source, self.target,
             sum(len(p.entries) for p in plans), sum(len(p.to_search) for p in plans),
         )  # fmt: skip
-        self.rows = [
-            row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries
-        ]
-        for row in self.rows:  # a pair whose playlist is gone syncs nothing until it is back
-            paused = self.setups[row.plan_index].paused
-            if paused and row.status is not TrackStatus.UNSYNCABLE:
-                row.status = TrackStatus.FAILED
-                row.reason = paused
         self.planned.emit()
 
     # -- phase 2: search --------------------------------------------------------------------
@@ -345,8 +340,7 @@ class SyncSession(QObject):
             return
         # Tracks likely to need a second search go first: it then shares a round trip with
         # the others' first searches instead of adding one at the end.
-        wider = self.context.matcher.likely_to_search_wider
-        queued.sort(key=lambda row: not wider(self.rows[row].entry.source))
+        queued.sort(key=lambda row: row not in self._wider_first)
         # A row whose earlier search may still answer waits for it (`_on_job_finished`).
         self._awaiting.update(row for row in queued if row in self._in_flight)
         self._to_start = deque(row for row in queued if row not in self._in_flight)
@@ -944,3 +938,37 @@ def search_by_hand(
         return row, str(error)
     kept = [t for t in found if t.id not in rejected]
     return row, tuple(matcher.rank(source, kept))
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """What the planning job hands the session: each playlist's plan and pair, and, made on
+    the worker too, the rows they start as and the rows to search first.
+
+    A run of thousands of tracks made its rows and sorted its searches on the window's thread
+    as the search started, the workers already competing for the interpreter: a tenth of a
+    second in which the window did not answer.
+    """
+
+    plans: list[SyncPlan]
+    setups: list[PairSetup]
+    rows: list[Row]
+    wider_first: frozenset[int]  # rows likely to need a second, wider search
+
+
+def _planned_run(
+    make: Callable[[], list[tuple[SyncPlan, PairSetup]]], matcher: Matcher
+) -> PlannedRun:
+    """Plan (`make`, on a worker), then the rows of the run and the rows to search first."""
+    planned = make()
+    plans = [plan for plan, _ in planned]
+    setups = [setup for _, setup in planned]
+    rows = [row_for(index, entry) for index, plan in enumerate(plans) for entry in plan.entries]
+    for row in rows:  # a pair whose playlist is gone syncs nothing until it is back
+        paused = setups[row.plan_index].paused
+        if paused and row.status is not TrackStatus.UNSYNCABLE:
+            row.status = TrackStatus.FAILED
+            row.reason = paused
+    wider = matcher.likely_to_search_wider
+    wider_first = frozenset(index for index, row in enumerate(rows) if wider(row.entry.source))
+    return PlannedRun(plans, setups, rows, wider_first)
