@@ -206,7 +206,7 @@ class DemoServer:
         self.user: str = self._side.get("user", "Demo Listener")
         self._tracks: dict[str, dict[str, Any]] = {t["id"]: t for t in self._side["tracks"]}
         self._from_catalogue()
-        self._index: _SearchIndex | None = None  # built at the first search, off the GUI thread
+        self._index: _SearchIndex | None = None  # built at the first request (`_request`)
         self.quirk_state = QuirkState()
         # Someone else's playlists the person follows (the "followed" quirk): listed, never
         # readable, never saved.
@@ -244,6 +244,12 @@ class DemoServer:
         """
         with self._lock:
             config = self.config  # a test may swap it mid-run
+            if self._index is None:
+                # A real service's index exists before anyone searches. Built here, at the
+                # first request (reading the playlists, on a worker), it is ready before the
+                # first search; built then, it held the interpreter as a big run's searches
+                # started and the window drew its rows.
+                self._index = _SearchIndex(self._tracks)
             there, back = OneWayDelays(config.latency_s, config.jitter, self._delay_dice).legs()
         time.sleep(there)
         error: Exception | None = None
@@ -371,8 +377,7 @@ class DemoServer:
     def search(self, text: str, kind: str) -> list[dict[str, Any]]:
         def handler() -> list[dict[str, Any]]:
             self.counters.searches += 1
-            if self._index is None:
-                self._index = _SearchIndex(self._tracks.values())
+            assert self._index is not None  # built at the first request
             return self._index.search(text, kind)
 
         return self._request("search", handler)
@@ -673,18 +678,19 @@ def _file_lock(path: Path) -> Iterator[None]:
 class _SearchIndex:
     """A small search engine over one side's tracks: token look-up, then fuzzy ranking."""
 
-    def __init__(self, tracks: Any) -> None:
-        # Each track's folded title and artists; its text as searched is the two together,
-        # joined when searched rather than kept (2 MB for the 29,000 tracks of a big demo).
-        self._docs: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    def __init__(self, tracks: dict[str, dict[str, Any]]) -> None:
+        """`tracks` by id, as the server keeps them (the index holds no copy).
+
+        Only which tracks hold each word is kept; a candidate's folded title and artists are
+        made again when it is searched (`fold` keeps the recent ones). Keeping them took
+        3.5 MB for each side of a big demo, both sides' indexes being built at the first
+        request.
+        """
+        self._tracks = tracks
         postings: dict[str, list[str]] = defaultdict(list)
-        for track in tracks:
-            title = fold(track["title"])
-            artists = fold(" ".join(track["artists"]))
-            doc = f"{title} {artists}"
-            self._docs[track["id"]] = (title, artists, track)
-            for token in set(doc.split()):
-                postings[token].append(track["id"])
+        for track_id, track in tracks.items():
+            for token in set(_searched_text(track).split()):
+                postings[token].append(track_id)
         # Tuples, not sets: most tokens name a handful of tracks, and a set of even one takes
         # four times the memory (the index of a 30,000-track demo library is kept all along).
         self._postings: dict[str, tuple[str, ...]] = {t: tuple(ids) for t, ids in postings.items()}
@@ -703,9 +709,10 @@ class _SearchIndex:
             pool.update(self._postings[token])
         scored: list[tuple[float, str]] = []
         for track_id in pool:
-            title, artists, track = self._docs[track_id]
+            track = self._tracks[track_id]
             if not _kind_matches(track["kind"], kind):
                 continue
+            title, artists = fold(track["title"]), fold(" ".join(track["artists"]))
             if "track" in fields and not _contains(title, fold(fields["track"])):
                 continue
             if "artist" in fields and not _contains(artists, fold(fields["artist"])):
@@ -715,7 +722,12 @@ class _SearchIndex:
                 (fuzz.token_set_ratio(query, doc) + fuzz.ratio(query, doc) / 10, track_id)
             )
         scored.sort(key=lambda s: (-s[0], s[1]))
-        return [self._docs[track_id][2] for _, track_id in scored[:SEARCH_LIMIT]]
+        return [self._tracks[track_id] for _, track_id in scored[:SEARCH_LIMIT]]
+
+
+def _searched_text(track: dict[str, Any]) -> str:
+    """A track's text as the index finds it: its title and artists, folded."""
+    return f"{fold(track['title'])} {fold(' '.join(track['artists']))}"
 
 
 def _kind_matches(track_kind: str, wanted: str) -> bool:

@@ -67,7 +67,7 @@ The scenarios (workers K, latency L, tracks N):
    seeds 1 to 5: no 429 in any.
 
 In scenarios 4 and 5 every server answers one search before the contestant starts (`warm`):
-the demo server builds its search index at its first search, a processing delay of tens of
+the demo server builds its search index at its first request, a processing delay of tens of
 milliseconds that none of these models means to have.
 
 Before the runs, `window_sim.py` simulates the ideal client of the seed's "3 per any 1 s" at
@@ -426,7 +426,7 @@ def seed_server(limit: int, window_s: float, seed: int, jitter: float = JITTER) 
 
 def warm(server: DemoServer) -> None:
     """One search before a contestant starts, counted apart from its figures. The demo server
-    builds its search index at its first search (tens of milliseconds, every request waiting
+    builds its search index at its first request (tens of milliseconds, every request waiting
     behind it): a processing delay no server model here means to have, which a client timing
     round trips would read as jitter. Its place in the window has gone by the time the
     contestant's requests arrive (a round trip of 2 s is longer than any window but 30 s,
