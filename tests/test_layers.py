@@ -161,3 +161,25 @@ def test_no_two_modules_import_each_other_directly_or_around_a_ring():
         if ring is not None and frozenset(ring) not in rings:
             rings[frozenset(ring)] = " → ".join(ring)
     assert sorted(rings.values()) == []
+
+
+# A window file a newcomer can read in one sitting (issue 23: a window composes panes).
+UI_FILE_LINES = 500
+
+
+def test_no_window_file_outgrows_one_sitting():
+    long = {
+        path.name: lines
+        for path in (PACKAGE / "ui").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > UI_FILE_LINES
+    }
+    assert not long, f"split these into panes or helpers (over {UI_FILE_LINES} lines): {long}"
+
+
+def test_every_module_says_what_lives_in_it():
+    silent = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not silent, f"these modules open with no docstring: {silent}"
