@@ -47,7 +47,7 @@ from songbird_gui.core.mirror import (
     check_removals,
     plan_mirror,
 )
-from songbird_gui.core.pairs import RemovedEntry
+from songbird_gui.core.pairs import PairStore, RemovedEntry, SyncPair
 from songbird_gui.core.service import MusicService
 from songbird_gui.core.store import PUT_BACK
 from songbird_gui.core.throttle import current_scope, request_scope
@@ -412,6 +412,36 @@ def _index_of(entries: Sequence[Entry], entry: Entry) -> int:
         if candidate is entry:
             return index
     raise ValueError("an entry to remove is no longer in the list")
+
+
+def put_back_last_removals(
+    pairs: PairStore,
+    pair: SyncPair,
+    service: MusicService,
+    journal: WriteJournal | None = None,
+    on_put_back: Callable[[RemovedEntry], None] | None = None,
+) -> int:
+    """Put back what `pair`'s last sync removed and is not back yet (the window's Put back,
+    `songbird sync --pairs --restore-last`); returns how many. Call inside a request scope.
+
+    Each entry is marked back as soon as it lands (`on_put_back` hears of it then), so that a
+    run stopped halfway puts back only the rest. An entry no service can add (one without a
+    track id, a local file) is marked too, once the others are back: nothing will ever put it
+    back, and each later Put back would count it again.
+    """
+    removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
+    target = Playlist(pair.target, pair.target_id, pair.target_name)
+
+    def mark(entry: RemovedEntry) -> None:
+        pairs.mark_restored(pair.pair_id, entry.position)
+        if on_put_back is not None:
+            on_put_back(entry)
+
+    put = restore_removed(service, target, removed, put_back=mark, journal=journal)
+    for entry in removed:
+        if not entry.track.id:
+            pairs.mark_restored(pair.pair_id, entry.position)
+    return put
 
 
 def restore_removed(

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from songbird_gui.core.pair_writer import restore_removed
-from songbird_gui.core.pairs import PairStore, RemovedEntry, SyncPair
+from songbird_gui.core.pair_writer import put_back_last_removals
+from songbird_gui.core.pairs import SyncPair
 from songbird_gui.core.types import Playlist, ServiceId, SyncMode
 from songbird_gui.engine.summary import plural
 from songbird_gui.engine.tasks import BackgroundTasks
@@ -377,7 +377,6 @@ class PlaylistsPane(QWidget):
             return
         pairs = self.library.pairs()
         removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
-        target = Playlist(pair.target, pair.target_id, pair.target_name)
         service = self.library.services[pair.target]
         self._putting_back[pair.pair_id] = pair
         self.update_pair_actions()
@@ -386,9 +385,8 @@ class PlaylistsPane(QWidget):
         )
         # Each entry marked back as soon as it is, its add journaled: a window closed or a
         # process killed halfway puts back only the rest next time, never one twice.
-        put_back = partial(_mark_put_back, pairs, pair.pair_id)
         restore = partial(
-            restore_removed, service, target, removed, put_back, self.library.context().store
+            put_back_last_removals, pairs, pair, service, self.library.context().store
         )
         self.tasks.run((RESTORE, pair.pair_id), restore)
 
@@ -397,7 +395,6 @@ class PlaylistsPane(QWidget):
         if self.library.closed or not (isinstance(tag, tuple) and tag[0] == RESTORE):
             return
         pair = self._putting_back.pop(int(tag[1]))
-        self.library.pairs().mark_restored(pair.pair_id)
         self.run_status.done(
             f"Put back {plural(int(str(result)), 'track')} in {_target_words(pair)}."
         )
@@ -444,10 +441,6 @@ class PlaylistsPane(QWidget):
             )
             self.reload_playlists()
         dialog.deleteLater()
-
-
-def _mark_put_back(pairs: PairStore, pair_id: int, entry: RemovedEntry) -> None:
-    pairs.mark_restored(pair_id, entry.position)
 
 
 def _target_words(pair: SyncPair) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from core_fakes import FakeService, Fault
@@ -11,7 +12,12 @@ from core_fakes import FakeService, Fault
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.errors import TransientError
 from songbird_gui.core.mirror import Snapshot, SnapshotEntry
-from songbird_gui.core.pair_writer import PairInputs, PairWriter, restore_removed
+from songbird_gui.core.pair_writer import (
+    PairInputs,
+    PairWriter,
+    put_back_last_removals,
+    restore_removed,
+)
 from songbird_gui.core.pairs import PairStore
 from songbird_gui.core.retry import RequestStats, RetryPolicy
 from songbird_gui.core.service import ServiceLimits
@@ -199,6 +205,31 @@ def test_put_back_killed_after_an_add_landed_puts_that_entry_back_once_not_twice
     assert Counter(service.ids_in(target)) == Counter(t.id for t in before)
     assert service.ids_in(target) == [t.id for t in before]  # each where it was
     assert all(r.restored for r in pairs.last_removals(pair.pair_id))
+    store.close()
+
+
+def test_put_back_marks_an_entry_no_service_can_add_so_the_next_put_back_has_nothing_to_do(
+    tmp_path,
+):
+    # The last sync removed a and a local file (no track id: no service can add it back).
+    service = FakeService(catalogue("a", "b"), service_id=YT)
+    target = service.make_playlist("Road Trip", catalogue("b"))
+    local = replace(song(YT, "local"), id="")
+    store = MatchStore(tmp_path / "store.sqlite3")
+    pairs = PairStore(store)
+    pair = pairs.ensure(Playlist(SP, "src", "Road Trip"), target, SyncMode.MIRROR)
+    pairs.record_sync(pair.pair_id, snapshot_of("b"), removed=[(0, catalogue("a")[0]), (2, local)])
+    heard = []
+
+    with request_scope(CancelToken(), RequestStats()):
+        put = put_back_last_removals(pairs, pair, service, store, on_put_back=heard.append)
+    assert put == 1 and [e.track.id for e in heard] == ["ya"]
+    assert sorted(service.ids_in(target)) == ["ya", "yb"]
+    # Both are settled: the local file is not counted again by each later Put back.
+    assert all(r.restored for r in pairs.last_removals(pair.pair_id))
+    with request_scope(CancelToken(), RequestStats()):
+        assert put_back_last_removals(pairs, pair, service, store) == 0
+    assert sorted(service.ids_in(target)) == ["ya", "yb"]
     store.close()
 
 

@@ -57,7 +57,7 @@ from hypothesis.stateful import (
 from songbird_gui.core.apply import ApplyReport
 from songbird_gui.core.cancel import CancelToken
 from songbird_gui.core.match_fix import Replacement, holdings, replace_everywhere
-from songbird_gui.core.pair_writer import restore_removed
+from songbird_gui.core.pair_writer import put_back_last_removals
 from songbird_gui.core.pairs import PairStore, SyncPair
 from songbird_gui.core.throttle import request_scope
 from songbird_gui.core.types import (
@@ -65,7 +65,6 @@ from songbird_gui.core.types import (
     Decision,
     MatchOrigin,
     MatchResult,
-    Playlist,
     ServiceId,
     SyncMode,
     SyncPlan,
@@ -727,10 +726,8 @@ class Journeys(RuleBasedStateMachine):
         removed = [r for r in self.pair_store().last_removals(pair.pair_id) if not r.restored]
         if not removed:
             return
-        target = Playlist(pair.target, pair.target_id, pair.target_name)
         with request_scope(CancelToken()):
-            restore_removed(self.world.services[pair.target], target, removed)
-        self.pair_store().mark_restored(pair.pair_id)
+            put_back_last_removals(self.pair_store(), pair, self.world.services[pair.target])
         note(f"put back {pair.target_name} {len(removed)}")
         self.world_changed()
 

@@ -40,7 +40,7 @@ from songbird_gui.cli.sync.dry_run import print_plan
 from songbird_gui.cli.sync.progress import ProgressLine
 from songbird_gui.core import exit_codes as codes
 from songbird_gui.core.apply import ApplyReport, HeldBack, creation_stop_words, held_back_by
-from songbird_gui.core.pair_writer import restore_removed
+from songbird_gui.core.pair_writer import put_back_last_removals
 from songbird_gui.core.pairs import RemovedEntry, SyncPair
 from songbird_gui.core.paths import AppPaths
 from songbird_gui.core.service import MusicService
@@ -467,15 +467,13 @@ class SyncCommand(Command):
             removed = [r for r in pairs.last_removals(pair.pair_id) if not r.restored]
             if not removed or pair.target not in services:
                 continue
-            target = Playlist(pair.target, pair.target_id, pair.target_name)
             begin(Phase.PUTTING_BACK, f"{len(removed)} entries into {pair.target_name}")
 
-            def mark(entry: RemovedEntry, pair_id: int = pair.pair_id) -> None:
-                pairs.mark_restored(pair_id, entry.position)
+            def said(entry: RemovedEntry) -> None:
                 log.info("sync: put back #%d %s", entry.position + 1, entry.track.describe())
 
-            put = restore_removed(
-                services[pair.target], target, removed, put_back=mark, journal=context.store
+            put = put_back_last_removals(
+                pairs, pair, services[pair.target], journal=context.store, on_put_back=said
             )
             restored_any = True
             print(f"{pair.describe()}: put back {plural(put, 'track')}", file=self.out)
