@@ -184,9 +184,14 @@ class RunStatus(QWidget):
         if state is RunState.APPLYING:
             return self._counted(f"Writing to {target}") + "…"
         if state is RunState.APPLIED:
-            return " ".join(
-                filter(None, [f"Written to {target}: {counts}.", held_back_words(session.reports)])
+            reports = session.reports
+            wrote = any(r.created or r.added or r.removed or r.moved for r in reports)
+            # Every playlist held back (a quota, a sign-in, a question in the service's app):
+            # "Written to" would say the opposite of what happened.
+            head = (
+                "Written to" if wrote or not any(r.held for r in reports) else "Nothing written to"
             )
+            return " ".join(filter(None, [f"{head} {target}: {counts}.", held_back_words(reports)]))
         if state is RunState.STOPPED:
             return session.message or "Stopped."
         if state is RunState.FAILED:

@@ -45,7 +45,9 @@ def test_a_gated_write_is_said_once_in_the_report_and_the_status_bar(qtbot, tmp_
     # back by the service, not failed.
     assert report.count("nothing written, 3 held back (why: see below)") == 3
     assert "failed" not in report
-    assert watched.status.text() == f"Written to YouTube Music: 9 matched, 9 held back. {sentence}"
+    assert watched.status.text() == (
+        f"Nothing written to YouTube Music: 9 matched, 9 held back. {sentence}"
+    )
 
 
 def test_playlists_left_uncreated_are_said_once_with_how_many_were_made(qtbot, tmp_path, ended):
