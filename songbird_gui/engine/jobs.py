@@ -202,12 +202,9 @@ class TaskJob(QRunnable):
         except RunBlocked as error:
             self.signals.blocked.emit(error)
             return
-        except ServiceError as error:
-            self.signals.failure.emit(failure_of(error))
-            self.signals.failed.emit(str(error))
-            return
-        except Exception as error:  # a full disk, a read-only folder, or a bug
+        except Exception as error:  # a service's failure, a full disk, a read-only folder, a bug
             failure = failure_of(error, self.folder)  # a bug's trace: to the log
+            # One sentence, said alike wherever it is shown, with its exit code beside it.
             self.signals.failure.emit(failure)
             self.signals.failed.emit(failure.sentence)
             return

@@ -278,6 +278,7 @@ class SyncSession(QObject):
         if self.cancel.cancelled:
             self.cancel = CancelToken()
         self.refusal = None
+        self.failure = None
 
     def use_services(self, services: dict[ServiceId, MusicService]) -> None:
         """After reconnecting while not paused (a write refused for the sign-in): the run's
