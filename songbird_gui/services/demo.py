@@ -146,6 +146,8 @@ class DemoService:
         artist = fold(track.artists[0]) if track.artists else ""
         words = " ".join(w for w in (title, versions, artist) if w)
         if self.service_id is ServiceId.SPOTIFY:
+            if track.kind is TrackKind.UPLOAD:  # as the real Spotify's: the channel is no artist
+                return [SearchQuery(words, "free")]
             field_query = f'track:"{title}" artist:"{artist}" {versions}'.strip()
             return [SearchQuery(field_query, "field"), SearchQuery(words, "free")]
         return [SearchQuery(words, "songs"), SearchQuery(words, "videos")]

@@ -377,13 +377,15 @@ class SpotifyService:
         """A field query (title and first artist) first, then the same words as free text.
 
         Without an artist (a hand search: the person's own words) only the free text is
-        sent: a `track:` field would demand that every word be in the title.
+        sent: a `track:` field would demand that every word be in the title. Nor for an
+        upload, whose "artist" is the channel that uploaded it, seldom the one who sings:
+        an `artist:` field naming it would find nothing, a request spent for no answer.
         """
         title = song_title(track.title, track.artists) or fold(track.title)
         versions = version_words(track.title)
         artist = clean_artist(track.artists[0]) if track.artists else ""
         free = " ".join(w for w in (title, versions, artist) if w)
-        if not artist or not title:
+        if not artist or not title or track.kind is TrackKind.UPLOAD:
             return [SearchQuery(free, "free")] if free else []
         field = f'track:"{title}" artist:"{artist}" {versions}'.strip()
         return [SearchQuery(field, "field"), SearchQuery(free, "free")]

@@ -165,6 +165,13 @@ def test_search_queries_field_first_then_free_text():
     assert [q.kind for q in spotify.search_queries(Track(ServiceId.YTMUSIC, None, "abba sos"))] == [
         "free"
     ]
+    # An upload's "artist" is the channel that uploaded it: no field names it.
+    upload = Track(
+        ServiceId.YTMUSIC, "v", "Somewhere Violet (Sped Up)", ("lyricnest",), kind=TrackKind.UPLOAD
+    )
+    assert [(q.kind, q.text) for q in spotify.search_queries(upload)] == [
+        ("free", "somewhere violet sped up lyricnest")
+    ]
 
 
 def test_search_field_query_first_and_results_as_songs(shared_dir):
