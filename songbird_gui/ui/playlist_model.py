@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -123,6 +124,16 @@ class PlaylistModel(FlatTableModel):
         self._checked = {i for i in checked if i in ids}
         self.endResetModel()
         self.checkedChanged.emit()
+
+    def note_track_counts(self, counts: Mapping[str, int]) -> None:
+        """The tracks each playlist (by id) held as a sync just read it: the list's count,
+        from when it was listed, may be older."""
+        for row, playlist in enumerate(self._playlists):
+            count = counts.get(playlist.id)
+            if count is not None and count != playlist.track_count:
+                self._playlists[row] = replace(playlist, track_count=count)
+                index = self.index(row, TRACKS)
+                self.dataChanged.emit(index, index)
 
     def playlist_at(self, row: int) -> Playlist:
         return self._playlists[row]

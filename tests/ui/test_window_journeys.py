@@ -14,7 +14,7 @@ from songbird_gui.core.types import ServiceId, SyncMode, TrackStatus
 from songbird_gui.ui.background import BackgroundSync
 from songbird_gui.ui.main_window import LAST_DEMO_KEY
 from songbird_gui.ui.notifications import LogNotifier
-from songbird_gui.ui.playlist_model import NAME, SYNC
+from songbird_gui.ui.playlist_model import NAME, SYNC, TRACKS
 from songbird_gui.ui.review_pane import confirm_accept_all
 from tests.ui.test_background import FakeNotifier, FakeTray, schedule_evening
 from tests.ui.test_window_pairs import row_of, select, synced
@@ -363,3 +363,19 @@ def test_shift_f10_opens_a_playlists_menu_as_the_menu_key_does(qtbot, tmp_path, 
     menu.aboutToShow.connect(close_it)
     qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
     assert shown == [True]
+
+
+def test_a_sync_shows_the_tracks_a_playlist_holds_as_it_read_them(qtbot, tmp_path, fast):
+    """The walkthrough: a playlist changed since the list was read kept its old count in the
+    Tracks column until an Apply read the list again."""
+    window, services = make_window(qtbot, tmp_path, fast, extra=12)
+    model = window.playlists.playlist_model
+    row = row_of(window, "Evening")
+    before = model.playlist_at(row).track_count
+    assert before is not None
+    services[ServiceId.SPOTIFY].server.edit_as_a_person(  # a demo change: one song removed
+        model.playlist_at(row).id, lambda ids: ids[1:]
+    )
+    searched(qtbot, window, "Evening")
+    row = row_of(window, "Evening")
+    assert model.index(row, TRACKS).data() == str(before - 1)
