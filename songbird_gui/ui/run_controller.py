@@ -107,10 +107,6 @@ class RunController(QObject):
         session.applied.connect(self._on_applied)
         self._watch(session)
         self.tracks.track_model.set_rows(session.rows, [p.source.name for p in session.plans])
-        # The playlists as just read: the list counted their tracks when it was filled.
-        self.playlists.playlist_model.note_track_counts(
-            {plan.source.id: len(plan.entries) for plan in session.plans}
-        )
         fit_track_columns(self.tracks.track_view)
         self.playlists.fill_playlists()
         self.review.show_review()
