@@ -117,7 +117,9 @@ class WindowFiles(QObject):
             self.run_status.say(NOT_OPEN_YET)
             return
         self.folder = path.parent
-        self.run_status.say(f"Reading “{path.name}”…")
+        # Said with the busy bar until the file is read, then replaced by what it held (a
+        # passing remark stayed beside it: "Reading …" next to "Opened …").
+        self.run_status.doing(f"Reading “{path.name}”…")
         self.opening.open(files, path)
 
     @Slot(object)
@@ -125,11 +127,13 @@ class WindowFiles(QObject):
         if self.library.closed:
             return  # an answer queued before the window closed
         self.playlists.show_file_playlists(list(opened.offered))
+        self.run_status.done("")
         self.run_status.set_idle(f"{opened_words(opened)} Tick some and press Sync (Ctrl+R).")
 
     @Slot(str)
     def _on_open_failed(self, message: str) -> None:
         if not self.library.closed:
+            self.run_status.done("")
             QMessageBox.warning(self.window, "Open playlist file", message)
 
     # -- out --------------------------------------------------------------------------------

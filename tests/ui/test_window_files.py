@@ -117,6 +117,9 @@ def test_what_a_file_holds_that_cannot_be_synced_is_said_at_once(qtbot, tmp_path
         "1 podcast episode, 1 local file, 1 unavailable track, 1 audiobook chapter. "
         "Tick some and press Sync (Ctrl+R)."
     )
+    # ... and only that: "Reading “spotify_2025”…" stayed beside it, busy bar and all.
+    assert window.run_status.shown() == window.run_status.text()
+    assert not window.run_status.progress.isVisible()
 
 
 def test_demo_change_on_a_playlist_file_says_what_it_changes_instead(qtbot, tmp_path, fast):
@@ -161,6 +164,7 @@ def test_a_file_that_cannot_be_read_is_said_in_one_sentence(qtbot, tmp_path, fas
     assert said[0].startswith("“notes.txt” is not a file Songbird reads")
     assert said[0].count(". ") == 0 and "Traceback" not in said[0]  # one sentence
     assert window.playlists.source is SP  # nothing changed
+    assert "Reading" not in window.run_status.shown()  # no longer busy reading it
 
 
 def test_a_zip_dropped_onto_the_window_opens_as_file_open_does(qtbot, tmp_path, fast):
