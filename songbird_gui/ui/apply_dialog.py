@@ -344,13 +344,14 @@ class ApplyDialog(QDialog):
 
 
 def writes_in_words(*previews: MirrorPlan) -> str:
-    """ "add 3 tracks, remove 1, move 52": every kind of write the plans hold."""
+    """ "add 3 tracks, remove 1, move 52 into the source's order": every kind of write the
+    plans hold (a first mirror moves many: the target had its own order until then)."""
     added = sum(len(p.additions) for p in previews)
     removed = sum(len(p.removals) for p in previews)
     moved = sum(len(p.moves) for p in previews)
     what = [f"add {plural(added, 'track')}"] if added else []
     what += [f"remove {removed}"] if removed else []
-    what += [f"move {moved}"] if moved else []
+    what += [f"move {moved} into the source's order"] if moved else []
     return ", ".join(what) or "nothing to change"
 
 

@@ -34,7 +34,9 @@ def test_a_plan_of_moves_says_what_it_will_write_and_counts_the_moves(qtbot, tmp
     (preview, _), *_ = session.previews()
     moves = len(preview.moves)
     assert moves and not preview.additions
-    assert dialog.state.text() == f"To write to YouTube Music: move {moves}."
+    assert (
+        dialog.state.text() == f"To write to YouTube Music: move {moves} into the source's order."
+    )
     assert dialog.write_button.isEnabled()
     counted: list[str] = []
     session.applyProgress.connect(lambda *_: counted.append(dialog.state.text()))
