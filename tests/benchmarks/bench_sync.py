@@ -59,7 +59,7 @@ The scenarios (workers K, latency L, tracks N):
    more 429s, in every case (a target too).
 5. The seed's own scenario, told the limit, on a server without jitter: "3 per any 1 s",
    N = 22, L = 2 s, K = 10 (bound (⌈22/3⌉ − 1)·1 + 2 = 9 s), judged Spotify → YouTube Music
-   (23 requests; the other way makes 25, printed beside). The seed's hybrid, Songbird told
+   (23 requests; the other way makes 24, printed beside). The seed's hybrid, Songbird told
    (rate 3, burst 3) and Songbird adaptive at default settings, on fresh servers. Targets:
    told ≤ 1.10 × 9 s, ≤ 1.05 × the hybrid (at its best: the faster of its measured time
    and its time without 429, ⌈22/5⌉·2 s = 10 s), no 429; adaptive ≤ 1.25 × 9 s with at
@@ -559,8 +559,8 @@ def scenario_seed(quick: bool) -> dict[str, Any]:
 def scenario_seed_jitter_free() -> dict[str, Any]:
     """The seed's "3 per any 1 s" on a server without jitter: the seed's hybrid, Songbird told
     the limit and Songbird adaptive from the default start, in both directions (the targets
-    judge Spotify → YouTube Music: 22 tracks, 23 requests; the other way makes 25, whose own
-    jitter-free bound is 10 s)."""
+    judge Spotify → YouTube Music: 22 tracks, 23 requests; the other way makes 24, whose own
+    jitter-free bound is 9 s too)."""
     limit, window_s = 3, 1.0
     cases = []
     for source, target in ((SPOTIFY, YTMUSIC), (YTMUSIC, SPOTIFY)):
