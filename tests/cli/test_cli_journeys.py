@@ -228,7 +228,14 @@ class CliJourneys(RuleBasedStateMachine):
             signalled = signalled and not finished(process)
             if signalled:
                 process.send_signal(signum)
-            process.wait(timeout=STOP_BOUND_S if signalled else None)
+            try:
+                process.wait(timeout=STOP_BOUND_S if signalled else None)
+            except subprocess.TimeoutExpired:
+                # Say where it was: the run's own log from this sync on.
+                tail = self.home.log.read_bytes()[logged:].decode("utf-8", "replace")
+                last = "\n".join(tail.splitlines()[-25:])
+                still = f"{signum.name} at {phase}: still running after {STOP_BOUND_S} s"
+                pytest.fail(f"{still}\n{last}")
         finally:
             if process.poll() is None:
                 process.kill()
