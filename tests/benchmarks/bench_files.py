@@ -32,11 +32,10 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from event_loop import run_until
+from PySide6.QtCore import QCoreApplication
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.paths import AppPaths
@@ -164,24 +163,6 @@ def library(folder: Path) -> Songbird:
     config = DemoConfig(spotify=FAST, ytmusic=FAST, state_dir=folder / "demo")
     paths = AppPaths(folder / "config", folder / "data", folder / "log")
     return Songbird(paths, demo=config, settings=SETTINGS)
-
-
-def run_until(signal: Any, start: Callable[[], object]) -> None:
-    """Call `start`, then run the event loop until `signal` fires. Connected first: a step
-    with nothing to do (the second sync's apply) can finish inside `start` itself."""
-    loop = QEventLoop()
-    fired: list[bool] = []
-
-    def done(*_args: object) -> None:
-        fired.append(True)
-        loop.quit()
-
-    signal.connect(done)
-    start()
-    if not fired:
-        QTimer.singleShot(300_000, loop.quit)
-        loop.exec()
-    signal.disconnect(done)
 
 
 def sync(songbird: Songbird, source: ServiceId) -> SyncSession:

@@ -43,7 +43,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from event_loop import run_until
+from PySide6.QtCore import QCoreApplication
 
 from songbird_gui.app import Songbird
 from songbird_gui.core.mirror import plan_mirror
@@ -88,28 +89,6 @@ def catalogue(seed: int = 3) -> dict[str, Any]:
         },
         "truth": {s["id"]: y["id"] for s, y in zip(spotify, ytmusic, strict=True)},
     }
-
-
-def run_until(signal: Any, start: Any, timeout_s: float = 300) -> None:
-    """Call `start`, then run the event loop until `signal` fires.
-
-    Connected first: with every match remembered, a step can finish inside `start` itself.
-    """
-    loop = QEventLoop()
-    fired: list[bool] = []
-
-    def done(*_args: Any) -> None:
-        fired.append(True)
-        loop.quit()
-
-    signal.connect(done)
-    start()
-    if not fired:
-        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        loop.exec()
-    signal.disconnect(done)
-    if not fired:
-        raise SystemExit(f"timed out after {timeout_s} s")
 
 
 def sync(songbird: Songbird, mode: SyncMode | None = None, allow: bool = False) -> SyncSession:
